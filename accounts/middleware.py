@@ -1,0 +1,78 @@
+"""Idle sign-out and the two-factor gate, applied to every request."""
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from audit import services as audit
+from audit.models import AuditAction
+
+SESSION_LAST_SEEN = "cairn_last_seen"
+SESSION_TWO_FACTOR_OK = "cairn_two_factor_ok"
+SESSION_IDLE_MINUTES = "cairn_idle_minutes"
+
+# Paths a signed-in person may reach before finishing two-factor set-up.
+_TWO_FACTOR_EXEMPT_PREFIXES = ("/account/two-factor/", "/sign-out/", "/static/", "/hide/")
+
+
+class IdleTimeoutMiddleware:
+    """Sign out anyone idle for longer than their school's limit (30 minutes by default)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            last_seen = request.session.get(SESSION_LAST_SEEN)
+            minutes = request.session.get(SESSION_IDLE_MINUTES, settings.CAIRN_IDLE_TIMEOUT_MINUTES)
+            if last_seen is not None and now - float(last_seen) > int(minutes) * 60:
+                user = request.user
+                logout(request)
+                audit.record(
+                    actor=None,
+                    user=user,
+                    action=AuditAction.SESSION_TIMED_OUT,
+                    request=request,
+                )
+                messages.info(request, "You were signed out because you had been idle.")
+                return redirect(settings.LOGIN_URL)
+            request.session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+def two_factor_required(user: object) -> bool:
+    from accounts.models import User
+    from schools.models import CHILD_RECORD_ROLES, Membership
+
+    if not isinstance(user, User):
+        return False
+    return (
+        user.has_confirmed_totp
+        or Membership.objects.filter(
+            user=user, is_active=True, role__in=list(CHILD_RECORD_ROLES)
+        ).exists()
+    )
+
+
+class TwoFactorMiddleware:
+    """Until the second factor is verified, a signed-in person can only set it up or sign out."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.user.is_authenticated
+            and not request.session.get(SESSION_TWO_FACTOR_OK)
+            and not request.path.startswith(_TWO_FACTOR_EXEMPT_PREFIXES)
+        ):
+            if two_factor_required(request.user):
+                return redirect("accounts:two_factor_setup")
+            request.session[SESSION_TWO_FACTOR_OK] = True
+        return self.get_response(request)

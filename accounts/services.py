@@ -1,0 +1,208 @@
+"""Sign-in, second factor and recovery codes. Each write audits itself."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pyotp
+import segno
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.models import RecoveryCode, SignInFailure, TOTPDevice, User
+from audit import services as audit
+from audit.models import AuditAction
+
+RECOVERY_CODE_COUNT = 10
+TOTP_PERIOD_SECONDS = 30
+
+
+class SignInRefusedError(Exception):
+    """Sign-in cannot go on; the message is safe to show to the person signing in."""
+
+
+@dataclass(frozen=True, slots=True)
+class LockState:
+    locked: bool
+    until: datetime | None
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def lock_state(*, email: str, ip_address: str | None, now: datetime | None = None) -> LockState:
+    """Locked when the email, or the address it comes from, has too many recent failures."""
+    now = now or timezone.now()
+    window = timedelta(minutes=settings.CAIRN_SIGN_IN_LOCKOUT_MINUTES)
+    recent = SignInFailure.objects.filter(at__gte=now - window)
+    by_email = recent.filter(email=email.lower()).order_by("-at")
+    by_ip = recent.filter(ip_address=ip_address).order_by("-at") if ip_address else None
+    limit = settings.CAIRN_SIGN_IN_MAX_FAILURES
+    # An address gets more room than an account: a staffroom shares one public address.
+    for failures, threshold in ((by_email, limit), (by_ip, limit * 4)):
+        if failures is None:
+            continue
+        times = list(failures.values_list("at", flat=True)[:threshold])
+        if len(times) >= threshold:
+            return LockState(locked=True, until=times[0] + window)
+    return LockState(locked=False, until=None)
+
+
+def _refuse_if_locked(*, email: str, request: HttpRequest, user: User | None) -> None:
+    state = lock_state(email=email, ip_address=_client_ip(request))
+    if state.locked and state.until is not None:
+        audit.record(
+            actor=None,
+            user=user,
+            action=AuditAction.SIGN_IN_LOCKED,
+            request=request,
+            details={"email": email},
+        )
+        local = timezone.localtime(state.until)
+        raise SignInRefusedError(
+            "Too many failed attempts to sign in. For your security, signing in is paused "
+            f"until {local:%H:%M}. Ask your school administrator if you need help sooner."
+        )
+
+
+@transaction.atomic
+def sign_in_check_password(*, request: HttpRequest, email: str, password: str) -> User:
+    """The user, if the password is right and the account is not locked out."""
+    email = email.strip().lower()
+    known = User.objects.filter(email=email).first()
+    _refuse_if_locked(email=email, request=request, user=known)
+    user = authenticate(request, username=email, password=password)
+    if not isinstance(user, User):
+        SignInFailure.objects.create(
+            email=email, ip_address=_client_ip(request), at=timezone.now(), stage="password"
+        )
+        audit.record(
+            actor=None,
+            user=known,
+            action=AuditAction.SIGN_IN_FAILED,
+            request=request,
+            details={"email": email, "stage": "password"},
+        )
+        raise SignInRefusedError("Enter a correct email address and password.")
+    return user
+
+
+def _current_step(now: datetime | None = None) -> int:
+    return int((now or timezone.now()).timestamp()) // TOTP_PERIOD_SECONDS
+
+
+def _hash_recovery_code(code: str) -> str:
+    normalised = code.replace("-", "").replace(" ", "").lower()
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{normalised}".encode()).hexdigest()
+
+
+def _totp_matches(device: TOTPDevice, code: str) -> bool:
+    """True for a code from this step or the one either side, never for a step already used."""
+    totp = pyotp.TOTP(device.secret)
+    step = _current_step()
+    for candidate in (step - 1, step, step + 1):
+        if candidate <= device.last_used_step:
+            continue
+        if secrets.compare_digest(totp.at(candidate * TOTP_PERIOD_SECONDS), code):
+            device.last_used_step = candidate
+            device.save(update_fields=["last_used_step"])
+            return True
+    return False
+
+
+@transaction.atomic
+def sign_in_verify_second_factor(*, request: HttpRequest, user: User, code: str) -> None:
+    """Accept an authenticator code or an unused recovery code; otherwise count a failure."""
+    _refuse_if_locked(email=user.email, request=request, user=user)
+    code = code.strip().replace(" ", "")
+    device = (
+        TOTPDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
+    )
+    if device is not None and code.isdigit() and len(code) == 6 and _totp_matches(device, code):
+        audit.record(
+            actor=None,
+            user=user,
+            action=AuditAction.SIGNED_IN,
+            request=request,
+            details={"second_factor": "totp"},
+        )
+        return
+    recovery = RecoveryCode.objects.filter(
+        user=user, used_at__isnull=True, code_hash=_hash_recovery_code(code)
+    ).first()
+    if recovery is not None:
+        recovery.used_at = timezone.now()
+        recovery.save(update_fields=["used_at"])
+        audit.record(actor=None, user=user, action=AuditAction.RECOVERY_CODE_USED, request=request)
+        audit.record(
+            actor=None,
+            user=user,
+            action=AuditAction.SIGNED_IN,
+            request=request,
+            details={"second_factor": "recovery_code"},
+        )
+        return
+    SignInFailure.objects.create(
+        email=user.email, ip_address=_client_ip(request), at=timezone.now(), stage="totp"
+    )
+    audit.record(actor=None, user=user, action=AuditAction.TWO_FACTOR_FAILED, request=request)
+    raise SignInRefusedError("The code is not right. Enter the 6-digit code your app shows now.")
+
+
+def totp_new_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_provisioning_uri(*, user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(
+        name=user.email, issuer_name=settings.CAIRN_TOTP_ISSUER
+    )
+
+
+def totp_qr_svg_data_uri(*, uri: str) -> str:
+    return str(segno.make(uri, error="m").svg_data_uri(scale=5, border=2))
+
+
+@transaction.atomic
+def totp_enrol(*, request: HttpRequest, user: User, secret: str, code: str) -> list[str]:
+    """Confirm a new authenticator with a code from it; return fresh recovery codes (shown once)."""
+    code = code.strip().replace(" ", "")
+    if not (code.isdigit() and len(code) == 6):
+        raise SignInRefusedError("Enter the 6-digit code from your authenticator app.")
+    device, _ = TOTPDevice.objects.select_for_update().update_or_create(
+        user=user, defaults={"secret": secret, "confirmed_at": None, "last_used_step": 0}
+    )
+    if not _totp_matches(device, code):
+        raise SignInRefusedError(
+            "The code is not right. Check the time on your phone and enter the code shown now."
+        )
+    device.confirmed_at = timezone.now()
+    device.save(update_fields=["confirmed_at"])
+    audit.record(actor=None, user=user, action=AuditAction.TWO_FACTOR_ENROLLED, request=request)
+    return recovery_codes_issue(request=request, user=user)
+
+
+@transaction.atomic
+def recovery_codes_issue(*, request: HttpRequest, user: User) -> list[str]:
+    """Replace the user's recovery codes with new ones; only their hashes are kept."""
+    RecoveryCode.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
+    codes = []
+    for _ in range(RECOVERY_CODE_COUNT):
+        raw = secrets.token_hex(5)
+        codes.append(f"{raw[:5]}-{raw[5:]}")
+    RecoveryCode.objects.bulk_create(
+        [RecoveryCode(user=user, code_hash=_hash_recovery_code(c)) for c in codes]
+    )
+    audit.record(actor=None, user=user, action=AuditAction.RECOVERY_CODES_ISSUED, request=request)
+    return codes
+
+
+def sign_in_failures_prune(*, older_than: timedelta = timedelta(days=30)) -> int:
+    deleted, _ = SignInFailure.objects.filter(Q(at__lt=timezone.now() - older_than)).delete()
+    return deleted

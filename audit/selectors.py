@@ -1,0 +1,99 @@
+"""Reading the audit trail: verifying the chain, and a child's access log."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.db.models import QuerySet
+
+from audit.models import AuditEvent
+from audit.services import GENESIS_SEAL, compute_seal
+
+
+@dataclass(frozen=True, slots=True)
+class ChainBreak:
+    """The first place where the stored trail is not what Cairn wrote."""
+
+    kind: str  # "edited", "deleted" or "inserted"
+    seq: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    events_checked: int
+    first_break: ChainBreak | None
+
+    @property
+    def intact(self) -> bool:
+        return self.first_break is None
+
+
+def _events_in_order(batch_size: int) -> Iterator[AuditEvent]:
+    yield from AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size)
+
+
+def _describe(event: AuditEvent) -> str:
+    return f"#{event.seq} ({event.action}, {event.at:%Y-%m-%d %H:%M:%S})"
+
+
+def audit_chain_verify(*, batch_size: int = 2000) -> ChainReport:
+    """Walk the trail in order and report the first edited, deleted or inserted event.
+
+    - edited: the event's seal no longer matches its content, though it still links to the event
+      before it;
+    - inserted: the event matches neither its seal nor its place in the chain;
+    - deleted: the event is sound but what stood before it is gone (a gap in the numbering, or a
+      link to a seal that is no longer there).
+    """
+    prev_seq = 0
+    prev_seal = GENESIS_SEAL
+    checked = 0
+    for event in _events_in_order(batch_size):
+        checked += 1
+        sealed_ok = compute_seal(event) == event.seal
+        linked_ok = event.prev_seal == prev_seal
+        in_sequence = event.seq == prev_seq + 1
+        if not sealed_ok and linked_ok and in_sequence:
+            return ChainReport(
+                checked,
+                ChainBreak(
+                    "edited",
+                    event.seq,
+                    f"Event {_describe(event)} was edited: its content no longer matches its seal.",
+                ),
+            )
+        if not sealed_ok:
+            return ChainReport(
+                checked,
+                ChainBreak(
+                    "inserted",
+                    event.seq,
+                    f"Event {_describe(event)} was inserted: it matches neither its seal nor its "
+                    "place in the chain.",
+                ),
+            )
+        if not (linked_ok and in_sequence):
+            missing = (
+                f"#{prev_seq + 1}"
+                if event.seq == prev_seq + 2
+                else f"#{prev_seq + 1} to #{event.seq - 1}"
+                if event.seq > prev_seq + 1
+                else f"one or more events before #{event.seq}"
+            )
+            return ChainReport(
+                checked,
+                ChainBreak(
+                    "deleted",
+                    event.seq,
+                    f"Event(s) {missing} were deleted: event #{event.seq} links to a seal that is "
+                    "no longer in the trail.",
+                ),
+            )
+        prev_seq, prev_seal = event.seq, event.seal
+    return ChainReport(checked, None)
+
+
+def access_log_for_pupil(*, pupil_id: UUID) -> QuerySet[AuditEvent]:
+    """Every event about one child, newest first: who looked, and when."""
+    return AuditEvent.objects.filter(pupil_id=pupil_id).select_related("actor").order_by("-seq")

@@ -1,0 +1,136 @@
+"""Writing the audit trail. `record` is the only way in; call it inside the change's transaction."""
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+from uuid import UUID
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from audit.models import AuditAction, AuditEvent
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from schools.models import Membership
+
+GENESIS_SEAL = "0" * 64
+# Any fixed 64-bit number: the PostgreSQL advisory lock that serialises appends to the chain.
+_CHAIN_LOCK_KEY = 0x43414952_4E415544  # "CAIRNAUD"
+
+
+class _HasPk(Protocol):
+    pk: Any
+
+
+@dataclass(frozen=True, slots=True)
+class RequestInfo:
+    ip_address: str | None
+    user_agent: str
+
+    @classmethod
+    def from_request(cls, request: HttpRequest | None) -> "RequestInfo":
+        if request is None:
+            return cls(ip_address=None, user_agent="")
+        return cls(
+            ip_address=request.META.get("REMOTE_ADDR") or None,
+            user_agent=str(request.META.get("HTTP_USER_AGENT", ""))[:400],
+        )
+
+
+def _canonical(event: AuditEvent) -> bytes:
+    payload = {
+        "seq": event.seq,
+        "at": event.at.isoformat(),
+        "actor": str(event.actor_id) if event.actor_id else "",
+        "actor_label": event.actor_label,
+        "role": event.role,
+        "school_id": str(event.school_id) if event.school_id else "",
+        "action": event.action,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "pupil_id": str(event.pupil_id) if event.pupil_id else "",
+        "ip_address": event.ip_address or "",
+        "user_agent": event.user_agent,
+        "reason": event.reason,
+        "details": event.details,
+        "prev_seal": event.prev_seal,
+    }
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def compute_seal(event: AuditEvent) -> str:
+    key = settings.AUDIT_SEAL_KEY.encode()
+    return hmac.new(key, _canonical(event), hashlib.sha256).hexdigest()
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    # SQLite: every write transaction starts IMMEDIATE (settings), so appends are already serial.
+
+
+def record(
+    *,
+    actor: "Membership | None",
+    action: AuditAction,
+    target: models.Model | None = None,
+    pupil_id: UUID | None = None,
+    request: HttpRequest | None = None,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+    user: "User | None" = None,
+    school_id: UUID | None = None,
+    at: datetime | None = None,
+) -> AuditEvent:
+    """Append one event to the trail, in the caller's transaction.
+
+    `actor` is the membership acting; `user` names the person where there is no membership yet
+    (sign-in, a failed attempt). `target` is the object acted on; `pupil_id` the child concerned.
+    """
+    if not connection.in_atomic_block:
+        # Reads are audited too; give them a transaction of their own.
+        with transaction.atomic():
+            return record(
+                actor=actor,
+                action=action,
+                target=target,
+                pupil_id=pupil_id,
+                request=request,
+                reason=reason,
+                details=details,
+                user=user,
+                school_id=school_id,
+                at=at,
+            )
+    _lock_chain()
+    last = AuditEvent.objects.order_by("-seq").values_list("seq", "seal").first()
+    seq, prev_seal = (last[0] + 1, last[1]) if last else (1, GENESIS_SEAL)
+    person = actor.user if actor is not None else user
+    info = RequestInfo.from_request(request)
+    event = AuditEvent(
+        seq=seq,
+        at=at or timezone.now(),
+        actor=person,
+        actor_label=person.email if person is not None else "",
+        role=actor.role if actor is not None else "",
+        school_id=school_id or (actor.school_id if actor is not None else None),
+        action=str(action),
+        target_type=target._meta.label if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        pupil_id=pupil_id,
+        ip_address=info.ip_address,
+        user_agent=info.user_agent,
+        reason=reason,
+        details=details or {},
+        prev_seal=prev_seal,
+    )
+    event.seal = compute_seal(event)
+    event.save(force_insert=True)
+    return event

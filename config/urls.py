@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("", include("ui.urls")),
+    path("audit/", include("audit.urls")),
+    path("pupils/", include("pupils.urls")),
+    path("", include("schools.urls")),
+]

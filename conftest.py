@@ -1,0 +1,154 @@
+"""Personas shared by every test. Each docstring states what that persona may reach."""
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from accounts.middleware import SESSION_LAST_SEEN, SESSION_TWO_FACTOR_OK
+from pupils.models import Pupil
+from pupils.tests.factories import EnrolmentFactory, PupilFactory
+from schools.middleware import SESSION_MEMBERSHIP
+from schools.models import Membership, Role, School, Trust
+from schools.tests.factories import MembershipFactory, SchoolFactory, TrustFactory
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by browser
+# tests' own set-up are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests that need it say so (accounts/tests/test_passwords)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def trust(db) -> Trust:
+    return TrustFactory(name="Oakfield Learning Trust", trust_lead_child_access=False)
+
+
+@pytest.fixture
+def school(trust) -> School:
+    """The school most tests happen at."""
+    return SchoolFactory(trust=trust, name="Oakfield Primary")
+
+
+@pytest.fixture
+def other_school(trust) -> School:
+    """Another school of the same trust."""
+    return SchoolFactory(trust=trust, name="Oakfield Secondary")
+
+
+@pytest.fixture
+def unrelated_school(db) -> School:
+    """A school in a different trust altogether."""
+    return SchoolFactory(name="Elsewhere Academy")
+
+
+def _member(school: School | None, role: Role, email: str, trust: Trust | None = None):
+    return MembershipFactory(
+        school=school, trust=trust, role=role, user__email=email, user__full_name=email
+    )
+
+
+@pytest.fixture
+def dsl(school) -> Membership:
+    """Designated safeguarding lead: everything about children at `school`."""
+    return _member(school, Role.DSL, "dsl@oakfield.example")
+
+
+@pytest.fixture
+def deputy_dsl(school) -> Membership:
+    """Deputy DSL: as the DSL, at `school`."""
+    return _member(school, Role.DEPUTY_DSL, "deputy@oakfield.example")
+
+
+@pytest.fixture
+def teacher(school) -> Membership:
+    """Member of staff at `school`: records concerns, sees only what they recorded."""
+    return _member(school, Role.STAFF, "teacher@oakfield.example")
+
+
+@pytest.fixture
+def headteacher(school) -> Membership:
+    """Headteacher: reads everything at `school`."""
+    return _member(school, Role.HEADTEACHER, "head@oakfield.example")
+
+
+@pytest.fixture
+def governor(school) -> Membership:
+    """Governor: aggregates for `school` only; never a child-level page."""
+    return _member(school, Role.GOVERNOR, "governor@oakfield.example")
+
+
+@pytest.fixture
+def school_admin(school) -> Membership:
+    """School administrator: staff accounts and settings at `school`; no child records."""
+    return _member(school, Role.SCHOOL_ADMIN, "admin@oakfield.example")
+
+
+@pytest.fixture
+def trust_lead(trust) -> Membership:
+    """Trust safeguarding lead: aggregates across `trust`; child records only where the trust
+    allows it (it does not, unless a test turns `trust.trust_lead_child_access` on)."""
+    return _member(None, Role.TRUST_LEAD, "lead@oakfield.example", trust=trust)
+
+
+@pytest.fixture
+def other_school_dsl(unrelated_school) -> Membership:
+    """DSL at a school of another trust: must see nothing of `school`."""
+    return _member(unrelated_school, Role.DSL, "dsl@elsewhere.example")
+
+
+@pytest.fixture
+def pupil(school) -> Pupil:
+    """A child on the roll of `school`."""
+    child = PupilFactory(legal_forename="Ava", legal_surname="Testchild")
+    EnrolmentFactory(pupil=child, school=school)
+    return child
+
+
+def signed_in_client(membership: Membership, client: Client | None = None) -> Client:
+    """A client signed in as `membership`'s user, with two-factor done and that role chosen."""
+    client = client or Client()
+    client.force_login(membership.user)
+    session = client.session
+    session[SESSION_TWO_FACTOR_OK] = True
+    session[SESSION_MEMBERSHIP] = str(membership.pk)
+    import time
+
+    session[SESSION_LAST_SEEN] = time.time()
+    session.save()
+    return client
+
+
+@pytest.fixture
+def client_for() -> Callable[[Membership], Client]:
+    return signed_in_client
+
+
+@dataclass
+class World:
+    """Everything the URL access table may need to build a URL."""
+
+    school: School
+    pupil: Pupil
+    dsl: Membership
+    teacher: Membership
+    other_school_dsl: Membership
+    school_admin: Membership
+
+
+@pytest.fixture
+def world(school, pupil, dsl, teacher, other_school_dsl, school_admin) -> World:
+    return World(
+        school=school,
+        pupil=pupil,
+        dsl=dsl,
+        teacher=teacher,
+        other_school_dsl=other_school_dsl,
+        school_admin=school_admin,
+    )

@@ -1,0 +1,43 @@
+"""The service navigation: the pages each role may reach, and nothing else."""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from schools.models import Role
+
+_ALL = frozenset(Role)
+_DSL_TEAM = frozenset({Role.DSL, Role.DEPUTY_DSL})
+_SCHOOL_READERS = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
+
+
+@dataclass(frozen=True, slots=True)
+class NavEntry:
+    label: str
+    url_name: str
+    roles: frozenset[Role]
+
+
+# Order is the order shown. Each later app adds its pages here.
+NAVIGATION: list[NavEntry] = [
+    NavEntry("Home", "schools:home", _ALL),
+    NavEntry("Pupils", "pupils:search", _SCHOOL_READERS | {Role.TRUST_LEAD}),
+    NavEntry("Staff", "schools:staff", frozenset({Role.SCHOOL_ADMIN})),
+    NavEntry("School settings", "schools:settings", frozenset({Role.SCHOOL_ADMIN})),
+    NavEntry("Your account", "accounts:account", _ALL),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return {"nav_items": []}
+    items = []
+    for entry in NAVIGATION:
+        if membership.role not in entry.roles:
+            continue
+        url = reverse(entry.url_name)
+        current = request.path == url or (url != "/" and request.path.startswith(url))
+        items.append({"label": entry.label, "url": url, "current": current})
+    return {"nav_items": items}

@@ -1,0 +1,83 @@
+"""Browser tests: pytest-playwright driving the operating system's Chromium.
+
+Where no Chromium is found the tests are skipped with a message saying how to enable them.
+Playwright's own browser download is never used.
+"""
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+HOW_TO_ENABLE = (
+    "no Chromium found: browser tests skipped. Install the operating system's Chromium "
+    "(Debian/Ubuntu: `sudo apt-get install chromium chromium-driver`) or set CAIRN_CHROMIUM "
+    "to its path, then run `make test` again."
+)
+
+
+def chromium_path() -> str | None:
+    explicit = os.environ.get("CAIRN_CHROMIUM")
+    if explicit:
+        return explicit if Path(explicit).exists() else None
+    return next((p for name in _CANDIDATES if (p := shutil.which(name))), None)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+    if chromium_path() is None:
+        skip = pytest.mark.skip(reason=HOW_TO_ENABLE)
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    path = chromium_path()
+    return f"browser tests: Chromium at {path}" if path else f"browser tests: {HOW_TO_ENABLE}"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": chromium_path(),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+AXE_PATH = Path(settings.BASE_DIR) / "static_build" / "vendor" / "axe.min.js"
+
+
+def assert_accessible(page: Any) -> None:
+    """Run axe-core (WCAG 2.0–2.2 A and AA rules) on the page and fail on any violation.
+
+    axe is loaded from the app's own static files, so the page's strict CSP stays in force.
+    """
+    assert AXE_PATH.exists(), "axe-core is missing: run `make assets`"
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(url=f"{settings.STATIC_URL}vendor/axe.min.js")
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}
+        })"""
+    )
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in result["violations"]
+    ]
+    assert violations == [], f"axe-core found violations on {page.url}:\n" + "\n".join(violations)

@@ -1,0 +1,18 @@
+// Cairn's small enhancements. Every page works without them.
+import { initAll } from "/static/vendor/govuk-frontend.min.js";
+
+initAll();
+
+// "Hide screen": blank the page at once (staff record concerns in busy rooms), then go to a
+// neutral page so that the back button does not bring the record back into view.
+for (const control of document.querySelectorAll("[data-cairn-hide-screen]")) {
+  control.addEventListener("click", (event) => {
+    event.preventDefault();
+    const overlay = document.querySelector("[data-cairn-hidden-overlay]");
+    if (overlay) {
+      overlay.hidden = false;
+    }
+    document.title = "Cairn";
+    window.location.replace(control.getAttribute("href"));
+  });
+}

@@ -1,0 +1,5 @@
+from tests.access_table import Case, everyone
+
+CASES = {
+    "ui:hidden": Case(everyone(200)),
+}

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from ui import views
+
+app_name = "ui"
+urlpatterns = [
+    path("hide/", views.hidden, name="hidden"),
+]
