@@ -30,6 +30,7 @@ LOCAL_APPS = [
     "audit",
     "schools",
     "pupils",
+    "chronology",
     "ui",
 ]
 
@@ -213,3 +214,6 @@ DEMO_SEEDERS = [
     "schools.demo.seed",
     "pupils.demo.seed",
 ]
+
+# Functions that contribute entries to a child's chronology (see chronology/entries.py).
+CHRONOLOGY_SOURCES: list[str] = []
