@@ -57,13 +57,15 @@ def lock_state(*, email: str, ip_address: str | None, now: datetime | None = Non
 def _refuse_if_locked(*, email: str, request: HttpRequest, user: User | None) -> None:
     state = lock_state(email=email, ip_address=_client_ip(request))
     if state.locked and state.until is not None:
-        audit.record(
-            actor=None,
-            user=user,
-            action=AuditAction.SIGN_IN_LOCKED,
-            request=request,
-            details={"email": email},
-        )
+        # Committed on its own: the refusal below must not roll the record of it back.
+        with transaction.atomic():
+            audit.record(
+                actor=None,
+                user=user,
+                action=AuditAction.SIGN_IN_LOCKED,
+                request=request,
+                details={"email": email},
+            )
         local = timezone.localtime(state.until)
         raise SignInRefusedError(
             "Too many failed attempts to sign in. For your security, signing in is paused "
@@ -71,7 +73,23 @@ def _refuse_if_locked(*, email: str, request: HttpRequest, user: User | None) ->
         )
 
 
-@transaction.atomic
+def _count_failure(
+    *, email: str, request: HttpRequest, user: User | None, stage: str, action: AuditAction
+) -> None:
+    """Record a failed attempt in a transaction of its own, so that it outlives the refusal."""
+    with transaction.atomic():
+        SignInFailure.objects.create(
+            email=email, ip_address=_client_ip(request), at=timezone.now(), stage=stage
+        )
+        audit.record(
+            actor=None,
+            user=user,
+            action=action,
+            request=request,
+            details={"email": email, "stage": stage},
+        )
+
+
 def sign_in_check_password(*, request: HttpRequest, email: str, password: str) -> User:
     """The user, if the password is right and the account is not locked out."""
     email = email.strip().lower()
@@ -79,15 +97,12 @@ def sign_in_check_password(*, request: HttpRequest, email: str, password: str) -
     _refuse_if_locked(email=email, request=request, user=known)
     user = authenticate(request, username=email, password=password)
     if not isinstance(user, User):
-        SignInFailure.objects.create(
-            email=email, ip_address=_client_ip(request), at=timezone.now(), stage="password"
-        )
-        audit.record(
-            actor=None,
-            user=known,
-            action=AuditAction.SIGN_IN_FAILED,
+        _count_failure(
+            email=email,
             request=request,
-            details={"email": email, "stage": "password"},
+            user=known,
+            stage="password",
+            action=AuditAction.SIGN_IN_FAILED,
         )
         raise SignInRefusedError("Enter a correct email address and password.")
     return user
@@ -116,11 +131,23 @@ def _totp_matches(device: TOTPDevice, code: str) -> bool:
     return False
 
 
-@transaction.atomic
 def sign_in_verify_second_factor(*, request: HttpRequest, user: User, code: str) -> None:
     """Accept an authenticator code or an unused recovery code; otherwise count a failure."""
     _refuse_if_locked(email=user.email, request=request, user=user)
-    code = code.strip().replace(" ", "")
+    if _second_factor_accepted(request=request, user=user, code=code.strip().replace(" ", "")):
+        return
+    _count_failure(
+        email=user.email,
+        request=request,
+        user=user,
+        stage="totp",
+        action=AuditAction.TWO_FACTOR_FAILED,
+    )
+    raise SignInRefusedError("The code is not right. Enter the 6-digit code your app shows now.")
+
+
+@transaction.atomic
+def _second_factor_accepted(*, request: HttpRequest, user: User, code: str) -> bool:
     device = (
         TOTPDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
     )
@@ -132,27 +159,23 @@ def sign_in_verify_second_factor(*, request: HttpRequest, user: User, code: str)
             request=request,
             details={"second_factor": "totp"},
         )
-        return
+        return True
     recovery = RecoveryCode.objects.filter(
         user=user, used_at__isnull=True, code_hash=_hash_recovery_code(code)
     ).first()
-    if recovery is not None:
-        recovery.used_at = timezone.now()
-        recovery.save(update_fields=["used_at"])
-        audit.record(actor=None, user=user, action=AuditAction.RECOVERY_CODE_USED, request=request)
-        audit.record(
-            actor=None,
-            user=user,
-            action=AuditAction.SIGNED_IN,
-            request=request,
-            details={"second_factor": "recovery_code"},
-        )
-        return
-    SignInFailure.objects.create(
-        email=user.email, ip_address=_client_ip(request), at=timezone.now(), stage="totp"
+    if recovery is None:
+        return False
+    recovery.used_at = timezone.now()
+    recovery.save(update_fields=["used_at"])
+    audit.record(actor=None, user=user, action=AuditAction.RECOVERY_CODE_USED, request=request)
+    audit.record(
+        actor=None,
+        user=user,
+        action=AuditAction.SIGNED_IN,
+        request=request,
+        details={"second_factor": "recovery_code"},
     )
-    audit.record(actor=None, user=user, action=AuditAction.TWO_FACTOR_FAILED, request=request)
-    raise SignInRefusedError("The code is not right. Enter the 6-digit code your app shows now.")
+    return True
 
 
 def totp_new_secret() -> str:

@@ -1,0 +1,57 @@
+"""Production settings: `check --deploy` is clean, and nothing starts without a secret key."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "CAIRN_DEBUG": "0",
+    "CAIRN_SECRET_KEY": "a-production-like-key-" + "x7Qp" * 12,
+    "CAIRN_ALLOWED_HOSTS": "cairn.example.sch.uk",
+    "CAIRN_HTTPS": "1",
+    "DATABASE_URL": f"sqlite:///{ROOT / 'var' / 'check-deploy.sqlite3'}",
+}
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("CAIRN_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
+    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_no_production_default_for_the_secret_key():
+    env = {k: v for k, v in PRODUCTION.items() if k != "CAIRN_SECRET_KEY"}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "CAIRN_SECRET_KEY must be set" in result.stderr
+
+
+def test_a_short_secret_key_is_refused():
+    result = _manage("check", env={**PRODUCTION, "CAIRN_SECRET_KEY": "short"})
+    assert result.returncode != 0
+    assert "at least 50 characters" in result.stderr
+
+
+def test_a_bad_boolean_names_the_variable():
+    result = _manage("check", env={**PRODUCTION, "CAIRN_HTTPS": "maybe"})
+    assert result.returncode != 0
+    assert "CAIRN_HTTPS='maybe' is not a yes/no value" in result.stderr
