@@ -1,5 +1,7 @@
 """The sealed audit chain: `verify_audit` finds an edited, a deleted and an inserted event."""
 
+import itertools
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -37,7 +39,7 @@ def test_intact_chain_verifies(five_events, capsys):
 
 
 def test_each_event_links_to_the_one_before(five_events):
-    for before, after in zip(five_events, five_events[1:], strict=False):
+    for before, after in itertools.pairwise(five_events):
         assert after.prev_seal == before.seal
         assert after.seq == before.seq + 1
 
@@ -89,9 +91,12 @@ def test_seq_cannot_fork(five_events):
     ["UPDATE audit_auditevent SET reason = 'x'", "DELETE FROM audit_auditevent"],
 )
 def test_postgresql_refuses_update_and_delete(five_events, sql):
-    with pytest.raises(Exception, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+    with (
+        pytest.raises(Exception, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
     assert AuditEvent.objects.count() == 5
 
 
