@@ -66,3 +66,10 @@ lock:
 
 clean:
 	rm -rf $(VENV) node_modules static_build var/static
+
+# Benchmarks (docs/performance.md): each row is printed beside a reference measured in the same run.
+bench: $(BIN)/.installed assets
+	$(PY) -m bench.run --scale school
+
+bench-trust: $(BIN)/.installed assets
+	$(PY) -m bench.run --scale trust

@@ -21,7 +21,7 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
         for k, v in os.environ.items()
         if not k.startswith("CAIRN_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
     }
-    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+    return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env={**clean, **env},

@@ -2,4 +2,5 @@ from tests.access_table import Case, everyone
 
 CASES = {
     "ui:hidden": Case(everyone(200)),
+    "ui:health": Case(everyone(200)),
 }
