@@ -12,7 +12,7 @@ from schools.models import Membership, Phase, Role, School, Trust
 
 DEMO_PASSWORD = "cairn-demo-password"
 # Every demo persona's authenticator key; `manage.py demo_totp` prints the current code.
-DEMO_TOTP_SECRET = "CAIRNDEMOTOTPKEY"
+DEMO_TOTP_SECRET = "CAIRNDEMOTOTPKEYCAIRNDEMOTOTPKEY"
 DEMO_SEED = 20_260_901
 DEMO_TRUST_NAME = "Riverbend Learning Trust (demo)"
 
