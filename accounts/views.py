@@ -158,34 +158,36 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "accounts/password_reset_confirm.html"
-    success_url = reverse_lazy("accounts:password_reset_complete")
+class _AuditsPasswordChange(auth_views.PasswordContextMixin):
+    """Records a password change in the audit trail once the form has saved it."""
+
+    via: str
+    request: HttpRequest
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
+        response: HttpResponse = super().form_valid(form)  # type: ignore[misc]
         audit.record(
             actor=None,
             user=form.user,
             action=AuditAction.PASSWORD_CHANGED,
             request=self.request,
-            details={"via": "reset"},
+            details={"via": self.via},
         )
         return response
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordResetConfirmView(_AuditsPasswordChange, auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    via = "reset"
+
+
+class PasswordChangeView(_AuditsPasswordChange, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:account")
+    via = "change"
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        audit.record(
-            actor=None,
-            user=form.user,
-            action=AuditAction.PASSWORD_CHANGED,
-            request=self.request,
-            details={"via": "change"},
-        )
         messages.success(self.request, "Your password has been changed.")
         return response
