@@ -5,6 +5,8 @@ PDF signature. Files are kept under settings.PRIVATE_MEDIA_ROOT (outside the web
 random name, and are served only by `voice.views.attachment` after an access check.
 """
 
+from __future__ import annotations
+
 import hashlib
 import uuid
 from dataclasses import dataclass

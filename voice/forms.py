@@ -1,7 +1,7 @@
 """Forms for recording the child's voice, setting check-ins and the school's cadences."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -151,7 +151,13 @@ class VoiceAmendForm(VoiceEntryForm):
     )
 
 
-class AdultChoiceField(forms.ModelChoiceField[Membership]):
+if TYPE_CHECKING:
+    _MembershipChoiceField = forms.ModelChoiceField[Membership]
+else:
+    _MembershipChoiceField = forms.ModelChoiceField
+
+
+class AdultChoiceField(_MembershipChoiceField):
     def label_from_instance(self, obj: Membership) -> str:
         return f"{obj.user.full_name} ({obj.get_role_display()})"
 

@@ -3,6 +3,8 @@
 Each takes the acting membership and audits itself in the same transaction.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
