@@ -176,15 +176,17 @@ def _check_in(
     state: str | None = None
     days_overdue = 0
     if cadence is not None:
-        # Never heard: the clock starts when the status (or the schedule) began.
-        starts = [d for d in (status.starts_on if status else None,) if d is not None]
-        if schedule is not None:
-            starts.append(timezone.localdate(schedule.set_at))
-        anchor = (
-            timezone.localdate(last_heard.at)
-            if last_heard is not None
-            else (max(starts) if starts else today)
-        )
+        anchor = timezone.localdate(last_heard.at) if last_heard is not None else None
+        if anchor is None:
+            # Never heard: the clock starts when the status began (a child on a plan for
+            # three weeks has gone three weeks unheard, whenever the adult was named), or,
+            # with no status, when the schedule was set.
+            if status is not None and level != SupportLevel.NONE:
+                anchor = status.starts_on
+            elif schedule is not None:
+                anchor = timezone.localdate(schedule.set_at)
+            else:
+                anchor = today
         due_on = anchor + timedelta(days=cadence)
         if today > due_on:
             state, days_overdue = DueState.OVERDUE, (today - due_on).days

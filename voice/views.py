@@ -77,10 +77,12 @@ def record_choose(request: CairnRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+# Dates go to the form as ISO strings: an <input type="date"> accepts only that, and a date
+# object would be printed in the template's localised format.
 def _initial_entry(request: CairnRequest) -> dict[str, object]:
     now = timezone.localtime()
     return {
-        "occurred_on": now.date(),
+        "occurred_on": now.date().isoformat(),
         "occurred_time": now.strftime("%H:%M"),
         "asked_by": request.user.full_name,
     }
@@ -179,7 +181,7 @@ def entry(request: CairnRequest, entry_id: UUID) -> HttpResponse:
 def _initial_from(version: VoiceEntryVersion) -> dict[str, object]:
     local = timezone.localtime(version.occurred_at)
     initial: dict[str, object] = {
-        "occurred_on": local.date(),
+        "occurred_on": local.date().isoformat(),
         "occurred_time": local.strftime("%H:%M"),
         "occasion": version.occasion,
         "words": version.words,
@@ -295,7 +297,7 @@ def plan(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
     schedule = selectors.schedule_history(pupil=child, school=school).first()
     initial = {
         "level": check_in.level,
-        "starts_on": status.starts_on if status else timezone.localdate(),
+        "starts_on": (status.starts_on if status else timezone.localdate()).isoformat(),
         "trusted_adult": check_in.trusted_adult.pk if check_in.trusted_adult else None,
         "cadence_days": check_in.cadence_days if check_in.cadence_set_by_hand else None,
     }

@@ -1,4 +1,5 @@
 import datetime
+from typing import cast
 
 import factory
 from django.utils import timezone
@@ -12,7 +13,7 @@ from voice.models import (
 )
 
 
-class SupportStatusFactory(factory.django.DjangoModelFactory):
+class SupportStatusFactory(factory.django.DjangoModelFactory[SupportStatus]):
     class Meta:
         model = SupportStatus
 
@@ -23,7 +24,7 @@ class SupportStatusFactory(factory.django.DjangoModelFactory):
     recorded_by = factory.SubFactory("schools.tests.factories.MembershipFactory", role="dsl")
 
 
-class CheckInScheduleFactory(factory.django.DjangoModelFactory):
+class CheckInScheduleFactory(factory.django.DjangoModelFactory[CheckInSchedule]):
     class Meta:
         model = CheckInSchedule
 
@@ -33,7 +34,7 @@ class CheckInScheduleFactory(factory.django.DjangoModelFactory):
     set_by = factory.SubFactory("schools.tests.factories.MembershipFactory", role="dsl")
 
 
-class VoiceEntryFactory(factory.django.DjangoModelFactory):
+class VoiceEntryFactory(factory.django.DjangoModelFactory[VoiceEntry]):
     """An entry with its first version (the words are in `words`)."""
 
     class Meta:
@@ -46,13 +47,19 @@ class VoiceEntryFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def words(obj, create, extracted, **kwargs):  # noqa: N805
+        entry = cast(VoiceEntry, obj)
         VoiceEntryVersion.objects.create(
-            entry=obj,
+            entry=entry,
             number=1,
             occurred_at=kwargs.get("occurred_at") or timezone.now(),
             occasion="check_in",
             words=extracted or "I like coming to school because it is calm.",
-            asked_by=obj.recorded_by.user.full_name,
+            asked_by=entry.recorded_by.user.full_name,
             place="the library",
-            written_by=obj.recorded_by,
+            written_by=entry.recorded_by,
         )
+
+
+def voice_entry(**kwargs) -> VoiceEntry:
+    """A VoiceEntryFactory entry, typed as the model."""
+    return cast(VoiceEntry, VoiceEntryFactory(**kwargs))

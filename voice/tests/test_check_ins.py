@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from audit.models import AuditAction, AuditEvent
+from pupils.models import Pupil
 from voice.models import SupportLevel, VoiceSettings
 from voice.selectors import (
     DueState,
@@ -173,7 +174,8 @@ def test_my_check_ins_lists_only_my_children_still_on_roll(
     from pupils.tests.factories import EnrolmentFactory
 
     time_machine.move_to("2026-03-02T09:00:00+00:00", tick=False)
-    left = EnrolmentFactory(school=school, end_date=D(2026, 2, 1), end_reason="moved_away").pupil
+    enrolment = EnrolmentFactory(school=school, end_date=D(2026, 2, 1), end_reason="moved_away")
+    left = Pupil.objects.get(pk=enrolment.pupil_id)
     support_status_record(actor=dsl, pupil=left, level=SupportLevel.CIN, starts_on=D(2026, 1, 5))
     check_in_schedule_set(actor=dsl, pupil=left, trusted_adult=trusted_adult, cadence_days=None)
     assert [c.pupil for c in check_ins_for_adult(viewer=trusted_adult)] == [early_help_child]

@@ -6,7 +6,7 @@ import pytest
 
 from chronology.entries import Window, chronology_sources
 from voice.chronology import voice_entries
-from voice.tests.factories import VoiceEntryFactory
+from voice.tests.factories import voice_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def test_the_source_is_registered():
 
 
 def test_entries_carry_the_childs_words_dated_when_heard(dsl, teacher, pupil):
-    entry = VoiceEntryFactory(
+    entry = voice_entry(
         pupil=pupil,
         recorded_by=teacher,
         words="I want to live with my nan.",
@@ -39,8 +39,8 @@ def test_entries_carry_the_childs_words_dated_when_heard(dsl, teacher, pupil):
 def test_window_and_viewer_limit_what_is_returned(
     dsl, teacher, headteacher, other_school_dsl, governor, pupil
 ):
-    VoiceEntryFactory(pupil=pupil, recorded_by=dsl, words__occurred_at=_at("2026-01-10"))
-    VoiceEntryFactory(pupil=pupil, recorded_by=dsl, words__occurred_at=_at("2026-02-10"))
+    voice_entry(pupil=pupil, recorded_by=dsl, words__occurred_at=_at("2026-01-10"))
+    voice_entry(pupil=pupil, recorded_by=dsl, words__occurred_at=_at("2026-02-10"))
     february = Window(start=datetime.date(2026, 2, 1), end=datetime.date(2026, 2, 28))
     assert len(list(voice_entries(viewer=dsl, pupil_ids=[pupil.pk], window=february))) == 1
     assert len(list(voice_entries(viewer=headteacher, pupil_ids=[pupil.pk], window=Window()))) == 2
@@ -51,7 +51,7 @@ def test_window_and_viewer_limit_what_is_returned(
 def test_long_words_are_shortened_and_amendments_marked(dsl, pupil):
     from voice.models import VoiceEntryVersion
 
-    entry = VoiceEntryFactory(pupil=pupil, recorded_by=dsl, words="word " * 100)
+    entry = voice_entry(pupil=pupil, recorded_by=dsl, words="word " * 100)
     first = entry.versions.get()
     VoiceEntryVersion.objects.create(
         entry=entry,

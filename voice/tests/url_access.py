@@ -2,19 +2,19 @@
 nothing, so the entry belongs to the DSL; school-wide readers (DSL team, headteacher) read it."""
 
 from tests.access_table import Case, allow
-from voice.tests.factories import VoiceEntryFactory
+from voice.tests.factories import voice_entry
 
 _child = lambda w: {"pupil_id": w.pupil.pk}  # noqa: E731
 
 
 def _entry(world) -> dict[str, object]:
-    return {"entry_id": VoiceEntryFactory(pupil=world.pupil, recorded_by=world.dsl).pk}
+    return {"entry_id": voice_entry(pupil=world.pupil, recorded_by=world.dsl).pk}
 
 
 def _attachment(world) -> dict[str, object]:
     from voice.models import VoiceAttachment
 
-    entry = VoiceEntryFactory(pupil=world.pupil, recorded_by=world.dsl)
+    entry = voice_entry(pupil=world.pupil, recorded_by=world.dsl)
     attachment = VoiceAttachment.objects.create(
         entry=entry,
         added_in=entry.versions.get(),
