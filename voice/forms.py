@@ -113,6 +113,11 @@ class VoiceEntryForm(forms.Form):
     def prompt_fields(self) -> list[forms.BoundField]:
         return [self[name] for name, _ in PROMPTS]
 
+    @property
+    def prompts_answered(self) -> bool:
+        """Whether any prompt has an answer (the prompts section then starts open)."""
+        return any(field.value() for field in self.prompt_fields)
+
     def clean_occurred_on(self) -> date:
         value: date = self.cleaned_data["occurred_on"]
         if value > timezone.localdate():

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -20,8 +20,9 @@ from django.utils import timezone
 from audit import services as audit
 from audit.models import AuditAction
 from pupils.models import Pupil
-from schools.models import Membership
+from schools.models import DSL_TEAM_ROLES, Membership
 from voice import attachments
+from voice.access import VOICE_RECORDERS, may_amend
 from voice.models import (
     CheckInSchedule,
     Communication,
@@ -151,8 +152,8 @@ def voice_entry_record(
 ) -> VoiceEntry:
     """Record a time the child was heard, in their own words (version 1)."""
     school = actor.school
-    if school is None:
-        raise ValidationError("Only staff at a school can record a child's voice.")
+    if school is None or actor.role not in VOICE_RECORDERS:
+        raise PermissionDenied("Only staff at a school can record a child's voice.")
     content.check()
     stored_files: list[attachments.StoredFile] = []
 
@@ -194,6 +195,8 @@ def voice_entry_amend(
     request: HttpRequest | None = None,
 ) -> VoiceEntryVersion:
     """Amend an entry: a new version with a reason; the earlier versions stay as they were."""
+    if not may_amend(viewer=actor, entry=entry):
+        raise PermissionDenied("Only the adult who recorded it or the safeguarding team may amend.")
     if not reason.strip():
         raise ValidationError({"amendment_reason": "Say why the entry is being amended."})
     content.check()
@@ -253,8 +256,8 @@ def support_status_record(
     request: HttpRequest | None = None,
 ) -> SupportStatus:
     """Record the child's safeguarding status from a date. The check-in cadence follows it."""
-    if actor.school is None:
-        raise ValidationError("Only a school's safeguarding team can record a status.")
+    if actor.school is None or actor.role not in DSL_TEAM_ROLES:
+        raise PermissionDenied("Only a school's safeguarding team can record a status.")
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": "The end date must be on or after the start date."})
     newest = SupportStatus.objects.filter(pupil=pupil, school=actor.school).aggregate(
@@ -293,8 +296,8 @@ def check_in_schedule_set(
     request: HttpRequest | None = None,
 ) -> CheckInSchedule:
     """Name the child's trusted adult and, optionally, a cadence other than the default."""
-    if actor.school is None:
-        raise ValidationError("Only a school's safeguarding team can set check-ins.")
+    if actor.school is None or actor.role not in DSL_TEAM_ROLES:
+        raise PermissionDenied("Only a school's safeguarding team can set check-ins.")
     if trusted_adult is not None and not (
         trusted_adult_choices(school=actor.school).filter(pk=trusted_adult.pk).exists()
     ):
@@ -342,8 +345,8 @@ def voice_settings_update(
     request: HttpRequest | None = None,
 ) -> VoiceSettings:
     """Change the school's default cadences (configuration, edited in place and audited)."""
-    if actor.school is None:
-        raise ValidationError("Only a school's safeguarding team can change its cadences.")
+    if actor.school is None or actor.role not in DSL_TEAM_ROLES:
+        raise PermissionDenied("Only a school's safeguarding team can change its cadences.")
     values = {
         "cp_plan_days": cp_plan_days,
         "cin_days": cin_days,

@@ -311,7 +311,8 @@ def plan(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
             status.starts_on,
         )
         adult = data["trusted_adult"]
-        schedule_changed = (
+        # A cadence typed in with a status change is kept for the new status.
+        schedule_changed = (status_changed and data["cadence_days"] is not None) or (
             schedule is None
             or adult != schedule.trusted_adult
             or data["cadence_days"]

@@ -48,6 +48,8 @@ def test_a_drawing_is_stored_privately_and_served_to_readers_only(
     assert served.content == PNG
     assert served["Content-Type"] == "image/png"
     assert served["Cache-Control"] == "private, no-store"
+    assert served["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert served["X-Content-Type-Options"] == "nosniff"
     assert AuditEvent.objects.filter(
         action=AuditAction.VOICE_ATTACHMENT_VIEWED, pupil_id=pupil_on_plan.pk
     ).exists()

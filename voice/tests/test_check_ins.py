@@ -210,3 +210,17 @@ def test_last_heard_from_and_the_front_sheet_card(
     assert "by Tess Trusted" in html
     request.membership = teacher
     assert template.render(Context({"request": request, "pupil": early_help_child})) == ""
+
+
+def test_home_pages_show_check_ins_due(
+    client_for, time_machine, dsl, trusted_adult, teacher, early_help_child
+):
+    time_machine.move_to("2026-03-30T09:00:00+00:00", tick=False)
+    mine = client_for(trusted_adult).get("/").content.decode()
+    assert "1 of the children you check in with is due or overdue a check-in" in mine
+    assert "Overdue by 6 days" in mine
+    team = client_for(dsl).get("/").content.decode()
+    assert "1 child not heard from in longer than their cadence" in team
+    other = client_for(teacher).get("/").content.decode()
+    assert "Record what a child has told you" in other
+    assert "Ava Testchild" not in other
