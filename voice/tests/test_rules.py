@@ -1,6 +1,7 @@
 """The rules below the views: access functions, service checks and file identification."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,8 +34,13 @@ def _march(time_machine):
     time_machine.move_to("2026-03-02T12:00:00+00:00", tick=False)
 
 
-def _content(**overrides) -> VoiceContent:
-    values = {"occurred_at": NOW, "words": "Fine.", "asked_by": "Tess", "place": "library"}
+def _content(**overrides: Any) -> VoiceContent:
+    values: dict[str, Any] = {
+        "occurred_at": NOW,
+        "words": "Fine.",
+        "asked_by": "Tess",
+        "place": "library",
+    }
     values.update(overrides)
     return VoiceContent(**values)
 
