@@ -63,7 +63,14 @@ def test_trusted_adult_records_a_due_check_in(
 ):
     _sign_in(page, live_server, trusted_adult)
     page.goto(f"{live_server.url}/")
-    page.get_by_role("link", name="My check-ins").click()
+    expect(
+        page.get_by_text("1 of the children you check in with is due or overdue")
+    ).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="Ava Testchild")).to_contain_text(
+        "Overdue by 7 days"
+    )
+    assert_accessible(page)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="My check-ins").click()
     expect(page.get_by_role("heading", name="My check-ins")).to_be_visible()
     row = page.get_by_role("row", name=re.compile("Ava Testchild"))
     expect(row).to_contain_text("Overdue by 7 days")
@@ -100,7 +107,7 @@ def test_trusted_adult_records_a_due_check_in(
     expect(page.get_by_text("Last heard from")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="My check-ins").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="My check-ins").click()
     row = page.get_by_role("row", name=re.compile("Ava Testchild"))
     expect(row).not_to_contain_text("Overdue")
     assert_accessible(page)
