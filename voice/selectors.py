@@ -95,16 +95,15 @@ def _last_heard_by_pupil(
     if pupil_ids is not None:
         entries = entries.filter(pupil_id__in=pupil_ids)
     result: dict[UUID, LastHeard] = {}
-    rows = _with_current_version(entries.select_related("recorded_by__user")).order_by(
-        F("occurred_at").asc()
+    rows = (
+        _with_current_version(entries)
+        .order_by(F("occurred_at").asc())
+        .values_list("pk", "pupil_id", F("occurred_at"), "recorded_by__user__full_name")
     )
-    for entry in rows:
-        occurred: datetime = entry.occurred_at  # type: ignore[attr-defined]
+    for entry_id, pupil_id, occurred, by in rows:
         if as_of is not None and occurred > as_of:
             continue
-        result[entry.pupil_id] = LastHeard(
-            at=occurred, by=entry.recorded_by.user.full_name, entry_id=entry.pk
-        )
+        result[pupil_id] = LastHeard(at=occurred, by=by, entry_id=entry_id)
     return result
 
 
