@@ -224,3 +224,11 @@ def test_home_pages_show_check_ins_due(
     other = client_for(teacher).get("/").content.decode()
     assert "Record what a child has told you" in other
     assert "Ava Testchild" not in other
+
+
+def test_a_trusted_adult_who_left_is_flagged(client_for, dsl, trusted_adult, early_help_child):
+    trusted_adult.is_active = False
+    trusted_adult.save()
+    page = client_for(dsl).get("/voice/check-ins/school/").content.decode()
+    assert "Tess Trusted" in page
+    assert "No longer in this role" in page
