@@ -31,6 +31,14 @@ class AuditAction(models.TextChoices):
     ACCESS_LOG_VIEWED = "access_log_viewed", "Access log viewed"
     PUPIL_VIEWED = "pupil_viewed", "Child's record viewed"
     DEMO_SEEDED = "demo_seeded", "Demo data created"
+    VOICE_ENTRY_RECORDED = "voice_entry_recorded", "Child's voice recorded"
+    VOICE_ENTRY_AMENDED = "voice_entry_amended", "Child's voice entry amended"
+    VOICE_ENTRY_VIEWED = "voice_entry_viewed", "Child's voice entry viewed"
+    VOICE_ENTRIES_LISTED = "voice_entries_listed", "Child's voice page viewed"
+    VOICE_ATTACHMENT_VIEWED = "voice_attachment_viewed", "Child's voice attachment opened"
+    SUPPORT_STATUS_RECORDED = "support_status_recorded", "Safeguarding status recorded"
+    CHECK_IN_SCHEDULE_SET = "check_in_schedule_set", "Check-in schedule set"
+    VOICE_SETTINGS_CHANGED = "voice_settings_changed", "Check-in cadences changed"
 
 
 class AuditEvent(models.Model):

@@ -30,6 +30,7 @@ LOCAL_APPS = [
     "audit",
     "schools",
     "pupils",
+    "voice",
     "chronology",
     "ui",
 ]
@@ -218,7 +219,16 @@ CAIRN_UPN_CHECK_LETTER = env_bool("CAIRN_UPN_CHECK_LETTER", default=True)
 DEMO_SEEDERS = [
     "schools.demo.seed",
     "pupils.demo.seed",
+    "voice.demo.seed",
 ]
 
 # Functions that contribute entries to a child's chronology (see chronology/entries.py).
-CHRONOLOGY_SOURCES: list[str] = []
+CHRONOLOGY_SOURCES: list[str] = [
+    "voice.chronology.voice_entries",
+]
+
+# The child's voice (voice/): attachments such as a drawing or a photo of the child's writing.
+CAIRN_VOICE_ATTACHMENT_MAX_BYTES = env_int(
+    "CAIRN_VOICE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024
+)
+CAIRN_VOICE_ATTACHMENTS_PER_ENTRY = env_int("CAIRN_VOICE_ATTACHMENTS_PER_ENTRY", 5, minimum=1)
