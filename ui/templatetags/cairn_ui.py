@@ -1,9 +1,11 @@
 """Template tags that render GOV.UK Frontend markup for Django forms."""
 
+import datetime
 from typing import Any
 
 from django import forms, template
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -12,6 +14,7 @@ _INPUT_TYPES = {
     forms.EmailInput: "email",
     forms.PasswordInput: "password",
     forms.NumberInput: "number",
+    forms.DateTimeInput: "datetime-local",
     forms.DateInput: "date",
     forms.URLInput: "url",
 }
@@ -45,12 +48,20 @@ def govuk_field(bound: forms.BoundField, **options: Any) -> SafeString:
     input_type = next(
         (name for cls, name in _INPUT_TYPES.items() if isinstance(widget, cls)), "text"
     )
+    value = bound.value()
+    if isinstance(value, datetime.datetime) and input_type == "datetime-local":
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        value = value.strftime("%Y-%m-%dT%H:%M")
+    elif isinstance(value, datetime.date) and input_type == "date":
+        # A date input takes ISO dates only; the localised format would come back empty.
+        value = value.isoformat()
     context = {
         "field": bound,
         "kind": kind,
         "input_type": input_type,
         "id": bound.id_for_label or f"id_{bound.html_name}",
-        "value": bound.value(),
+        "value": value,
         "errors": bound.errors,
         "options": options,
         "choices": list(bound.subwidgets) if kind in {"radios", "checkboxes"} else [],
