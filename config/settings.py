@@ -32,6 +32,7 @@ LOCAL_APPS = [
     "pupils",
     "chronology",
     "ui",
+    "patterns",
 ]
 
 INSTALLED_APPS = [
