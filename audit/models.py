@@ -31,6 +31,9 @@ class AuditAction(models.TextChoices):
     ACCESS_LOG_VIEWED = "access_log_viewed", "Access log viewed"
     PUPIL_VIEWED = "pupil_viewed", "Child's record viewed"
     DEMO_SEEDED = "demo_seeded", "Demo data created"
+    FINDINGS_REFRESHED = "findings_refreshed", "Pattern findings refreshed"
+    FINDING_DECIDED = "finding_decided", "Decision recorded on a pattern finding"
+    DETECTOR_SETTINGS_CHANGED = "detector_settings_changed", "Pattern detector settings changed"
 
 
 class AuditEvent(models.Model):

@@ -134,8 +134,12 @@ def replay(scenario: Scenario) -> Outcome:
         else:
             missed.append((item, when))
     wanted = {(e.detector, e.subject) for e in scenario.expected}
-    false = [(det, subj, when) for (det, subj), when in first_raised.items() if (det, subj) not in wanted]
-    return Outcome(scenario=scenario, first_raised=first_raised, true=true, missed=missed, false=false)
+    false = [
+        (det, subj, when) for (det, subj), when in first_raised.items() if (det, subj) not in wanted
+    ]
+    return Outcome(
+        scenario=scenario, first_raised=first_raised, true=true, missed=missed, false=false
+    )
 
 
 def load_all(directory: Path) -> list[Scenario]:
@@ -192,7 +196,9 @@ def as_json(outcomes: Sequence[Outcome]) -> str:
             "scenario": o.scenario.path.name,
             "negative": o.scenario.negative,
             "passed": not o.failed,
-            "first_raised": {f"{d}:{s}": when.isoformat() for (d, s), when in o.first_raised.items()},
+            "first_raised": {
+                f"{d}:{s}": when.isoformat() for (d, s), when in o.first_raised.items()
+            },
         }
         for o in outcomes
     ]
@@ -200,16 +206,20 @@ def as_json(outcomes: Sequence[Outcome]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m patterns.evaluate", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenarios", type=Path, default=SCENARIO_DIR, help="folder of scenario files")
+    parser = argparse.ArgumentParser(
+        prog="python -m patterns.evaluate", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--scenarios", type=Path, default=SCENARIO_DIR, help="folder of scenario files"
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
     try:
         outcomes = [replay(scenario) for scenario in load_all(args.scenarios)]
     except FactFileError as error:
-        print(f"evaluate: {error}", file=sys.stderr)  # noqa: T201
+        print(f"evaluate: {error}", file=sys.stderr)
         return 2
-    print(as_json(outcomes) if args.json else render(outcomes))  # noqa: T201
+    print(as_json(outcomes) if args.json else render(outcomes))
     return 1 if any(o.failed for o in outcomes) else 0
 
 

@@ -1,0 +1,55 @@
+"""Reading findings and settings."""
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from django.db.models import QuerySet
+
+from patterns.engine import ConfigFor
+from patterns.models import DetectorSettings, Finding
+from patterns.registry import all_detectors
+
+
+def configs_for_schools(school_ids: Collection[str]) -> ConfigFor:
+    """Each school's detector settings (defaults with the school's changes; None where a school
+    turned a detector off), read once for the run."""
+    rows: dict[str, dict[str, DetectorSettings]] = {}
+    for row in DetectorSettings.objects.filter(school_id__in=list(school_ids)):
+        rows.setdefault(str(row.school_id), {})[row.detector] = row
+    detectors = all_detectors()
+
+    def configs(school_id: str) -> Mapping[str, Any | None]:
+        own = rows.get(school_id, {})
+        result: dict[str, Any | None] = {}
+        for entry in detectors:
+            row = own.get(entry.slug)
+            if row is None:
+                result[entry.slug] = entry.defaults()
+            elif row.enabled:
+                result[entry.slug] = entry.configure(row.values)
+            else:
+                result[entry.slug] = None
+        return result
+
+    return configs
+
+
+def findings_for_school(*, school_id: Any, include_stale: bool = False) -> QuerySet[Finding]:
+    """The school's current findings, most severe and newest first (for the DSL's inbox)."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    rank = Case(
+        When(severity="review_now", then=Value(3)),
+        When(severity="review", then=Value(2)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    findings = Finding.objects.filter(school_id=school_id, is_current=True)
+    if not include_stale:
+        findings = findings.filter(stale=False)
+    return (
+        findings.select_related("pupil")
+        .prefetch_related("decisions")
+        .annotate(rank=rank)
+        .order_by("-rank", "-first_raised_at")
+    )
