@@ -223,5 +223,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 1 if any(o.failed for o in outcomes) else 0
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # pragma: no cover (python -m patterns.evaluate)
     sys.exit(main())

@@ -2,6 +2,7 @@
 
 from collections.abc import Collection, Mapping
 from typing import Any
+from uuid import UUID
 
 from django.db.models import QuerySet
 
@@ -10,11 +11,21 @@ from patterns.models import DetectorSettings, Finding
 from patterns.registry import all_detectors
 
 
+def _is_uuid(value: str) -> bool:
+    try:
+        UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
 def configs_for_schools(school_ids: Collection[str]) -> ConfigFor:
     """Each school's detector settings (defaults with the school's changes; None where a school
     turned a detector off), read once for the run."""
     rows: dict[str, dict[str, DetectorSettings]] = {}
-    for row in DetectorSettings.objects.filter(school_id__in=list(school_ids)):
+    # Facts from a file may name schools that are not in the database: they have no settings.
+    known = [sid for sid in school_ids if _is_uuid(sid)]
+    for row in DetectorSettings.objects.filter(school_id__in=known):
         rows.setdefault(str(row.school_id), {})[row.detector] = row
     detectors = all_detectors()
 

@@ -146,7 +146,11 @@ def test_run_stamps_findings_with_detector_version_and_school():
     source, calls = _source([child])
     result = run_incremental(source, pupil_ids=["p1"], as_of=d("2025-02-03"))
     [raised] = result.raised
-    assert (raised.detector, raised.version, raised.school_ids) == ("cumulative-neglect", 1, {"s1"})
+    assert (raised.detector, raised.version, raised.school_ids) == (
+        "cumulative-neglect",
+        1,
+        frozenset({"s1"}),
+    )
     assert result.pupil_ids == {"p1"}
     assert ("pupils", ["p1"], d("2025-02-03")) in calls
     # The day before, the third concern had not happened: nothing.
