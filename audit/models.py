@@ -34,6 +34,7 @@ class AuditAction(models.TextChoices):
     FINDINGS_REFRESHED = "findings_refreshed", "Pattern findings refreshed"
     FINDING_DECIDED = "finding_decided", "Decision recorded on a pattern finding"
     DETECTOR_SETTINGS_CHANGED = "detector_settings_changed", "Pattern detector settings changed"
+    FINDING_VIEWED = "finding_viewed", "Pattern finding viewed"
 
 
 class AuditEvent(models.Model):

@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("ui.urls")),
     path("audit/", include("audit.urls")),
     path("pupils/", include("pupils.urls")),
+    path("findings/", include("patterns.urls")),
     path("", include("schools.urls")),
 ]

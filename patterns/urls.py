@@ -1,0 +1,9 @@
+from django.urls import path
+
+from patterns import views
+
+app_name = "patterns"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<uuid:finding_id>/", views.detail, name="detail"),
+]
