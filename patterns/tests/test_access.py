@@ -18,12 +18,13 @@ def test_the_schools_readers_see_its_findings(dsl, deputy_dsl, headteacher, find
         assert access_finding(viewer=viewer, finding_id=finding.pk) == finding
 
 
-def test_everyone_else_gets_404(
-    teacher, governor, trust_lead, school_admin, other_school_dsl, finding
-):
-    for viewer in (teacher, governor, trust_lead, school_admin, other_school_dsl):
-        with pytest.raises(Http404):
-            access_finding(viewer=viewer, finding_id=finding.pk)
+@pytest.mark.parametrize(
+    "persona", ["teacher", "governor", "trust_lead", "school_admin", "other_school_dsl"]
+)
+def test_everyone_else_gets_404(request, persona, finding):
+    viewer = request.getfixturevalue(persona)
+    with pytest.raises(Http404):
+        access_finding(viewer=viewer, finding_id=finding.pk)
 
 
 def test_a_reader_role_without_a_school_sees_nothing(finding):
