@@ -45,6 +45,12 @@ def configs_for_schools(school_ids: Collection[str]) -> ConfigFor:
     return configs
 
 
+def school_configs(school_id: str) -> Mapping[str, Any | None]:
+    """One school's detector settings, read when the engine first needs them (incremental runs,
+    where the schools involved are not known in advance)."""
+    return configs_for_schools([school_id])(school_id)
+
+
 def findings_for_school(*, school_id: Any, include_stale: bool = False) -> QuerySet[Finding]:
     """The school's current findings, most severe and newest first (for the DSL's inbox)."""
     from django.db.models import Case, IntegerField, Value, When

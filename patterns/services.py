@@ -1,8 +1,8 @@
 """Writing findings and decisions. Every write is a named function that audits itself."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import record
-from patterns.engine import RunResult
+from patterns.engine import FactSource, RunResult, run_incremental
 from patterns.models import (
     DetectorSettings,
     Finding,
@@ -63,6 +63,24 @@ Key = tuple[UUID, str, str, str]  # school, subject kind, subject id, detector
 def _key(finding: Finding) -> Key:
     subject = str(finding.pupil_id) if finding.pupil_id else finding.household_id
     return (finding.school_id, finding.subject_kind, subject, finding.detector)
+
+
+def findings_refresh_for_children(
+    *,
+    actor: Membership | None,
+    source: FactSource,
+    pupil_ids: Collection[str],
+    as_of: date | None = None,
+) -> RefreshSummary:
+    """The incremental run: after a record about these children is written or amended, run the
+    detectors for them and their households and refresh their findings. Call it from the writing
+    service's `transaction.on_commit` with the database fact source."""
+    from patterns.selectors import school_configs
+
+    result = run_incremental(
+        source, pupil_ids=pupil_ids, as_of=as_of or timezone.localdate(), configs=school_configs
+    )
+    return findings_refresh(actor=actor, result=result)
 
 
 def _wanted(result: RunResult) -> dict[Key, Raised]:

@@ -280,3 +280,18 @@ def test_the_inbox_order_is_most_severe_then_newest(pupil, school, neglect_run, 
         "injuries",
         "cumulative-neglect",
     ]
+
+
+@time_machine.travel(NOW)
+def test_the_incremental_run_for_the_children_a_record_touches(dsl, pupil, school):
+    from patterns.services import findings_refresh_for_children
+
+    detector_settings_set(actor=dsl, school=school, detector="injuries", enabled=False, values={})
+    facts = _facts(pupil, school, *SIGNS)
+    source = FactSource(
+        pupils=lambda ids, _: [facts] if str(pupil.pk) in (ids or ()) else [],
+        households=lambda ids, _: [],
+    )
+    summary = findings_refresh_for_children(actor=dsl, source=source, pupil_ids=[str(pupil.pk)])
+    assert summary.raised == 1
+    assert Finding.objects.get().as_of == date(2025, 2, 3)
