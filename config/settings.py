@@ -223,3 +223,6 @@ DEMO_SEEDERS = [
 
 # Functions that contribute entries to a child's chronology (see chronology/entries.py).
 CHRONOLOGY_SOURCES: list[str] = []
+
+# Pattern findings appear on a child's chronology.
+CHRONOLOGY_SOURCES += ["patterns.chronology.finding_entries"]

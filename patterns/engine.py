@@ -101,6 +101,8 @@ class RunResult:
     pupil_ids: frozenset[str]
     household_ids: frozenset[str]
     detectors: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+    # The schools the run was limited to (None: every school of the children it looked at).
+    school_ids: frozenset[str] | None = None
 
 
 def _stamp(raised: Iterable[Raised], entry: Detector, school_id: str) -> list[Raised]:
@@ -171,6 +173,7 @@ def run(
         pupil_ids=frozenset(p.pupil_id for p in pupils),
         household_ids=frozenset(h.household_id for h in households),
         detectors=tuple((d.slug, d.version) for d in detectors),
+        school_ids=scope,
     )
 
 

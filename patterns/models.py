@@ -127,7 +127,9 @@ class Finding(models.Model):
 
     @property
     def latest_decision(self) -> "FindingDecision | None":
-        return self.decisions.order_by("-decided_at").first()
+        """The decision that counts (uses prefetched decisions where a list view fetched them)."""
+        decisions = list(self.decisions.all())
+        return max(decisions, key=lambda d: d.decided_at) if decisions else None
 
 
 class FindingDecision(models.Model):

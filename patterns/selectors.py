@@ -70,3 +70,19 @@ def findings_for_school(*, school_id: Any, include_stale: bool = False) -> Query
         .annotate(rank=rank)
         .order_by("-rank", "-first_raised_at")
     )
+
+
+def finding_counts(*, school_ids: Collection[Any]) -> dict[str, dict[str, int]]:
+    """Counts only, for governor and trust aggregates: current, not stale findings per detector
+    and severity. Never a child, a household or a record."""
+    from django.db.models import Count
+
+    rows = (
+        Finding.objects.filter(school_id__in=list(school_ids), is_current=True, stale=False)
+        .values("detector", "severity")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row["detector"], {})[row["severity"]] = row["n"]
+    return counts

@@ -158,12 +158,15 @@ def findings_refresh(
     wanted = _wanted(result)
     pupil_ids = _checked_pupils(result)
     detectors = [slug for slug, _ in result.detectors]
-    current = {
-        _key(f): f
-        for f in Finding.objects.select_for_update()
-        .filter(is_current=True, detector__in=detectors)
-        .filter(Q(pupil_id__in=pupil_ids) | Q(household_id__in=result.household_ids))
-    }
+    in_scope = Finding.objects.select_for_update().filter(
+        Q(pupil_id__in=pupil_ids) | Q(household_id__in=result.household_ids),
+        is_current=True,
+        detector__in=detectors,
+    )
+    if result.school_ids is not None:
+        # A run limited to some schools says nothing about findings at the others.
+        in_scope = in_scope.filter(school_id__in=[_uuid(s, "school") for s in result.school_ids])
+    current = {_key(f): f for f in in_scope}
     counts = dict.fromkeys(("raised", "raised_again", "updated", "unchanged", "stale"), 0)
     for key, raised in wanted.items():
         counts[_apply(key, raised, current.get(key), result, now)] += 1

@@ -46,6 +46,7 @@ def _run_in_chunks(
         pupil_ids=frozenset(seen_pupils),
         household_ids=frozenset(seen_households),
         detectors=detectors,
+        school_ids=None if school_ids is None else frozenset(school_ids),
     )
 
 
