@@ -149,7 +149,8 @@ class AttendanceDayFact:
     Sessions are counted after the attendance app has mapped each mark's code to its treatment
     (attendance.md §2-§3): `possible` sessions (0-2), `attended` (present + approved educational
     activity), `authorised`, `unauthorised`; `unexplained` is the unauthorised sessions whose code
-    says no reason is known (`N`, `O`: attendance.md §6 "first unexplained absence (N/O)").
+    says no reason is known (`N`, `O`: attendance.md §6 "first unexplained absence (N/O)"), and
+    `late` the sessions marked late (`L` before the register closed, `U` after: attendance.md §2).
     `recorded_at` is when the marks were taken or imported. Period summaries and runs are computed
     from these days by `patterns.detectors.attendance`.
     """
@@ -162,6 +163,7 @@ class AttendanceDayFact:
     authorised: int = 0
     unauthorised: int = 0
     unexplained: int = 0
+    late: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -297,6 +297,9 @@ def _attendance_day(f: _Reader, pupil_id: str, day: date) -> AttendanceDayFact:
     possible = f.integer("possible", 2)
     absent = {key: f.integer(key, 0) for key in ("authorised", "unauthorised", "unexplained")}
     attended = f.integer("attended", possible - absent["authorised"] - absent["unauthorised"])
+    late = f.integer("late", 0)
+    if late > possible:
+        raise f.fail("late", "more late sessions than possible sessions")
     if attended + absent["authorised"] + absent["unauthorised"] > possible:
         raise f.fail("possible", "attended + authorised + unauthorised exceed possible sessions")
     if absent["unexplained"] > absent["unauthorised"]:
@@ -307,6 +310,7 @@ def _attendance_day(f: _Reader, pupil_id: str, day: date) -> AttendanceDayFact:
         recorded_at=f.moment("recorded_at", datetime.combine(day, time(17), SCHOOL_TZ)),
         possible=possible,
         attended=attended,
+        late=late,
         **absent,
     )
 

@@ -10,6 +10,7 @@ from patterns.detectors._common import (
     about_child,
     about_pupil,
     action_ref,
+    attendance_ref,
     concern_ref,
     decision_ref,
     local_date,
@@ -47,6 +48,14 @@ class CumulativeNeglectSettings:
         doc="At this many signs the prompt asks for a review soon rather than consideration.",
         source=f"neglect-indicators.md §5 rule 3 (weight repeated signs); {CAIRN_DEFAULT}",
     )
+    late_days: int = setting(
+        3,
+        doc="Days marked late (L or U) within the window that count together as one more sign "
+        "(0: lateness is not counted).",
+        source="neglect-indicators.md §4 'missing school or consistently late' [V Haringey; "
+        "Brighton & Hove SCP] and §5 rule 1 (lateness); attendance.md §6 repeated late marks; "
+        + CAIRN_DEFAULT,
+    )
     indicators: frozenset[str] = setting(
         group("low_level_neglect"),
         doc="The low-level signs of neglect counted.",
@@ -55,7 +64,7 @@ class CumulativeNeglectSettings:
     )
 
 
-@detector(slug="cumulative-neglect", version=1, settings=CumulativeNeglectSettings)
+@detector(slug="cumulative-neglect", version=2, settings=CumulativeNeglectSettings)
 def cumulative_neglect(
     facts: PupilFacts, *, as_of: date, config: CumulativeNeglectSettings
 ) -> list[Raised]:
@@ -68,23 +77,30 @@ def cumulative_neglect(
 
     Evidence: the concerns counted (hunger, hygiene, clothing, tiredness, untreated health or
     dental needs, supervision, late collection ...), with their dates and how many adults wrote
-    them.
+    them, and the days the register marked the child late when lateness is persistent.
 
     Does not mean: that the child is neglected. It asks the DSL to read these concerns together
     and to consider other categories too (neglect-indicators.md §5 rule 5).
     """
     start = since(as_of, config.window_days)
     signs = showing(about_child(facts), config.indicators, start)
+    late = sorted(d.day for d in facts.attendance if d.late > 0 and d.day >= start)
+    persistent_lateness = config.late_days > 0 and len(late) >= config.late_days
+    count = len(signs) + (1 if persistent_lateness else 0)
     adults = {c.author_id for c in signs}
-    if len(signs) < config.min_signs or len(adults) < config.min_adults:
+    if not signs or count < config.min_signs or len(adults) < config.min_adults:
         return []
     kinds = sorted({i for c in signs for i in c.indicators & config.indicators})
-    severity = Severity.REVIEW if len(signs) >= config.review_at else Severity.CONSIDER
+    severity = Severity.REVIEW if count >= config.review_at else Severity.CONSIDER
     detail = (
         f"{plural(len(signs), 'concern')} showing signs of neglect ({', '.join(kinds)}) "
-        f"{span(signs)}, from {plural(len(adults), 'adult')}."
+        f"{span(signs)}, from {plural(len(adults), 'adult')}"
     )
-    return [about_pupil(facts, severity, detail, (concern_ref(c) for c in signs))]
+    evidence = [concern_ref(c) for c in signs]
+    if persistent_lateness:
+        detail += f"; marked late on {plural(len(late), 'day')} in the same weeks"
+        evidence.extend(attendance_ref(facts.pupil_id, day) for day in late)
+    return [about_pupil(facts, severity, detail + ".", evidence)]
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,7 @@ def days(first: str, last: str, **counts: int) -> tuple[AttendanceDayFact, ...]:
                     authorised=counts.get("authorised", 0),
                     unauthorised=counts.get("unauthorised", 0),
                     unexplained=counts.get("unexplained", 0),
+                    late=counts.get("late", 0),
                 )
             )
         day += timedelta(days=1)

@@ -14,7 +14,7 @@ from patterns.detectors.neglect import (
 )
 from patterns.facts import ActionKind, DecisionKind, Part
 from patterns.registry import Severity, SubjectKind
-from patterns.tests.builders import action, concern, d, decision, pupil
+from patterns.tests.builders import action, concern, d, days, decision, pupil
 
 AS_OF = d("2025-02-14")
 
@@ -71,6 +71,33 @@ def test_cumulative_neglect_asks_for_review_at_the_review_threshold():
         min_signs=2,
     )
     assert raised.severity is Severity.REVIEW
+
+
+def test_persistent_lateness_counts_as_one_more_sign():
+    two = (
+        concern("c1", "2025-01-13", "hunger", author="a"),
+        concern("c2", "2025-01-22", "hygiene", author="b"),
+    )
+    late = days("2025-02-03", "2025-02-05", late=1)
+    [raised] = cumulative_neglect(
+        pupil(concerns=two, attendance=late), as_of=AS_OF, config=CumulativeNeglectSettings()
+    )
+    assert raised.detail.endswith("from 2 adults; marked late on 3 days in the same weeks.")
+    assert [r.kind for r in raised.evidence].count("attendance") == 3
+    # Fewer late days, or lateness switched off, and two signs are not enough.
+    assert (
+        cumulative_neglect(
+            pupil(concerns=two, attendance=late[:2]),
+            as_of=AS_OF,
+            config=CumulativeNeglectSettings(),
+        )
+        == []
+    )
+    off = dataclasses.replace(CumulativeNeglectSettings(), late_days=0)
+    assert cumulative_neglect(pupil(concerns=two, attendance=late), as_of=AS_OF, config=off) == []
+    # Lateness alone is never a finding about neglect, whatever the settings.
+    loose = dataclasses.replace(CumulativeNeglectSettings(), min_signs=1, min_adults=0)
+    assert cumulative_neglect(pupil(attendance=late), as_of=AS_OF, config=loose) == []
 
 
 def test_neglect_with_other_abuse_needs_both():

@@ -26,7 +26,7 @@ def _write(tmp_path, name, **scenario):
 def test_the_scenario_suite_passes(capsys):
     assert main([]) == 0
     out = capsys.readouterr().out
-    assert "25 scenarios (8 negative): all passed." in out
+    assert "26 scenarios (8 negative): all passed." in out
     assert "MISS" not in out
     assert "FALSE" not in out
 

@@ -80,6 +80,7 @@ def test_a_full_set_of_facts():
          "field 'kind': None is not one of"),
         ({"type": "attendance", "pupil_id": "p1", "day": "2025-01-06", "attended": 2, "authorised": 1},
          "exceed possible sessions"),
+        ({"type": "attendance", "pupil_id": "p1", "day": "2025-01-06", "late": 3}, "field 'late': more late sessions"),
         ({"type": "attendance", "pupil_id": "p1", "day": "2025-01-06", "unexplained": 1},
          "more unexplained than unauthorised"),
         ({"type": "attendance_days", "pupil_id": "p1", "from": "2025-01-06", "to": "2025-01-01"},
