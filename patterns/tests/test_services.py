@@ -200,7 +200,7 @@ def test_a_household_finding_for_each_school_of_the_household(pupil, school, oth
     quiet = dataclasses.replace(
         run(source, as_of=date(2025, 2, 3), only={"trio"}, school_ids=[str(school.pk)]), raised=()
     )
-    assert quiet.school_ids == {str(school.pk)}
+    assert quiet.school_ids == frozenset({str(school.pk)})
     assert findings_refresh(actor=None, result=quiet, now=NOW).stale == 1
     assert Finding.objects.get(school=other_school).stale is False
 
