@@ -48,12 +48,22 @@ def start_again(facts: PupilFacts, *, as_of: date, config: StartAgainSettings) -
     than start again from the latest concern.
     """
     start = since(as_of, config.window_days)
-    ordered = [d for d in _in_order(facts.decisions) if local_date(d.decided_at) >= start]
+    everything = _in_order(facts.decisions)
+    opened: dict[str, str] = {}
+    for decision in everything:
+        opened.setdefault(decision.case_id, decision.id)
+    ordered = [d for d in everything if local_date(d.decided_at) >= start]
     closures = [d for d in ordered if d.closes_case]
+    # Reopened: a decision on a case after that case was closed, or the first decision of a new
+    # case after another was closed. Work continuing on a case that was never closed is neither.
     reopenings = [
         d
         for d in ordered
-        if not d.closes_case and any(c.decided_at < d.decided_at for c in closures)
+        if not d.closes_case
+        and any(
+            c.decided_at < d.decided_at and (c.case_id == d.case_id or opened[d.case_id] == d.id)
+            for c in closures
+        )
     ]
     if not reopenings and len(closures) < config.min_closures:
         return []

@@ -151,12 +151,13 @@ def household_children(
         )
         if concerns:
             with_concerns[child.pupil_id] = (child, concerns)
-    if len(with_concerns) < config.min_children:
+    distinct = {c.id for _, concerns in with_concerns.values() for c in concerns}
+    # One concern naming several children of the household is one record, not a pattern.
+    if len(with_concerns) < config.min_children or len(distinct) < 2:
         return []
     schools = {child.school_id for child, _ in with_concerns.values()}
-    total = sum(len(concerns) for _, concerns in with_concerns.values())
     detail = (
-        f"{plural(total, 'concern')} about {len(with_concerns)} children of the household "
+        f"{plural(len(distinct), 'concern')} about {len(with_concerns)} children of the household "
         f"in the last {config.window_days} days, at {plural(len(schools), 'school')}."
     )
     evidence = [concern_ref(c) for _, cs in with_concerns.values() for c in cs]

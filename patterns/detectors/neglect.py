@@ -64,7 +64,7 @@ class CumulativeNeglectSettings:
     )
 
 
-@detector(slug="cumulative-neglect", version=2, settings=CumulativeNeglectSettings)
+@detector(slug="cumulative-neglect", version=1, settings=CumulativeNeglectSettings)
 def cumulative_neglect(
     facts: PupilFacts, *, as_of: date, config: CumulativeNeglectSettings
 ) -> list[Raised]:

@@ -28,6 +28,26 @@ def test_start_again_after_a_closure_and_a_new_decision():
     assert [r.id for r in raised.evidence] == ["d2", "d3"]
 
 
+def test_start_again_same_case_reopened_but_not_work_continuing_on_another_case():
+    reopened = pupil(
+        decisions=(
+            decision("d1", "2024-12-01", DecisionKind.MONITOR),
+            decision("d2", "2024-12-10", DecisionKind.NFA, closes=True),
+            decision("d3", "2025-02-01", DecisionKind.MONITOR),
+        )
+    )
+    [raised] = start_again(reopened, as_of=AS_OF, config=StartAgainSettings())
+    assert [r.id for r in raised.evidence] == ["d2", "d3"]
+    concurrent = pupil(
+        decisions=(
+            decision("d1", "2024-11-01", DecisionKind.EARLY_HELP, case="kb"),
+            decision("d2", "2024-12-10", DecisionKind.NFA, case="ka", closes=True),
+            decision("d3", "2025-02-01", DecisionKind.MONITOR, case="kb"),
+        )
+    )
+    assert start_again(concurrent, as_of=AS_OF, config=StartAgainSettings()) == []
+
+
 def test_start_again_on_repeated_closures_and_quiet_on_one():
     two = pupil(
         decisions=(

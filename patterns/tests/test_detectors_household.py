@@ -52,3 +52,12 @@ def test_household_children_across_two_schools():
         household_children(household(younger, quiet), as_of=AS_OF, config=SiblingsSettings()) == []
     )
     assert household(younger, older).school_ids == {"s1", "s2"}
+    # One concern naming both children is one record, not concerns about several children.
+    same = pupil(
+        pupil_id="p2",
+        school_id="s2",
+        concerns=(concern("c1", "2025-01-14", "hygiene", pupil_id="p2"),),
+    )
+    assert (
+        household_children(household(younger, same), as_of=AS_OF, config=SiblingsSettings()) == []
+    )

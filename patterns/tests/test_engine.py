@@ -148,7 +148,7 @@ def test_run_stamps_findings_with_detector_version_and_school():
     [raised] = result.raised
     assert (raised.detector, raised.version, raised.school_ids) == (
         "cumulative-neglect",
-        2,
+        1,
         frozenset({"s1"}),
     )
     assert result.pupil_ids == {"p1"}
