@@ -72,6 +72,29 @@ def findings_for_school(*, school_id: Any, include_stale: bool = False) -> Query
     )
 
 
+def findings_for_pupil(*, viewer: Any, pupil_id: Any) -> list[dict[str, Any]]:
+    """The child's current findings the viewer may read, most severe first, each with the text
+    shown beside it: for the findings panel on the child's page."""
+    from patterns.access import findings_visible_to
+    from patterns.registry import get_detector
+
+    rank = {"review_now": 3, "review": 2, "consider": 1}
+    findings = sorted(
+        findings_visible_to(viewer=viewer)
+        .filter(pupil_id=pupil_id, is_current=True, stale=False)
+        .prefetch_related("decisions"),
+        key=lambda f: (-rank.get(f.severity, 0), -f.first_raised_at.timestamp()),
+    )
+    rows = []
+    for finding in findings:
+        try:
+            summary = get_detector(finding.detector).summary
+        except KeyError:
+            summary = finding.detector
+        rows.append({"finding": finding, "summary": summary})
+    return rows
+
+
 def finding_counts(*, school_ids: Collection[Any]) -> dict[str, dict[str, int]]:
     """Counts only, for governor and trust aggregates: current, not stale findings per detector
     and severity. Never a child, a household or a record."""

@@ -45,3 +45,26 @@ def test_counts_for_aggregates_name_no_child(school, other_school, pupil):
     assert finding_counts(school_ids=[school.pk, other_school.pk])["cumulative-neglect"] == {
         "consider": 2
     }
+
+
+def test_the_findings_panel_for_a_childs_page(dsl, teacher, school, pupil):
+    from django.template.loader import render_to_string
+
+    from patterns.selectors import findings_for_pupil
+
+    FindingFactory(school=school, pupil=pupil)
+    FindingFactory(
+        school=school, pupil=pupil, detector="injuries", severity=FindingSeverity.REVIEW_NOW
+    )
+    FindingFactory(school=school, pupil=pupil, detector="retired")
+    FindingFactory(school=school, pupil=pupil, detector="trio", stale=True)
+    rows = findings_for_pupil(viewer=dsl, pupil_id=pupil.pk)
+    assert rows[0]["finding"].detector == "injuries"
+    assert len(rows) == 3
+    assert findings_for_pupil(viewer=teacher, pupil_id=pupil.pk) == []
+    html = render_to_string("patterns/_pupil_panel.html", {"finding_rows": rows})
+    assert "Review today" in html
+    assert "3 records, first raised 3 Feb 2025" in html
+    assert "No findings about this child." in render_to_string(
+        "patterns/_pupil_panel.html", {"finding_rows": []}
+    )
