@@ -4,19 +4,20 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit import services as audit
 from audit.models import AuditAction
 from patterns.access import FINDING_READERS, access_finding
-from patterns.forms import FindingDecisionForm
+from patterns.forms import DetectorSettingsForm, FindingDecisionForm
 from patterns.models import FindingOutcome
-from patterns.registry import get_detector
-from patterns.selectors import findings_for_school
-from patterns.services import finding_decide
+from patterns.registry import all_detectors, get_detector
+from patterns.selectors import configs_for_schools, findings_for_school
+from patterns.services import detector_settings_set, finding_decide
 from schools.http import CairnRequest, role_required
+from schools.models import Role
 
 
 def _explanation(slug: str) -> dict[str, str]:
@@ -80,3 +81,55 @@ def detail(request: CairnRequest, finding_id: UUID) -> HttpResponse:
         "form": form,
     }
     return render(request, "patterns/finding.html", context)
+
+
+_SETTERS = [Role.DSL, Role.DEPUTY_DSL]
+
+
+@require_GET
+@role_required(_SETTERS)
+def settings_list(request: CairnRequest) -> HttpResponse:
+    school_id = str(request.membership.school_id)
+    configs = configs_for_schools([school_id])(school_id)
+    rows = [
+        {
+            "entry": entry,
+            "enabled": configs[entry.slug] is not None,
+            "changed": bool(
+                configs[entry.slug] is not None and configs[entry.slug] != entry.defaults()
+            ),
+        }
+        for entry in all_detectors()
+    ]
+    return render(request, "patterns/settings.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(_SETTERS)
+def settings_edit(request: CairnRequest, slug: str) -> HttpResponse:
+    try:
+        entry = get_detector(slug)
+    except KeyError as error:
+        raise Http404("No such detector") from error
+    school = request.membership.school
+    assert school is not None
+    current = configs_for_schools([str(school.pk)])(str(school.pk))[slug]
+    form = DetectorSettingsForm(
+        request.POST or None,
+        entry=entry,
+        current=current if current is not None else entry.defaults(),
+        enabled=current is not None,
+    )
+    if request.method == "POST" and form.is_valid():
+        # The form has checked each value against its default's kind, as the service does.
+        detector_settings_set(
+            actor=request.membership,
+            school=school,
+            detector=slug,
+            enabled=form.cleaned_data["enabled"],
+            values=form.values(),
+        )
+        messages.success(request, f"Settings for “{entry.summary}” saved.")
+        return redirect("patterns:settings")
+    context = {"entry": entry, "why": entry.section("Why"), "form": form}
+    return render(request, "patterns/settings_edit.html", context)

@@ -24,6 +24,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Home", "schools:home", _ALL),
     NavEntry("Pupils", "pupils:search", _SCHOOL_READERS | {Role.TRUST_LEAD}),
     NavEntry("Findings", "patterns:inbox", _SCHOOL_READERS),
+    NavEntry("Detector settings", "patterns:settings", _DSL_TEAM),
     NavEntry("Staff", "schools:staff", frozenset({Role.SCHOOL_ADMIN})),
     NavEntry("School settings", "schools:settings", frozenset({Role.SCHOOL_ADMIN})),
     NavEntry("Your account", "accounts:account", _ALL),

@@ -113,3 +113,64 @@ def test_a_household_finding_and_an_unknown_detector_still_render(client_for, ds
     response = client_for(dsl).get(reverse("patterns:detail", args=[household.pk]))
     assert response.status_code == 200
     assert "Household h1" in response.content.decode()
+
+
+def test_the_dsl_changes_a_detectors_thresholds(client_for, dsl, school):
+    from patterns.models import DetectorSettings
+
+    client = client_for(dsl)
+    page = client.get(reverse("patterns:settings")).content.decode()
+    assert "Several small signs of neglect" in page
+    assert "On, defaults" in page
+    url = reverse("patterns:settings_edit", args=["cumulative-neglect"])
+    form = client.get(url).content.decode()
+    assert "Default: 3." in form
+    assert "from ≥ 2 staff" in form
+    data = {
+        "enabled": "on",
+        "min_signs": "4",
+        "window_days": "42",
+        "min_adults": "2",
+        "review_at": "5",
+        "late_days": "3",
+        "indicators": "hunger, hygiene, clothing",
+    }
+    assert client.post(url, data).status_code == 302
+    row = DetectorSettings.objects.get(school=school, detector="cumulative-neglect")
+    assert row.values == {"min_signs": 4, "indicators": ["clothing", "hunger", "hygiene"]}
+    assert "On, thresholds changed" in client.get(reverse("patterns:settings")).content.decode()
+    response = client.post(url, {**data, "min_signs": "-1"})
+    assert response.status_code == 200
+    assert "greater than or equal to 0" in response.content.decode()
+
+
+def test_the_dsl_turns_a_detector_off_and_checkbox_settings_work(client_for, deputy_dsl, school):
+    from patterns.models import DetectorSettings
+
+    client = client_for(deputy_dsl)
+    url = reverse("patterns:settings_edit", args=["injuries"])
+    data = {"min_injuries": "2", "window_days": "42", "non_mobile_window_days": "365"}
+    assert client.post(url, data).status_code == 302  # unticked: off, and non-mobile rule off
+    row = DetectorSettings.objects.get(school=school, detector="injuries")
+    assert row.enabled is False
+    assert row.values == {"non_mobile_any": False}
+    assert "Off" in client.get(reverse("patterns:settings")).content.decode()
+    assert client.get(url).status_code == 200
+    trio = reverse("patterns:settings_edit", args=["trio"])
+    trio_data = {
+        "enabled": "on",
+        "window_days": "365",
+        "min_parts": "2",
+        "domestic_abuse": "none",
+        "parental_mental_health": "",
+        "parental_substance_misuse": "x",
+    }
+    assert client.post(trio, trio_data).status_code == 302
+    assert DetectorSettings.objects.get(detector="trio").values["domestic_abuse"] == []
+
+
+def test_an_unknown_detector_is_404_and_others_may_not_change_settings(
+    client_for, dsl, headteacher
+):
+    assert client_for(dsl).get(reverse("patterns:settings_edit", args=["nope"])).status_code == 404
+    assert client_for(headteacher).get(reverse("patterns:settings")).status_code == 403

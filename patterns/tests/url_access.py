@@ -9,4 +9,9 @@ CASES = {
         allow("dsl", "deputy_dsl", "headteacher", other_school_dsl=404),
         kwargs=lambda w: {"finding_id": finding_for(w).pk},
     ),
+    # Thresholds are the DSL's to set, for their own school (neglect-indicators.md §5 rule 1).
+    "patterns:settings": Case(allow("dsl", "deputy_dsl", "other_school_dsl")),
+    "patterns:settings_edit": Case(
+        allow("dsl", "deputy_dsl", "other_school_dsl"), kwargs=lambda w: {"slug": "trio"}
+    ),
 }
