@@ -39,6 +39,10 @@ class AuditAction(models.TextChoices):
     SUPPORT_STATUS_RECORDED = "support_status_recorded", "Safeguarding status recorded"
     CHECK_IN_SCHEDULE_SET = "check_in_schedule_set", "Check-in schedule set"
     VOICE_SETTINGS_CHANGED = "voice_settings_changed", "Check-in cadences changed"
+    FINDINGS_REFRESHED = "findings_refreshed", "Pattern findings refreshed"
+    FINDING_DECIDED = "finding_decided", "Decision recorded on a pattern finding"
+    DETECTOR_SETTINGS_CHANGED = "detector_settings_changed", "Pattern detector settings changed"
+    FINDING_VIEWED = "finding_viewed", "Pattern finding viewed"
 
 
 class AuditEvent(models.Model):

@@ -33,6 +33,7 @@ LOCAL_APPS = [
     "voice",
     "chronology",
     "ui",
+    "patterns",
 ]
 
 INSTALLED_APPS = [
@@ -232,3 +233,6 @@ CAIRN_VOICE_ATTACHMENT_MAX_BYTES = env_int(
     "CAIRN_VOICE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024
 )
 CAIRN_VOICE_ATTACHMENTS_PER_ENTRY = env_int("CAIRN_VOICE_ATTACHMENTS_PER_ENTRY", 5, minimum=1)
+
+# Pattern findings appear on a child's chronology.
+CHRONOLOGY_SOURCES += ["patterns.chronology.finding_entries"]

@@ -6,5 +6,6 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("pupils/", include("pupils.urls")),
     path("voice/", include("voice.urls")),
+    path("findings/", include("patterns.urls")),
     path("", include("schools.urls")),
 ]

@@ -25,6 +25,8 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Pupils", "pupils:search", _SCHOOL_READERS | {Role.TRUST_LEAD}),
     NavEntry("My check-ins", "voice:my_check_ins", frozenset({Role.STAFF})),
     NavEntry("Check-ins", "voice:school_check_ins", _SCHOOL_READERS),
+    NavEntry("Findings", "patterns:inbox", _SCHOOL_READERS),
+    NavEntry("Detector settings", "patterns:settings", _DSL_TEAM),
     NavEntry("Staff", "schools:staff", frozenset({Role.SCHOOL_ADMIN})),
     NavEntry("School settings", "schools:settings", frozenset({Role.SCHOOL_ADMIN})),
     NavEntry("Your account", "accounts:account", _ALL),

@@ -1,0 +1,5 @@
+"""The bundled detectors. Importing this package registers them (see `patterns.registry`)."""
+
+from patterns.detectors import attendance, casework, child, household, neglect
+
+__all__ = ["attendance", "casework", "child", "household", "neglect"]

@@ -1,0 +1,159 @@
+"""Detectors about the handling of a child's case: "start again", overdue referral outcomes,
+monitoring past its review date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from patterns.detectors._common import (
+    CAIRN_DEFAULT,
+    about_pupil,
+    decision_ref,
+    local_date,
+    plural,
+    since,
+)
+from patterns.facts import DecisionFact, DecisionKind, PupilFacts
+from patterns.registry import Raised, Severity, detector, setting
+
+
+def _in_order(decisions: tuple[DecisionFact, ...]) -> list[DecisionFact]:
+    return sorted(decisions, key=lambda d: (d.decided_at, d.id))
+
+
+@dataclass(frozen=True)
+class StartAgainSettings:
+    window_days: int = setting(
+        365,
+        doc="The period in which closures and reopenings are counted ('within a year').",
+        source="issue 8 'repeated closures within a year'",
+    )
+    min_closures: int = setting(
+        2, doc="How many closures within the period make 'repeated'.", source=CAIRN_DEFAULT
+    )
+
+
+@detector(slug="start-again", version=1, settings=StartAgainSettings)
+def start_again(facts: PupilFacts, *, as_of: date, config: StartAgainSettings) -> list[Raised]:
+    """A case closed and then reopened (or a new one opened), or closed repeatedly within a year.
+
+    Why: in serious case reviews 2017-19, 19% of children had been known to children's social care
+    but closed (national-reviews.md §1 [V SecEd]); neglect is cumulative and is missed when each
+    episode is treated as new (national-reviews.md §2 [V SCIE]; neglect-indicators.md §5 [V]).
+
+    Evidence: the decisions that closed the case and those that reopened it, with their dates.
+
+    Does not mean: that closing was wrong. It asks the DSL to read the history as one story rather
+    than start again from the latest concern.
+    """
+    start = since(as_of, config.window_days)
+    everything = _in_order(facts.decisions)
+    opened: dict[str, str] = {}
+    for decision in everything:
+        opened.setdefault(decision.case_id, decision.id)
+    ordered = [d for d in everything if local_date(d.decided_at) >= start]
+    closures = [d for d in ordered if d.closes_case]
+    # Reopened: a decision on a case after that case was closed, or the first decision of a new
+    # case after another was closed. Work continuing on a case that was never closed is neither.
+    reopenings = [
+        d
+        for d in ordered
+        if not d.closes_case
+        and any(
+            c.decided_at < d.decided_at and (c.case_id == d.case_id or opened[d.case_id] == d.id)
+            for c in closures
+        )
+    ]
+    if not reopenings and len(closures) < config.min_closures:
+        return []
+    parts = [f"{plural(len(closures), 'closure')}"]
+    if reopenings:
+        parts.append(f"{plural(len(reopenings), 'decision')} after a closure")
+    detail = f"In the last {config.window_days} days: {' and '.join(parts)}."
+    evidence = [decision_ref(d) for d in [*closures, *reopenings]]
+    return [about_pupil(facts, Severity.CONSIDER, detail, evidence)]
+
+
+@dataclass(frozen=True)
+class ReferralOutcomeSettings:
+    default_outcome_days: int = setting(
+        7,
+        doc="When a referral has no 'outcome due' date, the outcome is expected this many days "
+        "after the referral.",
+        source=CAIRN_DEFAULT,
+    )
+    grace_days: int = setting(
+        0, doc="Days allowed after the due date before the prompt.", source=CAIRN_DEFAULT
+    )
+
+
+@detector(slug="referral-outcome-overdue", version=1, settings=ReferralOutcomeSettings)
+def referral_outcome_overdue(
+    facts: PupilFacts, *, as_of: date, config: ReferralOutcomeSettings
+) -> list[Raised]:
+    """A referral with no outcome recorded after the date it was due.
+
+    Why: KCSIE expects the outcome of a referral, and the action taken, to be recorded
+    (records-and-access.md §2 [V]); when the child's situation does not improve, schools follow
+    local escalation, and reviews highlight failures to challenge (§11 "Escalation tracking" [P]).
+
+    Evidence: the referral decision and its due date.
+
+    Does not mean: that the referral was not acted on. It asks the DSL to chase the outcome and,
+    if they disagree with it, to escalate.
+    """
+    raised = []
+    for decision in _in_order(facts.decisions):
+        if decision.kind is not DecisionKind.REFERRAL or decision.outcome_recorded_at is not None:
+            continue
+        due = decision.outcome_due or local_date(decision.decided_at) + timedelta(
+            days=config.default_outcome_days
+        )
+        if as_of <= due + timedelta(days=config.grace_days):
+            continue
+        detail = (
+            f"Referral on {local_date(decision.decided_at):%-d %b %Y}: outcome due "
+            f"{due:%-d %b %Y}, none recorded ({(as_of - due).days} days overdue)."
+        )
+        raised.append(about_pupil(facts, Severity.REVIEW, detail, [decision_ref(decision)]))
+    return raised
+
+
+@dataclass(frozen=True)
+class MonitoringReviewSettings:
+    grace_days: int = setting(
+        0, doc="Days allowed after the review date before the prompt.", source=CAIRN_DEFAULT
+    )
+
+
+@detector(slug="monitoring-review-overdue", version=1, settings=MonitoringReviewSettings)
+def monitoring_review_overdue(
+    facts: PupilFacts, *, as_of: date, config: MonitoringReviewSettings
+) -> list[Raised]:
+    """A decision to monitor that has passed its review date with no later decision on the case.
+
+    Why: a decision records its review date (records-and-access.md §2 "Minimum entry fields");
+    concerns left open and never closed are a common record-keeping failure (§11 "Better data
+    quality" [P]), and inadequate record keeping is the most common reason safeguarding is judged
+    not effective (§11 [P]).
+
+    Evidence: the monitoring decision and its review date.
+
+    Does not mean: that monitoring stopped. It asks the DSL to review and record what was decided.
+    """
+    latest: dict[str, DecisionFact] = {}
+    for decision in _in_order(facts.decisions):
+        latest[decision.case_id] = decision
+    raised = []
+    for decision in latest.values():
+        if decision.kind is not DecisionKind.MONITOR or decision.review_date is None:
+            continue
+        if as_of <= decision.review_date + timedelta(days=config.grace_days):
+            continue
+        detail = (
+            f"Monitoring decided {local_date(decision.decided_at):%-d %b %Y}, review due "
+            f"{decision.review_date:%-d %b %Y}; no decision since."
+        )
+        raised.append(about_pupil(facts, Severity.CONSIDER, detail, [decision_ref(decision)]))
+    return raised

@@ -1,0 +1,77 @@
+from typing import Any
+
+from django import forms
+
+from patterns.models import FindingOutcome
+from patterns.registry import Detector
+
+
+class FindingDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="What have you decided?", choices=FindingOutcome.choices, widget=forms.RadioSelect
+    )
+    action_taken = forms.CharField(
+        label="If acted on: what was done",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    case_reference = forms.CharField(
+        label="If linked to a case: the case's reference", required=False, max_length=100
+    )
+    rationale = forms.CharField(
+        label="If not a concern now: why",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="It will be raised again if new evidence arrives.",
+    )
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, frozenset):
+        return ", ".join(sorted(value)) or "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+class DetectorSettingsForm(forms.Form):
+    """A school's settings for one detector, built from the detector's settings dataclass: every
+    threshold with its meaning, its default and the default's source."""
+
+    enabled = forms.BooleanField(label="Run this detector at this school", required=False)
+
+    def __init__(self, *args: Any, entry: Detector, current: Any, enabled: bool, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.entry = entry
+        self.fields["enabled"].initial = enabled
+        defaults = entry.defaults()
+        for spec in entry.setting_fields():
+            default = getattr(defaults, spec.name)
+            value = getattr(current, spec.name)
+            label = spec.name.replace("_", " ").capitalize()
+            hint = (
+                f"{spec.metadata['doc']} Default: {_shown(default)}. "
+                f"Source: {spec.metadata['source']}."
+            )
+            field: forms.Field
+            if isinstance(default, bool):
+                field = forms.BooleanField(label=label, required=False, initial=value)
+            elif isinstance(default, int):
+                field = forms.IntegerField(label=label, min_value=0, initial=value)
+            else:
+                field = forms.CharField(label=label, required=False, initial=_shown(value))
+                hint += " Separate names with commas."
+            field.help_text = hint
+            self.fields[spec.name] = field
+
+    def values(self) -> dict[str, Any]:
+        """The thresholds as the detector's settings take them."""
+        result: dict[str, Any] = {}
+        defaults = self.entry.defaults()
+        for spec in self.entry.setting_fields():
+            value = self.cleaned_data[spec.name]
+            if isinstance(getattr(defaults, spec.name), frozenset):
+                value = sorted({name.strip() for name in value.split(",") if name.strip()})
+                value = [] if value == ["none"] else value
+            result[spec.name] = value
+        return result

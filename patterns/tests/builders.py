@@ -1,0 +1,153 @@
+"""Terse builders for facts in pure tests (no database)."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from patterns.facts import (
+    ActionFact,
+    ActionKind,
+    AttendanceDayFact,
+    CadenceFact,
+    ConcernFact,
+    DecisionFact,
+    DecisionKind,
+    HouseholdFactorFact,
+    HouseholdFacts,
+    Part,
+    PupilFacts,
+    VoiceFact,
+)
+
+TZ = ZoneInfo("Europe/London")
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def at(text: str, hour: int = 10) -> datetime:
+    return datetime.combine(d(text), time(hour), TZ)
+
+
+def pupil(**kwargs) -> PupilFacts:
+    values = {
+        "pupil_id": "p1",
+        "upn": "A980200025001",
+        "school_id": "s1",
+        "date_of_birth": d("2016-05-17"),
+    }
+    values.update(kwargs)
+    return PupilFacts(**values)
+
+
+def concern(
+    cid: str,
+    day: str,
+    *indicators: str,
+    author: str = "a1",
+    part: Part = Part.SUBJECT,
+    recorded: str | None = None,
+    explanation: bool | None = None,
+    pupil_id: str = "p1",
+) -> ConcernFact:
+    return ConcernFact(
+        id=cid,
+        pupil_id=pupil_id,
+        occurred_at=at(day),
+        recorded_at=at(recorded or day, 16),
+        author_id=author,
+        part=part,
+        indicators=frozenset(indicators),
+        explanation_suitable=explanation,
+    )
+
+
+def decision(
+    did: str,
+    day: str,
+    kind: DecisionKind,
+    *,
+    case: str = "k1",
+    concerns: tuple[str, ...] = (),
+    closes: bool = False,
+    review: str | None = None,
+    due: str | None = None,
+    outcome: str | None = None,
+    recorded: str | None = None,
+) -> DecisionFact:
+    return DecisionFact(
+        id=did,
+        pupil_id="p1",
+        case_id=case,
+        kind=kind,
+        decided_at=at(day, 12),
+        recorded_at=at(recorded or day, 13),
+        concern_ids=frozenset(concerns),
+        closes_case=closes,
+        review_date=d(review) if review else None,
+        outcome_due=d(due) if due else None,
+        outcome_recorded_at=at(outcome, 11) if outcome else None,
+    )
+
+
+def action(
+    aid: str, day: str, kind: ActionKind, *, concerns: tuple[str, ...] = (), summary: str = ""
+) -> ActionFact:
+    return ActionFact(
+        id=aid,
+        pupil_id="p1",
+        kind=kind,
+        created_at=at(day, 14),
+        recorded_at=at(day, 14),
+        summary=summary,
+        concern_ids=frozenset(concerns),
+    )
+
+
+def days(first: str, last: str, **counts: int) -> tuple[AttendanceDayFact, ...]:
+    """Weekday register summaries; `counts` as AttendanceDayFact fields (attended derived)."""
+    result = []
+    day = d(first)
+    while day <= d(last):
+        if day.weekday() < 5:
+            absent = counts.get("authorised", 0) + counts.get("unauthorised", 0)
+            result.append(
+                AttendanceDayFact(
+                    pupil_id="p1",
+                    day=day,
+                    recorded_at=datetime.combine(day, time(17), TZ),
+                    possible=counts.get("possible", 2),
+                    attended=counts.get("possible", 2) - absent,
+                    authorised=counts.get("authorised", 0),
+                    unauthorised=counts.get("unauthorised", 0),
+                    unexplained=counts.get("unexplained", 0),
+                    late=counts.get("late", 0),
+                )
+            )
+        day += timedelta(days=1)
+    return tuple(result)
+
+
+def voice(vid: str, day: str) -> VoiceFact:
+    return VoiceFact(id=vid, pupil_id="p1", heard_at=at(day), recorded_at=at(day))
+
+
+def cadence(cid: str, start: str, days_: int | None, status: str = "cin") -> CadenceFact:
+    return CadenceFact(
+        id=cid,
+        pupil_id="p1",
+        effective_from=d(start),
+        recorded_at=at(start, 8),
+        days=days_,
+        status=status,
+    )
+
+
+def factor(fid: str, day: str, indicator: str, household: str = "h1") -> HouseholdFactorFact:
+    return HouseholdFactorFact(
+        id=fid, household_id=household, indicator=indicator, noted_at=at(day), recorded_at=at(day)
+    )
+
+
+def household(*children: PupilFacts, factors=(), household_id: str = "h1") -> HouseholdFacts:
+    return HouseholdFacts(household_id=household_id, children=children, factors=tuple(factors))

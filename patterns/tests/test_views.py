@@ -1,0 +1,176 @@
+"""The findings inbox and a finding's page, per role."""
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditAction, AuditEvent
+from patterns.models import FindingDecision, FindingSeverity
+from patterns.tests.factories import FindingFactory
+
+
+@pytest.fixture
+def finding(school, pupil):
+    return FindingFactory(school=school, pupil=pupil)
+
+
+def test_inbox_lists_the_schools_findings_most_urgent_first(
+    client_for, dsl, school, pupil, finding
+):
+    FindingFactory(
+        school=school, pupil=pupil, detector="injuries", severity=FindingSeverity.REVIEW_NOW
+    )
+    FindingFactory(school=school, pupil=pupil, detector="trio", stale=True)
+    response = client_for(dsl).get(reverse("patterns:inbox"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    injuries = body.index("Two or more injuries recorded")
+    neglect = body.index("Several small signs of neglect")
+    assert injuries < neglect
+    assert "Two or all three" not in body  # stale findings are hidden by default
+    stale = client_for(dsl).get(reverse("patterns:inbox"), {"stale": "1"}).content.decode()
+    assert "Two or all three" in stale
+    assert "No longer raised" in stale
+
+
+def test_another_schools_dsl_sees_none_of_them(client_for, other_school_dsl, finding):
+    client = client_for(other_school_dsl)
+    assert "Several small signs" not in client.get(reverse("patterns:inbox")).content.decode()
+    assert client.get(reverse("patterns:detail", args=[finding.pk])).status_code == 404
+
+
+def test_a_finding_shows_its_evidence_and_explanation_and_the_read_is_audited(
+    client_for, dsl, finding, pupil
+):
+    response = client_for(dsl).get(reverse("patterns:detail", args=[finding.pk]))
+    body = response.content.decode()
+    assert "Several small signs of neglect" in body
+    assert "2025-01-22" in body
+    assert "Does not mean: that the child is neglected" in body
+    assert "Record your decision" in body
+    event = AuditEvent.objects.get(action=AuditAction.FINDING_VIEWED)
+    assert event.pupil_id == pupil.pk
+
+
+def test_the_headteacher_reads_but_does_not_decide(client_for, headteacher, finding):
+    client = client_for(headteacher)
+    assert (
+        "Record your decision"
+        not in client.get(reverse("patterns:detail", args=[finding.pk])).content.decode()
+    )
+    response = client.post(
+        reverse("patterns:detail", args=[finding.pk]), {"outcome": "acted_on", "action_taken": "x"}
+    )
+    assert response.status_code == 403
+    assert not FindingDecision.objects.exists()
+
+
+def test_deciding_not_a_concern_needs_a_reason(client_for, deputy_dsl, finding):
+    client = client_for(deputy_dsl)
+    url = reverse("patterns:detail", args=[finding.pk])
+    response = client.post(url, {"outcome": "not_a_concern_now"})
+    assert response.status_code == 200
+    assert "Give the reason" in response.content.decode()
+    assert client.post(url, {}).status_code == 200  # no outcome chosen: the form says so
+    response = client.post(
+        url,
+        {
+            "outcome": "not_a_concern_now",
+            "rationale": "Explained by a bereavement; school nurse involved.",
+        },
+    )
+    assert response.status_code == 302
+    decision = FindingDecision.objects.get()
+    assert decision.decided_by == deputy_dsl
+    page = client.get(url).content.decode()
+    assert "Not a concern now by" in page
+    assert "Explained by a bereavement" in page
+    assert "None yet" not in client.get(reverse("patterns:inbox")).content.decode()
+
+
+def test_new_evidence_is_marked_on_a_finding_raised_again(client_for, dsl, school, pupil, finding):
+    finding.is_current = False
+    finding.save()
+    again = FindingFactory(
+        school=school,
+        pupil=pupil,
+        supersedes=finding,
+        evidence=[*finding.evidence, {"kind": "concern", "id": "c4", "date": "2025-02-10"}],
+        new_evidence=[{"kind": "concern", "id": "c4", "date": "2025-02-10"}],
+    )
+    assert "New evidence" in client_for(dsl).get(reverse("patterns:inbox")).content.decode()
+    body = client_for(dsl).get(reverse("patterns:detail", args=[again.pk])).content.decode()
+    assert body.count(">New</strong>") == 1
+
+
+def test_a_household_finding_and_an_unknown_detector_still_render(client_for, dsl, school):
+    household = FindingFactory(
+        school=school,
+        pupil=None,
+        subject_kind="household",
+        household_id="h1",
+        detector="retired-detector",
+    )
+    response = client_for(dsl).get(reverse("patterns:detail", args=[household.pk]))
+    assert response.status_code == 200
+    assert "Household h1" in response.content.decode()
+
+
+def test_the_dsl_changes_a_detectors_thresholds(client_for, dsl, school):
+    from patterns.models import DetectorSettings
+
+    client = client_for(dsl)
+    page = client.get(reverse("patterns:settings")).content.decode()
+    assert "Several small signs of neglect" in page
+    assert "On, defaults" in page
+    url = reverse("patterns:settings_edit", args=["cumulative-neglect"])
+    form = client.get(url).content.decode()
+    assert "Default: 3." in form
+    assert "from ≥ 2 staff" in form
+    data = {
+        "enabled": "on",
+        "min_signs": "4",
+        "window_days": "42",
+        "min_adults": "2",
+        "review_at": "5",
+        "late_days": "3",
+        "indicators": "hunger, hygiene, clothing",
+    }
+    assert client.post(url, data).status_code == 302
+    row = DetectorSettings.objects.get(school=school, detector="cumulative-neglect")
+    assert row.values == {"min_signs": 4, "indicators": ["clothing", "hunger", "hygiene"]}
+    assert "On, thresholds changed" in client.get(reverse("patterns:settings")).content.decode()
+    response = client.post(url, {**data, "min_signs": "-1"})
+    assert response.status_code == 200
+    assert "greater than or equal to 0" in response.content.decode()
+
+
+def test_the_dsl_turns_a_detector_off_and_checkbox_settings_work(client_for, deputy_dsl, school):
+    from patterns.models import DetectorSettings
+
+    client = client_for(deputy_dsl)
+    url = reverse("patterns:settings_edit", args=["injuries"])
+    data = {"min_injuries": "2", "window_days": "42", "non_mobile_window_days": "365"}
+    assert client.post(url, data).status_code == 302  # unticked: off, and non-mobile rule off
+    row = DetectorSettings.objects.get(school=school, detector="injuries")
+    assert row.enabled is False
+    assert row.values == {"non_mobile_any": False}
+    assert "Off" in client.get(reverse("patterns:settings")).content.decode()
+    assert client.get(url).status_code == 200
+    trio = reverse("patterns:settings_edit", args=["trio"])
+    trio_data = {
+        "enabled": "on",
+        "window_days": "365",
+        "min_parts": "2",
+        "domestic_abuse": "none",
+        "parental_mental_health": "",
+        "parental_substance_misuse": "x",
+    }
+    assert client.post(trio, trio_data).status_code == 302
+    assert DetectorSettings.objects.get(detector="trio").values["domestic_abuse"] == []
+
+
+def test_an_unknown_detector_is_404_and_others_may_not_change_settings(
+    client_for, dsl, headteacher
+):
+    assert client_for(dsl).get(reverse("patterns:settings_edit", args=["nope"])).status_code == 404
+    assert client_for(headteacher).get(reverse("patterns:settings")).status_code == 403

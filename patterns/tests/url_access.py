@@ -1,0 +1,17 @@
+from patterns.tests.factories import finding_for
+from tests.access_table import Case, allow
+
+# Findings are about children: the school's DSL team and headteacher read them, at their own
+# school only. Another school's DSL sees their own (empty) inbox and gets 404 for this finding.
+CASES = {
+    "patterns:inbox": Case(allow("dsl", "deputy_dsl", "headteacher", "other_school_dsl")),
+    "patterns:detail": Case(
+        allow("dsl", "deputy_dsl", "headteacher", other_school_dsl=404),
+        kwargs=lambda w: {"finding_id": finding_for(w).pk},
+    ),
+    # Thresholds are the DSL's to set, for their own school (neglect-indicators.md §5 rule 1).
+    "patterns:settings": Case(allow("dsl", "deputy_dsl", "other_school_dsl")),
+    "patterns:settings_edit": Case(
+        allow("dsl", "deputy_dsl", "other_school_dsl"), kwargs=lambda w: {"slug": "trio"}
+    ),
+}

@@ -1,0 +1,135 @@
+"""The DSL's findings inbox and a finding with its evidence and the decision form."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from audit import services as audit
+from audit.models import AuditAction
+from patterns.access import FINDING_READERS, access_finding
+from patterns.forms import DetectorSettingsForm, FindingDecisionForm
+from patterns.models import FindingOutcome
+from patterns.registry import all_detectors, get_detector
+from patterns.selectors import configs_for_schools, findings_for_school
+from patterns.services import detector_settings_set, finding_decide
+from schools.http import CairnRequest, role_required
+from schools.models import Role
+
+
+def _explanation(slug: str) -> dict[str, str]:
+    try:
+        entry = get_detector(slug)
+    except KeyError:
+        return {"summary": slug, "why": "", "evidence": "", "does_not_mean": ""}
+    return {
+        "summary": entry.summary,
+        "why": entry.section("Why"),
+        "evidence": entry.section("Evidence"),
+        "does_not_mean": entry.section("Does not mean"),
+    }
+
+
+@require_GET
+@role_required(FINDING_READERS)
+def inbox(request: CairnRequest) -> HttpResponse:
+    show_stale = request.GET.get("stale") == "1"
+    findings = findings_for_school(school_id=request.membership.school_id, include_stale=show_stale)
+    rows = [{"finding": f, "summary": _explanation(f.detector)["summary"]} for f in findings]
+    return render(request, "patterns/inbox.html", {"rows": rows, "show_stale": show_stale})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(FINDING_READERS)
+def detail(request: CairnRequest, finding_id: UUID) -> HttpResponse:
+    finding = access_finding(viewer=request.membership, finding_id=finding_id)
+    form = FindingDecisionForm(request.POST or None)
+    if request.method == "POST":
+        if not request.membership.is_dsl_team:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                finding_decide(
+                    actor=request.membership,
+                    finding=finding,
+                    outcome=FindingOutcome(form.cleaned_data["outcome"]),
+                    action_taken=form.cleaned_data["action_taken"],
+                    case_reference=form.cleaned_data["case_reference"],
+                    rationale=form.cleaned_data["rationale"],
+                    request=request,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Your decision has been recorded.")
+                return redirect("patterns:detail", finding_id=finding.pk)
+    audit.record(
+        actor=request.membership,
+        action=AuditAction.FINDING_VIEWED,
+        target=finding,
+        pupil_id=finding.pupil_id,
+        request=request,
+    )
+    context = {
+        "finding": finding,
+        "explanation": _explanation(finding.detector),
+        "decisions": finding.decisions.select_related("decided_by__user"),
+        "new_ids": {(e["kind"], e["id"]) for e in finding.new_evidence},
+        "form": form,
+    }
+    return render(request, "patterns/finding.html", context)
+
+
+_SETTERS = [Role.DSL, Role.DEPUTY_DSL]
+
+
+@require_GET
+@role_required(_SETTERS)
+def settings_list(request: CairnRequest) -> HttpResponse:
+    school_id = str(request.membership.school_id)
+    configs = configs_for_schools([school_id])(school_id)
+    rows = [
+        {
+            "entry": entry,
+            "enabled": configs[entry.slug] is not None,
+            "changed": bool(
+                configs[entry.slug] is not None and configs[entry.slug] != entry.defaults()
+            ),
+        }
+        for entry in all_detectors()
+    ]
+    return render(request, "patterns/settings.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(_SETTERS)
+def settings_edit(request: CairnRequest, slug: str) -> HttpResponse:
+    try:
+        entry = get_detector(slug)
+    except KeyError as error:
+        raise Http404("No such detector") from error
+    school = request.membership.school
+    assert school is not None
+    current = configs_for_schools([str(school.pk)])(str(school.pk))[slug]
+    form = DetectorSettingsForm(
+        request.POST or None,
+        entry=entry,
+        current=current if current is not None else entry.defaults(),
+        enabled=current is not None,
+    )
+    if request.method == "POST" and form.is_valid():
+        # The form has checked each value against its default's kind, as the service does.
+        detector_settings_set(
+            actor=request.membership,
+            school=school,
+            detector=slug,
+            enabled=form.cleaned_data["enabled"],
+            values=form.values(),
+        )
+        messages.success(request, f"Settings for “{entry.summary}” saved.")
+        return redirect("patterns:settings")
+    context = {"entry": entry, "why": entry.section("Why"), "form": form}
+    return render(request, "patterns/settings_edit.html", context)

@@ -1,0 +1,67 @@
+"""The DSL opens the findings inbox, reads a finding's evidence and records a decision."""
+
+import re
+
+import pyotp
+import pytest
+from playwright.sync_api import Page, expect
+
+from accounts.models import TOTPDevice
+from patterns.tests.factories import FindingFactory
+from tests.browser.conftest import assert_accessible
+
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DP"
+
+
+@pytest.fixture
+def dsl_with_a_finding(dsl, school, pupil):
+    dsl.user.set_password("correct horse battery staple")
+    dsl.user.save()
+    TOTPDevice.objects.create(user=dsl.user, secret=SECRET, confirmed_at="2026-01-01T00:00Z")
+    return FindingFactory(school=school, pupil=pupil)
+
+
+def test_dsl_decides_on_a_finding(page: Page, live_server, dsl_with_a_finding):
+    page.goto(f"{live_server.url}/sign-in/")
+    page.get_by_label("Email address").fill("dsl@oakfield.example")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code").fill(pyotp.TOTP(SECRET).now())
+    page.get_by_role("button", name="Continue").click()
+
+    page.get_by_role("link", name="Findings").first.click()
+    expect(page.get_by_role("heading", name="Findings")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name=re.compile("Several small signs of neglect")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Several small signs of neglect")
+    expect(page.get_by_role("cell", name="2025-01-22")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("radio", name="Not a concern now").check()
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.get_by_role("alert")).to_contain_text("Give the reason")
+    assert_accessible(page)
+
+    page.get_by_role("radio", name="Not a concern now").check()
+    page.get_by_label("If not a concern now: why").fill(
+        "New baby; grandmother now helps each morning."
+    )
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.get_by_text("Your decision has been recorded.")).to_be_visible()
+    expect(page.get_by_text("grandmother now helps each morning")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Detector settings").first.click()
+    expect(page.get_by_role("heading", name="Detector settings")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("Two or all three")).click()
+    page.get_by_label("Min parts").fill("3")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_role("cell", name="On, thresholds changed")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("Two or all three")).click()
+    page.get_by_label("Min parts").fill("-1")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert_accessible(page)
