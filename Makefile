@@ -73,3 +73,7 @@ bench: $(BIN)/.installed assets
 
 bench-trust: $(BIN)/.installed assets
 	$(PY) -m bench.run --scale trust
+
+# Replay the pattern detectors' scenario suite (patterns/scenarios/) through "as of" each day.
+evaluate: $(BIN)/.installed
+	$(PY) -m patterns.evaluate
