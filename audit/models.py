@@ -31,6 +31,10 @@ class AuditAction(models.TextChoices):
     ACCESS_LOG_VIEWED = "access_log_viewed", "Access log viewed"
     PUPIL_VIEWED = "pupil_viewed", "Child's record viewed"
     DEMO_SEEDED = "demo_seeded", "Demo data created"
+    ATTENDANCE_IMPORTED = "attendance_imported", "Attendance registers imported"
+    ATTENDANCE_CODE_MAPPED = "attendance_code_mapped", "Attendance code mapping set"
+    ATTENDANCE_VIEWED = "attendance_viewed", "Child's attendance viewed"
+    ATTENDANCE_COHORT_VIEWED = "attendance_cohort_viewed", "Attendance cohort list viewed"
 
 
 class AuditEvent(models.Model):

@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("ui.urls")),
     path("audit/", include("audit.urls")),
     path("pupils/", include("pupils.urls")),
+    path("attendance/", include("attendance.urls")),
     path("", include("schools.urls")),
 ]

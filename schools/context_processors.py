@@ -23,6 +23,9 @@ class NavEntry:
 NAVIGATION: list[NavEntry] = [
     NavEntry("Home", "schools:home", _ALL),
     NavEntry("Pupils", "pupils:search", _SCHOOL_READERS | {Role.TRUST_LEAD}),
+    NavEntry("Attendance", "attendance:cohort", _SCHOOL_READERS),
+    NavEntry("Attendance", "attendance:summary", frozenset({Role.GOVERNOR, Role.TRUST_LEAD})),
+    NavEntry("Import registers", "attendance:upload", frozenset({Role.SCHOOL_ADMIN})),
     NavEntry("Staff", "schools:staff", frozenset({Role.SCHOOL_ADMIN})),
     NavEntry("School settings", "schools:settings", frozenset({Role.SCHOOL_ADMIN})),
     NavEntry("Your account", "accounts:account", _ALL),
