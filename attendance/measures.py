@@ -300,7 +300,7 @@ def pupil_measures(
             WHERE regexp_matches(substr(tt, 2 * r.d + 1, 2), '[0-3]')
         ),"""
         if ids
-        else "calendar_days AS (SELECT DISTINCT school_id, day FROM days),"
+        else "calendar_days AS (SELECT DISTINCT school_id, day FROM days WHERE possible > 0),"
     )
     # The school calendar (days any pupil had a possible session) needs every pupil's marks,
     # so with a pupil filter it is read from the files again without the filter.

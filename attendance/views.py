@@ -125,7 +125,7 @@ def _keep_upload(upload: object) -> Path:
 @require_http_methods(["GET", "POST"])
 @role_required(_UPLOADERS)
 def upload(request: CairnRequest) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         school = request.membership.school
