@@ -96,6 +96,7 @@ def cohort(request: CairnRequest) -> HttpResponse:
             "periods": PERIOD_CHOICES,
             "as_of": as_of,
             "la_days": settings.CAIRN_ATTENDANCE_LA_NOTIFY_DAYS,
+            "query": form.data.urlencode() if form.is_bound and form.is_valid() else "",
         },
     )
 
