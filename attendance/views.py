@@ -4,6 +4,7 @@ import shutil
 import uuid
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.conf import settings
@@ -96,7 +97,7 @@ def cohort(request: CairnRequest) -> HttpResponse:
             "periods": PERIOD_CHOICES,
             "as_of": as_of,
             "la_days": settings.CAIRN_ATTENDANCE_LA_NOTIFY_DAYS,
-            "query": form.data.urlencode() if form.is_bound and form.is_valid() else "",
+            "query": urlencode({"period": key, "as_of": as_of.isoformat()}),
         },
     )
 

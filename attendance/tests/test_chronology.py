@@ -44,9 +44,7 @@ def test_runs_and_crossings_become_entries(tmp_path, school, pupil, dsl, setting
 
 
 def test_first_unexplained_absence_after_an_anchor(tmp_path, school, pupil, dsl, settings):
-    settings.CAIRN_ATTENDANCE_ANCHOR_SOURCES = [
-        "attendance.tests.test_chronology.anchors_for_test"
-    ]
+    settings.CAIRN_ATTENDANCE_ANCHOR_SOURCES = ["attendance.tests.test_chronology.anchors_for_test"]
     weeks = ["/\\/\\N\\/\\/\\", "/\\/\\/\\O\\/\\"]
     import_text(tmp_path, weeks_csv(pupil, school, MONDAY, weeks))
     entries = attendance_entries(viewer=dsl, pupil_ids=[pupil.pk], window=Window())
@@ -57,4 +55,7 @@ def test_first_unexplained_absence_after_an_anchor(tmp_path, school, pupil, dsl,
 
 def test_nothing_for_a_viewer_who_may_not_see_the_child(tmp_path, school, pupil, other_school_dsl):
     import_text(tmp_path, weeks_csv(pupil, school, MONDAY, ["N" * 10] * 2))
-    assert list(attendance_entries(viewer=other_school_dsl, pupil_ids=[pupil.pk], window=Window())) == []
+    assert (
+        list(attendance_entries(viewer=other_school_dsl, pupil_ids=[pupil.pk], window=Window()))
+        == []
+    )

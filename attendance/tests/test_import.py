@@ -111,7 +111,7 @@ def test_marks_outside_the_enrolment_are_refused(tmp_path, school):
         import_text(tmp_path, weeks_csv(child, school, MONDAY, ["/\\/\\/\\/\\/\\"]))
     assert "2025-09-01 falls outside the pupil's enrolment" in str(caught.value.problems[0])
     import_text(tmp_path, weeks_csv(child, school, MONDAY, ["----/\\/\\/\\"]))
-    assert AttendanceWeek.objects.get(pupil=child).marks == "----/\\/\\/\\"
+    assert AttendanceWeek.objects.get(pupil_id=child.pk).marks == "----/\\/\\/\\"
 
 
 def test_a_retired_code_after_august_2024_is_refused_before_it_is_kept(tmp_path, school, pupil):
@@ -167,7 +167,7 @@ def test_ctf_attendance_elements(db):
     from attendance.services import attendance_import
 
     result = attendance_import(actor=None, path=DATA / "ctf_example_synthetic.xml")
-    week1, week2 = AttendanceWeek.objects.filter(pupil=child).order_by("week_start")
+    week1, week2 = AttendanceWeek.objects.filter(pupil_id=child.pk).order_by("week_start")
     # Marks from Wednesday 3 September 2025, AM then PM, weekends skipped.
     assert week1.week_start == date(2025, 9, 1)
     assert week1.marks == "----/\\/\\II"
@@ -228,12 +228,15 @@ MARK_ALPHABET = "/\\LKVPWBDMSXCTRIEQGNOUZ#-<>?$%`:|_"
 @given(marks=st.text(alphabet=MARK_ALPHABET + string.ascii_letters + '0123456789 ,"', max_size=24))
 def test_the_csv_parser_accepts_or_names_the_row(tmp_path, school, pupil, marks):
     """Any marks field either imports (ten sessions, all known) or is refused naming row 2."""
-    text = f'urn,upn,week_start,marks\n{school.urn},{pupil.upn},{MONDAY},"{marks.replace(chr(34), "")}"\n'
+    field = marks.replace(chr(34), "")
+    text = f'urn,upn,week_start,marks\n{school.urn},{pupil.upn},{MONDAY},"{field}"\n'
+    problems = []
     try:
         result = import_text(tmp_path, text, dry_run=True)
     except AttendanceImportError as exc:
-        assert exc.problems
-        assert exc.problems[0].where in {"row 2", "file"}
+        problems = exc.problems
+    if problems:
+        assert problems[0].where in {"row 2", "file"}
     else:
         assert result.batch.marks_read <= 10
 
