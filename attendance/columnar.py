@@ -39,23 +39,28 @@ def _tokens(school_ids: Iterable[UUID]) -> dict[UUID, UUID]:
     )
 
 
-def rebuild(*, school_id: UUID, token: UUID) -> Path:
-    """Write the school's Parquet file for `token` from the database's week rows."""
+def rebuild(*, school_id: UUID, token: UUID, tsv: Path | None = None) -> Path:
+    """Write the school's Parquet file for `token` from the database's week rows, or from
+    `tsv` (pupil id, week start, marks) when the importer holds every row of the school."""
     target = _path(school_id, token)
     target.parent.mkdir(parents=True, exist_ok=True)
     table = connection.ops.quote_name(AttendanceWeek._meta.db_table)
     school_db = AttendanceWeek._meta.get_field("school").get_db_prep_value(school_id, connection)
     with tempfile.TemporaryDirectory(dir=target.parent) as work:
-        tsv = Path(work) / "weeks.tsv"
-        with tsv.open("w", newline="", encoding="utf-8") as handle, connection.cursor() as cursor:
-            # Storage characters hold no tab, quote or newline, so nothing needs escaping.
-            writer = csv.writer(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-            cursor.execute(
-                f"SELECT pupil_id, week_start, marks FROM {table} WHERE school_id = %s",
-                [school_db],
-            )
-            while rows := cursor.fetchmany(50_000):
-                writer.writerows(rows)
+        if tsv is None:
+            tsv = Path(work) / "weeks.tsv"
+            with (
+                tsv.open("w", newline="", encoding="utf-8") as handle,
+                connection.cursor() as cursor,
+            ):
+                # Storage characters hold no tab, quote or newline, so nothing needs escaping.
+                writer = csv.writer(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+                cursor.execute(
+                    f"SELECT pupil_id, week_start, marks FROM {table} WHERE school_id = %s",
+                    [school_db],
+                )
+                while rows := cursor.fetchmany(50_000):
+                    writer.writerows(rows)
         partial = Path(work) / "weeks.parquet"
         db = duckdb.connect()
         try:
@@ -78,12 +83,16 @@ def rebuild(*, school_id: UUID, token: UUID) -> Path:
     return target
 
 
-def ensure_current(*, school_ids: Iterable[UUID]) -> dict[UUID, Path]:
-    """The current Parquet file of each school that has registers, rebuilding any missing."""
+def ensure_current(
+    *, school_ids: Iterable[UUID], teed: dict[UUID, Path] | None = None
+) -> dict[UUID, Path]:
+    """The current Parquet file of each school that has registers, rebuilding any missing
+    (from an importer's complete file of the school's rows where `teed` has one)."""
     files: dict[UUID, Path] = {}
+    teed = teed or {}
     for school_id, token in _tokens(school_ids).items():
         path = _path(school_id, token)
         if not path.exists():
-            path = rebuild(school_id=school_id, token=token)
+            path = rebuild(school_id=school_id, token=token, tsv=teed.get(school_id))
         files[school_id] = path
     return files

@@ -222,6 +222,15 @@ def _translations() -> tuple[str, str, str, str]:
     return "".join(chars), "".join(digits), "".join(lates), "".join(parts)
 
 
+def _week_translations() -> tuple[str, str, str]:
+    """(storage chars, category chars, late flags): categories 0-4 as the treatments, except
+    part-time timetable codes, which are authorised absence written `p` so that patterns can
+    leave them out."""
+    chars, digits, lates, parts = _translations()
+    categories = "".join("p" if p == "1" else d for d, p in zip(digits, parts, strict=True))
+    return chars, categories, lates
+
+
 def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -242,14 +251,17 @@ def marks_cte(files: Sequence[Path], start: date, end: date, pupil_filter: str =
     marked session in the period: school_id, pupil_id, day, pm, t, late, part_time)."""
     chars, digits, lates, parts = (_sql_string(x) for x in _translations())
     return f"""
-    weeks AS (
-        SELECT school_id, pupil_id, week_start, marks,
-               translate(marks, {chars}, {digits}) AS tt,
-               translate(marks, {chars}, {lates}) AS ll,
-               translate(marks, {chars}, {parts}) AS pp
-        FROM read_parquet({_file_list(files)})
+    weeks_read AS (
+        SELECT school_id, pupil_id, week_start, marks FROM read_parquet({_file_list(files)})
         WHERE week_start BETWEEN DATE '{start}' - 4 AND DATE '{end}' {pupil_filter}
     ),
+    week_strings AS (
+        SELECT marks, translate(marks, {chars}, {digits}) AS tt,
+               translate(marks, {chars}, {lates}) AS ll,
+               translate(marks, {chars}, {parts}) AS pp
+        FROM (SELECT DISTINCT marks FROM weeks_read)
+    ),
+    weeks AS (SELECT * FROM weeks_read JOIN week_strings USING (marks)),
     sessions AS (
         SELECT school_id, pupil_id, (week_start + (r.i // 2)::INTEGER) AS day,
                (r.i % 2)::TINYINT AS pm, substr(marks, r.i + 1, 1) AS ch,
@@ -285,115 +297,185 @@ def pupil_measures(
     school_col = "school_id" if per == "enrolment" else "NULL::UUID AS school_id"
     near = thresholds.holiday_adjacent_days
     recent_from = period.end - timedelta(days=thresholds.recent_days - 1)
-    # The school calendar (days any pupil had a possible session) needs every pupil's marks,
-    # so it is read from the files without the pupil filter.
-    calendar_source = (
-        f"""all_weeks AS (
-            SELECT school_id, week_start, translate(marks, {_sql_string(_translations()[0])},
-                   {_sql_string(_translations()[1])}) AS tt
-            FROM read_parquet({_file_list(files)})
-            WHERE week_start BETWEEN DATE '{period.start}' - 4 AND DATE '{period.end}'
-        ),
-        calendar_days AS (
-            SELECT DISTINCT school_id, (week_start + r.d::INTEGER) AS day
-            FROM all_weeks CROSS JOIN range(5) AS r(d)
-            WHERE regexp_matches(substr(tt, 2 * r.d + 1, 2), '[0-3]')
-        ),"""
-        if ids
-        else "calendar_days AS (SELECT DISTINCT school_id, day FROM days WHERE possible > 0),"
+    chars, categories, lates = (_sql_string(x) for x in _week_translations())
+    order = "week_start, school_id"
+    days = []
+    for d in range(5):
+        day = f"substr(t, {2 * d + 1}, 2)"
+        days.append(
+            f"CASE WHEN {day} IN ('44', '4-', '-4', '--') THEN '.' "
+            f"WHEN contains({day}, 'p') THEN 'p' "
+            f"WHEN {day} IN ('33', '34', '43', '3-', '-3') THEN 'u' ELSE 'x' END"
+        )
+    near_sessions = " || ".join(
+        f"CASE WHEN substr(nm, {d + 1}, 1) = '1' THEN substr(t, {2 * d + 1}, 2) ELSE '' END"
+        for d in range(5)
     )
-    # The school calendar (days any pupil had a possible session) needs every pupil's marks,
-    # so with a pupil filter it is read from the files again without the filter.
+    school_day_string = " || ".join(
+        f"CASE WHEN substr(raw_t, {2 * d + 1}, 2) IN ('44', '4-', '-4', '--') THEN '0' ELSE '1' END"
+        for d in range(5)
+    )
+    school_day = " || ".join(f"max(substr(s.school_days, {d + 1}, 1))" for d in range(5))
+    # Everything is computed on week strings (one row per pupil-week): each storage character
+    # is translated to its category (0 present, 1 approved activity, 2 authorised, p part-time
+    # (authorised), 3 unexplained, 4 not counted, - no mark), sessions outside the period are
+    # blanked, and counts are character counts. Runs of unexplained days are found in a string
+    # of one character per weekday: u (every possible session unexplained), x, p, or '.' (no
+    # possible session: neither breaks nor extends a run).
     sql = f"""
-    WITH {marks_cte(files, period.start, period.end, pupil_filter)},
-    days AS (
-        SELECT school_id, pupil_id, day,
-            count(*) FILTER (t <= 3) AS possible,
-            count(*) FILTER (t = 0) AS present,
-            count(*) FILTER (t = 1) AS aea,
-            count(*) FILTER (t = 2) AS authorised,
-            count(*) FILTER (t = 3) AS unauthorised,
-            count(*) FILTER (late) AS late,
-            count(*) FILTER (part_time) AS part_time,
-            count(*) FILTER (t IN (2, 3) AND NOT part_time) AS pattern_absent
-        FROM marks GROUP BY school_id, pupil_id, day
+    WITH raw_weeks AS (
+        SELECT school_id, pupil_id, week_start, marks FROM read_parquet({_file_list(files)})
+        WHERE week_start BETWEEN DATE '{period.start}' - 4 AND DATE '{period.end}'
     ),
-    {calendar_source}
+    -- Registers repeat a great deal (most weeks are "/\\/\\/\\/\\/\\"): each distinct
+    -- week string is translated once and joined back.
+    strings AS (
+        SELECT marks, translate(marks, {chars}, {categories}) AS raw_t,
+               translate(marks, {chars}, {lates}) AS raw_l
+        FROM (SELECT DISTINCT marks FROM raw_weeks)
+    ),
+    string_days AS (SELECT *, {school_day_string} AS school_days FROM strings),
+    calendar_weeks AS (
+        SELECT w.school_id, w.week_start, {school_day} AS school_days
+        FROM raw_weeks w JOIN string_days s USING (marks) GROUP BY w.school_id, w.week_start
+    ),
     calendar AS (
-        SELECT school_id, day,
-               row_number() OVER w AS n,
+        SELECT school_id, week_start + d.i::INTEGER AS day, week_start, d.i AS i
+        FROM calendar_weeks CROSS JOIN range(5) AS d(i)
+        WHERE substr(school_days, d.i + 1, 1) = '1'
+    ),
+    numbered AS (
+        SELECT *, row_number() OVER w AS n,
                (day - lag(day) OVER w) > 4 AS after_break,
                (lead(day) OVER w - day) > 4 AS before_break
-        FROM calendar_days WINDOW w AS (PARTITION BY school_id ORDER BY day)
+        FROM calendar WINDOW w AS (PARTITION BY school_id ORDER BY day)
     ),
-    near_break AS (
-        SELECT school_id, day, dayofweek(day) IN (1, 5) AS monfri,
+    near_days AS (
+        SELECT school_id, week_start, i,
             coalesce(n - max(CASE WHEN after_break THEN n END) OVER (
                 PARTITION BY school_id ORDER BY day ROWS UNBOUNDED PRECEDING) < {near}, false)
             OR coalesce(min(CASE WHEN before_break THEN n END) OVER (
                 PARTITION BY school_id ORDER BY day
-                ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) - n < {near}, false)
-            AS near
-        FROM calendar
+                ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) - n < {near}, false) AS near
+        FROM numbered
     ),
-    d AS (
-        SELECT days.*, coalesce(nb.near, false) AS near,
-               coalesce(nb.monfri, dayofweek(days.day) IN (1, 5)) AS monfri
-        FROM days LEFT JOIN near_break nb USING (school_id, day)
+    near_masks AS (
+        SELECT school_id, week_start,
+               string_agg(CASE WHEN near THEN '1' ELSE '0' END, '' ORDER BY i) AS nm_partial,
+               list(i ORDER BY i) AS idx
+        FROM near_days GROUP BY school_id, week_start
     ),
-    counts AS (
+    masks AS (
+        SELECT school_id, week_start,
+               list_aggregate(list_transform(range(5), lambda d: CASE
+                   WHEN list_position(idx, d) IS NULL THEN '0'
+                   ELSE substr(nm_partial, list_position(idx, d)::INTEGER, 1) END),
+                   'string_agg', '') AS nm
+        FROM near_masks
+    ),
+    clipped AS (
+        SELECT school_id, pupil_id, week_start, marks,
+               greatest(0, (DATE '{period.start}' - week_start) * 2)::INTEGER AS lo,
+               least(10, (DATE '{period.end}' - week_start + 1) * 2)::INTEGER AS hi,
+               least(10, greatest(0, (DATE '{recent_from}' - week_start) * 2))::INTEGER AS rlo
+        FROM raw_weeks WHERE TRUE {pupil_filter}
+    ),
+    keyed AS (
+        SELECT c.school_id, c.pupil_id, c.week_start, c.marks, c.lo, c.hi, c.rlo,
+               coalesce(m.nm, '00000') AS nm
+        FROM clipped c LEFT JOIN masks m USING (school_id, week_start)
+        WHERE c.hi > c.lo
+    ),
+    -- Each distinct week string, with its period cut and holiday mask, is measured once.
+    combos AS (SELECT DISTINCT marks, lo, hi, rlo, nm FROM keyed),
+    w AS (
+        SELECT c.*,
+               repeat('-', lo) || substr(raw_t, lo + 1, hi - lo) || repeat('-', 10 - hi) AS t,
+               repeat('-', lo) || substr(raw_l, lo + 1, hi - lo) || repeat('-', 10 - hi) AS l
+        FROM combos c JOIN strings USING (marks)
+    ),
+    combo_metrics AS (
+        SELECT marks, lo, hi, rlo, nm,
+            cnt(t, '0') AS present, cnt(t, '1') AS aea, cnt(t, '2') AS auth_other,
+            cnt(t, 'p') AS part_time, cnt(t, '3') AS unauthorised, cnt(l, '1') AS late,
+            4 - cnt(substr(t, 1, 2) || substr(t, 9, 2), '4')
+              - cnt(substr(t, 1, 2) || substr(t, 9, 2), '-') AS monfri_possible,
+            cnt(substr(t, 1, 2) || substr(t, 9, 2), '2')
+              + cnt(substr(t, 1, 2) || substr(t, 9, 2), '3') AS monfri_absent,
+            {near_sessions} AS hs,
+            substr(t, rlo + 1) AS rt,
+            CASE WHEN contains(t, '3') THEN ((instr(t, '3') - 1) // 2)::INTEGER END
+                AS first_unexplained_offset,
+            CASE WHEN contains(t, 'p') THEN ((instr(t, 'p') - 1) // 2)::INTEGER END
+                AS first_part_time_offset,
+            CASE WHEN contains(t, 'p') THEN ((10 - instr(reverse(t), 'p')) // 2)::INTEGER END
+                AS last_part_time_offset,
+            {" || ".join(days)} AS daystr
+        FROM w
+    ),
+    combo_sums AS (
+        SELECT *, length(hs) - cnt(hs, '4') - cnt(hs, '-') AS holiday_possible,
+               cnt(hs, '2') + cnt(hs, '3') AS holiday_absent,
+               length(rt) - cnt(rt, '4') - cnt(rt, '-') AS recent_possible,
+               cnt(rt, '0') + cnt(rt, '1') AS recent_attended
+        FROM combo_metrics
+    ),
+    per_week AS (
+        SELECT k.school_id, k.pupil_id, k.week_start, m.*,
+               k.week_start + m.first_unexplained_offset AS first_unexplained,
+               k.week_start + m.first_part_time_offset AS first_part_time,
+               k.week_start + m.last_part_time_offset AS last_part_time
+        FROM keyed k JOIN combo_sums m USING (marks, lo, hi, rlo, nm)
+    ),
+    pupils AS (
         SELECT {key},
-            sum(possible)::INTEGER AS possible, sum(present)::INTEGER AS present,
-            sum(aea)::INTEGER AS aea, sum(authorised)::INTEGER AS authorised,
+            sum(present + aea + auth_other + part_time + unauthorised)::INTEGER AS possible,
+            sum(present)::INTEGER AS present, sum(aea)::INTEGER AS aea,
+            sum(auth_other + part_time)::INTEGER AS authorised,
             sum(unauthorised)::INTEGER AS unauthorised, sum(late)::INTEGER AS late,
             sum(part_time)::INTEGER AS part_time_sessions,
-            min(day) FILTER (part_time > 0) AS first_part_time,
-            max(day) FILTER (part_time > 0) AS last_part_time,
-            sum(possible) FILTER (monfri)::INTEGER AS monfri_possible,
-            sum(pattern_absent) FILTER (monfri)::INTEGER AS monfri_absent,
-            sum(possible) FILTER (near)::INTEGER AS holiday_possible,
-            sum(pattern_absent) FILTER (near)::INTEGER AS holiday_absent,
-            sum(pattern_absent)::INTEGER AS pattern_absent,
-            sum(possible) FILTER (day >= DATE '{recent_from}')::INTEGER AS recent_possible,
-            sum(present + aea) FILTER (day >= DATE '{recent_from}')::INTEGER AS recent_attended,
-            max(day) FILTER (possible > 0) AS last_day,
-            min(day) FILTER (unauthorised > 0) AS first_unexplained,
-            arg_max(part_time > 0, day) FILTER (possible > 0) AS part_time_current
-        FROM d GROUP BY {key}
-    ),
-    flagged AS (
-        SELECT {key}, day, unauthorised = possible AS u,
-               row_number() OVER (PARTITION BY {key} ORDER BY day)
-               - row_number() OVER (PARTITION BY {key}, unauthorised = possible ORDER BY day)
-               AS grp
-        FROM (SELECT {key}, day, sum(possible) AS possible, sum(unauthorised) AS unauthorised
-              FROM days GROUP BY {key}, day HAVING sum(possible) > 0)
+            min(first_part_time) AS first_part_time, max(last_part_time) AS last_part_time,
+            sum(monfri_possible)::INTEGER AS monfri_possible,
+            sum(monfri_absent)::INTEGER AS monfri_absent,
+            sum(holiday_possible)::INTEGER AS holiday_possible,
+            sum(holiday_absent)::INTEGER AS holiday_absent,
+            sum(auth_other + unauthorised)::INTEGER AS pattern_absent,
+            sum(recent_possible)::INTEGER AS recent_possible,
+            sum(recent_attended)::INTEGER AS recent_attended,
+            min(first_unexplained) AS first_unexplained,
+            string_agg(daystr, '' ORDER BY {order}) AS s,
+            list(week_start ORDER BY {order}) AS weeks
+        FROM per_week GROUP BY {key}
     ),
     runs AS (
-        SELECT {key}, min(day) AS run_start, max(day) AS run_end, count(*) AS run_days
-        FROM flagged WHERE u GROUP BY {key}, grp
+        SELECT *, regexp_extract_all(s, 'u[u.]*') AS found FROM pupils
     ),
-    best AS (
-        SELECT {key}, arg_max(run_start, run_days) AS longest_start, max(run_days) AS longest
-        FROM runs GROUP BY {key}
+    longest AS (
+        SELECT *, list_transform(found, lambda r: length(replace(r, '.', ''))) AS lengths FROM runs
+    ),
+    result AS (
+        SELECT *, coalesce(list_max(lengths), 0)::INTEGER AS longest_days,
+            CASE WHEN len(found) > 0
+                THEN instr(s, found[list_position(lengths, list_max(lengths))]) END AS run_pos
+        FROM longest
     )
-    SELECT c.pupil_id, {"c." + school_col if per == "enrolment" else school_col},
-        c.possible, c.present, c.aea, c.authorised, c.unauthorised, c.late,
-        c.part_time_sessions, c.first_part_time, c.last_part_time,
-        coalesce(c.part_time_current, false),
-        coalesce(c.monfri_possible, 0), coalesce(c.monfri_absent, 0),
-        coalesce(c.holiday_possible, 0), coalesce(c.holiday_absent, 0),
-        c.pattern_absent, coalesce(c.recent_possible, 0), coalesce(c.recent_attended, 0),
-        coalesce(b.longest, 0)::INTEGER, b.longest_start, coalesce(r.run_days, 0)::INTEGER,
-        c.first_unexplained
-    FROM counts c
-    LEFT JOIN best b USING ({key})
-    LEFT JOIN runs r ON {" AND ".join(f"r.{k.strip()} = c.{k.strip()}" for k in key.split(","))}
-        AND r.run_end = c.last_day
-    ORDER BY c.pupil_id
+    SELECT pupil_id, {school_col},
+        possible, present, aea, authorised, unauthorised, late,
+        part_time_sessions, first_part_time, last_part_time,
+        regexp_matches(s, 'p[.]*$') AS part_time_current,
+        monfri_possible, monfri_absent, holiday_possible, holiday_absent,
+        pattern_absent, recent_possible, recent_attended,
+        longest_days,
+        CASE WHEN run_pos IS NOT NULL
+            THEN weeks[(run_pos - 1) // 5 + 1] + ((run_pos - 1) % 5)::INTEGER END,
+        length(replace(coalesce(regexp_extract(s, 'u[u.]*$'), ''), '.', ''))::INTEGER,
+        first_unexplained
+    FROM result
+    ORDER BY pupil_id
     """
     own = db is None
     db = db or connect()
+    db.execute("CREATE OR REPLACE TEMP MACRO cnt(s, c) AS length(s) - length(replace(s, c, ''))")
     try:
         rows = db.execute(sql).fetchall()
     finally:

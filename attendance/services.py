@@ -147,6 +147,7 @@ def attendance_import(  # noqa: PLR0912, PLR0915 (one readable pass: parse, chec
     except ValueError as exc:  # defusedxml: DTDs, entities
         problems.append(Problem("file", f"refused XML: {exc}"))
     if problems:
+        writer.cleanup()
         raise AttendanceImportError(problems)
     counts = writer.counts
     batch.marks_read = counts.marks
@@ -158,6 +159,7 @@ def attendance_import(  # noqa: PLR0912, PLR0915 (one readable pass: parse, chec
     school_ids = list(rolls.loaded)
     result = ImportResult(batch=batch, school_ids=school_ids)
     if dry_run:
+        writer.cleanup()
         transaction.set_rollback(True)
         return result
     if counts.created or counts.changed:
@@ -180,7 +182,15 @@ def attendance_import(  # noqa: PLR0912, PLR0915 (one readable pass: parse, chec
             "schools": [str(s) for s in school_ids],
         },
     )
-    transaction.on_commit(lambda: columnar.ensure_current(school_ids=school_ids))
+    teed = writer.teed_files()
+
+    def write_columnar_copies() -> None:
+        try:
+            columnar.ensure_current(school_ids=school_ids, teed=teed)
+        finally:
+            writer.cleanup()
+
+    transaction.on_commit(write_columnar_copies)
     return result
 
 

@@ -1,17 +1,25 @@
 """What every attendance importer shares: finding schools and pupils, encoding a week of marks,
 and writing week rows in bulk (all-or-nothing, idempotent; docs/import-attendance.md)."""
 
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from pathlib import Path
+from typing import IO, Any, NamedTuple
 from uuid import UUID
 
 from django.db import connection
 from django.utils import timezone
 
 from attendance.codes import NO_MARK, SESSIONS_PER_WEEK, CodeMap, UnknownCodeError, code_table
-from attendance.models import AttendanceAmendment, AttendanceImport, AttendanceWeek, CodeMapping
+from attendance.models import (
+    AttendanceAmendment,
+    AttendanceImport,
+    AttendanceWeek,
+    CodeMapping,
+    ColumnarState,
+)
 from pupils.models import Enrolment, FormerUPN
 from schools.models import School
 
@@ -51,25 +59,30 @@ class SchoolRoll:
     """One school's pupils as an importer needs them: UPN → pupil, and enrolment spans."""
 
     school: School
-    pupil_by_upn: dict[str, UUID]
-    spans: dict[UUID, list[tuple[date, date | None]]]
+    pupil_by_upn: dict[str, Any]
+    spans: dict[Any, list[tuple[date, date | None]]]
     codes: CodeMap
     encoded: dict[str, tuple[str, str, bool]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, school: School) -> "SchoolRoll":
-        pupil_by_upn: dict[str, UUID] = {}
-        spans: dict[UUID, list[tuple[date, date | None]]] = {}
+        # Pupils are keyed by their database value (hex text on SQLite, uuid on PostgreSQL)
+        # so that a year of rows is written without converting an id per row.
+        prep = AttendanceWeek._meta.get_field("pupil").get_db_prep_value
+        pupil_by_upn: dict[str, Any] = {}
+        spans: dict[Any, list[tuple[date, date | None]]] = {}
         rows = Enrolment.objects.filter(school=school).values_list(
             "pupil_id", "pupil__upn", "start_date", "end_date"
         )
+        by_uuid: dict[UUID, Any] = {}
         for pupil_id, upn, start, end in rows:
-            pupil_by_upn[upn] = pupil_id
-            spans.setdefault(pupil_id, []).append((start, end))
-        for former, pupil_id in FormerUPN.objects.filter(pupil_id__in=spans).values_list(
+            key = by_uuid.setdefault(pupil_id, prep(pupil_id, connection))
+            pupil_by_upn[upn] = key
+            spans.setdefault(key, []).append((start, end))
+        for former, pupil_id in FormerUPN.objects.filter(pupil_id__in=list(by_uuid)).values_list(
             "upn", "pupil_id"
         ):
-            pupil_by_upn.setdefault(former, pupil_id)
+            pupil_by_upn.setdefault(former, by_uuid[pupil_id])
         mappings = dict(
             CodeMapping.objects.filter(school=school).values_list("raw_code", "statutory_code")
         )
@@ -77,13 +90,16 @@ class SchoolRoll:
             school=school, pupil_by_upn=pupil_by_upn, spans=spans, codes=CodeMap.build(mappings)
         )
 
-    def pupil(self, upn: str) -> UUID:
-        pupil_id = self.pupil_by_upn.get(upn.strip().upper())
+    def pupil(self, upn: str) -> Any:
+        """The pupil's id as the database stores it."""
+        pupil_id = self.pupil_by_upn.get(upn)
+        if pupil_id is None:
+            pupil_id = self.pupil_by_upn.get(upn.strip().upper())
         if pupil_id is None:
             raise RowError(f"no pupil with UPN {upn!r} on the roll of {self.school.name}")
         return pupil_id
 
-    def check_enrolled(self, pupil_id: UUID, week_start: date, storage: str) -> None:
+    def check_enrolled(self, pupil_id: Any, week_start: date, storage: str) -> None:
         """Every marked session must fall inside an enrolment at this school."""
         friday = week_start + timedelta(days=4)
         for start, end in self.spans[pupil_id]:
@@ -193,10 +209,9 @@ class Rolls:
         return self._rolls
 
 
-@dataclass(frozen=True, slots=True)
-class WeekRecord:
+class WeekRecord(NamedTuple):
     school_id: UUID
-    pupil_id: UUID
+    pupil_id: Any  # the database value of the pupil's id (see SchoolRoll.load)
     week_start: date
     marks: str
     raw_marks: str = ""
@@ -261,19 +276,53 @@ class WeekWriter:
         self.batch_id = self._db(AttendanceImport._meta.pk, batch.pk)
         self.week_table = connection.ops.quote_name(AttendanceWeek._meta.db_table)
         self.amend_table = connection.ops.quote_name(AttendanceAmendment._meta.db_table)
-        self._uuid_cache: dict[UUID, Any] = {}
         self._tuned = False
+        # Schools with no weeks before this import: only pupils this import has already
+        # written need looking up, and the rows written are teed to a file from which the
+        # school's Parquet copy is built after commit (no second read of the database).
+        self._fresh: dict[UUID, bool] = {}
+        self._written: dict[UUID, set[Any]] = {}
+        self._tee_dir: tempfile.TemporaryDirectory[str] | None = None
+        self._tees: dict[UUID, IO[str]] = {}
 
     @staticmethod
     def _db(field: Any, value: Any) -> Any:
         return field.get_db_prep_value(value, connection)
 
-    def _uuid(self, value: UUID) -> Any:
-        cached = self._uuid_cache.get(value)
-        if cached is None:
-            cached = self._db(AttendanceWeek._meta.get_field("pupil"), value)
-            self._uuid_cache[value] = cached
-        return cached
+    def _is_fresh(self, school_id: UUID, school_db: Any) -> bool:
+        fresh = self._fresh.get(school_id)
+        if fresh is None:
+            # Lock the school's columnar state: imports for one school queue behind each other.
+            ColumnarState.objects.select_for_update().get_or_create(school_id=school_id)
+            fresh = not AttendanceWeek.objects.filter(school_id=school_id).exists()
+            self._fresh[school_id] = fresh
+            if fresh:
+                if self._tee_dir is None:
+                    self._tee_dir = tempfile.TemporaryDirectory(prefix="cairn-attendance-")
+                path = Path(self._tee_dir.name) / f"{school_id}.tsv"
+                self._tees[school_id] = path.open("w", encoding="utf-8", newline="")
+                self._written[school_id] = set()
+        return fresh
+
+    def _drop_tee(self, school_id: UUID) -> None:
+        tee = self._tees.pop(school_id, None)
+        if tee is not None:
+            tee.close()
+
+    def teed_files(self) -> dict[UUID, Path]:
+        """Files holding every row of each school written only by this import (complete)."""
+        assert self._tee_dir is not None or not self._tees
+        files = {}
+        for school_id, tee in self._tees.items():
+            tee.close()
+            files[school_id] = Path(tee.name)
+        return files
+
+    def cleanup(self) -> None:
+        for tee in self._tees.values():
+            tee.close()
+        if self._tee_dir is not None:
+            self._tee_dir.cleanup()
 
     def add(self, record: WeekRecord) -> None:
         self.counts.marks += SESSIONS_PER_WEEK - record.marks.count(NO_MARK)
@@ -297,7 +346,7 @@ class WeekWriter:
         records, self.buffer = self.buffer, []
         by_school: dict[UUID, dict[tuple[Any, date], WeekRecord]] = {}
         for record in records:
-            key = (self._uuid(record.pupil_id), record.week_start)
+            key = (record.pupil_id, record.week_start)
             school_records = by_school.setdefault(record.school_id, {})
             previous = school_records.get(key)
             if previous is not None:  # the same week twice in one batch: merge in file order
@@ -319,9 +368,14 @@ class WeekWriter:
             self._write_school(school_id, keyed)
 
     def _existing(
-        self, school_db: Any, keyed: dict[tuple[Any, date], WeekRecord]
+        self, school_id: UUID, school_db: Any, keyed: dict[tuple[Any, date], WeekRecord]
     ) -> dict[tuple[Any, date], tuple[Any, str, str, str, Any]]:
         pupils = sorted({k[0] for k in keyed}, key=str)
+        if self._is_fresh(school_id, school_db):
+            written = self._written[school_id]
+            pupils = [p for p in pupils if p in written]
+        if not pupils:
+            return {}
         weeks = [k[1] for k in keyed]
         low = connection.ops.adapt_datefield_value(min(weeks))
         high = connection.ops.adapt_datefield_value(max(weeks))
@@ -343,7 +397,7 @@ class WeekWriter:
 
     def _write_school(self, school_id: UUID, keyed: dict[tuple[Any, date], WeekRecord]) -> None:
         school_db = self._db(AttendanceWeek._meta.get_field("school"), school_id)
-        existing = self._existing(school_db, keyed)
+        existing = self._existing(school_id, school_db, keyed)
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
         amendments: list[tuple[Any, ...]] = []
@@ -374,6 +428,15 @@ class WeekWriter:
             updates.append((merged, raw, late, self.batch_id, self.now, row_id))
             amendments.append((row_id, old_marks, old_raw, old_late, last, self.batch_id, self.now))
         inserts.sort(key=lambda row: (str(row[1]), row[2]))
+        tee = self._tees.get(school_id)
+        if tee is not None and updates:
+            self._drop_tee(school_id)  # the file would no longer hold the whole school
+            tee = None
+        if tee is not None:
+            written = self._written[school_id]
+            for row in inserts:
+                written.add(row[1])
+                tee.write(f"{row[1]}\t{row[2]}\t{row[3]}\n")
         self.counts.created += len(inserts)
         self.counts.changed += len(updates)
         columns = (
