@@ -17,9 +17,11 @@ DfE measures are per enrolment: `per="enrolment"` gives one row per pupil per sc
 `per="child"` one per child across their enrolments (§3 Implementation).
 """
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, cast
 from uuid import UUID
@@ -239,11 +241,19 @@ def _file_list(files: Sequence[Path]) -> str:
     return "[" + ", ".join(_sql_string(str(f)) for f in files) + "]"
 
 
+_local = threading.local()
+
+
 def connect() -> duckdb.DuckDBPyConnection:
-    db = duckdb.connect()
-    db.execute("SET threads TO 2")
-    db.execute("SET preserve_insertion_order = false")
-    return db
+    """A DuckDB connection for one query or page. Opening an in-memory database costs about
+    10 ms, so each thread keeps one and hands out cursors on it (closing a cursor is cheap)."""
+    base = getattr(_local, "db", None)
+    if base is None:
+        base = duckdb.connect()
+        base.execute(f"SET threads TO {settings.CAIRN_ATTENDANCE_DUCKDB_THREADS}")
+        base.execute("SET preserve_insertion_order = false")
+        _local.db = base
+    return base.cursor()
 
 
 def marks_cte(files: Sequence[Path], start: date, end: date, pupil_filter: str = "") -> str:
@@ -276,64 +286,16 @@ def marks_cte(files: Sequence[Path], start: date, end: date, pupil_filter: str =
     )"""
 
 
-def pupil_measures(
-    *,
-    files: Sequence[Path],
-    period: Period,
-    pupil_ids: Iterable[UUID] | None = None,
-    per: Literal["enrolment", "child"] = "enrolment",
-    thresholds: Thresholds | None = None,
-    db: duckdb.DuckDBPyConnection | None = None,
-) -> list[PupilMeasures]:
-    """Every pupil's measures over `period`, from the schools' Parquet files."""
-    thresholds = thresholds or Thresholds.from_settings()
-    if not files:
-        return []
-    ids = sorted({str(p) for p in pupil_ids}) if pupil_ids is not None else None
-    if ids is not None and not ids:
-        return []
-    pupil_filter = "AND pupil_id IN (" + ", ".join(f"'{i}'::UUID" for i in ids) + ")" if ids else ""
-    key = "school_id, pupil_id" if per == "enrolment" else "pupil_id"
-    school_col = "school_id" if per == "enrolment" else "NULL::UUID AS school_id"
-    near = thresholds.holiday_adjacent_days
-    recent_from = period.end - timedelta(days=thresholds.recent_days - 1)
-    chars, categories, lates = (_sql_string(x) for x in _week_translations())
-    order = "week_start, school_id"
-    days = []
-    for d in range(5):
-        day = f"substr(t, {2 * d + 1}, 2)"
-        days.append(
-            f"CASE WHEN {day} IN ('44', '4-', '-4', '--') THEN '.' "
-            f"WHEN contains({day}, 'p') THEN 'p' "
-            f"WHEN {day} IN ('33', '34', '43', '3-', '-3') THEN 'u' ELSE 'x' END"
-        )
-    near_sessions = " || ".join(
-        f"CASE WHEN substr(nm, {d + 1}, 1) = '1' THEN substr(t, {2 * d + 1}, 2) ELSE '' END"
-        for d in range(5)
-    )
+def _calendar_ctes(*, near: int) -> str:
+    """CTEs from `raw_weeks` and `strings` to `masks`: per school and week, which weekdays lie
+    within `near` school days of a break in the school's calendar (two or more weekdays with
+    no possible session for any pupil)."""
     school_day_string = " || ".join(
         f"CASE WHEN substr(raw_t, {2 * d + 1}, 2) IN ('44', '4-', '-4', '--') THEN '0' ELSE '1' END"
         for d in range(5)
     )
     school_day = " || ".join(f"max(substr(s.school_days, {d + 1}, 1))" for d in range(5))
-    # Everything is computed on week strings (one row per pupil-week): each storage character
-    # is translated to its category (0 present, 1 approved activity, 2 authorised, p part-time
-    # (authorised), 3 unexplained, 4 not counted, - no mark), sessions outside the period are
-    # blanked, and counts are character counts. Runs of unexplained days are found in a string
-    # of one character per weekday: u (every possible session unexplained), x, p, or '.' (no
-    # possible session: neither breaks nor extends a run).
-    sql = f"""
-    WITH raw_weeks AS (
-        SELECT school_id, pupil_id, week_start, marks FROM read_parquet({_file_list(files)})
-        WHERE week_start BETWEEN DATE '{period.start}' - 4 AND DATE '{period.end}'
-    ),
-    -- Registers repeat a great deal (most weeks are "/\\/\\/\\/\\/\\"): each distinct
-    -- week string is translated once and joined back.
-    strings AS (
-        SELECT marks, translate(marks, {chars}, {categories}) AS raw_t,
-               translate(marks, {chars}, {lates}) AS raw_l
-        FROM (SELECT DISTINCT marks FROM raw_weeks)
-    ),
+    return f"""
     string_days AS (SELECT *, {school_day_string} AS school_days FROM strings),
     calendar_weeks AS (
         SELECT w.school_id, w.week_start, {school_day} AS school_days
@@ -373,12 +335,107 @@ def pupil_measures(
                    'string_agg', '') AS nm
         FROM near_masks
     ),
+"""
+
+
+@lru_cache(maxsize=256)
+def _holiday_masks_cached(files: tuple[Path, ...], period: Period, near: int) -> str:
+    chars, categories, _lates = (_sql_string(x) for x in _week_translations())
+    sql = f"""
+    WITH raw_weeks AS (
+        SELECT school_id, pupil_id, week_start, marks FROM read_parquet({_file_list(files)})
+        WHERE week_start BETWEEN DATE '{period.start}' - 4 AND DATE '{period.end}'
+    ),
+    strings AS (
+        SELECT marks, translate(marks, {chars}, {categories}) AS raw_t
+        FROM (SELECT DISTINCT marks FROM raw_weeks)
+    ),
+    {_calendar_ctes(near=near).rstrip().rstrip(",")}
+    SELECT school_id, week_start, nm FROM masks WHERE contains(nm, '1')
+    """
+    db = connect()
+    try:
+        rows = db.execute(sql).fetchall()
+    finally:
+        db.close()
+    values = ", ".join(f"('{school}'::UUID, DATE '{week}', '{nm}')" for school, week, nm in rows)
+    if not values:
+        values = "(NULL::UUID, NULL::DATE, NULL::VARCHAR)"
+    return f"masks AS (SELECT * FROM (VALUES {values}) AS m(school_id, week_start, nm)),"
+
+
+def _holiday_masks_values(*, files: Sequence[Path], period: Period, near: int) -> str:
+    """The school calendars' holiday masks as a VALUES list, computed once per version of the
+    schools' Parquet files (their names change with every import) and period."""
+    return _holiday_masks_cached(tuple(files), period, near)
+
+
+def pupil_measures(
+    *,
+    files: Sequence[Path],
+    period: Period,
+    pupil_ids: Iterable[UUID] | None = None,
+    per: Literal["enrolment", "child"] = "enrolment",
+    thresholds: Thresholds | None = None,
+    db: duckdb.DuckDBPyConnection | None = None,
+) -> list[PupilMeasures]:
+    """Every pupil's measures over `period`, from the schools' Parquet files."""
+    thresholds = thresholds or Thresholds.from_settings()
+    if not files:
+        return []
+    ids = sorted({str(p) for p in pupil_ids}) if pupil_ids is not None else None
+    if ids is not None and not ids:
+        return []
+    pupil_filter = "AND pupil_id IN (" + ", ".join(f"'{i}'::UUID" for i in ids) + ")" if ids else ""
+    key = "school_id, pupil_id" if per == "enrolment" else "pupil_id"
+    school_col = "school_id" if per == "enrolment" else "NULL::UUID AS school_id"
+    near = thresholds.holiday_adjacent_days
+    recent_from = period.end - timedelta(days=thresholds.recent_days - 1)
+    chars, categories, lates = (_sql_string(x) for x in _week_translations())
+    order = "week_start, school_id"
+    days = []
+    for d in range(5):
+        day = f"substr(t, {2 * d + 1}, 2)"
+        days.append(
+            f"CASE WHEN {day} IN ('44', '4-', '-4', '--') THEN '.' "
+            f"WHEN contains({day}, 'p') THEN 'p' "
+            f"WHEN {day} IN ('33', '34', '43', '3-', '-3') THEN 'u' ELSE 'x' END"
+        )
+    near_sessions = " || ".join(
+        f"CASE WHEN substr(nm, {d + 1}, 1) = '1' THEN substr(t, {2 * d + 1}, 2) ELSE '' END"
+        for d in range(5)
+    )
+    masks_sql = (
+        _holiday_masks_values(files=files, period=period, near=near)
+        if ids
+        else _calendar_ctes(near=near)
+    )
+    # Everything is computed on week strings (one row per pupil-week): each storage character
+    # is translated to its category (0 present, 1 approved activity, 2 authorised, p part-time
+    # (authorised), 3 unexplained, 4 not counted, - no mark), sessions outside the period are
+    # blanked, and counts are character counts. Runs of unexplained days are found in a string
+    # of one character per weekday: u (every possible session unexplained), x, p, or '.' (no
+    # possible session: neither breaks nor extends a run).
+    sql = f"""
+    WITH raw_weeks AS (
+        SELECT school_id, pupil_id, week_start, marks FROM read_parquet({_file_list(files)})
+        WHERE week_start BETWEEN DATE '{period.start}' - 4 AND DATE '{period.end}'
+        {pupil_filter}
+    ),
+    -- Registers repeat a great deal (most weeks are "/\\/\\/\\/\\/\\"): each distinct
+    -- week string is translated once and joined back.
+    strings AS (
+        SELECT marks, translate(marks, {chars}, {categories}) AS raw_t,
+               translate(marks, {chars}, {lates}) AS raw_l
+        FROM (SELECT DISTINCT marks FROM raw_weeks)
+    ),
+    {masks_sql}
     clipped AS (
         SELECT school_id, pupil_id, week_start, marks,
                greatest(0, (DATE '{period.start}' - week_start) * 2)::INTEGER AS lo,
                least(10, (DATE '{period.end}' - week_start + 1) * 2)::INTEGER AS hi,
                least(10, greatest(0, (DATE '{recent_from}' - week_start) * 2))::INTEGER AS rlo
-        FROM raw_weeks WHERE TRUE {pupil_filter}
+        FROM raw_weeks
     ),
     keyed AS (
         SELECT c.school_id, c.pupil_id, c.week_start, c.marks, c.lo, c.hi, c.rlo,

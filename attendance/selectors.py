@@ -1,5 +1,6 @@
 """Reads about attendance: which registers a viewer may see, periods, cohorts, a pupil's panel."""
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -262,7 +263,10 @@ def pupil_panel(*, viewer: Membership, pupil: Pupil, period_key: str, as_of: dat
     year = Period(year.start, min(year.end, as_of), year.label)
     thresholds = Thresholds.from_settings()
     enrolments = pupil_measures(files=files, period=period, pupil_ids=[pupil.pk])
-    child_rows = pupil_measures(files=files, period=period, pupil_ids=[pupil.pk], per="child")
+    if len(enrolments) == 1:  # one school: the child's measures are the enrolment's
+        child_rows = [dataclasses.replace(enrolments[0], school_id=None)]
+    else:
+        child_rows = pupil_measures(files=files, period=period, pupil_ids=[pupil.pk], per="child")
     days, weeks = _calendar(files=files, pupil_id=pupil.pk, year=year)
     return Panel(
         pupil=pupil,

@@ -277,3 +277,5 @@ CAIRN_ATTENDANCE_CROSSING_MIN_SESSIONS = env_int(
 # Functions (dotted paths) giving dates after which a first unexplained absence is an event:
 # each takes `viewer` and `pupil_ids` and returns {pupil_id: [(date, label)]} (e.g. concerns).
 CAIRN_ATTENDANCE_ANCHOR_SOURCES: list[str] = []
+# DuckDB threads for attendance measures (the columnar engine); 2 suits a small server.
+CAIRN_ATTENDANCE_DUCKDB_THREADS = env_int("CAIRN_ATTENDANCE_DUCKDB_THREADS", 2, minimum=1)
