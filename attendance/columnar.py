@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from uuid import UUID
 
-import duckdb
 from django.conf import settings
 from django.db import connection
 
@@ -62,7 +61,9 @@ def rebuild(*, school_id: UUID, token: UUID, tsv: Path | None = None) -> Path:
                 while rows := cursor.fetchmany(50_000):
                     writer.writerows(rows)
         partial = Path(work) / "weeks.parquet"
-        db = duckdb.connect()
+        from attendance.measures import connect
+
+        db = connect()
         try:
             db.execute(
                 f"""COPY (
