@@ -125,9 +125,10 @@ def trend_line(
                 f"Four weeks to {week.week_start:%-d %b}: {week.rolling_rate}%",
             )
         )
-        if week.week_start.month != last_month:
-            last_month = week.week_start.month
-            labels.append(Label(x, top + plot_h + 16, f"{week.week_start:%b}"))
+        month_start = week.week_start + timedelta(days=4)  # the week's Friday names its month
+        if month_start.month != last_month and (not labels or x - labels[-1].x >= 30):
+            last_month = month_start.month
+            labels.append(Label(x, top + plot_h + 16, f"{month_start:%b}"))
     return TrendLine(
         width=width,
         height=height,
