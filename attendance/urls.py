@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.cohort, name="cohort"),
     path("summary/", views.summary, name="summary"),
     path("import/", views.upload, name="upload"),
+    path("codes/", views.mappings, name="mappings"),
     path("pupils/<uuid:pupil_id>/", views.pupil, name="pupil"),
 ]

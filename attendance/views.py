@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from attendance.charts import heat_map, trend_line
-from attendance.forms import PeriodForm, UploadForm
+from attendance.codes import default_mappings
+from attendance.forms import CodeMappingForm, PeriodForm, UploadForm
 from attendance.importers.common import AttendanceImportError
+from attendance.models import CodeMapping
 from attendance.selectors import (
     PERIOD_CHOICES,
     Panel,
@@ -24,7 +26,7 @@ from attendance.selectors import (
     group_summary,
     pupil_panel,
 )
-from attendance.services import attendance_import
+from attendance.services import attendance_import, code_mapping_set
 from audit import services as audit
 from audit.models import AuditAction
 from pupils.access import access_pupil
@@ -153,3 +155,33 @@ def upload(request: CairnRequest) -> HttpResponse:
             messages.success(request, result.summary)
             return redirect("attendance:upload")
     return render(request, "attendance/upload.html", {"form": form, "problems": problems})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(_UPLOADERS)
+def mappings(request: CairnRequest) -> HttpResponse:
+    """The school's own equivalents for MIS codes, and a form to add one."""
+    school = request.membership.school
+    assert school is not None
+    form = CodeMappingForm(request.POST) if request.method == "POST" else CodeMappingForm()
+    if request.method == "POST" and form.is_valid():
+        raw = form.cleaned_data["raw_code"]
+        if CodeMapping.objects.filter(school=school, raw_code=raw).exists():
+            form.add_error("raw_code", f"{raw} is already mapped for this school.")
+        else:
+            code_mapping_set(
+                actor=request.membership,
+                school=school,
+                raw_code=raw,
+                statutory_code=form.cleaned_data["statutory_code"],
+            )
+            messages.success(
+                request, f"{raw} will be read as {form.cleaned_data['statutory_code']}."
+            )
+            return redirect("attendance:mappings")
+    own = CodeMapping.objects.filter(school=school).order_by("raw_code")
+    return render(
+        request,
+        "attendance/mappings.html",
+        {"form": form, "own": own, "defaults": sorted(default_mappings().items())},
+    )

@@ -163,3 +163,27 @@ def test_upload_without_a_file_shows_the_error(client_for, deputy_dsl):
 
 def test_headteacher_may_not_upload(client_for, headteacher):
     assert client_for(headteacher).get(reverse("attendance:upload")).status_code == 403
+
+
+def test_school_admin_adds_a_code_equivalent(client_for, school_admin, school):
+    from attendance.models import CodeMapping
+
+    url = reverse("attendance:mappings")
+    response = client_for(school_admin).post(url, {"raw_code": "I02", "statutory_code": "I"})
+    assert response.status_code == 302
+    mapping = CodeMapping.objects.get(school=school)
+    assert (mapping.raw_code, mapping.statutory_code) == ("I02", "I")
+    again = client_for(school_admin).post(url, {"raw_code": "I02", "statutory_code": "M"})
+    assert again.status_code == 200
+    assert "already mapped" in again.content.decode()
+    page = client_for(school_admin).get(url)
+    assert "I02" in page.content.decode()
+    assert "X01" in page.content.decode()  # a default equivalent
+
+
+def test_a_code_equivalent_must_name_a_dfe_code(client_for, dsl):
+    response = client_for(dsl).post(
+        reverse("attendance:mappings"), {"raw_code": "Z9", "statutory_code": "QQ"}
+    )
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()

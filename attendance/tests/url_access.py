@@ -9,6 +9,7 @@ CASES = {
         allow("dsl", "deputy_dsl", "headteacher", "governor", "trust_lead", "other_school_dsl")
     ),
     "attendance:upload": Case(allow("dsl", "deputy_dsl", "school_admin", "other_school_dsl")),
+    "attendance:mappings": Case(allow("dsl", "deputy_dsl", "school_admin", "other_school_dsl")),
     "attendance:pupil": Case(
         allow("dsl", "deputy_dsl", "headteacher", trust_lead=404, other_school_dsl=404),
         kwargs=_child,
