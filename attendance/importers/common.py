@@ -447,8 +447,7 @@ class WeekWriter:
             if inserts and connection.vendor == "postgresql":
                 raw_cursor = cursor.cursor
                 with raw_cursor.copy(f"COPY {self.week_table} ({columns}) FROM STDIN") as copy:
-                    for row in inserts:
-                        copy.write_row(row)
+                    copy.write(_copy_text(inserts))
             elif inserts:
                 cursor.executemany(
                     f"INSERT INTO {self.week_table} ({columns}) "  # noqa: S608
@@ -467,6 +466,22 @@ class WeekWriter:
                     "amended_by_import_id, recorded_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
                     amendments,
                 )
+
+
+def _copy_text(rows: list[tuple[Any, ...]]) -> str:
+    """Week rows as PostgreSQL COPY text, built at once (faster than a row at a time).
+
+    Only the marks and raw marks can hold a backslash (the afternoon present mark), which COPY's
+    text format escapes; ids, dates and times are plain. Minutes late are digits and commas."""
+    if not rows:
+        return ""
+    school, _pupil, _week, _marks, _raw, _late, batch, now = rows[0]
+    tail = f"\t{batch}\t{now.isoformat()}\n"
+    return "".join(
+        f"{school}\t{pupil}\t{week}\t{marks.replace(chr(92), chr(92) * 2)}\t"
+        f"{raw.replace(chr(92), chr(92) * 2)}\t{late}{tail}"
+        for _school, pupil, week, marks, raw, late, _batch, _now in rows
+    )
 
 
 SessionKey = tuple[UUID, UUID, date]
