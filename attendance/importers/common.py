@@ -66,8 +66,8 @@ class SchoolRoll:
 
     @classmethod
     def load(cls, school: School) -> "SchoolRoll":
-        # Pupils are keyed by their database value (hex text on SQLite, uuid on PostgreSQL)
-        # so that a year of rows is written without converting an id per row.
+        # Pupils are keyed by their database value as text (32 hex digits on SQLite, the
+        # uuid's text on PostgreSQL) so that rows are written without converting an id per row.
         prep = AttendanceWeek._meta.get_field("pupil").get_db_prep_value
         pupil_by_upn: dict[str, Any] = {}
         spans: dict[Any, list[tuple[date, date | None]]] = {}
@@ -76,7 +76,7 @@ class SchoolRoll:
         )
         by_uuid: dict[UUID, Any] = {}
         for pupil_id, upn, start, end in rows:
-            key = by_uuid.setdefault(pupil_id, prep(pupil_id, connection))
+            key = by_uuid.setdefault(pupil_id, str(prep(pupil_id, connection)))
             pupil_by_upn[upn] = key
             spans.setdefault(key, []).append((start, end))
         for former, pupil_id in FormerUPN.objects.filter(pupil_id__in=list(by_uuid)).values_list(
@@ -392,7 +392,8 @@ class WeekWriter:
                 )
                 for row_id, pupil_id, week, old_marks, old_raw, old_late, last in cursor:
                     day = week if isinstance(week, date) else date.fromisoformat(week)
-                    found[(pupil_id, day)] = (row_id, old_marks, old_raw, old_late, last)
+                    key = (str(pupil_id), day)
+                    found[key] = (row_id, old_marks, old_raw, old_late, last)
         return found
 
     def _write_school(self, school_id: UUID, keyed: dict[tuple[Any, date], WeekRecord]) -> None:
@@ -427,7 +428,7 @@ class WeekWriter:
                 continue
             updates.append((merged, raw, late, self.batch_id, self.now, row_id))
             amendments.append((row_id, old_marks, old_raw, old_late, last, self.batch_id, self.now))
-        inserts.sort(key=lambda row: (str(row[1]), row[2]))
+        inserts.sort(key=lambda row: (row[1], row[2]))
         tee = self._tees.get(school_id)
         if tee is not None and updates:
             self._drop_tee(school_id)  # the file would no longer hold the whole school
@@ -484,7 +485,7 @@ def _copy_text(rows: list[tuple[Any, ...]]) -> str:
     )
 
 
-SessionKey = tuple[UUID, UUID, date]
+SessionKey = tuple[UUID, Any, date]  # (school, pupil id as the database writes it, Monday)
 
 
 @dataclass

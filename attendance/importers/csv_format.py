@@ -128,7 +128,7 @@ def parse_sessions(
             yield where, problem
             continue
         monday = day - timedelta(days=day.weekday())
-        key: tuple[UUID, UUID, date] = (roll.school.pk, pupil_id, monday)
+        key: SessionKey = (roll.school.pk, pupil_id, monday)
         week = weeks.get(key)
         if week is None:
             week = SessionWeek([NO_MARK] * SESSIONS_PER_WEEK, [""] * SESSIONS_PER_WEEK, where)
