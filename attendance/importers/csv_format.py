@@ -8,7 +8,6 @@ import csv
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import Any
-from uuid import UUID
 
 from attendance.codes import NO_MARK, SESSIONS_PER_WEEK, UnknownCodeError
 from attendance.importers.common import (
