@@ -152,3 +152,10 @@ def world(school, pupil, dsl, teacher, other_school_dsl, school_admin) -> World:
         other_school_dsl=other_school_dsl,
         school_admin=school_admin,
     )
+
+
+@pytest.fixture(autouse=True)
+def _attendance_store(settings, tmp_path_factory):
+    """Each test's attendance Parquet copies live in a directory of their own."""
+    settings.CAIRN_ATTENDANCE_STORE_DIR = tmp_path_factory.mktemp("attendance-store")
+    settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private-media")

@@ -43,6 +43,10 @@ class AuditAction(models.TextChoices):
     FINDING_DECIDED = "finding_decided", "Decision recorded on a pattern finding"
     DETECTOR_SETTINGS_CHANGED = "detector_settings_changed", "Pattern detector settings changed"
     FINDING_VIEWED = "finding_viewed", "Pattern finding viewed"
+    ATTENDANCE_IMPORTED = "attendance_imported", "Attendance registers imported"
+    ATTENDANCE_CODE_MAPPED = "attendance_code_mapped", "Attendance code mapping set"
+    ATTENDANCE_VIEWED = "attendance_viewed", "Child's attendance viewed"
+    ATTENDANCE_COHORT_VIEWED = "attendance_cohort_viewed", "Attendance cohort list viewed"
 
 
 class AuditEvent(models.Model):

@@ -31,6 +31,7 @@ LOCAL_APPS = [
     "schools",
     "pupils",
     "voice",
+    "attendance",
     "chronology",
     "ui",
     "patterns",
@@ -221,11 +222,13 @@ DEMO_SEEDERS = [
     "schools.demo.seed",
     "pupils.demo.seed",
     "voice.demo.seed",
+    "attendance.demo.seed",
 ]
 
 # Functions that contribute entries to a child's chronology (see chronology/entries.py).
 CHRONOLOGY_SOURCES: list[str] = [
     "voice.chronology.voice_entries",
+    "attendance.chronology.attendance_entries",
 ]
 
 # The child's voice (voice/): attachments such as a drawing or a photo of the child's writing.
@@ -236,3 +239,61 @@ CAIRN_VOICE_ATTACHMENTS_PER_ENTRY = env_int("CAIRN_VOICE_ATTACHMENTS_PER_ENTRY",
 
 # Pattern findings appear on a child's chronology.
 CHRONOLOGY_SOURCES += ["patterns.chronology.finding_entries"]
+
+# Attendance (attendance/; domain reference attendance.md). Thresholds tagged [U] there are
+# settings; the others are settings too so that a trust can align them with its own policy.
+CAIRN_ATTENDANCE_STORE_DIR = Path(
+    env_str("CAIRN_ATTENDANCE_STORE_DIR", str(BASE_DIR / "var" / "attendance"))
+)
+CAIRN_ATTENDANCE_MAX_UPLOAD_MB = env_int("CAIRN_ATTENDANCE_MAX_UPLOAD_MB", 200, minimum=1)
+CAIRN_ATTENDANCE_DEFAULT_MAPPINGS = env_str(
+    "CAIRN_ATTENDANCE_DEFAULT_MAPPINGS", str(BASE_DIR / "attendance" / "data" / "mis_mappings.csv")
+)
+# Capita One one-character stand-ins for multi-character codes: [U] as a standard (§5).
+CAIRN_ATTENDANCE_VENDOR_SINGLE_CHARACTERS = env_bool(
+    "CAIRN_ATTENDANCE_VENDOR_SINGLE_CHARACTERS", default=True
+)
+# Treatment of retired codes before 19 Aug 2024 where the domain reference says [U] (§5).
+CAIRN_ATTENDANCE_RETIRED_TREATMENTS: dict[str, str] = {}
+CAIRN_ATTENDANCE_PERSISTENT_PERCENT = env_int("CAIRN_ATTENDANCE_PERSISTENT_PERCENT", 10, minimum=1)
+CAIRN_ATTENDANCE_SEVERE_PERCENT = env_int("CAIRN_ATTENDANCE_SEVERE_PERCENT", 50, minimum=1)
+# Ten continuous school days absent without permission: notify the LA [V 2006 regs; U 2024].
+CAIRN_ATTENDANCE_LA_NOTIFY_DAYS = env_int("CAIRN_ATTENDANCE_LA_NOTIFY_DAYS", 10, minimum=1)
+CAIRN_ATTENDANCE_LATE_CODES = env_list("CAIRN_ATTENDANCE_LATE_CODES", "L,U")
+CAIRN_ATTENDANCE_PART_TIME_CODES = env_list("CAIRN_ATTENDANCE_PART_TIME_CODES", "C2")
+CAIRN_ATTENDANCE_PART_TIME_FLAG_WEEKS = env_int(
+    "CAIRN_ATTENDANCE_PART_TIME_FLAG_WEEKS", 6, minimum=1
+)
+# Pattern detectors: no domain figure exists for these; the defaults are Cairn's [U].
+CAIRN_ATTENDANCE_PATTERN_MIN_ABSENCES = env_int("CAIRN_ATTENDANCE_PATTERN_MIN_ABSENCES", 6)
+CAIRN_ATTENDANCE_PATTERN_RATIO_PERCENT = env_int(
+    "CAIRN_ATTENDANCE_PATTERN_RATIO_PERCENT", 150, minimum=100
+)
+CAIRN_ATTENDANCE_HOLIDAY_ADJACENT_DAYS = env_int(
+    "CAIRN_ATTENDANCE_HOLIDAY_ADJACENT_DAYS", 2, minimum=1
+)
+CAIRN_ATTENDANCE_BASELINE_RECENT_DAYS = env_int(
+    "CAIRN_ATTENDANCE_BASELINE_RECENT_DAYS", 28, minimum=7
+)
+CAIRN_ATTENDANCE_BASELINE_DROP_POINTS = env_int(
+    "CAIRN_ATTENDANCE_BASELINE_DROP_POINTS", 10, minimum=1
+)
+CAIRN_ATTENDANCE_LATE_FLAG_PERCENT = env_int("CAIRN_ATTENDANCE_LATE_FLAG_PERCENT", 10, minimum=1)
+CAIRN_ATTENDANCE_LATE_FLAG_MIN = env_int("CAIRN_ATTENDANCE_LATE_FLAG_MIN", 6, minimum=1)
+# Enrolment end reasons that mean a child may be absent from education (off-roll, EHE, CME).
+CAIRN_ATTENDANCE_ABSENT_FROM_EDUCATION_REASONS = env_list(
+    "CAIRN_ATTENDANCE_ABSENT_FROM_EDUCATION_REASONS", "ehe,cme,moved_away"
+)
+# Functions (dotted paths) each returning the ids of pupils whose safeguarding records are open;
+# later apps (concerns) add theirs. Each takes `pupil_ids` and returns a set of UUIDs.
+CAIRN_ATTENDANCE_OPEN_RECORD_SOURCES = [
+    "attendance.selectors.pupils_open_to_social_care",
+]
+CAIRN_ATTENDANCE_CROSSING_MIN_SESSIONS = env_int(
+    "CAIRN_ATTENDANCE_CROSSING_MIN_SESSIONS", 20, minimum=1
+)
+# Functions (dotted paths) giving dates after which a first unexplained absence is an event:
+# each takes `viewer` and `pupil_ids` and returns {pupil_id: [(date, label)]} (e.g. concerns).
+CAIRN_ATTENDANCE_ANCHOR_SOURCES: list[str] = []
+# DuckDB threads for attendance measures (the columnar engine); 2 suits a small server.
+CAIRN_ATTENDANCE_DUCKDB_THREADS = env_int("CAIRN_ATTENDANCE_DUCKDB_THREADS", 2, minimum=1)

@@ -7,5 +7,6 @@ urlpatterns = [
     path("pupils/", include("pupils.urls")),
     path("voice/", include("voice.urls")),
     path("findings/", include("patterns.urls")),
+    path("attendance/", include("attendance.urls")),
     path("", include("schools.urls")),
 ]

@@ -1,0 +1,522 @@
+"""What every attendance importer shares: finding schools and pupils, encoding a week of marks,
+and writing week rows in bulk (all-or-nothing, idempotent; docs/import-attendance.md)."""
+
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import IO, Any, NamedTuple
+from uuid import UUID
+
+from django.db import connection
+from django.utils import timezone
+
+from attendance.codes import NO_MARK, SESSIONS_PER_WEEK, CodeMap, UnknownCodeError, code_table
+from attendance.models import (
+    AttendanceAmendment,
+    AttendanceImport,
+    AttendanceWeek,
+    CodeMapping,
+    ColumnarState,
+)
+from pupils.models import Enrolment, FormerUPN
+from schools.models import School
+
+MAX_PROBLEMS = 25
+SESSION_NAMES = ("AM", "PM")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    where: str  # "row 14", "Pupil 3 (UPN …)"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+class AttendanceImportError(Exception):
+    """The file was refused; nothing was written. `problems` names each row and field."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems[:5]))
+
+
+class RowError(Exception):
+    """One row's problem, raised inside a parser and collected by it."""
+
+
+def session_label(week_start: date, index: int) -> str:
+    day = week_start + timedelta(days=index // 2)
+    return f"{day.isoformat()} {SESSION_NAMES[index % 2]}"
+
+
+@dataclass
+class SchoolRoll:
+    """One school's pupils as an importer needs them: UPN → pupil, and enrolment spans."""
+
+    school: School
+    pupil_by_upn: dict[str, Any]
+    spans: dict[Any, list[tuple[date, date | None]]]
+    codes: CodeMap
+    encoded: dict[str, tuple[str, str, bool]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, school: School) -> "SchoolRoll":
+        # Pupils are keyed by their database value as text (32 hex digits on SQLite, the
+        # uuid's text on PostgreSQL) so that rows are written without converting an id per row.
+        prep = AttendanceWeek._meta.get_field("pupil").get_db_prep_value
+        pupil_by_upn: dict[str, Any] = {}
+        spans: dict[Any, list[tuple[date, date | None]]] = {}
+        rows = Enrolment.objects.filter(school=school).values_list(
+            "pupil_id", "pupil__upn", "start_date", "end_date"
+        )
+        by_uuid: dict[UUID, Any] = {}
+        for pupil_id, upn, start, end in rows:
+            key = by_uuid.setdefault(pupil_id, str(prep(pupil_id, connection)))
+            pupil_by_upn[upn] = key
+            spans.setdefault(key, []).append((start, end))
+        for former, pupil_id in FormerUPN.objects.filter(pupil_id__in=list(by_uuid)).values_list(
+            "upn", "pupil_id"
+        ):
+            pupil_by_upn.setdefault(former, by_uuid[pupil_id])
+        mappings = dict(
+            CodeMapping.objects.filter(school=school).values_list("raw_code", "statutory_code")
+        )
+        return cls(
+            school=school, pupil_by_upn=pupil_by_upn, spans=spans, codes=CodeMap.build(mappings)
+        )
+
+    def pupil(self, upn: str) -> Any:
+        """The pupil's id as the database stores it."""
+        pupil_id = self.pupil_by_upn.get(upn)
+        if pupil_id is None:
+            pupil_id = self.pupil_by_upn.get(upn.strip().upper())
+        if pupil_id is None:
+            raise RowError(f"no pupil with UPN {upn!r} on the roll of {self.school.name}")
+        return pupil_id
+
+    def check_enrolled(self, pupil_id: Any, week_start: date, storage: str) -> None:
+        """Every marked session must fall inside an enrolment at this school."""
+        friday = week_start + timedelta(days=4)
+        for start, end in self.spans[pupil_id]:
+            if start <= week_start and (end is None or friday <= end):
+                return  # the whole week is inside one enrolment (nearly always)
+        for index, char in enumerate(storage):
+            if char == NO_MARK:
+                continue
+            day = week_start + timedelta(days=index // 2)
+            if not any(s <= day and (e is None or day <= e) for s, e in self.spans[pupil_id]):
+                raise RowError(
+                    f"a mark on {day.isoformat()} falls outside the pupil's enrolment at "
+                    f"{self.school.name}"
+                )
+
+    def encode(self, tokens: list[str], week_start: date) -> tuple[str, str]:
+        """(storage characters, raw tokens or '') for ten raw tokens starting `week_start`."""
+        storage = []
+        differs = False
+        for index, token in enumerate(tokens):
+            code = self.codes.resolve(token)
+            if code is None:
+                storage.append(NO_MARK)
+                continue
+            if code.retired_on is not None:
+                day = week_start + timedelta(days=index // 2)
+                if not code.usable_on(day):
+                    raise RowError(
+                        f"code {token!r} ({code.code}) was retired on "
+                        f"{code.retired_on:%-d %B %Y} but is used for "
+                        f"{session_label(week_start, index)}; map it to a 2024 code "
+                        f"(replaced by {code.replaced_by})"
+                    )
+            storage.append(code.storage_char)
+            differs = differs or token != code.code
+        return "".join(storage), (" ".join(tokens) if differs else "")
+
+    def encode_week_string(self, marks: str, week_start: date) -> tuple[str, str]:
+        """Encode a week's mark string, caching by string (registers repeat a great deal)."""
+        cached = self.encoded.get(marks)
+        if cached is None:
+            try:
+                tokens = self.codes.tokenise(marks)
+            except UnknownCodeError as exc:
+                raise RowError(f"unknown code {exc.token!r} in marks {marks!r}") from None
+            if len(tokens) != SESSIONS_PER_WEEK:
+                raise RowError(
+                    f"marks {marks!r} hold {len(tokens)} sessions; a week needs "
+                    f"{SESSIONS_PER_WEEK} (Monday AM to Friday PM, '{NO_MARK}' where no mark)"
+                )
+            storage, raw = self.encode(tokens, week_start)
+            # A retired code's validity depends on the date, so only date-free strings are kept.
+            if not any((c := self.codes.resolve(t)) is not None and c.retired for t in tokens):
+                self.encoded[marks] = (storage, raw, False)
+            return storage, raw
+        return cached[0], cached[1]
+
+
+class Rolls:
+    """Schools and their rolls, loaded when first needed; limited to `allowed_school_ids`."""
+
+    def __init__(self, *, default_school: School | None, allowed_school_ids: set[UUID] | None):
+        self.default_school = default_school
+        self.allowed = allowed_school_ids
+        self._rolls: dict[UUID, SchoolRoll] = {}
+        self._by_urn: dict[str, School | None] = {}
+        self._roll_by_urn: dict[str, SchoolRoll] = {}
+        self._by_dfe: dict[tuple[str, str], School | None] = {}
+
+    def roll(self, school: School) -> SchoolRoll:
+        if self.allowed is not None and school.pk not in self.allowed:
+            raise RowError(f"you may not import registers for {school.name}")
+        if school.pk not in self._rolls:
+            self._rolls[school.pk] = SchoolRoll.load(school)
+        return self._rolls[school.pk]
+
+    def by_urn(self, urn: str) -> SchoolRoll:
+        roll = self._roll_by_urn.get(urn)
+        if roll is None:
+            roll = self._by_urn_uncached(urn)
+            self._roll_by_urn[urn] = roll
+        return roll
+
+    def _by_urn_uncached(self, urn: str) -> SchoolRoll:
+        urn = urn.strip()
+        if not urn:
+            if self.default_school is None:
+                raise RowError("no school: give a urn column or choose the school")
+            return self.roll(self.default_school)
+        if urn not in self._by_urn:
+            self._by_urn[urn] = School.objects.filter(urn=urn).first()
+        school = self._by_urn[urn]
+        if school is None:
+            raise RowError(f"no school with URN {urn!r} in Cairn")
+        return self.roll(school)
+
+    def by_dfe_number(self, la_code: str, establishment: str) -> School | None:
+        key = (la_code.strip(), establishment.strip())
+        if key not in self._by_dfe:
+            self._by_dfe[key] = School.objects.filter(
+                la_code=key[0], establishment_number=key[1]
+            ).first()
+        return self._by_dfe[key]
+
+    @property
+    def loaded(self) -> dict[UUID, SchoolRoll]:
+        return self._rolls
+
+
+class WeekRecord(NamedTuple):
+    school_id: UUID
+    pupil_id: Any  # the database value of the pupil's id (see SchoolRoll.load)
+    week_start: date
+    marks: str
+    raw_marks: str = ""
+    minutes_late: str = ""
+
+
+@dataclass
+class WriteCounts:
+    marks: int = 0
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+
+def _merge(old: str, new: str) -> str:
+    return "".join(n if n != NO_MARK else o for o, n in zip(old, new, strict=True))
+
+
+def _raw_tokens(marks: str, raw: str) -> list[str]:
+    if raw:
+        return raw.split(" ")
+    by_storage = code_table().by_storage
+    return [by_storage[c].code if c != NO_MARK else NO_MARK for c in marks]
+
+
+def _merge_raw(old_marks: str, old_raw: str, new_marks: str, new_raw: str, merged: str) -> str:
+    if not old_raw and not new_raw:
+        return ""
+    old_tokens = _raw_tokens(old_marks, old_raw)
+    new_tokens = _raw_tokens(new_marks, new_raw)
+    tokens = [
+        n if m != NO_MARK else o for o, n, m in zip(old_tokens, new_tokens, new_marks, strict=True)
+    ]
+    by_storage = code_table().by_storage
+    plain = [by_storage[c].code if c != NO_MARK else NO_MARK for c in merged]
+    return "" if tokens == plain else " ".join(tokens)
+
+
+def _merge_late(old: str, new: str, new_marks: str) -> str:
+    if not new:
+        return old
+    old_values = old.split(",") if old else [""] * SESSIONS_PER_WEEK
+    new_values = new.split(",")
+    merged = [
+        n if m != NO_MARK else o for o, n, m in zip(old_values, new_values, new_marks, strict=True)
+    ]
+    return "" if not any(merged) else ",".join(merged)
+
+
+class WeekWriter:
+    """Writes week rows in batches: inserts new weeks, merges into existing ones (a session
+    the file leaves blank keeps its mark), and keeps what a changed week held as an amendment.
+    Re-importing the same file changes nothing."""
+
+    BATCH = 20_000
+
+    def __init__(self, *, batch: AttendanceImport) -> None:
+        self.batch = batch
+        self.counts = WriteCounts()
+        self.buffer: list[WeekRecord] = []
+        self.now = connection.ops.adapt_datetimefield_value(timezone.now())
+        self.batch_id = self._db(AttendanceImport._meta.pk, batch.pk)
+        self.week_table = connection.ops.quote_name(AttendanceWeek._meta.db_table)
+        self.amend_table = connection.ops.quote_name(AttendanceAmendment._meta.db_table)
+        self._tuned = False
+        # Schools with no weeks before this import: only pupils this import has already
+        # written need looking up, and the rows written are teed to a file from which the
+        # school's Parquet copy is built after commit (no second read of the database).
+        self._fresh: dict[UUID, bool] = {}
+        self._written: dict[UUID, set[Any]] = {}
+        self._tee_dir: tempfile.TemporaryDirectory[str] | None = None
+        self._tees: dict[UUID, IO[str]] = {}
+
+    @staticmethod
+    def _db(field: Any, value: Any) -> Any:
+        return field.get_db_prep_value(value, connection)
+
+    def _is_fresh(self, school_id: UUID, school_db: Any) -> bool:
+        fresh = self._fresh.get(school_id)
+        if fresh is None:
+            # Lock the school's columnar state: imports for one school queue behind each other.
+            ColumnarState.objects.select_for_update().get_or_create(school_id=school_id)
+            fresh = not AttendanceWeek.objects.filter(school_id=school_id).exists()
+            self._fresh[school_id] = fresh
+            if fresh:
+                if self._tee_dir is None:
+                    self._tee_dir = tempfile.TemporaryDirectory(prefix="cairn-attendance-")
+                path = Path(self._tee_dir.name) / f"{school_id}.tsv"
+                self._tees[school_id] = path.open("w", encoding="utf-8", newline="")
+                self._written[school_id] = set()
+        return fresh
+
+    def _drop_tee(self, school_id: UUID) -> None:
+        tee = self._tees.pop(school_id, None)
+        if tee is not None:
+            tee.close()
+
+    def teed_files(self) -> dict[UUID, Path]:
+        """Files holding every row of each school written only by this import (complete)."""
+        assert self._tee_dir is not None or not self._tees
+        files = {}
+        for school_id, tee in self._tees.items():
+            tee.close()
+            files[school_id] = Path(tee.name)
+        return files
+
+    def cleanup(self) -> None:
+        for tee in self._tees.values():
+            tee.close()
+        if self._tee_dir is not None:
+            self._tee_dir.cleanup()
+
+    def add(self, record: WeekRecord) -> None:
+        self.counts.marks += SESSIONS_PER_WEEK - record.marks.count(NO_MARK)
+        self.buffer.append(record)
+        if len(self.buffer) >= self.BATCH:
+            self.flush()
+
+    def add_all(self, records: Iterable[WeekRecord]) -> None:
+        for record in records:
+            self.add(record)
+
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        if not self._tuned and connection.vendor == "sqlite":
+            # A larger page cache for this connection keeps the unique index's pages in memory
+            # while a year of weeks goes in (about 1.6 million rows for 40,000 pupils).
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size = -262144")
+            self._tuned = True
+        records, self.buffer = self.buffer, []
+        by_school: dict[UUID, dict[tuple[Any, date], WeekRecord]] = {}
+        for record in records:
+            key = (record.pupil_id, record.week_start)
+            school_records = by_school.setdefault(record.school_id, {})
+            previous = school_records.get(key)
+            if previous is not None:  # the same week twice in one batch: merge in file order
+                merged = _merge(previous.marks, record.marks)
+                school_records[key] = WeekRecord(
+                    school_id=record.school_id,
+                    pupil_id=record.pupil_id,
+                    week_start=record.week_start,
+                    marks=merged,
+                    raw_marks=_merge_raw(
+                        previous.marks, previous.raw_marks, record.marks, record.raw_marks, merged
+                    ),
+                    minutes_late=_merge_late(
+                        previous.minutes_late, record.minutes_late, record.marks
+                    ),
+                )
+            school_records[key] = record
+        for school_id, keyed in by_school.items():
+            self._write_school(school_id, keyed)
+
+    def _existing(
+        self, school_id: UUID, school_db: Any, keyed: dict[tuple[Any, date], WeekRecord]
+    ) -> dict[tuple[Any, date], tuple[Any, str, str, str, Any]]:
+        pupils = sorted({k[0] for k in keyed}, key=str)
+        if self._is_fresh(school_id, school_db):
+            written = self._written[school_id]
+            pupils = [p for p in pupils if p in written]
+        if not pupils:
+            return {}
+        weeks = [k[1] for k in keyed]
+        low = connection.ops.adapt_datefield_value(min(weeks))
+        high = connection.ops.adapt_datefield_value(max(weeks))
+        found: dict[tuple[Any, date], tuple[Any, str, str, str, Any]] = {}
+        with connection.cursor() as cursor:
+            for start in range(0, len(pupils), 500):
+                chunk = pupils[start : start + 500]
+                marks = ",".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"SELECT id, pupil_id, week_start, marks, raw_marks, minutes_late, "  # noqa: S608
+                    f"last_import_id FROM {self.week_table} WHERE school_id = %s "
+                    f"AND week_start BETWEEN %s AND %s AND pupil_id IN ({marks})",
+                    [school_db, low, high, *chunk],
+                )
+                for row_id, pupil_id, week, old_marks, old_raw, old_late, last in cursor:
+                    day = week if isinstance(week, date) else date.fromisoformat(week)
+                    key = (str(pupil_id), day)
+                    found[key] = (row_id, old_marks, old_raw, old_late, last)
+        return found
+
+    def _write_school(self, school_id: UUID, keyed: dict[tuple[Any, date], WeekRecord]) -> None:
+        school_db = self._db(AttendanceWeek._meta.get_field("school"), school_id)
+        existing = self._existing(school_id, school_db, keyed)
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        amendments: list[tuple[Any, ...]] = []
+        adapt = connection.ops.adapt_datefield_value
+        for key, record in keyed.items():
+            old = existing.get(key)
+            if old is None:
+                inserts.append(
+                    (
+                        school_db,
+                        key[0],
+                        adapt(record.week_start),
+                        record.marks,
+                        record.raw_marks,
+                        record.minutes_late,
+                        self.batch_id,
+                        self.now,
+                    )
+                )
+                continue
+            row_id, old_marks, old_raw, old_late, last = old
+            merged = _merge(old_marks, record.marks)
+            raw = _merge_raw(old_marks, old_raw, record.marks, record.raw_marks, merged)
+            late = _merge_late(old_late, record.minutes_late, record.marks)
+            if (merged, raw, late) == (old_marks, old_raw, old_late):
+                self.counts.unchanged += 1
+                continue
+            updates.append((merged, raw, late, self.batch_id, self.now, row_id))
+            amendments.append((row_id, old_marks, old_raw, old_late, last, self.batch_id, self.now))
+        inserts.sort(key=lambda row: (row[1], row[2]))
+        tee = self._tees.get(school_id)
+        if tee is not None and updates:
+            self._drop_tee(school_id)  # the file would no longer hold the whole school
+            tee = None
+        if tee is not None:
+            written = self._written[school_id]
+            for row in inserts:
+                written.add(row[1])
+                tee.write(f"{row[1]}\t{row[2]}\t{row[3]}\n")
+        self.counts.created += len(inserts)
+        self.counts.changed += len(updates)
+        columns = (
+            "school_id, pupil_id, week_start, marks, raw_marks, minutes_late, last_import_id, "
+            "recorded_at"
+        )
+        with connection.cursor() as cursor:
+            if inserts and connection.vendor == "postgresql":
+                raw_cursor = cursor.cursor
+                with raw_cursor.copy(f"COPY {self.week_table} ({columns}) FROM STDIN") as copy:
+                    copy.write(_copy_text(inserts))
+            elif inserts:
+                cursor.executemany(
+                    f"INSERT INTO {self.week_table} ({columns}) "  # noqa: S608
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                    inserts,
+                )
+            if updates:
+                cursor.executemany(
+                    f"UPDATE {self.week_table} SET marks = %s, raw_marks = %s, "  # noqa: S608
+                    "minutes_late = %s, last_import_id = %s, recorded_at = %s WHERE id = %s",
+                    updates,
+                )
+                cursor.executemany(
+                    f"INSERT INTO {self.amend_table} (week_id, previous_marks, "  # noqa: S608
+                    "previous_raw_marks, previous_minutes_late, previous_import_id, "
+                    "amended_by_import_id, recorded_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                    amendments,
+                )
+
+
+def _copy_text(rows: list[tuple[Any, ...]]) -> str:
+    """Week rows as PostgreSQL COPY text, built at once (faster than a row at a time).
+
+    Only the marks and raw marks can hold a backslash (the afternoon present mark), which COPY's
+    text format escapes; ids, dates and times are plain. Minutes late are digits and commas."""
+    if not rows:
+        return ""
+    school, _pupil, _week, _marks, _raw, _late, batch, now = rows[0]
+    tail = f"\t{batch}\t{now.isoformat()}\n"
+    return "".join(
+        f"{school}\t{pupil}\t{week}\t{marks.replace(chr(92), chr(92) * 2)}\t"
+        f"{raw.replace(chr(92), chr(92) * 2)}\t{late}{tail}"
+        for _school, pupil, week, marks, raw, late, _batch, _now in rows
+    )
+
+
+SessionKey = tuple[UUID, Any, date]  # (school, pupil id as the database writes it, Monday)
+
+
+@dataclass
+class SessionWeek:
+    """A week being gathered from per-session rows: tokens, minutes late, its first row."""
+
+    tokens: list[str]
+    late: list[str]
+    first_row: str
+
+
+def weeks_from_sessions(
+    sessions: dict[SessionKey, SessionWeek], rolls: dict[UUID, SchoolRoll]
+) -> Iterator[tuple[str, WeekRecord | RowError]]:
+    """Week records from per-session tokens gathered by (school, pupil, Monday)."""
+    for (school_id, pupil_id, monday), week in sessions.items():
+        roll = rolls[school_id]
+        try:
+            storage, raw = roll.encode(week.tokens, monday)
+            roll.check_enrolled(pupil_id, monday, storage)
+        except RowError as problem:
+            yield week.first_row, problem
+            continue
+        yield (
+            week.first_row,
+            WeekRecord(
+                school_id=school_id,
+                pupil_id=pupil_id,
+                week_start=monday,
+                marks=storage,
+                raw_marks=raw,
+                minutes_late=",".join(week.late) if any(week.late) else "",
+            ),
+        )

@@ -1,0 +1,222 @@
+"""Writes to attendance: importing registers and setting a school's code mappings."""
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+from uuid import UUID, uuid4
+
+from django.db import transaction
+
+from attendance import columnar
+from attendance.codes import code_table
+from attendance.importers.common import (
+    MAX_PROBLEMS,
+    AttendanceImportError,
+    Problem,
+    Rolls,
+    RowError,
+    WeekRecord,
+    WeekWriter,
+)
+from attendance.importers.csv_format import CsvFormatError, parse_csv
+from attendance.importers.ctf import parse_ctf
+from attendance.models import (
+    AttendanceImport,
+    CodeMapping,
+    ColumnarState,
+    ImportSource,
+    ImportStatus,
+)
+from audit import services as audit
+from audit.models import AuditAction
+from schools.models import Membership, School
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class ImportResult:
+    batch: AttendanceImport
+    school_ids: list[UUID] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        b = self.batch
+        verb = "Checked" if b.status == ImportStatus.DRY_RUN else "Imported"
+        return (
+            f"{verb} {b.marks_read:,} marks from {b.file_name}: {b.weeks_created:,} pupil-weeks "
+            f"new, {b.weeks_changed:,} amended, {b.weeks_unchanged:,} unchanged"
+            + (f"; {len(b.warnings)} warnings" if b.warnings else "")
+        )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _is_xml(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(512).lstrip(b"\xef\xbb\xbf").lstrip()
+    return head.startswith(b"<")
+
+
+class _CountingLines:
+    """Text lines of a binary file, reporting bytes read to `progress` every so often."""
+
+    def __init__(self, handle: IO[bytes], progress: Progress | None) -> None:
+        self.handle = handle
+        self.progress = progress
+
+    def __iter__(self) -> Iterator[str]:
+        pending = 0
+        for number, line in enumerate(self.handle, start=1):
+            pending += len(line)
+            if self.progress is not None and pending > 1 << 20:
+                self.progress(pending)
+                pending = 0
+            try:
+                yield line.decode("utf-8")
+            except UnicodeDecodeError:
+                raise CsvFormatError(f"row {number}: not UTF-8 text") from None
+        if self.progress is not None and pending:
+            self.progress(pending)
+
+
+@transaction.atomic
+def attendance_import(  # noqa: PLR0912, PLR0915 (one readable pass: parse, check, write, audit)
+    *,
+    actor: Membership | None,
+    path: Path,
+    file_name: str = "",
+    school: School | None = None,
+    allowed_school_ids: set[UUID] | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import one file of registers (CSV or CTF), whole or not at all.
+
+    Raises AttendanceImportError naming each bad row and field (up to 25); nothing is written.
+    Idempotent: importing the same file again changes nothing. `school` is used for rows with
+    no `urn`; `allowed_school_ids` limits which schools the file may write (an uploader's own).
+    With `dry_run`, everything is checked and then rolled back.
+    """
+    file_name = file_name or path.name
+    is_ctf = _is_xml(path)
+    batch = AttendanceImport.objects.create(
+        source=ImportSource.CTF if is_ctf else ImportSource.CSV_WEEKS,
+        file_name=file_name[:255],
+        sha256=_sha256(path),
+        imported_by=actor,
+        status=ImportStatus.DRY_RUN if dry_run else ImportStatus.COMPLETED,
+    )
+    rolls = Rolls(default_school=school, allowed_school_ids=allowed_school_ids)
+    writer = WeekWriter(batch=batch)
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    try:
+        with path.open("rb") as handle:
+            if is_ctf:
+                stream = parse_ctf(handle, rolls, warnings)
+                if progress is not None:
+                    progress(path.stat().st_size)
+            else:
+                kind, stream = parse_csv(_CountingLines(handle, progress), rolls)
+                if kind == "sessions":
+                    batch.source = ImportSource.CSV_SESSIONS
+            for where, item in stream:
+                if isinstance(item, RowError):
+                    problems.append(Problem(where, str(item)))
+                    if len(problems) >= MAX_PROBLEMS:
+                        break
+                elif not problems:
+                    writer.add(item)
+        if not problems:
+            writer.flush()
+    except CsvFormatError as exc:
+        problems.append(Problem("file", str(exc)))
+    except RowError as exc:
+        problems.append(Problem("file", str(exc)))
+    except SyntaxError as exc:  # ElementTree.ParseError and defusedxml's refusals
+        problems.append(Problem("file", f"not well-formed or refused XML: {exc}"))
+    except ValueError as exc:  # defusedxml: DTDs, entities
+        problems.append(Problem("file", f"refused XML: {exc}"))
+    if problems:
+        writer.cleanup()
+        raise AttendanceImportError(problems)
+    counts = writer.counts
+    batch.marks_read = counts.marks
+    batch.weeks_created = counts.created
+    batch.weeks_changed = counts.changed
+    batch.weeks_unchanged = counts.unchanged
+    batch.warnings = warnings[:500]
+    batch.save()
+    school_ids = list(rolls.loaded)
+    result = ImportResult(batch=batch, school_ids=school_ids)
+    if dry_run:
+        writer.cleanup()
+        transaction.set_rollback(True)
+        return result
+    if counts.created or counts.changed:
+        for school_id in school_ids:
+            ColumnarState.objects.update_or_create(
+                school_id=school_id, defaults={"version_token": uuid4()}
+            )
+    audit.record(
+        actor=actor,
+        action=AuditAction.ATTENDANCE_IMPORTED,
+        target=batch,
+        school_id=school.pk if school is not None else None,
+        details={
+            "file": batch.file_name,
+            "sha256": batch.sha256,
+            "marks": counts.marks,
+            "created": counts.created,
+            "changed": counts.changed,
+            "unchanged": counts.unchanged,
+            "schools": [str(s) for s in school_ids],
+        },
+    )
+    teed = writer.teed_files()
+
+    def write_columnar_copies() -> None:
+        try:
+            columnar.ensure_current(school_ids=school_ids, teed=teed)
+        finally:
+            writer.cleanup()
+
+    transaction.on_commit(write_columnar_copies)
+    return result
+
+
+@transaction.atomic
+def code_mapping_set(
+    *, actor: Membership, school: School, raw_code: str, statutory_code: str
+) -> CodeMapping:
+    """Map a school's raw MIS code to a statutory code (`attendance.md` §5 vendor sub-codes).
+
+    A later import reads the raw code as the statutory one; marks already stored keep theirs.
+    """
+    raw_code = raw_code.strip()
+    if code_table().get(statutory_code) is None:
+        raise ValueError(f"{statutory_code!r} is not a statutory attendance code")
+    if not raw_code or any(ch.isspace() for ch in raw_code):
+        raise ValueError("a raw code is one or more characters without spaces")
+    mapping = CodeMapping.objects.create(
+        school=school, raw_code=raw_code, statutory_code=statutory_code, created_by=actor
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.ATTENDANCE_CODE_MAPPED,
+        target=mapping,
+        details={"raw_code": raw_code, "statutory_code": statutory_code},
+    )
+    return mapping
+
+
+__all__ = ["AttendanceImportError", "ImportResult", "WeekRecord", "attendance_import"]
