@@ -152,3 +152,9 @@ def world(school, pupil, dsl, teacher, other_school_dsl, school_admin) -> World:
         other_school_dsl=other_school_dsl,
         school_admin=school_admin,
     )
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Uploaded files go to a throwaway folder, never the working tree's var/private."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

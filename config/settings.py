@@ -30,6 +30,7 @@ LOCAL_APPS = [
     "audit",
     "schools",
     "pupils",
+    "concerns",
     "chronology",
     "ui",
 ]
@@ -213,7 +214,19 @@ CAIRN_UPN_CHECK_LETTER = env_bool("CAIRN_UPN_CHECK_LETTER", default=True)
 DEMO_SEEDERS = [
     "schools.demo.seed",
     "pupils.demo.seed",
+    "concerns.demo.seed",
 ]
 
 # Functions that contribute entries to a child's chronology (see chronology/entries.py).
-CHRONOLOGY_SOURCES: list[str] = []
+CHRONOLOGY_SOURCES: list[str] = [
+    "concerns.chronology.concern_entries",
+    "concerns.chronology.decision_entries",
+    "concerns.chronology.action_entries",
+    "concerns.chronology.behaviour_entries",
+    "concerns.chronology.encompass_entries",
+]
+
+# Concern attachments: the largest file accepted, and the types accepted (by extension, checked
+# against the file's own first bytes where the type has a signature).
+CAIRN_ATTACHMENT_MAX_BYTES = env_int("CAIRN_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+CAIRN_ATTACHMENT_TYPES = env_list("CAIRN_ATTACHMENT_TYPES", "pdf,jpg,jpeg,png,txt,docx")

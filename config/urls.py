@@ -5,5 +5,7 @@ urlpatterns = [
     path("", include("ui.urls")),
     path("audit/", include("audit.urls")),
     path("pupils/", include("pupils.urls")),
+    path("concerns/", include("concerns.urls")),
+    path("chronology/", include("chronology.urls")),
     path("", include("schools.urls")),
 ]

@@ -23,6 +23,9 @@ class NavEntry:
 NAVIGATION: list[NavEntry] = [
     NavEntry("Home", "schools:home", _ALL),
     NavEntry("Pupils", "pupils:search", _SCHOOL_READERS | {Role.TRUST_LEAD}),
+    NavEntry("Record a concern", "concerns:record", _SCHOOL_READERS | {Role.STAFF}),
+    NavEntry("Your concerns", "concerns:mine", _SCHOOL_READERS | {Role.STAFF}),
+    NavEntry("Concerns inbox", "concerns:inbox", _DSL_TEAM),
     NavEntry("Staff", "schools:staff", frozenset({Role.SCHOOL_ADMIN})),
     NavEntry("School settings", "schools:settings", frozenset({Role.SCHOOL_ADMIN})),
     NavEntry("Your account", "accounts:account", _ALL),

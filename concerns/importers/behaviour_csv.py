@@ -1,0 +1,117 @@
+"""Behaviour incidents from a school MIS export (CSV). All-or-nothing; errors name the line.
+
+Columns (header row required, order free): incident_id, upn, date (YYYY-MM-DD), time (HH:MM,
+optional), type, description (optional), action_taken (optional), recorded_by.
+Rows whose incident_id the school already holds are skipped, so a re-run imports only new rows
+(MIS feeds are read-only signals: interop.md §1, import rules [V]).
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit import services as audit
+from audit.models import AuditAction
+from concerns.importers.common import ImportFailed, LineError, PupilLookup, parse_datetime
+from concerns.models import BehaviourIncident, Source
+from schools.models import Membership
+
+REQUIRED = ("incident_id", "upn", "date", "type", "recorded_by")
+MAX_ROWS = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class BehaviourImportResult:
+    created: int
+    skipped: int
+    dry_run: bool
+
+
+def behaviour_import_csv(
+    *, actor: Membership, text: str, dry_run: bool = False
+) -> BehaviourImportResult:
+    """Import every row or none; raise ImportFailed listing each bad line."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ImportFailed([LineError(1, c, "column is missing") for c in missing])
+    reader.fieldnames = header
+    lookup = PupilLookup.for_school(actor.school_id)
+    existing = set(
+        BehaviourIncident.objects.filter(school_id=actor.school_id)
+        .exclude(source_ref="")
+        .values_list("source_ref", flat=True)
+    )
+    errors: list[LineError] = []
+    rows: list[BehaviourIncident] = []
+    seen: set[str] = set()
+    skipped = 0
+    now = timezone.now()
+    for number, row in enumerate(reader, start=2):
+        if number > MAX_ROWS:
+            errors.append(LineError(number, "", f"more than {MAX_ROWS} rows"))
+            break
+        row = {k: (v or "").strip() for k, v in row.items() if k}
+        ref = row.get("incident_id", "")
+        if not ref:
+            errors.append(LineError(number, "incident_id", "is empty"))
+            continue
+        if ref in existing:
+            skipped += 1
+            continue
+        if ref in seen:
+            errors.append(LineError(number, "incident_id", f"{ref!r} appears twice in the file"))
+            continue
+        seen.add(ref)
+        pupil = lookup.get(row.get("upn", ""))
+        if pupil is None:
+            errors.append(LineError(number, "upn", f"{row.get('upn')!r} is not a pupil here"))
+            continue
+        try:
+            occurred = parse_datetime(
+                f"{row['date']}T{row['time']}" if row.get("time") else row["date"]
+            )
+        except ValueError as exc:
+            errors.append(LineError(number, "date", str(exc)))
+            continue
+        if occurred > now:
+            errors.append(LineError(number, "date", "is in the future"))
+            continue
+        if not row.get("type"):
+            errors.append(LineError(number, "type", "is empty"))
+            continue
+        rows.append(_incident(actor, pupil.pk, occurred, row, now))
+    if errors:
+        raise ImportFailed(errors)
+    if not dry_run:
+        with transaction.atomic():
+            BehaviourIncident.objects.bulk_create(rows, batch_size=1000)
+            audit.record(
+                actor=actor,
+                action=AuditAction.BEHAVIOUR_IMPORTED,
+                details={"created": len(rows), "skipped": skipped},
+            )
+    return BehaviourImportResult(created=len(rows), skipped=skipped, dry_run=dry_run)
+
+
+def _incident(
+    actor: Membership, pupil_id: object, occurred: datetime, row: dict[str, str], now: datetime
+) -> BehaviourIncident:
+    return BehaviourIncident(
+        school_id=actor.school_id,
+        pupil_id=pupil_id,
+        occurred_at=occurred,
+        incident_type=row["type"][:120],
+        description=row.get("description", ""),
+        action_taken=row.get("action_taken", "")[:200],
+        author_name=row.get("recorded_by", "")[:200] or "MIS",
+        source=Source.MIS,
+        source_ref=row["incident_id"][:100],
+        recorded_by=actor,
+        recorded_at=now,
+    )
