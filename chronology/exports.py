@@ -86,11 +86,11 @@ def chronology_csv(
     return out.getvalue()
 
 
-class _NumberedCanvas(Canvas):
+class _NumberedCanvas(Canvas):  # type: ignore[misc]
     """Draws the marking at the top and bottom of every page, and "page N of M"."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self._pages: list[dict[str, object]] = []
 
     def showPage(self) -> None:  # noqa: N802 (reportlab's name)
@@ -190,5 +190,5 @@ def chronology_pdf(
     style.extend(("BACKGROUND", (0, n), (-1, n), colors.whitesmoke) for n in marked)
     table.setStyle(TableStyle(style))
     story.append(table)
-    document.build(story, canvasmaker=_NumberedCanvas)  # type: ignore[arg-type]
+    document.build(story, canvasmaker=_NumberedCanvas)
     return buffer.getvalue()

@@ -79,7 +79,8 @@ def chronology_for(
     merged: list[Entry] = []
     for source in chronology_sources():
         merged.extend(
-            e for e in source(viewer=viewer, pupil_ids=ids, window=filters.window)
+            e
+            for e in source(viewer=viewer, pupil_ids=ids, window=filters.window)
             if e.pupil_id in allowed
         )
     kinds = sorted({(e.kind, e.kind_label) for e in merged}, key=lambda k: k[1])

@@ -35,7 +35,7 @@ def concerns_visible_to(*, viewer: Membership) -> QuerySet[Concern]:
     if viewer.role == Role.TRUST_LEAD and viewer.trust is not None:
         if not viewer.trust.trust_lead_child_access:
             return Concern.objects.none()
-        return Concern.objects.filter(school__trust_id=viewer.trust_id)
+        return Concern.objects.filter(school__trust=viewer.trust)
     return Concern.objects.none()
 
 
@@ -66,9 +66,7 @@ def sees_decisions(*, viewer: Membership) -> bool:
 
 def access_attachment(*, viewer: Membership, attachment_id: UUID) -> Attachment:
     attachment = (
-        Attachment.objects.filter(
-            pk=attachment_id, concern__in=concerns_visible_to(viewer=viewer)
-        )
+        Attachment.objects.filter(pk=attachment_id, concern__in=concerns_visible_to(viewer=viewer))
         .select_related("concern")
         .first()
     )
@@ -78,8 +76,10 @@ def access_attachment(*, viewer: Membership, attachment_id: UUID) -> Attachment:
 
 
 def access_decision_for_triage(*, viewer: Membership, decision_id: UUID) -> Decision:
+    if viewer.school is None:
+        raise Http404("No such decision")
     decision = (
-        Decision.objects.filter(pk=decision_id, concern__school_id=viewer.school_id)
+        Decision.objects.filter(pk=decision_id, concern__school=viewer.school)
         .select_related("concern")
         .first()
     )
@@ -107,9 +107,9 @@ def sees_allegations(*, viewer: Membership) -> bool:
 
 
 def allegations_visible_to(*, viewer: Membership) -> QuerySet[AllegationRecord]:
-    if not sees_allegations(viewer=viewer):
+    if not sees_allegations(viewer=viewer) or viewer.school is None:
         return AllegationRecord.objects.none()
-    return AllegationRecord.objects.filter(school_id=viewer.school_id)
+    return AllegationRecord.objects.filter(school=viewer.school)
 
 
 def sees_encompass(*, viewer: Membership) -> bool:
@@ -121,6 +121,6 @@ def sees_encompass(*, viewer: Membership) -> bool:
 
 
 def encompass_visible_to(*, viewer: Membership) -> QuerySet[EncompassNotification]:
-    if not sees_encompass(viewer=viewer):
+    if not sees_encompass(viewer=viewer) or viewer.school is None:
         return EncompassNotification.objects.none()
-    return EncompassNotification.objects.filter(school_id=viewer.school_id)
+    return EncompassNotification.objects.filter(school=viewer.school)

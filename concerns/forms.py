@@ -2,7 +2,7 @@
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -141,9 +141,7 @@ class ConcernForm(forms.Form):
         label="Urgent: I have told a DSL in person",
         help_text="For anything that cannot wait. Tell a DSL in person first.",
     )
-    told_dsl_name = forms.CharField(
-        label="Which DSL did you tell?", max_length=200, required=False
-    )
+    told_dsl_name = forms.CharField(label="Which DSL did you tell?", max_length=200, required=False)
 
     def __init__(
         self, *args: Any, pupils: QuerySet[Pupil], categories: QuerySet[Category], **kwargs: Any
@@ -201,7 +199,7 @@ class ConcernForm(forms.Form):
         ]:
             self.add_error("part_1", "One child must be the child the concern is about.")
         day, at = data.get("occurred_on"), data.get("occurred_time")
-        if day and at and _local(day, at) > timezone.now() + timezone.timedelta(minutes=5):
+        if day and at and _local(day, at) > timezone.now() + timedelta(minutes=5):
             self.add_error("occurred_on", "When it happened cannot be in the future.")
         side, region = data.get("mark_side"), data.get("mark_region")
         description = (data.get("mark_description") or "").strip()
@@ -241,9 +239,7 @@ class ConcernForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(
-        label="Further information", widget=forms.Textarea, max_length=20_000
-    )
+    text = forms.CharField(label="Further information", widget=forms.Textarea, max_length=20_000)
     attachments = MultipleFileField(required=False, label="Attach files (optional)")
 
     def clean_attachments(self) -> list[Any]:
@@ -276,9 +272,7 @@ class AmendForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(
-        choices=Outcome.choices, widget=forms.RadioSelect, label="Decision"
-    )
+    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect, label="Decision")
     rationale = forms.CharField(
         label="Why (the rationale)",
         widget=forms.Textarea,
@@ -290,9 +284,7 @@ class DecisionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     agency = forms.CharField(required=False, label="Agency (other agency)", max_length=200)
-    referral_reference = forms.CharField(
-        required=False, label="Referral reference", max_length=100
-    )
+    referral_reference = forms.CharField(required=False, label="Referral reference", max_length=100)
     referral_date = forms.DateField(
         required=False, label="Date referred", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -304,9 +296,7 @@ class DecisionForm(forms.Form):
     adult_name = forms.CharField(
         required=False, label="Name of the adult (LADO only)", max_length=200
     )
-    adult_role = forms.CharField(
-        required=False, label="Their role (LADO only)", max_length=200
-    )
+    adult_role = forms.CharField(required=False, label="Their role (LADO only)", max_length=200)
     change_reason = forms.CharField(
         required=False,
         label="Why is the earlier decision being changed?",

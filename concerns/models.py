@@ -185,7 +185,7 @@ class BodyMark(models.Model):
 
 
 class Attachment(models.Model):
-    """A file added to a concern, stored under PRIVATE_MEDIA_ROOT; served through an access check."""
+    """A file added to a concern, kept under PRIVATE_MEDIA_ROOT; served after an access check."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="attachments")

@@ -45,18 +45,14 @@ def inbox_for(*, viewer: Membership) -> QuerySet[Concern]:
         return Concern.objects.none()
     undecided = ~Exists(Decision.objects.filter(concern=OuterRef("pk")))
     return _with_parts(
-        concerns_visible_to(viewer=viewer).filter(undecided).order_by(
-            "-urgent_told_dsl", "-written_at"
-        )
+        concerns_visible_to(viewer=viewer)
+        .filter(undecided)
+        .order_by("-urgent_told_dsl", "-written_at")
     )
 
 
 def concerns_recorded_by(*, viewer: Membership) -> QuerySet[Concern]:
-    return _with_parts(
-        Concern.objects.filter(recorded_by=viewer, school_id=viewer.school_id).order_by(
-            "-written_at"
-        )
-    )
+    return _with_parts(Concern.objects.filter(recorded_by=viewer).order_by("-written_at"))
 
 
 def current_decisions(*, concern: Concern) -> list[Decision]:
@@ -69,11 +65,11 @@ def current_decisions(*, concern: Concern) -> list[Decision]:
 
 
 def open_actions_for_school(*, viewer: Membership) -> QuerySet[Action]:
-    if not viewer.is_dsl_team:
+    if not viewer.is_dsl_team or viewer.school is None:
         return Action.objects.none()
     done = Exists(ActionCompletion.objects.filter(action=OuterRef("pk")))
     return (
-        Action.objects.filter(concern__school_id=viewer.school_id)
+        Action.objects.filter(concern__school=viewer.school)
         .exclude(done)
         .select_related("assigned_to__user", "concern")
         .order_by("due_on")
@@ -81,9 +77,7 @@ def open_actions_for_school(*, viewer: Membership) -> QuerySet[Action]:
 
 
 def overdue_actions(*, viewer: Membership, today: date | None = None) -> QuerySet[Action]:
-    return open_actions_for_school(viewer=viewer).filter(
-        due_on__lt=today or timezone.localdate()
-    )
+    return open_actions_for_school(viewer=viewer).filter(due_on__lt=today or timezone.localdate())
 
 
 def actions_for(*, viewer: Membership) -> QuerySet[Action]:
@@ -98,17 +92,17 @@ def actions_for(*, viewer: Membership) -> QuerySet[Action]:
 
 def reviews_due(*, viewer: Membership, today: date | None = None) -> QuerySet[Decision]:
     """Current "monitor" decisions whose review date has come."""
-    if not viewer.is_dsl_team:
+    if not viewer.is_dsl_team or viewer.school is None:
         return Decision.objects.none()
     return Decision.objects.filter(
-        concern__school_id=viewer.school_id,
+        concern__school=viewer.school,
         outcome=Outcome.MONITOR,
         superseded_by__isnull=True,
         review_date__lte=today or timezone.localdate(),
     ).select_related("concern")
 
 
-def staff_for_actions(*, school_id: UUID | None) -> QuerySet[Membership]:
+def staff_for_actions(*, school_id: UUID) -> QuerySet[Membership]:
     return Membership.objects.filter(school_id=school_id, is_active=True).select_related("user")
 
 

@@ -6,6 +6,7 @@ or deletes a record: amendments are new rows with a reason.
 
 import csv
 import hashlib
+import logging
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -50,6 +51,8 @@ from concerns.models import (
 )
 from pupils.models import Pupil
 from schools.models import DSL_TEAM_ROLES, Membership, School
+
+logger = logging.getLogger(__name__)
 
 CATEGORIES_CSV = Path(__file__).resolve().parent / "data" / "categories.csv"
 
@@ -104,8 +107,8 @@ def categories_ensure(*, school: School) -> None:
 # -- Attachments ------------------------------------------------------------------------------
 
 
-def attachment_check(upload: UploadedFile) -> str:
-    """The upload's lower-case extension, if it is an accepted type and size; else ValidationError."""
+def attachment_check(upload: UploadedFile[bytes]) -> str:
+    """The upload's lower-case extension if its type and size are accepted; else ValidationError."""
     name = upload.name or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     allowed = [t.lower() for t in settings.CAIRN_ATTACHMENT_TYPES]
@@ -127,7 +130,7 @@ def attachment_check(upload: UploadedFile) -> str:
 
 
 def _attachment_store(
-    *, actor: Membership, concern: Concern, upload: UploadedFile, now: datetime
+    *, actor: Membership, concern: Concern, upload: UploadedFile[bytes], now: datetime
 ) -> Attachment:
     extension = attachment_check(upload)
     stored_name = uuid.uuid4().hex
@@ -190,7 +193,7 @@ class ConcernInput:
     location: str = ""
     categories: Sequence[Category] = ()
     marks: Sequence[MarkInput] = ()
-    attachments: Sequence[UploadedFile] = ()
+    attachments: Sequence[UploadedFile[bytes]] = ()
     urgent_told_dsl: bool = False
     told_dsl_name: str = ""
     extra: dict[str, str] = field(default_factory=dict)
@@ -286,7 +289,7 @@ def concern_record(
     )
     recipients = list(
         Membership.objects.filter(
-            school_id=actor.school_id, role__in=DSL_TEAM_ROLES, is_active=True
+            school=actor.school, role__in=DSL_TEAM_ROLES, is_active=True
         ).select_related("user")
     )
     Alert.objects.bulk_create(
@@ -305,7 +308,7 @@ def concern_record(
 
 
 def _email_dsl_team(*, concern_id: uuid.UUID, emails: list[str], urgent: bool) -> None:
-    """Tell the DSL team a concern is waiting. No child details: only a link that asks for sign-in."""
+    """Tell the DSL team a concern is waiting. No child details: only a link behind sign-in."""
     if not emails:
         return
     link = settings.CAIRN_BASE_URL.rstrip("/") + reverse("concerns:detail", args=[concern_id])
@@ -315,7 +318,10 @@ def _email_dsl_team(*, concern_id: uuid.UUID, emails: list[str], urgent: bool) -
         f"Sign in to read it: {link}\n\n"
         "This message deliberately holds no details. Do not forward it."
     )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, emails, fail_silently=True)
+    try:
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=emails)
+    except Exception:
+        logger.exception("Could not email the DSL team about concern %s", concern_id)
 
 
 def concern_pupil_ids(concern: Concern) -> list[uuid.UUID]:
@@ -367,7 +373,7 @@ def concern_add_note(
     actor: Membership,
     concern: Concern,
     text: str,
-    attachments: Sequence[UploadedFile] = (),
+    attachments: Sequence[UploadedFile[bytes]] = (),
     request: HttpRequest | None = None,
 ) -> Note:
     """Further information added to a concern; the concern as submitted is unchanged."""

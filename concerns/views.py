@@ -5,9 +5,10 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit import services as audit
@@ -53,7 +54,9 @@ def record(request: CairnRequest) -> HttpResponse:
             concern = services.concern_record(
                 actor=viewer,
                 data=services.ConcernInput(
-                    children=[services.ChildPart(pupil=p, part=part) for p, part in form.children()],
+                    children=[
+                        services.ChildPart(pupil=p, part=part) for p, part in form.children()
+                    ],
                     occurred_at=form.occurred_at(),
                     facts=form.cleaned_data["facts"],
                     child_words=form.cleaned_data["child_words"],
@@ -142,9 +145,7 @@ def add_note(request: CairnRequest, concern_id: UUID) -> HttpResponse:
         )
         messages.success(request, "Further information added.")
         return redirect("concerns:detail", concern_id=concern.pk)
-    return render(
-        request, "concerns/note.html", {"concern": concern, "form": form}, status=400
-    )
+    return render(request, "concerns/note.html", {"concern": concern, "form": form}, status=400)
 
 
 @require_http_methods(["GET", "POST"])
@@ -343,13 +344,16 @@ def actions(request: CairnRequest) -> HttpResponse:
     return render(
         request,
         "concerns/actions.html",
-        {"actions": selectors.open_actions_for_school(viewer=viewer), "today": timezone.localdate()},
+        {
+            "actions": selectors.open_actions_for_school(viewer=viewer),
+            "today": timezone.localdate(),
+        },
     )
 
 
 @require_GET
 @role_required(READERS)
-def attachment(request: CairnRequest, attachment_id: UUID) -> FileResponse:
+def attachment(request: CairnRequest, attachment_id: UUID) -> HttpResponse:
     viewer = request.membership
     item = access.access_attachment(viewer=viewer, attachment_id=attachment_id)
     path = services.attachment_path(item)
@@ -363,13 +367,13 @@ def attachment(request: CairnRequest, attachment_id: UUID) -> FileResponse:
         request=request,
         details={"attachment": str(item.pk)},
     )
-    response = FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=item.original_name,
-        content_type=item.content_type,
+    # Attachments are small (CAIRN_ATTACHMENT_MAX_BYTES), so they are read whole.
+    response = HttpResponse(path.read_bytes(), content_type=item.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=item.original_name
     )
     response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -391,9 +395,9 @@ def search(request: CairnRequest) -> HttpResponse:
             end=data["end"],
         )
         if not criteria.is_empty:
-            results = list(selectors.concern_search(viewer=viewer, search=criteria)[
-                : selectors.SEARCH_LIMIT
-            ])
+            results = list(
+                selectors.concern_search(viewer=viewer, search=criteria)[: selectors.SEARCH_LIMIT]
+            )
             audit.record(
                 actor=viewer,
                 action=AuditAction.CONCERNS_SEARCHED,

@@ -7,9 +7,7 @@ _child = lambda w: {"pupil_id": w.pupil.pk}  # noqa: E731
 _household = lambda w: {"pupil": [str(w.pupil.pk)]}  # noqa: E731
 
 CASES = {
-    "chronology:pupil": Case(
-        allow(*_readers, trust_lead=404, other_school_dsl=404), kwargs=_child
-    ),
+    "chronology:pupil": Case(allow(*_readers, trust_lead=404, other_school_dsl=404), kwargs=_child),
     "chronology:export": Case(
         allow(*_readers, trust_lead=404, other_school_dsl=404),
         kwargs=lambda w: {"pupil_id": w.pupil.pk, "fmt": "pdf"},

@@ -10,6 +10,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
@@ -35,15 +36,18 @@ def behaviour_import_csv(
     *, actor: Membership, text: str, dry_run: bool = False
 ) -> BehaviourImportResult:
     """Import every row or none; raise ImportFailed listing each bad line."""
+    if actor.school_id is None:
+        raise ImportFailed([LineError(0, "", "only a member of a school imports behaviour")])
+    school_id = actor.school_id
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ImportFailed([LineError(1, c, "column is missing") for c in missing])
     reader.fieldnames = header
-    lookup = PupilLookup.for_school(actor.school_id)
+    lookup = PupilLookup.for_school(school_id)
     existing = set(
-        BehaviourIncident.objects.filter(school_id=actor.school_id)
+        BehaviourIncident.objects.filter(school_id=school_id)
         .exclude(source_ref="")
         .values_list("source_ref", flat=True)
     )
@@ -52,40 +56,20 @@ def behaviour_import_csv(
     seen: set[str] = set()
     skipped = 0
     now = timezone.now()
-    for number, row in enumerate(reader, start=2):
+    for number, raw in enumerate(reader, start=2):
         if number > MAX_ROWS:
             errors.append(LineError(number, "", f"more than {MAX_ROWS} rows"))
             break
-        row = {k: (v or "").strip() for k, v in row.items() if k}
+        row = {k: (v or "").strip() for k, v in raw.items() if k}
         ref = row.get("incident_id", "")
-        if not ref:
-            errors.append(LineError(number, "incident_id", "is empty"))
-            continue
-        if ref in existing:
+        if ref and ref in existing:
             skipped += 1
             continue
-        if ref in seen:
-            errors.append(LineError(number, "incident_id", f"{ref!r} appears twice in the file"))
-            continue
-        seen.add(ref)
-        pupil = lookup.get(row.get("upn", ""))
-        if pupil is None:
-            errors.append(LineError(number, "upn", f"{row.get('upn')!r} is not a pupil here"))
-            continue
-        try:
-            occurred = parse_datetime(
-                f"{row['date']}T{row['time']}" if row.get("time") else row["date"]
-            )
-        except ValueError as exc:
-            errors.append(LineError(number, "date", str(exc)))
-            continue
-        if occurred > now:
-            errors.append(LineError(number, "date", "is in the future"))
-            continue
-        if not row.get("type"):
-            errors.append(LineError(number, "type", "is empty"))
-            continue
-        rows.append(_incident(actor, pupil.pk, occurred, row, now))
+        result = _parse_row(actor, school_id, number, row, lookup=lookup, seen=seen, now=now)
+        if isinstance(result, LineError):
+            errors.append(result)
+        else:
+            rows.append(result)
     if errors:
         raise ImportFailed(errors)
     if not dry_run:
@@ -99,11 +83,48 @@ def behaviour_import_csv(
     return BehaviourImportResult(created=len(rows), skipped=skipped, dry_run=dry_run)
 
 
-def _incident(
-    actor: Membership, pupil_id: object, occurred: datetime, row: dict[str, str], now: datetime
+def _parse_row(
+    actor: Membership,
+    school_id: UUID,
+    number: int,
+    row: dict[str, str],
+    *,
+    lookup: PupilLookup,
+    seen: set[str],
+    now: datetime,
+) -> BehaviourIncident | LineError:
+    ref = row.get("incident_id", "")
+    if not ref:
+        return LineError(number, "incident_id", "is empty")
+    if ref in seen:
+        return LineError(number, "incident_id", f"{ref!r} appears twice in the file")
+    seen.add(ref)
+    pupil = lookup.get(row.get("upn", ""))
+    if pupil is None:
+        return LineError(number, "upn", f"{row.get('upn')!r} is not a pupil here")
+    try:
+        occurred = parse_datetime(
+            f"{row['date']}T{row['time']}" if row.get("time") else row["date"]
+        )
+    except ValueError as exc:
+        return LineError(number, "date", str(exc))
+    if occurred > now:
+        return LineError(number, "date", "is in the future")
+    if not row.get("type"):
+        return LineError(number, "type", "is empty")
+    return _incident(actor, school_id, pupil.pk, occurred, row, now)
+
+
+def _incident(  # noqa: PLR0917 (one row's context, passed along)
+    actor: Membership,
+    school_id: UUID,
+    pupil_id: UUID,
+    occurred: datetime,
+    row: dict[str, str],
+    now: datetime,
 ) -> BehaviourIncident:
     return BehaviourIncident(
-        school_id=actor.school_id,
+        school_id=school_id,
         pupil_id=pupil_id,
         occurred_at=occurred,
         incident_type=row["type"][:120],

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from uuid import UUID
 
 from django.utils import timezone
 
@@ -34,7 +35,7 @@ class PupilLookup:
         self._by_upn = pupils
 
     @classmethod
-    def for_school(cls, school_id: object) -> "PupilLookup":
+    def for_school(cls, school_id: UUID) -> "PupilLookup":
         pupils = {p.upn: p for p in Pupil.objects.filter(enrolments__school_id=school_id)}
         for former in FormerUPN.objects.filter(pupil__in=list(pupils.values())).select_related(
             "pupil"

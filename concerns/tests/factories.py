@@ -7,7 +7,27 @@ from django.utils import timezone
 from concerns import services
 from concerns.models import Concern, Decision, Outcome, Part
 from pupils.models import Pupil
-from schools.models import Membership
+from pupils.tests.factories import EnrolmentFactory, PupilFactory
+from schools.models import Membership, Role, School
+from schools.tests.factories import MembershipFactory
+
+
+def enrolled_pupil(*, school: School, **fields: object) -> Pupil:
+    """A child on the roll of `school`."""
+    child = PupilFactory(**fields)
+    EnrolmentFactory(pupil=child, school=school)
+    return child
+
+
+def elsewhere_pupil(**fields: object) -> Pupil:
+    """A child on the roll of some other school."""
+    child = PupilFactory(**fields)
+    EnrolmentFactory(pupil=child)
+    return child
+
+
+def staff_member(*, school: School, role: Role = Role.STAFF) -> Membership:
+    return MembershipFactory(school=school, role=role)
 
 
 def make_concern(

@@ -78,7 +78,8 @@ CASES = {
     "concerns:decide": Case(allow(*_team, other_school_dsl=404), kwargs=_concern),
     "concerns:assign_action": Case(allow(*_team, other_school_dsl=404), kwargs=_concern),
     "concerns:referral_outcome": Case(
-        allow(*_team, other_school_dsl=404), kwargs=lambda w: {"decision_id": _records(w).decision.pk}
+        allow(*_team, other_school_dsl=404),
+        kwargs=lambda w: {"decision_id": _records(w).decision.pk},
     ),
     # Only the assignee (the teacher) and the school's DSL team may complete an action.
     "concerns:complete_action": Case(
