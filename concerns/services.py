@@ -54,6 +54,9 @@ from schools.models import DSL_TEAM_ROLES, Membership, School
 
 logger = logging.getLogger(__name__)
 
+# Django's stubs make UploadedFile generic; the runtime class is not, so the alias is lazy.
+type Upload = UploadedFile[bytes]
+
 CATEGORIES_CSV = Path(__file__).resolve().parent / "data" / "categories.csv"
 
 # First bytes of the file types that have a signature; a file claiming one of these extensions
@@ -107,7 +110,7 @@ def categories_ensure(*, school: School) -> None:
 # -- Attachments ------------------------------------------------------------------------------
 
 
-def attachment_check(upload: UploadedFile[bytes]) -> str:
+def attachment_check(upload: Upload) -> str:
     """The upload's lower-case extension if its type and size are accepted; else ValidationError."""
     name = upload.name or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -130,7 +133,7 @@ def attachment_check(upload: UploadedFile[bytes]) -> str:
 
 
 def _attachment_store(
-    *, actor: Membership, concern: Concern, upload: UploadedFile[bytes], now: datetime
+    *, actor: Membership, concern: Concern, upload: Upload, now: datetime
 ) -> Attachment:
     extension = attachment_check(upload)
     stored_name = uuid.uuid4().hex
@@ -193,7 +196,7 @@ class ConcernInput:
     location: str = ""
     categories: Sequence[Category] = ()
     marks: Sequence[MarkInput] = ()
-    attachments: Sequence[UploadedFile[bytes]] = ()
+    attachments: Sequence[Upload] = ()
     urgent_told_dsl: bool = False
     told_dsl_name: str = ""
     extra: dict[str, str] = field(default_factory=dict)
@@ -373,7 +376,7 @@ def concern_add_note(
     actor: Membership,
     concern: Concern,
     text: str,
-    attachments: Sequence[UploadedFile[bytes]] = (),
+    attachments: Sequence[Upload] = (),
     request: HttpRequest | None = None,
 ) -> Note:
     """Further information added to a concern; the concern as submitted is unchanged."""
