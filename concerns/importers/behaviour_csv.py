@@ -8,6 +8,7 @@ Rows whose incident_id the school already holds are skipped, so a re-run imports
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -39,8 +40,11 @@ def behaviour_import_csv(
     if actor.school_id is None:
         raise ImportFailed([LineError(0, "", "only a member of a school imports behaviour")])
     school_id = actor.school_id
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise ImportFailed([LineError(reader.line_num or 1, "", f"not valid CSV ({exc})")]) from exc
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ImportFailed([LineError(1, c, "column is missing") for c in missing])
@@ -56,7 +60,7 @@ def behaviour_import_csv(
     seen: set[str] = set()
     skipped = 0
     now = timezone.now()
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in _rows(reader, errors):
         if number > MAX_ROWS:
             errors.append(LineError(number, "", f"more than {MAX_ROWS} rows"))
             break
@@ -81,6 +85,17 @@ def behaviour_import_csv(
                 details={"created": len(rows), "skipped": skipped},
             )
     return BehaviourImportResult(created=len(rows), skipped=skipped, dry_run=dry_run)
+
+
+def _rows(
+    reader: "csv.DictReader[str]", errors: list[LineError]
+) -> "Iterator[tuple[int, dict[str, str]]]":
+    """(line, row) for each row, stopping with a line-numbered error where the CSV is broken."""
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as exc:
+        errors.append(LineError(reader.line_num, "", f"not valid CSV ({exc})"))
 
 
 def _parse_row(

@@ -105,8 +105,18 @@ def read_json_lines(text: str) -> Iterator[tuple[int, dict[str, Any] | LineError
 
 
 def read_csv(text: str) -> Iterator[tuple[int, dict[str, Any] | LineError]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in reader.fieldnames or []]
+        yield from _read_csv_rows(reader, header)
+    except csv.Error as exc:
+        line = reader.line_num or 1
+        yield line, LineError(line, "", f"not valid CSV ({exc})")
+
+
+def _read_csv_rows(
+    reader: "csv.DictReader[str]", header: list[str]
+) -> Iterator[tuple[int, dict[str, Any] | LineError]]:
     missing = [c for c in ("kind", "upn", "occurred_at", "author_name", "text") if c not in header]
     if missing:
         for column in missing:
@@ -117,7 +127,8 @@ def read_csv(text: str) -> Iterator[tuple[int, dict[str, Any] | LineError]]:
         yield 1, LineError(1, unknown[0], "is not a column of the format")
         return
     reader.fieldnames = header
-    for number, row in enumerate(reader, start=2):
+    for row in reader:
+        number = reader.line_num  # the file's line where the row ends (quoted cells may span)
         if None in row:
             yield number, LineError(number, "", "has more cells than the header")
             continue

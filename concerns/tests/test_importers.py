@@ -324,6 +324,27 @@ def test_valid_records_round_trip_their_text_and_dates(dsl, pupil, texts, days_a
     assert all(c.occurred_at == occurred for c in imported)
 
 
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.lists(st.text(max_size=15), min_size=1, max_size=6).map(",".join), max_size=5),
+    st.sampled_from(
+        ["kind,upn,occurred_at,author_name,text", "kind,upn,occurred_at,author_name,text,outcome"]
+    ),
+)
+def test_any_csv_either_imports_or_fails_cleanly(dsl, pupil, rows, header):
+    text = header + "\n" + "\n".join(rows)
+    errors = []
+    try:
+        _run(dsl, text, dry_run=True, fmt="csv")
+    except ImportFailed as failed:
+        errors = failed.errors
+        assert errors, "a failed import names at least one problem"
+    assert all(e.line >= 1 for e in errors)
+    assert not Concern.objects.exists()
+
+
 class TestBehaviourCsv:
     def test_imports_and_skips_repeats(self, dsl, pupil):
         text = (
