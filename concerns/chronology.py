@@ -7,6 +7,8 @@ allegation about an adult as a pointer to the restricted register, never its det
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
@@ -17,6 +19,7 @@ from concerns.access import concerns_visible_to, encompass_visible_to, sees_deci
 from concerns.models import (
     Action,
     BehaviourIncident,
+    Concern,
     ConcernPupil,
     ConcernVersion,
     Decision,
@@ -45,11 +48,29 @@ def _window(queryset: QuerySet, field: str, window: Window) -> QuerySet:  # type
     return queryset
 
 
+def _visible_parts(viewer: Membership, pupil_ids: Sequence[UUID]) -> QuerySet[ConcernPupil]:
+    return ConcernPupil.objects.filter(
+        pupil_id__in=pupil_ids, concern__in=concerns_visible_to(viewer=viewer)
+    )
+
+
+def _concern_ids(viewer: Membership, pupil_ids: Sequence[UUID]) -> "QuerySet[ConcernPupil, Any]":
+    """A subquery (not a list of ids: a long IN list is slow to build) of the visible concerns."""
+    return _visible_parts(viewer, pupil_ids).values("concern_id")
+
+
+@cache
+def _detail_prefix() -> str:
+    return reverse("concerns:detail", args=[UUID(int=0)]).replace(str(UUID(int=0)), "{}")
+
+
+def _detail_url(concern_id: UUID) -> str:
+    return _detail_prefix().format(concern_id)
+
+
 def _parts(viewer: Membership, pupil_ids: Sequence[UUID]) -> dict[UUID, list[tuple[UUID, str]]]:
     """For each visible concern about these children: [(pupil_id, part)]."""
-    rows = ConcernPupil.objects.filter(
-        pupil_id__in=pupil_ids, concern__in=concerns_visible_to(viewer=viewer)
-    ).values_list("concern_id", "pupil_id", "part")
+    rows = _visible_parts(viewer, pupil_ids).values_list("concern_id", "pupil_id", "part")
     parts: dict[UUID, list[tuple[UUID, str]]] = defaultdict(list)
     for concern_id, pupil_id, part in rows:
         parts[concern_id].append((pupil_id, part))
@@ -63,34 +84,42 @@ def concern_entries(
     parts = _parts(viewer, pupil_ids)
     if not parts:
         return []
-    versions = (
-        ConcernVersion.objects.filter(concern_id__in=parts.keys())
-        .select_related("concern")
-        .prefetch_related("categories")
-        .order_by("concern_id", "-number")
+    in_window = _window(
+        Concern.objects.filter(pk__in=_concern_ids(viewer, pupil_ids)), "occurred_at", window
     )
-    latest: dict[UUID, ConcernVersion] = {}
-    for version in versions:
-        latest.setdefault(version.concern_id, version)
+    concerns = {
+        row[0]: row
+        for row in in_window.values_list(
+            "pk", "occurred_at", "written_at", "author_name", "urgent_told_dsl"
+        )
+    }
+    latest: dict[UUID, tuple[int, str]] = {}
+    for version_id, concern_id, facts in (
+        ConcernVersion.objects.filter(concern_id__in=in_window.values("pk"))
+        .order_by("concern_id", "-number")
+        .values_list("id", "concern_id", "facts")
+    ):
+        latest.setdefault(concern_id, (version_id, facts))
+    wanted = {version_id for version_id, _facts in latest.values()}
+    labels: dict[int, list[str]] = defaultdict(list)
+    through = ConcernVersion.categories.through
+    for version_id, label in (
+        through.objects.filter(concernversion__concern_id__in=in_window.values("pk"))
+        .order_by("category__position")
+        .values_list("concernversion_id", "category__label")
+    ):
+        if version_id in wanted:
+            labels[version_id].append(label)
     referred = set(
         Decision.objects.filter(
-            concern_id__in=parts.keys(),
-            outcome__in=[
-                Outcome.SOCIAL_CARE,
-                Outcome.POLICE,
-                Outcome.LADO,
-                Outcome.PREVENT,
-            ],
+            concern_id__in=in_window.values("pk"),
+            outcome__in=[Outcome.SOCIAL_CARE, Outcome.POLICE, Outcome.LADO, Outcome.PREVENT],
         ).values_list("concern_id", flat=True)
     )
     entries: list[Entry] = []
-    for concern_id, version in latest.items():
-        concern = version.concern
-        if window.start and concern.occurred_at.date() < window.start:
-            continue
-        if window.end and concern.occurred_at.date() > window.end:
-            continue
-        labels = tuple(c.label for c in version.categories.all())
+    for concern_id, (_pk, occurred_at, written_at, author, urgent) in concerns.items():
+        version_id, facts = latest[concern_id]
+        url = _detail_url(concern_id)
         for pupil_id, part in parts[concern_id]:
             entries.append(
                 Entry(
@@ -98,18 +127,20 @@ def concern_entries(
                     kind_label="Concern",
                     source_id=f"{concern_id}:{pupil_id}",
                     pupil_id=pupil_id,
-                    occurred_at=concern.occurred_at,
-                    recorded_at=concern.written_at,
+                    occurred_at=occurred_at,
+                    recorded_at=written_at,
                     title="Concern" + _PART_SUFFIX.get(Part(part), ""),
-                    summary=_clip(version.facts),
-                    author=concern.author_name,
-                    url=reverse("concerns:detail", args=[concern_id]),
-                    significant=concern.urgent_told_dsl or concern_id in referred,
-                    categories=labels,
+                    summary=_clip(facts),
+                    author=author,
+                    url=url,
+                    significant=urgent or concern_id in referred,
+                    categories=tuple(labels[version_id]),
                 )
             )
     notes = _window(
-        Note.objects.filter(concern_id__in=parts.keys()).select_related("written_by__user"),
+        Note.objects.filter(concern_id__in=_concern_ids(viewer, pupil_ids)).select_related(
+            "written_by__user"
+        ),
         "written_at",
         window,
     )
@@ -126,7 +157,7 @@ def concern_entries(
                     title="Further information added to a concern",
                     summary=_clip(note.text),
                     author=note.written_by.user.full_name,
-                    url=reverse("concerns:detail", args=[note.concern_id]),
+                    url=_detail_url(note.concern_id),
                 )
             )
     return entries
@@ -142,7 +173,11 @@ def decision_entries(
     if not parts:
         return []
     entries: list[Entry] = []
-    decisions = _window(Decision.objects.filter(concern_id__in=parts.keys()), "decided_at", window)
+    decisions = _window(
+        Decision.objects.filter(concern_id__in=_concern_ids(viewer, pupil_ids)),
+        "decided_at",
+        window,
+    )
     for decision in decisions:
         if decision.outcome == Outcome.LADO:
             summary = "An allegation about an adult: the details are in the allegations register."
@@ -165,14 +200,14 @@ def decision_entries(
                     title=title,
                     summary=summary,
                     author=decision.decided_by_name,
-                    url=reverse("concerns:detail", args=[decision.concern_id]),
+                    url=_detail_url(decision.concern_id),
                     significant=decision.is_referral,
                 )
             )
     outcomes = _window(
-        ReferralOutcome.objects.filter(decision__concern_id__in=parts.keys()).select_related(
-            "decision", "recorded_by__user"
-        ),
+        ReferralOutcome.objects.filter(
+            decision__concern_id__in=_concern_ids(viewer, pupil_ids)
+        ).select_related("decision", "recorded_by__user"),
         "recorded_at",
         window,
     )
@@ -194,7 +229,7 @@ def decision_entries(
                         else result.outcome
                     ),
                     author=result.recorded_by.user.full_name,
-                    url=reverse("concerns:detail", args=[result.decision.concern_id]),
+                    url=_detail_url(result.decision.concern_id),
                     significant=True,
                 )
             )
@@ -211,11 +246,11 @@ def action_entries(
     if not parts:
         return []
     entries: list[Entry] = []
-    actions = Action.objects.filter(concern_id__in=parts.keys()).select_related(
+    actions = Action.objects.filter(concern_id__in=_concern_ids(viewer, pupil_ids)).select_related(
         "assigned_to__user", "created_by__user", "completion__completed_by__user"
     )
     for action in actions:
-        url = reverse("concerns:detail", args=[action.concern_id])
+        url = _detail_url(action.concern_id)
         completion = getattr(action, "completion", None)
         for pupil_id, _part in parts[action.concern_id]:
             if _in_window(action.created_at.date(), window):
