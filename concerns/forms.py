@@ -151,7 +151,7 @@ class ConcernForm(forms.Form):
             self.fields[name].queryset = pupils  # type: ignore[attr-defined]
         self.fields["categories"].queryset = categories  # type: ignore[attr-defined]
         now = timezone.localtime()
-        self.fields["occurred_on"].initial = now.date()
+        self.fields["occurred_on"].initial = now.date().isoformat()  # type="date" wants ISO
         self.fields["occurred_time"].initial = now.strftime("%H:%M")
 
     def clean_marks_json(self) -> list[MarkInput]:

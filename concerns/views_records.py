@@ -31,7 +31,7 @@ def behaviour_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
     now = timezone.localtime()
     form = BehaviourForm(
         request.POST or None,
-        initial={"occurred_on": now.date(), "occurred_time": now.strftime("%H:%M")},
+        initial={"occurred_on": now.date().isoformat(), "occurred_time": now.strftime("%H:%M")},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,7 +104,7 @@ def encompass_add(request: CairnRequest) -> HttpResponse:
         request.POST or None,
         pupils=pupils,
         initial={
-            "welfare_check_on": now.date() + timedelta(days=1),
+            "welfare_check_on": (now.date() + timedelta(days=1)).isoformat(),
             "child_present": ChildPresent.NOT_KNOWN,
         },
     )
