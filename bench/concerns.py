@@ -15,8 +15,8 @@ import json
 import random
 import string
 from datetime import timedelta
-from urllib.parse import urlencode
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 from uuid import UUID
 
 if TYPE_CHECKING:
