@@ -49,6 +49,7 @@ class AuditAction(models.TextChoices):
     BEHAVIOUR_IMPORTED = "behaviour_imported", "Behaviour incidents imported"
     ENCOMPASS_RECORDED = "encompass_recorded", "Operation Encompass notification recorded"
     HISTORY_IMPORTED = "history_imported", "History imported from another system"
+    CONCERN_CATEGORY_CHANGED = "concern_category_changed", "Concern category added or changed"
 
 
 class AuditEvent(models.Model):

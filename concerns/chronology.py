@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
@@ -341,8 +342,15 @@ def encompass_entries(
     ).prefetch_related("pupils")
     entries: list[Entry] = []
     wanted = set(pupil_ids)
+    household = reverse("chronology:household")
     for notification in notifications:
-        for pupil in notification.pupils.all():
+        children = list(notification.pupils.all())
+        url = (
+            household + "?" + urlencode([("pupil", str(p.pk)) for p in children])
+            if len(children) > 1
+            else None
+        )
+        for pupil in children:
             if pupil.pk not in wanted:
                 continue
             entries.append(
@@ -362,6 +370,7 @@ def encompass_entries(
                         + notification.details
                     ),
                     author="Police (Operation Encompass)",
+                    url=url,
                     significant=True,
                 )
             )

@@ -1,7 +1,6 @@
 """Forms for recording concerns and the DSL's work on them. Every form works as a plain POST."""
 
 import json
-from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -9,7 +8,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import HttpRequest, QueryDict
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 
 from concerns.models import (
     BodyRegion,
@@ -19,7 +20,7 @@ from concerns.models import (
     Outcome,
     Part,
 )
-from concerns.services import MarkInput, attachment_check
+from concerns.services import MarkInput, Upload, attachment_check
 from pupils.models import Pupil
 from schools.models import Membership
 
@@ -419,5 +420,23 @@ class EncompassForm(forms.Form):
         return _local(self.cleaned_data["occurred_on"], self.cleaned_data["occurred_time"])
 
 
-def chosen(values: Sequence[str] | None) -> list[str]:
-    return [v for v in values or [] if v]
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The submitted data for a POST (even an empty one, so that it is validated), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def posted_files(request: HttpRequest) -> "MultiValueDict[str, Upload] | None":
+    return request.FILES if request.method == "POST" else None
+
+
+class CategoryForm(forms.Form):
+    label = forms.CharField(label="Name", max_length=120)
+    signs = forms.CharField(
+        label="Signs to look for", widget=forms.Textarea, required=False, max_length=2000
+    )
+    what_to_do = forms.CharField(
+        label="What to do now", widget=forms.Textarea, required=False, max_length=2000
+    )
+    is_active = forms.BooleanField(
+        label="Offer this category when staff record a concern", required=False, initial=True
+    )

@@ -11,6 +11,7 @@ from concerns.access import concerns_visible_to
 from concerns.models import (
     Action,
     ActionCompletion,
+    Alert,
     Category,
     Concern,
     ConcernPupil,
@@ -48,6 +49,15 @@ def inbox_for(*, viewer: Membership) -> QuerySet[Concern]:
         concerns_visible_to(viewer=viewer)
         .filter(undecided)
         .order_by("-urgent_told_dsl", "-written_at")
+    )
+
+
+def unseen_alerts(*, viewer: Membership) -> dict[UUID, bool]:
+    """The viewer's alerts not yet seen: concern id → urgent. Opening the concern marks it seen."""
+    return dict(
+        Alert.objects.filter(recipient=viewer, seen_at__isnull=True).values_list(
+            "concern_id", "urgent"
+        )
     )
 
 

@@ -23,6 +23,7 @@ from django.db.models import Max
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from audit import services as audit
 from audit.models import AuditAction
@@ -37,6 +38,7 @@ from concerns.models import (
     BodyRegion,
     BodySide,
     Category,
+    CategoryGroup,
     ChildPresent,
     Concern,
     ConcernPupil,
@@ -105,6 +107,56 @@ def categories_ensure(*, school: School) -> None:
         ],
         ignore_conflicts=True,
     )
+
+
+@transaction.atomic
+def category_save(
+    *,
+    actor: Membership,
+    category: Category | None,
+    label: str,
+    signs: str,
+    what_to_do: str,
+    is_active: bool,
+    request: HttpRequest | None = None,
+) -> Category:
+    """Add a category to the school's list, or change one. Concerns keep the categories they
+    were recorded with; a retired category is no longer offered."""
+    if actor.school is None:
+        raise ValidationError("Categories belong to a school.")
+    if not label.strip():
+        raise ValidationError("Give the category a name.")
+    before: dict[str, object] = {}
+    if category is None:
+        position = Category.objects.filter(school=actor.school).count()
+        code = slugify(label)[:40] or "category"
+        if Category.objects.filter(school=actor.school, code=code).exists():
+            code = f"{code[:31]}-{uuid.uuid4().hex[:8]}"
+        category = Category(
+            school=actor.school, code=code, group=CategoryGroup.ISSUE, position=position
+        )
+    else:
+        if category.school_id != actor.school_id:
+            raise ValidationError("That category belongs to another school.")
+        before = {
+            "label": category.label,
+            "signs": category.signs,
+            "what_to_do": category.what_to_do,
+            "is_active": category.is_active,
+        }
+    category.label = label.strip()
+    category.signs = signs.strip()
+    category.what_to_do = what_to_do.strip()
+    category.is_active = is_active
+    category.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.CONCERN_CATEGORY_CHANGED,
+        target=category,
+        request=request,
+        details={"before": before, "label": category.label, "is_active": is_active},
+    )
+    return category
 
 
 # -- Attachments ------------------------------------------------------------------------------

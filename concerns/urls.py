@@ -21,4 +21,6 @@ urlpatterns = [
     path("behaviour/import/", views_records.behaviour_import, name="behaviour_import"),
     path("behaviour/<uuid:pupil_id>/new/", views_records.behaviour_add, name="behaviour_add"),
     path("encompass/new/", views_records.encompass_add, name="encompass_add"),
+    path("categories/", views_records.categories, name="categories"),
+    path("categories/<uuid:category_id>/", views_records.category_edit, name="category_edit"),
 ]

@@ -23,6 +23,8 @@ from concerns.forms import (
     NoteForm,
     ReferralOutcomeForm,
     SearchForm,
+    posted,
+    posted_files,
 )
 from concerns.models import BodyRegion, Outcome
 from pupils.access import pupils_on_roll_for
@@ -46,9 +48,7 @@ def record(request: CairnRequest) -> HttpResponse:
     services.categories_ensure(school=viewer.school)  # type: ignore[arg-type]
     categories = selectors.categories_for(school=viewer.school)
     pupils = pupils_on_roll_for(viewer=viewer).order_by("legal_surname", "legal_forename")
-    form = ConcernForm(
-        request.POST or None, request.FILES or None, pupils=pupils, categories=categories
-    )
+    form = ConcernForm(posted(request), posted_files(request), pupils=pupils, categories=categories)
     if request.method == "POST" and form.is_valid():
         try:
             concern = services.concern_record(
@@ -161,7 +161,7 @@ def amend(request: CairnRequest, concern_id: UUID) -> HttpResponse:
         "child_words": current.child_words,
         "categories": list(current.categories.all()),
     }
-    form = AmendForm(request.POST or None, initial=initial, categories=categories)
+    form = AmendForm(posted(request), initial=initial, categories=categories)
     if request.method == "POST" and form.is_valid():
         try:
             services.concern_amend(
@@ -200,7 +200,7 @@ def decide(request: CairnRequest, concern_id: UUID) -> HttpResponse:
             )
         except ValueError as exc:
             raise Http404("No such decision") from exc
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -242,7 +242,7 @@ def referral_outcome(request: CairnRequest, decision_id: UUID) -> HttpResponse:
     decision = access.access_decision_for_triage(viewer=viewer, decision_id=decision_id)
     if not decision.is_referral:
         raise Http404("Not a referral")
-    form = ReferralOutcomeForm(request.POST or None)
+    form = ReferralOutcomeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_outcome_record(
@@ -273,7 +273,7 @@ def assign_action(request: CairnRequest, concern_id: UUID) -> HttpResponse:
     viewer = request.membership
     concern = access.access_concern_for_triage(viewer=viewer, concern_id=concern_id)
     form = ActionForm(
-        request.POST or None, staff=selectors.staff_for_actions(school_id=concern.school_id)
+        posted(request), staff=selectors.staff_for_actions(school_id=concern.school_id)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -303,7 +303,7 @@ def assign_action(request: CairnRequest, concern_id: UUID) -> HttpResponse:
 def complete_action(request: CairnRequest, action_id: UUID) -> HttpResponse:
     viewer = request.membership
     action = access.access_action(viewer=viewer, action_id=action_id)
-    form = CompleteActionForm(request.POST or None)
+    form = CompleteActionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.action_complete(
@@ -331,6 +331,7 @@ def inbox(request: CairnRequest) -> HttpResponse:
         "concerns/inbox.html",
         {
             "concerns": selectors.inbox_for(viewer=viewer)[:200],
+            "unseen": selectors.unseen_alerts(viewer=viewer),
             "overdue": selectors.overdue_actions(viewer=viewer)[:100],
             "reviews": selectors.reviews_due(viewer=viewer)[:100],
         },

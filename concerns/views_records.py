@@ -5,16 +5,23 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from concerns import services
-from concerns.forms import BehaviourForm, BehaviourImportForm, EncompassForm
+from concerns.forms import (
+    BehaviourForm,
+    BehaviourImportForm,
+    CategoryForm,
+    EncompassForm,
+    posted,
+    posted_files,
+)
 from concerns.importers.behaviour_csv import behaviour_import_csv
 from concerns.importers.common import ImportFailed
-from concerns.models import ChildPresent
+from concerns.models import Category, ChildPresent
 from pupils.access import access_pupil, pupils_on_roll_for
 from schools.http import CairnRequest, role_required
 from schools.models import Role
@@ -30,7 +37,7 @@ def behaviour_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
     pupil = access_pupil(viewer=viewer, pupil_id=pupil_id)
     now = timezone.localtime()
     form = BehaviourForm(
-        request.POST or None,
+        posted(request),
         initial={"occurred_on": now.date().isoformat(), "occurred_time": now.strftime("%H:%M")},
     )
     if request.method == "POST" and form.is_valid():
@@ -60,7 +67,7 @@ def behaviour_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(DSL_TEAM)
 def behaviour_import(request: CairnRequest) -> HttpResponse:
-    form = BehaviourImportForm(request.POST or None, request.FILES or None)
+    form = BehaviourImportForm(posted(request), posted_files(request))
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -101,7 +108,7 @@ def encompass_add(request: CairnRequest) -> HttpResponse:
     pupils = pupils_on_roll_for(viewer=viewer).order_by("legal_surname", "legal_forename")
     now = timezone.localtime()
     form = EncompassForm(
-        request.POST or None,
+        posted(request),
         pupils=pupils,
         initial={
             "welfare_check_on": (now.date() + timedelta(days=1)).isoformat(),
@@ -134,5 +141,70 @@ def encompass_add(request: CairnRequest) -> HttpResponse:
         request,
         "concerns/encompass_add.html",
         {"form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(DSL_TEAM)
+def categories(request: CairnRequest) -> HttpResponse:
+    """The school's list of concern categories, with the guidance staff see while recording."""
+    viewer = request.membership
+    services.categories_ensure(school=viewer.school)  # type: ignore[arg-type]
+    form = CategoryForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.category_save(
+            actor=viewer,
+            category=None,
+            label=data["label"],
+            signs=data["signs"],
+            what_to_do=data["what_to_do"],
+            is_active=True,
+            request=request,
+        )
+        messages.success(request, "Category added.")
+        return redirect("concerns:categories")
+    return render(
+        request,
+        "concerns/categories.html",
+        {"categories": Category.objects.filter(school=viewer.school), "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(DSL_TEAM)
+def category_edit(request: CairnRequest, category_id: UUID) -> HttpResponse:
+    viewer = request.membership
+    category = Category.objects.filter(pk=category_id, school=viewer.school).first()
+    if category is None:
+        raise Http404("No such category")
+    form = CategoryForm(
+        posted(request),
+        initial={
+            "label": category.label,
+            "signs": category.signs,
+            "what_to_do": category.what_to_do,
+            "is_active": category.is_active,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.category_save(
+            actor=viewer,
+            category=category,
+            label=data["label"],
+            signs=data["signs"],
+            what_to_do=data["what_to_do"],
+            is_active=data["is_active"],
+            request=request,
+        )
+        messages.success(request, "Category saved.")
+        return redirect("concerns:categories")
+    return render(
+        request,
+        "concerns/category_edit.html",
+        {"category": category, "form": form},
         status=400 if form.is_bound and form.errors else 200,
     )

@@ -260,6 +260,16 @@ class TestTriage:
         assert body.index(str(urgent.pk)) < body.index(str(calm.pk))
         assert str(decided.pk) not in body
 
+    def test_alerts_show_in_the_inbox_until_the_concern_is_opened(
+        self, client_for, dsl, teacher, pupil
+    ):
+        concern = make_concern(author=teacher, pupil=pupil)
+        client = client_for(dsl)
+        assert "New to you" in client.get(reverse("concerns:inbox")).content.decode()
+        client.get(reverse("concerns:detail", args=[concern.pk]))
+        assert "New to you" not in client.get(reverse("concerns:inbox")).content.decode()
+        assert Alert.objects.get(recipient=dsl).seen_at is not None
+
     def test_referral_decision_needs_rationale(self, client_for, dsl, teacher, pupil):
         concern = make_concern(author=teacher, pupil=pupil)
         url = reverse("concerns:decide", args=[concern.pk])

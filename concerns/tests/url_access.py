@@ -21,6 +21,7 @@ def _records(w: Any) -> SimpleNamespace:
     from concerns import services
     from concerns.models import Outcome, Part
 
+    services.categories_ensure(school=w.school)
     concern = services.concern_record(
         actor=w.teacher,
         data=services.ConcernInput(
@@ -47,7 +48,11 @@ def _records(w: Any) -> SimpleNamespace:
         due_on=timezone.localdate(),
     )
     records = SimpleNamespace(
-        concern=concern, decision=decision, action=action, attachment=concern.attachments.get()
+        concern=concern,
+        decision=decision,
+        action=action,
+        attachment=concern.attachments.get(),
+        category=w.school.concern_categories.get(code="neglect"),
     )
     w._concern_records = records
     return records
@@ -93,4 +98,9 @@ CASES = {
     "concerns:behaviour_import": Case(allow(*_team, other_school_dsl=200)),
     "concerns:behaviour_add": Case(allow(*_team, other_school_dsl=404), kwargs=_pupil),
     "concerns:encompass_add": Case(allow(*_team, other_school_dsl=200)),
+    "concerns:categories": Case(allow(*_team, other_school_dsl=200)),
+    "concerns:category_edit": Case(
+        allow(*_team, other_school_dsl=404),
+        kwargs=lambda w: {"category_id": _records(w).category.pk},
+    ),
 }
