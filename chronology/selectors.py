@@ -2,8 +2,10 @@
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
+
+from django.utils import timezone
 
 from chronology.entries import Entry, Window, chronology_sources
 from pupils.access import pupils_visible_to
@@ -87,3 +89,38 @@ def chronology_for(
     kept = [e for e in merged if filters.keeps(e)]
     kept.sort(key=lambda e: (e.occurred_at, e.recorded_at or e.occurred_at), reverse=True)
     return Chronology(pupils=pupils, entries=kept, kinds=kinds, total=len(merged))
+
+
+def _when(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%b %Y, %H:%M}"
+
+
+def display_rows(chronology: Chronology, *, show_child: bool) -> list[dict[str, object]]:
+    """The entries as plain dictionaries of display text, for the page template.
+
+    A 1,000-entry chronology is rendered on every open; plain dictionaries with the dates
+    already formatted keep the template's work to simple lookups.
+    """
+    names = {p.pk: p.display_name for p in chronology.pupils} if show_child else {}
+    rows: list[dict[str, object]] = []
+    for entry in chronology.entries:
+        written = ""
+        if entry.recorded_at is not None and entry.recorded_at != entry.occurred_at:
+            local = timezone.localtime(entry.recorded_at)
+            written = f"{local.day} {local:%b %Y}"
+        rows.append(
+            {
+                "when": _when(entry.occurred_at),
+                "kind_label": entry.kind_label,
+                "significant": entry.significant,
+                "child": names.get(entry.pupil_id, ""),
+                "title": entry.title,
+                "url": entry.url or "",
+                "categories": ", ".join(entry.categories),
+                "summary": entry.summary,
+                "author": entry.author,
+                "written": written,
+            }
+        )
+    return rows

@@ -12,7 +12,13 @@ from django.views.decorators.http import require_GET
 from audit import services as audit
 from audit.models import AuditAction
 from chronology.exports import chronology_csv, chronology_pdf
-from chronology.selectors import Chronology, ChronologyFilters, chronology_for, visible_pupils
+from chronology.selectors import (
+    Chronology,
+    ChronologyFilters,
+    chronology_for,
+    display_rows,
+    visible_pupils,
+)
 from pupils.access import access_pupil
 from pupils.models import Pupil
 from schools.http import CairnRequest, role_required
@@ -70,6 +76,7 @@ def _page(request: CairnRequest, pupils: list[Pupil], *, household: bool) -> Htt
     query = request.GET.copy()
     context = {
         "chronology": chronology,
+        "rows": display_rows(chronology, show_child=household),
         "pupils": pupils,
         "pupil": pupils[0],
         "household": household,
