@@ -15,6 +15,7 @@ import json
 import random
 import string
 from datetime import timedelta
+from functools import cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 from uuid import UUID
@@ -151,18 +152,22 @@ def make_recording_fixture() -> tuple[UUID, str]:
     return pupil.pk, teacher.user.email
 
 
+@cache
+def _neglect_category_id() -> str:
+    """Looked up once, so that preparing each request costs the benchmark client nothing."""
+    from concerns.models import Category
+    from concerns.services import categories_ensure
+    from schools.models import School
+
+    school = School.objects.get(urn=BENCH_URN)
+    categories_ensure(school=school)
+    return str(Category.objects.get(school=school, code="neglect").pk)
+
+
 def concern_payload(*, pupil_id: UUID, index: int = 0) -> dict[str, str]:
     """The form a member of staff submits to record a concern (no JavaScript needed)."""
     from django.utils import timezone
 
-    from concerns.models import Category
-    from schools.models import School
-
-    school = School.objects.get(urn=BENCH_URN)
-    from concerns.services import categories_ensure
-
-    categories_ensure(school=school)
-    neglect = Category.objects.get(school=school, code="neglect")
     moment = timezone.localtime() - timedelta(hours=1)
     return {
         "child_1": str(pupil_id),
@@ -172,7 +177,7 @@ def concern_payload(*, pupil_id: UUID, index: int = 0) -> dict[str, str]:
         "location": "Classroom",
         "facts": f"Benchmark concern {index}: arrived without a coat and said he was hungry.",
         "child_words": "There wasn't any breakfast.",
-        "categories": str(neglect.pk),
+        "categories": _neglect_category_id(),
         "marks_json": json.dumps(
             [{"side": "front", "region": "left_arm", "x": 80, "y": 30, "description": "Bruise"}]
         ),

@@ -6,6 +6,8 @@ from datetime import date, datetime
 from uuid import UUID
 
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from chronology.entries import Entry, Window, chronology_sources
 from pupils.access import pupils_visible_to
@@ -96,31 +98,42 @@ def _when(moment: datetime) -> str:
     return f"{local.day} {local:%b %Y, %H:%M}"
 
 
-def display_rows(chronology: Chronology, *, show_child: bool) -> list[dict[str, object]]:
-    """The entries as plain dictionaries of display text, for the page template.
+def entries_html(chronology: Chronology, *, show_child: bool) -> SafeString:
+    """The entries as the page's list items, escaped, built in Python.
 
-    A 1,000-entry chronology is rendered on every open; plain dictionaries with the dates
-    already formatted keep the template's work to simple lookups.
+    A 1,000-entry chronology is rendered on every open; building the repeated markup here
+    instead of in a template loop takes a fraction of the time. The markup is the GOV.UK list
+    markup a template would produce; every value is escaped.
     """
     names = {p.pk: p.display_name for p in chronology.pupils} if show_child else {}
-    rows: list[dict[str, object]] = []
+    items: list[str] = []
     for entry in chronology.entries:
-        written = ""
+        meta = [escape(_when(entry.occurred_at)), escape(entry.kind_label)]
+        if entry.significant:
+            meta.append('<strong class="govuk-tag govuk-tag--red">Significant</strong>')
+        if entry.pupil_id in names:
+            meta.append(escape(names[entry.pupil_id]))
+        title = escape(entry.title)
+        if entry.url:
+            title = f'<a class="govuk-link" href="{escape(entry.url)}">{title}</a>'
+        parts = [
+            f'<li class="cairn-entry{" cairn-entry--significant" if entry.significant else ""}">',
+            f'<p class="govuk-body-s govuk-!-margin-bottom-1">{" · ".join(meta)}</p>',
+            f'<h3 class="govuk-heading-s govuk-!-margin-bottom-1">{title}</h3>',
+        ]
+        if entry.categories:
+            parts.append(
+                '<p class="govuk-body-s govuk-!-margin-bottom-1">'
+                f"{escape(', '.join(entry.categories))}</p>"
+            )
+        if entry.summary:
+            parts.append(
+                f'<p class="govuk-body govuk-!-margin-bottom-1">{escape(entry.summary)}</p>'
+            )
+        byline = escape(entry.author)
         if entry.recorded_at is not None and entry.recorded_at != entry.occurred_at:
             local = timezone.localtime(entry.recorded_at)
-            written = f"{local.day} {local:%b %Y}"
-        rows.append(
-            {
-                "when": _when(entry.occurred_at),
-                "kind_label": entry.kind_label,
-                "significant": entry.significant,
-                "child": names.get(entry.pupil_id, ""),
-                "title": entry.title,
-                "url": entry.url or "",
-                "categories": ", ".join(entry.categories),
-                "summary": entry.summary,
-                "author": entry.author,
-                "written": written,
-            }
-        )
-    return rows
+            byline += f" · written {local.day} {local:%b %Y}"
+        parts.append(f'<p class="govuk-body-s">{byline}</p></li>')
+        items.append("".join(parts))
+    return mark_safe("".join(items))  # noqa: S308 (every value above is escaped)

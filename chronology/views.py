@@ -16,7 +16,7 @@ from chronology.selectors import (
     Chronology,
     ChronologyFilters,
     chronology_for,
-    display_rows,
+    entries_html,
     visible_pupils,
 )
 from pupils.access import access_pupil
@@ -76,7 +76,7 @@ def _page(request: CairnRequest, pupils: list[Pupil], *, household: bool) -> Htt
     query = request.GET.copy()
     context = {
         "chronology": chronology,
-        "rows": display_rows(chronology, show_child=household),
+        "entries_html": entries_html(chronology, show_child=household),
         "pupils": pupils,
         "pupil": pupils[0],
         "household": household,
