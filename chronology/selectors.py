@@ -108,12 +108,12 @@ def entries_html(chronology: Chronology, *, show_child: bool) -> SafeString:
     names = {p.pk: p.display_name for p in chronology.pupils} if show_child else {}
     items: list[str] = []
     for entry in chronology.entries:
-        meta = [escape(_when(entry.occurred_at)), escape(entry.kind_label)]
+        meta: list[str] = [escape(_when(entry.occurred_at)), escape(entry.kind_label)]
         if entry.significant:
             meta.append('<strong class="govuk-tag govuk-tag--red">Significant</strong>')
         if entry.pupil_id in names:
             meta.append(escape(names[entry.pupil_id]))
-        title = escape(entry.title)
+        title: str = escape(entry.title)
         if entry.url:
             title = f'<a class="govuk-link" href="{escape(entry.url)}">{title}</a>'
         parts = [
@@ -130,7 +130,7 @@ def entries_html(chronology: Chronology, *, show_child: bool) -> SafeString:
             parts.append(
                 f'<p class="govuk-body govuk-!-margin-bottom-1">{escape(entry.summary)}</p>'
             )
-        byline = escape(entry.author)
+        byline: str = escape(entry.author)
         if entry.recorded_at is not None and entry.recorded_at != entry.occurred_at:
             local = timezone.localtime(entry.recorded_at)
             byline += f" · written {local.day} {local:%b %Y}"
