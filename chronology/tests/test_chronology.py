@@ -186,3 +186,18 @@ def _pdf_text(data: bytes) -> str:
 def test_unknown_export_format_is_404(client_for, dsl, pupil):
     response = client_for(dsl).get(reverse("chronology:export", args=[pupil.pk, "docx"]))
     assert response.status_code == 404
+
+
+def test_entries_are_escaped(client_for, dsl, teacher, pupil):
+    make_concern(author=teacher, pupil=pupil, facts='<script>alert("x")</script> & <b>')
+    services.behaviour_record(
+        actor=dsl,
+        pupil=pupil,
+        occurred_at=timezone.now() - timedelta(hours=2),
+        incident_type='<img src=x onerror="alert(1)">',
+    )
+    body = client_for(dsl).get(reverse("chronology:pupil", args=[pupil.pk])).content.decode()
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;" in body
+    assert "<img src=x" not in body
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in body
