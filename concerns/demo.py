@@ -198,6 +198,7 @@ class _SchoolSeeder:
         theme: tuple[str, int, list[str], list[str]],
         facts: str | None = None,
         decide: Outcome | None = None,
+        waiting: bool = False,
     ) -> Concern:
         rng = self.rng
         author = rng.choice(self.writers)
@@ -231,7 +232,7 @@ class _SchoolSeeder:
             (len(self.batch.versions) - 1, self.categories[theme[0]])
         )
         age = (self.now - occurred).days
-        if decide is None and (age > 14 or rng.random() < 0.5):
+        if decide is None and not waiting and (age > 14 or rng.random() < 0.5):
             decide = rng.choices([o for o, _ in _OUTCOMES], [w for _, w in _OUTCOMES])[0]
         if decide is not None:
             self.decision(concern, decide, written)
@@ -413,6 +414,11 @@ def seed(world: DemoWorld) -> None:
             if rng.random() < 0.15:
                 day = world.today - timedelta(days=rng.randrange(1, 200))
                 seeder.behaviour(pupil, _school_moment(rng, day))
+        # The inbox this morning: a few concerns from the last days that await a decision.
+        for pupil in rng.sample(rest, rng.randrange(3, 6)):
+            day = world.today - timedelta(days=rng.randrange(0, 3))
+            theme = rng.choices(_THEMES, weights)[0]
+            seeder.concern(pupil, _school_moment(rng, day), theme=theme, waiting=True)
         total += seeder.save()
         _encompass(world, school, seeder.team[0], accumulating[0], rest[0])
         world.summary.append(
