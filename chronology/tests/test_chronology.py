@@ -201,3 +201,35 @@ def test_entries_are_escaped(client_for, dsl, teacher, pupil):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;" in body
     assert "<img src=x" not in body
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in body
+
+
+def test_actions_outcomes_and_notes_appear(dsl, teacher, pupil):
+    concern = make_concern(author=teacher, pupil=pupil)
+    decision = make_decision(dsl=dsl, concern=concern, outcome=Outcome.SOCIAL_CARE)
+    services.referral_outcome_record(
+        actor=dsl,
+        decision=decision,
+        received_on=timezone.localdate(),
+        outcome="Single assessment opened.",
+        school_agrees=True,
+    )
+    action = services.action_assign(
+        actor=dsl,
+        concern=concern,
+        assignee=teacher,
+        description="Check in daily",
+        due_on=timezone.localdate(),
+    )
+    services.action_complete(actor=teacher, action=action, note="Checked in all week.")
+    services.concern_add_note(actor=teacher, concern=concern, text="She smiled today.")
+    kinds = {
+        e.kind: e
+        for e in chronology_for(viewer=dsl, pupils=[pupil], filters=ChronologyFilters()).entries
+    }
+    assert {"concern", "decision", "referral_outcome", "action", "action_done", "note"} <= set(
+        kinds
+    )
+    assert "the school agrees" in kinds["referral_outcome"].title
+    assert kinds["action_done"].summary == "Checked in all week."
+    staff_view = chronology_for(viewer=teacher, pupils=[pupil], filters=ChronologyFilters())
+    assert {e.kind for e in staff_view.entries} == {"concern", "note"}
