@@ -37,6 +37,7 @@ def test_concern_from_teacher_to_dsl_referral_and_pdf(
     expect(page.get_by_role("heading", name="Record a concern")).to_be_visible()
     assert_accessible(page)
 
+    page.locator("#id_child_1-filter").fill("testch")  # narrows the list as the teacher types
     page.get_by_label("Child", exact=True).select_option(label=f"{pupil.display_name} (Year 4)")
     page.get_by_label("Where").fill("Classroom 3")
     page.get_by_label("What you saw or heard").fill(
