@@ -155,7 +155,8 @@ def world(school, pupil, dsl, teacher, other_school_dsl, school_admin) -> World:
 
 
 @pytest.fixture(autouse=True)
-def _attendance_store(settings, tmp_path_factory):
-    """Each test's attendance Parquet copies live in a directory of their own."""
+def _private_files(settings, tmp_path_factory):
+    """Each test's uploaded files and attendance Parquet copies go to throwaway folders, never
+    the working tree's var/."""
     settings.CAIRN_ATTENDANCE_STORE_DIR = tmp_path_factory.mktemp("attendance-store")
     settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private-media")

@@ -32,6 +32,7 @@ LOCAL_APPS = [
     "pupils",
     "voice",
     "attendance",
+    "concerns",
     "chronology",
     "ui",
     "patterns",
@@ -223,12 +224,18 @@ DEMO_SEEDERS = [
     "pupils.demo.seed",
     "voice.demo.seed",
     "attendance.demo.seed",
+    "concerns.demo.seed",
 ]
 
 # Functions that contribute entries to a child's chronology (see chronology/entries.py).
 CHRONOLOGY_SOURCES: list[str] = [
     "voice.chronology.voice_entries",
     "attendance.chronology.attendance_entries",
+    "concerns.chronology.concern_entries",
+    "concerns.chronology.decision_entries",
+    "concerns.chronology.action_entries",
+    "concerns.chronology.behaviour_entries",
+    "concerns.chronology.encompass_entries",
 ]
 
 # The child's voice (voice/): attachments such as a drawing or a photo of the child's writing.
@@ -297,3 +304,8 @@ CAIRN_ATTENDANCE_CROSSING_MIN_SESSIONS = env_int(
 CAIRN_ATTENDANCE_ANCHOR_SOURCES: list[str] = []
 # DuckDB threads for attendance measures (the columnar engine); 2 suits a small server.
 CAIRN_ATTENDANCE_DUCKDB_THREADS = env_int("CAIRN_ATTENDANCE_DUCKDB_THREADS", 2, minimum=1)
+
+# Concern attachments: the largest file accepted, and the types accepted (by extension, checked
+# against the file's own first bytes where the type has a signature).
+CAIRN_ATTACHMENT_MAX_BYTES = env_int("CAIRN_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+CAIRN_ATTACHMENT_TYPES = env_list("CAIRN_ATTACHMENT_TYPES", "pdf,jpg,jpeg,png,txt,docx")

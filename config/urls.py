@@ -8,5 +8,7 @@ urlpatterns = [
     path("voice/", include("voice.urls")),
     path("findings/", include("patterns.urls")),
     path("attendance/", include("attendance.urls")),
+    path("concerns/", include("concerns.urls")),
+    path("chronology/", include("chronology.urls")),
     path("", include("schools.urls")),
 ]

@@ -1,0 +1,442 @@
+"""Forms for recording concerns and the DSL's work on them. Every form works as a plain POST."""
+
+import json
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, QueryDict
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+
+from concerns.models import (
+    BodyRegion,
+    BodySide,
+    Category,
+    ChildPresent,
+    Outcome,
+    Part,
+)
+from concerns.services import MarkInput, Upload, attachment_check
+from pupils.models import Pupil
+from schools.models import Membership
+
+EXTRA_CHILDREN = 2
+_MAX_MARKS = 30
+
+
+class PupilChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        year = f" (Year {obj.year_group})" if obj.year_group else ""
+        return f"{obj.display_name}{year}"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def _local(day: date, at: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, at))
+
+
+class ConcernForm(forms.Form):
+    """Who, when, where, what was seen or heard, the child's own words, categories, body map."""
+
+    child_1 = PupilChoiceField(
+        queryset=Pupil.objects.none(), label="Child", empty_label="Choose a child"
+    )
+    part_1 = forms.ChoiceField(
+        choices=Part.choices, initial=Part.SUBJECT, widget=forms.RadioSelect, label="Their part"
+    )
+    child_2 = PupilChoiceField(
+        queryset=Pupil.objects.none(),
+        required=False,
+        label="Another child (optional)",
+        empty_label="No other child",
+    )
+    part_2 = forms.ChoiceField(
+        choices=Part.choices,
+        initial=Part.INVOLVED,
+        widget=forms.RadioSelect,
+        label="Their part",
+        required=False,
+    )
+    child_3 = PupilChoiceField(
+        queryset=Pupil.objects.none(),
+        required=False,
+        label="A third child (optional)",
+        empty_label="No other child",
+    )
+    part_3 = forms.ChoiceField(
+        choices=Part.choices,
+        initial=Part.WITNESS,
+        widget=forms.RadioSelect,
+        label="Their part",
+        required=False,
+    )
+    occurred_on = forms.DateField(
+        label="Date it happened", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    occurred_time = forms.TimeField(
+        label="Time it happened",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text="Roughly, if you are not sure.",
+    )
+    location = forms.CharField(label="Where", max_length=200, required=False)
+    facts = forms.CharField(
+        label="What you saw or heard",
+        widget=forms.Textarea,
+        help_text="Facts, not opinions: what happened, who was there, what you did.",
+        max_length=20_000,
+    )
+    child_words = forms.CharField(
+        label="The child's own words",
+        widget=forms.Textarea,
+        required=False,
+        max_length=10_000,
+        help_text="Exactly what the child said, word for word, even if it is rude or unclear.",
+    )
+    categories = forms.ModelMultipleChoiceField(
+        queryset=Category.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="What kind of concern is it?",
+    )
+    mark_side = forms.ChoiceField(
+        choices=[("", "No mark"), *BodySide.choices], required=False, label="Side of the body"
+    )
+    mark_region = forms.ChoiceField(
+        choices=[("", "Choose a part of the body"), *BodyRegion.choices],
+        required=False,
+        label="Part of the body",
+    )
+    mark_description = forms.CharField(
+        label="What the mark looks like",
+        max_length=500,
+        required=False,
+        help_text="Size, colour and shape. Do not examine the child; record what you could see.",
+    )
+    marks_json = forms.CharField(required=False, widget=forms.HiddenInput)
+    attachments = MultipleFileField(
+        required=False,
+        label="Attach files (optional)",
+        help_text="Photos of a note or drawing, a document. Never a photo of the child's body.",
+    )
+    urgent_told_dsl = forms.BooleanField(
+        required=False,
+        label="Urgent: I have told a DSL in person",
+        help_text="For anything that cannot wait. Tell a DSL in person first.",
+    )
+    told_dsl_name = forms.CharField(label="Which DSL did you tell?", max_length=200, required=False)
+
+    def __init__(
+        self, *args: Any, pupils: QuerySet[Pupil], categories: QuerySet[Category], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("child_1", "child_2", "child_3"):
+            self.fields[name].queryset = pupils  # type: ignore[attr-defined]
+        self.fields["categories"].queryset = categories  # type: ignore[attr-defined]
+        now = timezone.localtime()
+        self.fields["occurred_on"].initial = now.date().isoformat()  # type="date" wants ISO
+        self.fields["occurred_time"].initial = now.strftime("%H:%M")
+
+    def clean_marks_json(self) -> list[MarkInput]:
+        raw = self.cleaned_data.get("marks_json") or ""
+        if not raw.strip():
+            return []
+        try:
+            items = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise ValidationError("The body map could not be read; mark it again.") from exc
+        if not isinstance(items, list) or len(items) > _MAX_MARKS:
+            raise ValidationError("The body map could not be read; mark it again.")
+        marks = []
+        for item in items:
+            try:
+                side = BodySide(item["side"])
+                region = BodyRegion(item["region"])
+                x = Decimal(str(item["x"])).quantize(Decimal("0.01"))
+                y = Decimal(str(item["y"])).quantize(Decimal("0.01"))
+                description = str(item.get("description", "")).strip()[:500]
+            except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
+                raise ValidationError("The body map could not be read; mark it again.") from exc
+            if not (0 <= x <= 100 and 0 <= y <= 100):
+                raise ValidationError("A body-map mark is outside the drawing.")
+            if not description:
+                raise ValidationError("Describe each mark on the body map.")
+            marks.append(MarkInput(side=side, region=region, x=x, y=y, description=description))
+        return marks
+
+    def clean_attachments(self) -> list[Any]:
+        files = self.cleaned_data.get("attachments") or []
+        for upload in files:
+            attachment_check(upload)
+        return list(files)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = [data.get(f"child_{i}") for i in (1, 2, 3)]
+        ids = [c.pk for c in chosen if c is not None]
+        if len(ids) != len(set(ids)):
+            self.add_error("child_2", "Each child can be added once.")
+        parts = [data.get(f"part_{i}") for i in (1, 2, 3)]
+        if chosen[0] is not None and Part.SUBJECT not in [
+            p for c, p in zip(chosen, parts, strict=True) if c is not None
+        ]:
+            self.add_error("part_1", "One child must be the child the concern is about.")
+        day, at = data.get("occurred_on"), data.get("occurred_time")
+        if day and at and _local(day, at) > timezone.now() + timedelta(minutes=5):
+            self.add_error("occurred_on", "When it happened cannot be in the future.")
+        side, region = data.get("mark_side"), data.get("mark_region")
+        description = (data.get("mark_description") or "").strip()
+        if side or region or description:
+            if not side:
+                self.add_error("mark_side", "Choose the front or the back.")
+            if not region:
+                self.add_error("mark_region", "Choose the part of the body.")
+            if not description:
+                self.add_error("mark_description", "Describe the mark.")
+        if data.get("urgent_told_dsl") and not (data.get("told_dsl_name") or "").strip():
+            self.add_error("told_dsl_name", "Say which DSL you told.")
+        return data
+
+    def occurred_at(self) -> datetime:
+        return _local(self.cleaned_data["occurred_on"], self.cleaned_data["occurred_time"])
+
+    def marks(self) -> list[MarkInput]:
+        marks: list[MarkInput] = list(self.cleaned_data.get("marks_json") or [])
+        if self.cleaned_data.get("mark_side") and self.cleaned_data.get("mark_region"):
+            marks.append(
+                MarkInput(
+                    side=BodySide(self.cleaned_data["mark_side"]),
+                    region=BodyRegion(self.cleaned_data["mark_region"]),
+                    description=self.cleaned_data["mark_description"],
+                )
+            )
+        return marks
+
+    def children(self) -> list[tuple[Pupil, Part]]:
+        result = []
+        for i in (1, 2, 3):
+            child = self.cleaned_data.get(f"child_{i}")
+            if child is not None:
+                result.append((child, Part(self.cleaned_data.get(f"part_{i}") or Part.INVOLVED)))
+        return result
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label="Further information", widget=forms.Textarea, max_length=20_000)
+    attachments = MultipleFileField(required=False, label="Attach files (optional)")
+
+    def clean_attachments(self) -> list[Any]:
+        files = self.cleaned_data.get("attachments") or []
+        for upload in files:
+            attachment_check(upload)
+        return list(files)
+
+
+class AmendForm(forms.Form):
+    facts = forms.CharField(label="What was seen or heard", widget=forms.Textarea)
+    child_words = forms.CharField(
+        label="The child's own words", widget=forms.Textarea, required=False
+    )
+    categories = forms.ModelMultipleChoiceField(
+        queryset=Category.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Categories",
+    )
+    reason = forms.CharField(
+        label="Why are you amending the record?",
+        widget=forms.Textarea,
+        help_text="The earlier version is kept as it was written.",
+    )
+
+    def __init__(self, *args: Any, categories: QuerySet[Category], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].queryset = categories  # type: ignore[attr-defined]
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect, label="Decision")
+    rationale = forms.CharField(
+        label="Why (the rationale)",
+        widget=forms.Textarea,
+        help_text="Required for every decision, including no further action.",
+    )
+    review_date = forms.DateField(
+        required=False,
+        label="Review date (monitoring)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    agency = forms.CharField(required=False, label="Agency (other agency)", max_length=200)
+    referral_reference = forms.CharField(required=False, label="Referral reference", max_length=100)
+    referral_date = forms.DateField(
+        required=False, label="Date referred", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    outcome_expected_by = forms.DateField(
+        required=False,
+        label="Outcome expected by",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    adult_name = forms.CharField(
+        required=False, label="Name of the adult (LADO only)", max_length=200
+    )
+    adult_role = forms.CharField(required=False, label="Their role (LADO only)", max_length=200)
+    change_reason = forms.CharField(
+        required=False,
+        label="Why is the earlier decision being changed?",
+        widget=forms.Textarea,
+    )
+
+
+class ReferralOutcomeForm(forms.Form):
+    received_on = forms.DateField(
+        label="Date the outcome was received", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    outcome = forms.CharField(label="What the agency decided", widget=forms.Textarea)
+    school_agrees = forms.TypedChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        label="Does the school agree with the outcome?",
+    )
+    next_steps = forms.CharField(
+        required=False,
+        label="Next steps (escalation) if the school does not agree",
+        widget=forms.Textarea,
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.user.full_name} ({obj.get_role_display()})"
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(label="What is to be done", widget=forms.Textarea)
+    assignee = StaffChoiceField(
+        queryset=Membership.objects.none(), label="Who will do it", empty_label="Choose"
+    )
+    due_on = forms.DateField(label="Due by", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, staff: QuerySet[Membership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff  # type: ignore[attr-defined]
+
+
+class CompleteActionForm(forms.Form):
+    note = forms.CharField(label="What was done", widget=forms.Textarea)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, label="Words")
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(), required=False, label="Category", empty_label="Any"
+    )
+    author = forms.CharField(required=False, label="Written by")
+    child = forms.CharField(required=False, label="Child's name or UPN")
+    start = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, categories: QuerySet[Category], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories  # type: ignore[attr-defined]
+
+
+class BehaviourForm(forms.Form):
+    occurred_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
+    incident_type = forms.CharField(label="Type of incident", max_length=120)
+    description = forms.CharField(label="What happened", widget=forms.Textarea, required=False)
+    action_taken = forms.CharField(label="Action taken", max_length=200, required=False)
+
+    def occurred_at(self) -> datetime:
+        return _local(self.cleaned_data["occurred_on"], self.cleaned_data["occurred_time"])
+
+
+class BehaviourImportForm(forms.Form):
+    file = forms.FileField(
+        label="Behaviour export (CSV)",
+        help_text=(
+            "Columns: incident_id, upn, date (YYYY-MM-DD), time (HH:MM), type, description, "
+            "action_taken, recorded_by. See docs/import-format.md."
+        ),
+    )
+    dry_run = forms.BooleanField(required=False, label="Check the file without importing it")
+
+
+class EncompassForm(forms.Form):
+    police_reference = forms.CharField(label="Police reference", max_length=100)
+    occurred_on = forms.DateField(
+        label="Date of the incident", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    occurred_time = forms.TimeField(
+        label="Time of the incident", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    child_present = forms.ChoiceField(
+        choices=ChildPresent.choices, widget=forms.RadioSelect, label="Was the child present?"
+    )
+    pupils = forms.ModelMultipleChoiceField(
+        queryset=Pupil.objects.none(),
+        label="Children in the household at this school",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="The child named by the police, and their brothers and sisters on roll.",
+    )
+    welfare_check_on = forms.DateField(
+        label="Welfare check planned for",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Normally the next school day.",
+    )
+    voice_of_child = forms.CharField(
+        label="The child's voice, if the police recorded it", widget=forms.Textarea, required=False
+    )
+    details = forms.CharField(label="Other details", widget=forms.Textarea, required=False)
+
+    def __init__(self, *args: Any, pupils: QuerySet[Pupil], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pupils"].queryset = pupils  # type: ignore[attr-defined]
+
+    def occurred_at(self) -> datetime:
+        return _local(self.cleaned_data["occurred_on"], self.cleaned_data["occurred_time"])
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The submitted data for a POST (even an empty one, so that it is validated), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def posted_files(request: HttpRequest) -> "MultiValueDict[str, Upload] | None":
+    return request.FILES if request.method == "POST" else None
+
+
+class CategoryForm(forms.Form):
+    label = forms.CharField(label="Name", max_length=120)
+    signs = forms.CharField(
+        label="Signs to look for", widget=forms.Textarea, required=False, max_length=2000
+    )
+    what_to_do = forms.CharField(
+        label="What to do now", widget=forms.Textarea, required=False, max_length=2000
+    )
+    is_active = forms.BooleanField(
+        label="Offer this category when staff record a concern", required=False, initial=True
+    )

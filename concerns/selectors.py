@@ -1,0 +1,167 @@
+"""Reading concerns: the DSL's inbox, a member of staff's own list, actions, and search."""
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from concerns.access import concerns_visible_to
+from concerns.models import (
+    Action,
+    ActionCompletion,
+    Alert,
+    Category,
+    Concern,
+    ConcernPupil,
+    ConcernVersion,
+    Decision,
+    Outcome,
+)
+from schools.models import Membership, School
+
+
+def categories_for(*, school: School | None) -> QuerySet[Category]:
+    if school is None:
+        return Category.objects.none()
+    return Category.objects.filter(school=school, is_active=True)
+
+
+def _with_parts(queryset: QuerySet[Concern]) -> QuerySet[Concern]:
+    return queryset.prefetch_related(
+        Prefetch("parts", queryset=ConcernPupil.objects.select_related("pupil"))
+    )
+
+
+def latest_version(concern: Concern) -> ConcernVersion:
+    version = concern.versions.order_by("-number").prefetch_related("categories").first()
+    assert version is not None, "every concern has a first version"
+    return version
+
+
+def inbox_for(*, viewer: Membership) -> QuerySet[Concern]:
+    """Concerns at the viewer's school with no decision yet, urgent first, then newest."""
+    if not viewer.is_dsl_team:
+        return Concern.objects.none()
+    undecided = ~Exists(Decision.objects.filter(concern=OuterRef("pk")))
+    return _with_parts(
+        concerns_visible_to(viewer=viewer)
+        .filter(undecided)
+        .order_by("-urgent_told_dsl", "-written_at")
+    )
+
+
+def unseen_alerts(*, viewer: Membership) -> dict[UUID, bool]:
+    """The viewer's alerts not yet seen: concern id → urgent. Opening the concern marks it seen."""
+    return dict(
+        Alert.objects.filter(recipient=viewer, seen_at__isnull=True).values_list(
+            "concern_id", "urgent"
+        )
+    )
+
+
+def concerns_recorded_by(*, viewer: Membership) -> QuerySet[Concern]:
+    return _with_parts(Concern.objects.filter(recorded_by=viewer).order_by("-written_at"))
+
+
+def current_decisions(*, concern: Concern) -> list[Decision]:
+    """Decisions not superseded by a later one, newest first."""
+    return list(
+        concern.decisions.filter(superseded_by__isnull=True)
+        .select_related("decided_by__user")
+        .prefetch_related("outcomes__recorded_by__user")
+    )
+
+
+def open_actions_for_school(*, viewer: Membership) -> QuerySet[Action]:
+    if not viewer.is_dsl_team or viewer.school is None:
+        return Action.objects.none()
+    done = Exists(ActionCompletion.objects.filter(action=OuterRef("pk")))
+    return (
+        Action.objects.filter(concern__school=viewer.school)
+        .exclude(done)
+        .select_related("assigned_to__user", "concern")
+        .order_by("due_on")
+    )
+
+
+def overdue_actions(*, viewer: Membership, today: date | None = None) -> QuerySet[Action]:
+    return open_actions_for_school(viewer=viewer).filter(due_on__lt=today or timezone.localdate())
+
+
+def actions_for(*, viewer: Membership) -> QuerySet[Action]:
+    done = Exists(ActionCompletion.objects.filter(action=OuterRef("pk")))
+    return (
+        Action.objects.filter(assigned_to=viewer)
+        .annotate(is_done=done)
+        .select_related("concern")
+        .order_by("is_done", "due_on")
+    )
+
+
+def reviews_due(*, viewer: Membership, today: date | None = None) -> QuerySet[Decision]:
+    """Current "monitor" decisions whose review date has come."""
+    if not viewer.is_dsl_team or viewer.school is None:
+        return Decision.objects.none()
+    return Decision.objects.filter(
+        concern__school=viewer.school,
+        outcome=Outcome.MONITOR,
+        superseded_by__isnull=True,
+        review_date__lte=today or timezone.localdate(),
+    ).select_related("concern")
+
+
+def staff_for_actions(*, school_id: UUID) -> QuerySet[Membership]:
+    return Membership.objects.filter(school_id=school_id, is_active=True).select_related("user")
+
+
+@dataclass(frozen=True, slots=True)
+class ConcernSearch:
+    words: str = ""
+    category_id: UUID | None = None
+    author: str = ""
+    child: str = ""
+    start: date | None = None
+    end: date | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.words or self.category_id or self.author or self.child or self.start or self.end
+        )
+
+
+SEARCH_LIMIT = 100
+
+
+def concern_search(*, viewer: Membership, search: ConcernSearch) -> QuerySet[Concern]:
+    """Concerns matching every criterion given, for the DSL team. Words match the facts, the
+    child's words and further information in any version."""
+    if not viewer.is_dsl_team:
+        return Concern.objects.none()
+    queryset = concerns_visible_to(viewer=viewer)
+    for word in search.words.split()[:8]:
+        queryset = queryset.filter(
+            Q(versions__facts__icontains=word)
+            | Q(versions__child_words__icontains=word)
+            | Q(notes__text__icontains=word)
+            | Q(location__icontains=word)
+        )
+    if search.category_id:
+        queryset = queryset.filter(versions__categories__id=search.category_id)
+    if search.author:
+        queryset = queryset.filter(author_name__icontains=search.author)
+    for word in search.child.split()[:3]:
+        queryset = queryset.filter(
+            Q(pupils__legal_forename__icontains=word)
+            | Q(pupils__legal_surname__icontains=word)
+            | Q(pupils__preferred_forename__icontains=word)
+            | Q(pupils__upn__iexact=word)
+        )
+    if search.start:
+        queryset = queryset.filter(occurred_at__date__gte=search.start)
+    if search.end:
+        queryset = queryset.filter(occurred_at__date__lte=search.end)
+    ids = queryset.values("pk").distinct()
+    return _with_parts(Concern.objects.filter(pk__in=ids).order_by("-occurred_at"))

@@ -1,0 +1,106 @@
+"""What every persona gets from each concerns URL (tests/test_url_access.py enumerates them).
+
+The world's concern was recorded by the teacher about the world's pupil; the DSL has decided
+it (a referral) and given the teacher an action.
+"""
+
+from types import SimpleNamespace
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from tests.access_table import Case, allow
+
+
+def _records(w: Any) -> SimpleNamespace:
+    """The world's concern, decision, action and attachment, made once per test world."""
+    cached = getattr(w, "_concern_records", None)
+    if cached is not None:
+        return cached
+    from concerns import services
+    from concerns.models import Outcome, Part
+
+    services.categories_ensure(school=w.school)
+    concern = services.concern_record(
+        actor=w.teacher,
+        data=services.ConcernInput(
+            children=[services.ChildPart(pupil=w.pupil, part=Part.SUBJECT)],
+            occurred_at=timezone.now(),
+            facts="No coat in the rain again.",
+            attachments=[SimpleUploadedFile("note.txt", b"A note from the child.")],
+        ),
+    )
+    decision = services.decision_record(
+        actor=w.dsl,
+        concern=concern,
+        data=services.DecisionInput(
+            outcome=Outcome.SOCIAL_CARE,
+            rationale="Threshold met.",
+            referral_date=timezone.localdate(),
+        ),
+    )
+    action = services.action_assign(
+        actor=w.dsl,
+        concern=concern,
+        assignee=w.teacher,
+        description="Check the coat tomorrow.",
+        due_on=timezone.localdate(),
+    )
+    records = SimpleNamespace(
+        concern=concern,
+        decision=decision,
+        action=action,
+        attachment=concern.attachments.get(),
+        category=w.school.concern_categories.get(code="neglect"),
+    )
+    w._concern_records = records
+    return records
+
+
+_recorders = ("teacher", "dsl", "deputy_dsl", "headteacher")
+_team = ("dsl", "deputy_dsl")
+_concern = lambda w: {"concern_id": _records(w).concern.pk}  # noqa: E731
+_pupil = lambda w: {"pupil_id": w.pupil.pk}  # noqa: E731
+
+CASES = {
+    "concerns:record": Case(allow(*_recorders, other_school_dsl=200)),
+    "concerns:mine": Case(allow(*_recorders, other_school_dsl=200)),
+    "concerns:inbox": Case(allow(*_team, other_school_dsl=200)),
+    "concerns:actions": Case(allow(*_team, other_school_dsl=200)),
+    "concerns:search": Case(allow(*_team, other_school_dsl=200)),
+    "concerns:allegations": Case(allow("dsl", "headteacher", other_school_dsl=200)),
+    # The trust in the test world does not let its lead open child-level records.
+    "concerns:detail": Case(
+        allow(*_recorders, trust_lead=404, other_school_dsl=404), kwargs=_concern
+    ),
+    "concerns:add_note": Case(
+        allow(*_recorders, ok=400, trust_lead=404, other_school_dsl=404),
+        kwargs=_concern,
+        method="post",
+    ),
+    "concerns:amend": Case(allow(*_team, other_school_dsl=404), kwargs=_concern),
+    "concerns:decide": Case(allow(*_team, other_school_dsl=404), kwargs=_concern),
+    "concerns:assign_action": Case(allow(*_team, other_school_dsl=404), kwargs=_concern),
+    "concerns:referral_outcome": Case(
+        allow(*_team, other_school_dsl=404),
+        kwargs=lambda w: {"decision_id": _records(w).decision.pk},
+    ),
+    # Only the assignee (the teacher) and the school's DSL team may complete an action.
+    "concerns:complete_action": Case(
+        allow(*_recorders, headteacher=404, other_school_dsl=404),
+        kwargs=lambda w: {"action_id": _records(w).action.pk},
+    ),
+    "concerns:attachment": Case(
+        allow(*_recorders, trust_lead=404, other_school_dsl=404),
+        kwargs=lambda w: {"attachment_id": _records(w).attachment.pk},
+    ),
+    "concerns:behaviour_import": Case(allow(*_team, other_school_dsl=200)),
+    "concerns:behaviour_add": Case(allow(*_team, other_school_dsl=404), kwargs=_pupil),
+    "concerns:encompass_add": Case(allow(*_team, other_school_dsl=200)),
+    "concerns:categories": Case(allow(*_team, other_school_dsl=200)),
+    "concerns:category_edit": Case(
+        allow(*_team, other_school_dsl=404),
+        kwargs=lambda w: {"category_id": _records(w).category.pk},
+    ),
+}

@@ -1,0 +1,425 @@
+"""Recording concerns; the safeguarding team's inbox, decisions and actions; search."""
+
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods
+
+from audit import services as audit
+from audit.models import AuditAction
+from concerns import access, selectors, services
+from concerns.forms import (
+    ActionForm,
+    AmendForm,
+    CompleteActionForm,
+    ConcernForm,
+    DecisionForm,
+    NoteForm,
+    ReferralOutcomeForm,
+    SearchForm,
+    posted,
+    posted_files,
+)
+from concerns.models import BodyRegion, Outcome
+from pupils.access import pupils_on_roll_for
+from schools.http import CairnRequest, role_required
+from schools.models import Role
+
+RECORDERS = [Role.STAFF, Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER]
+READERS = [Role.STAFF, Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER, Role.TRUST_LEAD]
+DSL_TEAM = [Role.DSL, Role.DEPUTY_DSL]
+
+
+def _error(form: object, exc: ValidationError) -> None:
+    form.add_error(None, exc)  # type: ignore[attr-defined]
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(RECORDERS)
+def record(request: CairnRequest) -> HttpResponse:
+    """Record a concern: any member of staff, on a phone or a desktop, in under a minute."""
+    viewer = request.membership
+    services.categories_ensure(school=viewer.school)  # type: ignore[arg-type]
+    categories = selectors.categories_for(school=viewer.school)
+    pupils = pupils_on_roll_for(viewer=viewer).order_by("legal_surname", "legal_forename")
+    form = ConcernForm(posted(request), posted_files(request), pupils=pupils, categories=categories)
+    if request.method == "POST" and form.is_valid():
+        try:
+            concern = services.concern_record(
+                actor=viewer,
+                data=services.ConcernInput(
+                    children=[
+                        services.ChildPart(pupil=p, part=part) for p, part in form.children()
+                    ],
+                    occurred_at=form.occurred_at(),
+                    facts=form.cleaned_data["facts"],
+                    child_words=form.cleaned_data["child_words"],
+                    location=form.cleaned_data["location"],
+                    categories=list(form.cleaned_data["categories"]),
+                    marks=form.marks(),
+                    attachments=form.cleaned_data["attachments"],
+                    urgent_told_dsl=form.cleaned_data["urgent_told_dsl"],
+                    told_dsl_name=form.cleaned_data["told_dsl_name"],
+                ),
+                request=request,
+            )
+        except ValidationError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, "Concern recorded. The safeguarding team has been alerted.")
+            return redirect("concerns:detail", concern_id=concern.pk)
+    return render(
+        request,
+        "concerns/record.html",
+        {
+            "form": form,
+            "categories": categories,
+            "regions": BodyRegion.choices,
+            "accepted_types": ", ".join(settings.CAIRN_ATTACHMENT_TYPES),
+            "max_mb": settings.CAIRN_ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_GET
+@role_required(RECORDERS)
+def mine(request: CairnRequest) -> HttpResponse:
+    concerns = selectors.concerns_recorded_by(viewer=request.membership)[:200]
+    actions = selectors.actions_for(viewer=request.membership)[:100]
+    return render(request, "concerns/mine.html", {"concerns": concerns, "actions": actions})
+
+
+@require_GET
+@role_required(READERS)
+def detail(request: CairnRequest, concern_id: UUID) -> HttpResponse:
+    viewer = request.membership
+    concern = access.access_concern(viewer=viewer, concern_id=concern_id)
+    services.concern_viewed(actor=viewer, concern=concern, request=request)
+    versions = list(
+        concern.versions.select_related("written_by__user").prefetch_related("categories")
+    )
+    sees_decisions = access.sees_decisions(viewer=viewer)
+    can_triage = access.can_triage(viewer=viewer, concern=concern)
+    context = {
+        "concern": concern,
+        "current": versions[0],
+        "earlier": versions[1:],
+        "parts": concern.parts.select_related("pupil"),
+        "marks": concern.body_marks.all(),
+        "attachments": concern.attachments.all(),
+        "notes": concern.notes.select_related("written_by__user"),
+        "sees_decisions": sees_decisions,
+        "can_triage": can_triage,
+        "decisions": selectors.current_decisions(concern=concern) if sees_decisions else [],
+        "actions": concern.actions.select_related("assigned_to__user", "completion")
+        if sees_decisions
+        else [],
+        "note_form": NoteForm(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "concerns/detail.html", context)
+
+
+@require_http_methods(["POST"])
+@role_required(READERS)
+def add_note(request: CairnRequest, concern_id: UUID) -> HttpResponse:
+    viewer = request.membership
+    concern = access.access_concern(viewer=viewer, concern_id=concern_id)
+    if viewer.role == Role.TRUST_LEAD:
+        raise Http404("No such concern")
+    form = NoteForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.concern_add_note(
+            actor=viewer,
+            concern=concern,
+            text=form.cleaned_data["text"],
+            attachments=form.cleaned_data["attachments"],
+            request=request,
+        )
+        messages.success(request, "Further information added.")
+        return redirect("concerns:detail", concern_id=concern.pk)
+    return render(request, "concerns/note.html", {"concern": concern, "form": form}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(DSL_TEAM)
+def amend(request: CairnRequest, concern_id: UUID) -> HttpResponse:
+    """The safeguarding team corrects a concern's text: a new version, with the reason."""
+    viewer = request.membership
+    concern = access.access_concern_for_triage(viewer=viewer, concern_id=concern_id)
+    current = selectors.latest_version(concern)
+    categories = selectors.categories_for(school=viewer.school)
+    initial = {
+        "facts": current.facts,
+        "child_words": current.child_words,
+        "categories": list(current.categories.all()),
+    }
+    form = AmendForm(posted(request), initial=initial, categories=categories)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.concern_amend(
+                actor=viewer,
+                concern=concern,
+                facts=form.cleaned_data["facts"],
+                child_words=form.cleaned_data["child_words"],
+                categories=list(form.cleaned_data["categories"]),
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, "Amendment saved as a new version.")
+            return redirect("concerns:detail", concern_id=concern.pk)
+    return render(
+        request,
+        "concerns/amend.html",
+        {"concern": concern, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(DSL_TEAM)
+def decide(request: CairnRequest, concern_id: UUID) -> HttpResponse:
+    viewer = request.membership
+    concern = access.access_concern_for_triage(viewer=viewer, concern_id=concern_id)
+    supersedes = None
+    supersedes_id = request.GET.get("supersedes") or request.POST.get("supersedes")
+    if supersedes_id:
+        try:
+            supersedes = access.access_decision_for_triage(
+                viewer=viewer, decision_id=UUID(supersedes_id)
+            )
+        except ValueError as exc:
+            raise Http404("No such decision") from exc
+    form = DecisionForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.decision_record(
+                actor=viewer,
+                concern=concern,
+                data=services.DecisionInput(
+                    outcome=Outcome(data["outcome"]),
+                    rationale=data["rationale"],
+                    review_date=data["review_date"],
+                    agency=data["agency"],
+                    referral_reference=data["referral_reference"],
+                    referral_date=data["referral_date"],
+                    outcome_expected_by=data["outcome_expected_by"],
+                    adult_name=data["adult_name"],
+                    adult_role=data["adult_role"],
+                ),
+                supersedes=supersedes,
+                change_reason=data["change_reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, "Decision recorded.")
+            return redirect("concerns:detail", concern_id=concern.pk)
+    return render(
+        request,
+        "concerns/decide.html",
+        {"concern": concern, "form": form, "supersedes": supersedes},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(DSL_TEAM)
+def referral_outcome(request: CairnRequest, decision_id: UUID) -> HttpResponse:
+    viewer = request.membership
+    decision = access.access_decision_for_triage(viewer=viewer, decision_id=decision_id)
+    if not decision.is_referral:
+        raise Http404("Not a referral")
+    form = ReferralOutcomeForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_outcome_record(
+                actor=viewer,
+                decision=decision,
+                received_on=form.cleaned_data["received_on"],
+                outcome=form.cleaned_data["outcome"],
+                school_agrees=form.cleaned_data["school_agrees"],
+                next_steps=form.cleaned_data["next_steps"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, "Referral outcome recorded.")
+            return redirect("concerns:detail", concern_id=decision.concern_id)
+    return render(
+        request,
+        "concerns/referral_outcome.html",
+        {"decision": decision, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(DSL_TEAM)
+def assign_action(request: CairnRequest, concern_id: UUID) -> HttpResponse:
+    viewer = request.membership
+    concern = access.access_concern_for_triage(viewer=viewer, concern_id=concern_id)
+    form = ActionForm(
+        posted(request), staff=selectors.staff_for_actions(school_id=concern.school_id)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_assign(
+                actor=viewer,
+                concern=concern,
+                assignee=form.cleaned_data["assignee"],
+                description=form.cleaned_data["description"],
+                due_on=form.cleaned_data["due_on"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, "Action assigned.")
+            return redirect("concerns:detail", concern_id=concern.pk)
+    return render(
+        request,
+        "concerns/assign_action.html",
+        {"concern": concern, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(RECORDERS)
+def complete_action(request: CairnRequest, action_id: UUID) -> HttpResponse:
+    viewer = request.membership
+    action = access.access_action(viewer=viewer, action_id=action_id)
+    form = CompleteActionForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_complete(
+                actor=viewer, action=action, note=form.cleaned_data["note"], request=request
+            )
+        except ValidationError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, "Action marked as done.")
+            return redirect("concerns:mine")
+    return render(
+        request,
+        "concerns/complete_action.html",
+        {"action": action, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_GET
+@role_required(DSL_TEAM)
+def inbox(request: CairnRequest) -> HttpResponse:
+    viewer = request.membership
+    return render(
+        request,
+        "concerns/inbox.html",
+        {
+            "concerns": selectors.inbox_for(viewer=viewer)[:200],
+            "unseen": selectors.unseen_alerts(viewer=viewer),
+            "overdue": selectors.overdue_actions(viewer=viewer)[:100],
+            "reviews": selectors.reviews_due(viewer=viewer)[:100],
+        },
+    )
+
+
+@require_GET
+@role_required(DSL_TEAM)
+def actions(request: CairnRequest) -> HttpResponse:
+    viewer = request.membership
+    return render(
+        request,
+        "concerns/actions.html",
+        {
+            "actions": selectors.open_actions_for_school(viewer=viewer),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_GET
+@role_required(READERS)
+def attachment(request: CairnRequest, attachment_id: UUID) -> HttpResponse:
+    viewer = request.membership
+    item = access.access_attachment(viewer=viewer, attachment_id=attachment_id)
+    path = services.attachment_path(item)
+    if not path.exists():
+        raise Http404("The file is missing")
+    services._audit_per_child(
+        actor=viewer,
+        action=AuditAction.ATTACHMENT_DOWNLOADED,
+        concern=item.concern,
+        pupil_ids=services.concern_pupil_ids(item.concern),
+        request=request,
+        details={"attachment": str(item.pk)},
+    )
+    # Attachments are small (CAIRN_ATTACHMENT_MAX_BYTES), so they are read whole.
+    response = HttpResponse(path.read_bytes(), content_type=item.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=item.original_name
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+@role_required(DSL_TEAM)
+def search(request: CairnRequest) -> HttpResponse:
+    viewer = request.membership
+    categories = selectors.categories_for(school=viewer.school)
+    form = SearchForm(request.GET or None, categories=categories)
+    results = None
+    if form.is_valid():
+        data = form.cleaned_data
+        criteria = selectors.ConcernSearch(
+            words=data["q"].strip(),
+            category_id=data["category"].pk if data["category"] else None,
+            author=data["author"].strip(),
+            child=data["child"].strip(),
+            start=data["start"],
+            end=data["end"],
+        )
+        if not criteria.is_empty:
+            results = list(
+                selectors.concern_search(viewer=viewer, search=criteria)[: selectors.SEARCH_LIMIT]
+            )
+            audit.record(
+                actor=viewer,
+                action=AuditAction.CONCERNS_SEARCHED,
+                request=request,
+                details={k: str(v) for k, v in request.GET.items() if v},
+            )
+    template = "concerns/search.html#results" if request.htmx else "concerns/search.html"
+    return render(
+        request,
+        template,
+        {"form": form, "results": results, "limit": selectors.SEARCH_LIMIT},
+    )
+
+
+@require_GET
+@role_required([Role.DSL, Role.HEADTEACHER])
+def allegations(request: CairnRequest) -> HttpResponse:
+    """The separate, restricted register of allegations about adults (LADO)."""
+    viewer = request.membership
+    records = access.allegations_visible_to(viewer=viewer).select_related(
+        "decision__concern", "recorded_by__user"
+    )
+    audit.record(actor=viewer, action=AuditAction.ALLEGATION_REGISTER_VIEWED, request=request)
+    return render(request, "concerns/allegations.html", {"records": records})
