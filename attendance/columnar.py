@@ -1,6 +1,6 @@
 """The columnar copy of each school's registers: a Parquet file DuckDB scans.
 
-See docs/adr/0006-attendance-storage.md.
+See docs/adr/0007-attendance-storage.md.
 
 The database is the record; the Parquet file is a derived copy, one per school, named by the
 school's current `ColumnarState.version_token`. An import bumps the token in its transaction

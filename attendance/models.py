@@ -1,6 +1,6 @@
 """Registers as Cairn stores them: one row per pupil per school per week.
 
-See docs/adr/0006-attendance-storage.md.
+See docs/adr/0007-attendance-storage.md.
 
 A week row holds the ten sessions Monday AM to Friday PM as a fixed-width string of storage
 characters (`attendance/codes.py`), the raw codes beside them where any differs, and minutes
