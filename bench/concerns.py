@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from schools.models import Membership, School
 
 BENCH_URN = "969001"
-_PASSWORD = "bench-password-not-for-use"  # noqa: S105 (a published benchmark password)
+_PASSWORD = "bench-password-not-for-use"
 _CSRF = "".join(random.Random(1).choices(string.ascii_letters + string.digits, k=32))
 
 
