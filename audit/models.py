@@ -31,6 +31,19 @@ class AuditAction(models.TextChoices):
     ACCESS_LOG_VIEWED = "access_log_viewed", "Access log viewed"
     PUPIL_VIEWED = "pupil_viewed", "Child's record viewed"
     DEMO_SEEDED = "demo_seeded", "Demo data created"
+    PUPIL_ADDED_BY_IMPORT = "pupil_added_by_import", "Child added by an import"
+    PUPIL_CHANGED_BY_IMPORT = "pupil_changed_by_import", "Child's details changed by an import"
+    PUPILS_IMPORTED = "pupils_imported", "Pupil file imported"
+    PUPILS_IMPORT_PREVIEWED = "pupils_import_previewed", "Pupil file previewed (dry run)"
+    PUPILS_IMPORT_REFUSED = "pupils_import_refused", "Pupil file refused"
+    HOUSEHOLD_VIEWED = "household_viewed", "Household viewed"
+    HOUSEHOLD_SUGGESTIONS_MADE = "household_suggestions_made", "Household links proposed"
+    HOUSEHOLD_SUGGESTION_CONFIRMED = "household_suggestion_confirmed", "Household link confirmed"
+    HOUSEHOLD_SUGGESTION_REJECTED = "household_suggestion_rejected", "Household link rejected"
+    SIBLING_SHOWN_ACROSS_SCHOOLS = (
+        "sibling_shown_across_schools",
+        "Shown to a sibling's school as having records",
+    )
 
 
 class AuditEvent(models.Model):

@@ -23,6 +23,8 @@ class NavEntry:
 NAVIGATION: list[NavEntry] = [
     NavEntry("Home", "schools:home", _ALL),
     NavEntry("Pupils", "pupils:search", _SCHOOL_READERS | {Role.TRUST_LEAD}),
+    NavEntry("Household links", "pupils:suggestions", _DSL_TEAM),
+    NavEntry("Import pupils", "pupils:import_upload", _DSL_TEAM | {Role.SCHOOL_ADMIN}),
     NavEntry("Staff", "schools:staff", frozenset({Role.SCHOOL_ADMIN})),
     NavEntry("School settings", "schools:settings", frozenset({Role.SCHOOL_ADMIN})),
     NavEntry("Your account", "accounts:account", _ALL),
