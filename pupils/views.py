@@ -132,7 +132,7 @@ def suggestions(request: CairnRequest) -> HttpResponse:
 @role_required(_DSL_TEAM)
 def suggestion_decide(request: CairnRequest, suggestion_id: UUID) -> HttpResponse:
     suggestion = access_suggestion_to_decide(viewer=request.membership, suggestion_id=suggestion_id)
-    form = SuggestionDecisionForm(request.POST or None)
+    form = SuggestionDecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         confirm = form.cleaned_data["decision"] == "confirm"
         home = household_suggestion_decide(
@@ -164,7 +164,9 @@ def import_upload(request: CairnRequest) -> HttpResponse:
     viewer = request.membership
     school = viewer.school
     assert school is not None
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = (
+        ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         kind = ImportKind(form.cleaned_data["kind"])
