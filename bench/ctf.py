@@ -23,9 +23,104 @@ from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 
-_FORENAMES = ["Olivia", "Amelia", "Isla", "Ava", "Ivy", "Freya", "Lily", "Florence", "Mia", "Willow", "Rosie", "Sophia", "Isabella", "Grace", "Oliver", "George", "Noah", "Arthur", "Muhammad", "Leo", "Harry", "Oscar", "Archie", "Henry", "Theodore", "Freddie", "Jack", "Charlie", "Theo", "Alfie", "Jacob", "Thomas", "Finley", "Arlo", "William", "Lucas", "Roman", "Tommy", "Isaac", "Teddy"]
-_SURNAMES = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson", "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Thomas", "Clarke", "Jackson", "Wood", "Harris", "Edwards", "Turner", "Martin", "Cooper", "Hill", "Ward", "Hughes", "Moore", "Clark", "King", "Harrison", "Lewis", "Baker", "Lee", "Allen", "Morris", "Khan"]
-_STREETS = ["Mill", "Church", "Station", "Park", "Victoria", "Green", "Manor", "Kings", "Queens", "New", "High", "School"]
+_FORENAMES = [
+    "Olivia",
+    "Amelia",
+    "Isla",
+    "Ava",
+    "Ivy",
+    "Freya",
+    "Lily",
+    "Florence",
+    "Mia",
+    "Willow",
+    "Rosie",
+    "Sophia",
+    "Isabella",
+    "Grace",
+    "Oliver",
+    "George",
+    "Noah",
+    "Arthur",
+    "Muhammad",
+    "Leo",
+    "Harry",
+    "Oscar",
+    "Archie",
+    "Henry",
+    "Theodore",
+    "Freddie",
+    "Jack",
+    "Charlie",
+    "Theo",
+    "Alfie",
+    "Jacob",
+    "Thomas",
+    "Finley",
+    "Arlo",
+    "William",
+    "Lucas",
+    "Roman",
+    "Tommy",
+    "Isaac",
+    "Teddy",
+]
+_SURNAMES = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Patel",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Thomas",
+    "Clarke",
+    "Jackson",
+    "Wood",
+    "Harris",
+    "Edwards",
+    "Turner",
+    "Martin",
+    "Cooper",
+    "Hill",
+    "Ward",
+    "Hughes",
+    "Moore",
+    "Clark",
+    "King",
+    "Harrison",
+    "Lewis",
+    "Baker",
+    "Lee",
+    "Allen",
+    "Morris",
+    "Khan",
+]
+_STREETS = [
+    "Mill",
+    "Church",
+    "Station",
+    "Park",
+    "Victoria",
+    "Green",
+    "Manor",
+    "Kings",
+    "Queens",
+    "New",
+    "High",
+    "School",
+]
 _STREET_KINDS = ("Road", "Street", "Lane", "Close", "Avenue", "Way")
 _TOWNS = ("Nowhereton", "Fictionby", "Sampleford", "Testbury")
 _ETHNICITIES = ["WBRI"] * 12 + ["WOTH", "MWBC", "AIND", "APKN", "BAFR", "CHNE", "MOTH", "NOBT"]
@@ -48,7 +143,7 @@ def _el(name: str, value: object) -> str:
     return f"<{name}>{escape(str(value))}</{name}>"
 
 
-def _pupil_xml(rng: random.Random, index: int, upn: str, family: dict[str, Any]) -> str:
+def _pupil_xml(rng: random.Random, upn: str, family: dict[str, Any]) -> str:
     sex = rng.choice("MF")
     dob = date(2010, 9, 1) + timedelta(days=rng.randrange(11 * 365))
     year = max(0, min(11, 2025 - dob.year - 5))
@@ -203,7 +298,7 @@ def iter_ctf(
     for index in range(pupils):
         if index == 0 or rng.random() >= 0.2:
             family = _family(rng, index)
-        yield _pupil_xml(rng, index, _upn(la_code, establishment_number, index), family)
+        yield _pupil_xml(rng, _upn(la_code, establishment_number, index), family)
     yield "</CTFpupilData>\n</CTfile>\n"
 
 

@@ -233,7 +233,7 @@ CAIRN_YEAR_GROUPS_FILE = env_str("CAIRN_YEAR_GROUPS_FILE", "")
 CAIRN_HOUSEHOLD_CHANGE_WINDOW_DAYS = env_int("CAIRN_HOUSEHOLD_CHANGE_WINDOW_DAYS", 730, minimum=1)
 # More children than this at one address or with one contact is not proposed as a household.
 CAIRN_HOUSEHOLD_SUGGESTION_MAX_GROUP = env_int("CAIRN_HOUSEHOLD_SUGGESTION_MAX_GROUP", 8, minimum=2)
-# Functions `(*, viewer, pupil) -> pupils.selectors.Panel | None` adding sections to the front sheet.
+# Functions `(*, viewer, pupil) -> pupils.selectors.Panel | None`: sections of the front sheet.
 PUPIL_FRONT_SHEET_PANELS: list[str] = []
 # Functions `(pupil_ids) -> {pupil_id: [label, ...]}` saying which children have records.
 PUPIL_RECORD_FLAG_SOURCES: list[str] = []

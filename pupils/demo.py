@@ -74,7 +74,8 @@ class _Rows:
 def _address(world: DemoWorld, rows: _Rows) -> Address:
     paon = str(world.rng.randrange(1, 180))
     street = world.faker.street_name()
-    postcode = f"ZZ{world.rng.randrange(10, 99)} {world.rng.randrange(1, 9)}{world.faker.random_uppercase_letter()}Z"
+    letter = world.faker.random_uppercase_letter()
+    postcode = f"ZZ{world.rng.randrange(10, 99)} {world.rng.randrange(1, 9)}{letter}Z"
     address = Address(
         paon=paon,
         street=street,
@@ -224,7 +225,9 @@ def _link(
     )
 
 
-def _family(world: DemoWorld, rows: _Rows, slots: list[tuple[School, int, int]]) -> None:
+def _family(  # noqa: PLR0912 — one family's story, told in order
+    world: DemoWorld, rows: _Rows, slots: list[tuple[School, int, int]]
+) -> None:
     """One family: its children in `slots` (school, year group, UPN serial), adults, homes."""
     rng = world.rng
     today = world.today
@@ -254,33 +257,79 @@ def _family(world: DemoWorld, rows: _Rows, slots: list[tuple[School, int, int]])
     father = _adult(world, rows, sex=Sex.MALE, surname=surname, address=home)
     story = rng.random()
     for child in children:
-        _link(rows, child, mother, RelationshipKind.PARENT_WITH_PR, lives=True, priority=1,
-              code="PAM")
+        _link(
+            rows, child, mother, RelationshipKind.PARENT_WITH_PR, lives=True, priority=1, code="PAM"
+        )
         if story < 0.12:
             # The father left the home, and later the mother's new partner moved in.
             left = today - timedelta(days=rng.randrange(300, 650))
-            _link(rows, child, father, RelationshipKind.PARENT_WITH_PR, lives=True, priority=None,
-                  valid_to=left, code="PAF")
-            _link(rows, child, father, RelationshipKind.PARENT_WITH_PR, lives=False, priority=2,
-                  valid_from=left, code="PAF")
+            _link(
+                rows,
+                child,
+                father,
+                RelationshipKind.PARENT_WITH_PR,
+                lives=True,
+                priority=None,
+                valid_to=left,
+                code="PAF",
+            )
+            _link(
+                rows,
+                child,
+                father,
+                RelationshipKind.PARENT_WITH_PR,
+                lives=False,
+                priority=2,
+                valid_from=left,
+                code="PAF",
+            )
         elif story < 0.3:
-            _link(rows, child, father, RelationshipKind.PARENT_WITH_PR, lives=False, priority=2,
-                  code="PAF")
+            _link(
+                rows,
+                child,
+                father,
+                RelationshipKind.PARENT_WITH_PR,
+                lives=False,
+                priority=2,
+                code="PAF",
+            )
         else:
-            _link(rows, child, father, RelationshipKind.PARENT_WITH_PR, lives=True, priority=2,
-                  code="PAF")
+            _link(
+                rows,
+                child,
+                father,
+                RelationshipKind.PARENT_WITH_PR,
+                lives=True,
+                priority=2,
+                code="PAF",
+            )
     if story < 0.12:
         partner = _adult(world, rows, sex=Sex.MALE, surname=world.faker.last_name(), address=home)
         joined = today - timedelta(days=rng.randrange(30, 280))
         for child in children:
-            _link(rows, child, partner, RelationshipKind.PARENT_PARTNER, lives=True,
-                  priority=None, valid_from=joined, code="PTN")
+            _link(
+                rows,
+                child,
+                partner,
+                RelationshipKind.PARENT_PARTNER,
+                lives=True,
+                priority=None,
+                valid_from=joined,
+                code="PTN",
+            )
     if rng.random() < 0.4:
         grandparent = _adult(world, rows, sex=Sex.FEMALE, surname=surname, address=home)
         grandparent.address = None
         for child in children:
-            _link(rows, child, grandparent, RelationshipKind.OTHER_CONTACT, lives=False,
-                  priority=3, code="GRM")
+            _link(
+                rows,
+                child,
+                grandparent,
+                RelationshipKind.OTHER_CONTACT,
+                lives=False,
+                priority=3,
+                code="GRM",
+            )
     if rng.random() < 0.15:
         toddler = Person(
             forename=world.faker.first_name(),
@@ -304,8 +353,16 @@ def _family(world: DemoWorld, rows: _Rows, slots: list[tuple[School, int, int]])
         )
         rows.people.append(worker)
         for child in children:
-            _link(rows, child, worker, RelationshipKind.PROFESSIONAL, lives=False, priority=None,
-                  valid_from=child.social_care_status_from, code="SWR")
+            _link(
+                rows,
+                child,
+                worker,
+                RelationshipKind.PROFESSIONAL,
+                lives=False,
+                priority=None,
+                valid_from=child.social_care_status_from,
+                code="SWR",
+            )
     # Families with more than one child are one household, except a few the DSL has still to
     # confirm (household links).
     if len(children) > 1 and rng.random() < 0.85:

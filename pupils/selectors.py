@@ -329,18 +329,24 @@ def household_history(
         person = rel.person
         key = f"{person.forename.lower()}|{person.surname.lower()}"
         label = f"{person.forename} {person.surname} ({rel.get_kind_display().lower()})"
-        if rel.lives_with_pupil and rel.valid_from is not None:
-            if (
+        if (
+            rel.lives_with_pupil
+            and rel.valid_from is not None
+            and (
                 add(rel.valid_from, "adult_joined", key, f"{label} joined the household")
                 and rel.valid_from >= history.window_start
-            ):
-                history.adults_joined += 1
-        if rel.lives_with_pupil and rel.valid_to is not None:
-            if (
+            )
+        ):
+            history.adults_joined += 1
+        if (
+            rel.lives_with_pupil
+            and rel.valid_to is not None
+            and (
                 add(rel.valid_to, "adult_left", key, f"{label} left the household")
                 and rel.valid_to >= history.window_start
-            ):
-                history.adults_left += 1
+            )
+        ):
+            history.adults_left += 1
         if rel.kind == RelationshipKind.PARENT_WITH_PR and rel.valid_from is not None:
             add(
                 rel.valid_from,

@@ -96,13 +96,13 @@ def household_suggestions_refresh(*, actor: Membership | None, school: School) -
         ).values_list("fore", "sur", contact_field, "pupil_id"):
             if (fore, sur, value) in wanted:
                 groups[(fore, sur, value)].append(pupil_id)
-        for key, members in groups.items():
+        for group_key, members in groups.items():
             for pair in _pairs([members]):
                 evidence.setdefault(
                     pair,
                     (
                         SuggestionReason.SHARED_PR_CONTACT,
-                        f"Both list {key[0].title()} {key[1].title()} with parental "
+                        f"Both list {group_key[0].title()} {group_key[1].title()} with parental "
                         "responsibility (same name and "
                         f"{'phone number' if contact_field.endswith('phone_key') else 'email'})",
                     ),
@@ -121,8 +121,8 @@ def household_suggestions_refresh(*, actor: Membership | None, school: School) -
         )
     )
     created = 0
-    for (a, b), (reason, text) in sorted(evidence.items(), key=lambda item: str(item[0])):
-        a, b = sorted((a, b), key=str)
+    for pair, (reason, text) in sorted(evidence.items(), key=lambda item: str(item[0])):
+        a, b = sorted(pair, key=str)
         if (a, b) in known or (households.get(a) and households.get(a) == households.get(b)):
             continue
         HouseholdSuggestion.objects.create(pupil_a_id=a, pupil_b_id=b, reason=reason, evidence=text)

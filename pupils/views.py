@@ -164,9 +164,7 @@ def import_upload(request: CairnRequest) -> HttpResponse:
     viewer = request.membership
     school = viewer.school
     assert school is not None
-    form = (
-        ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
-    )
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         kind = ImportKind(form.cleaned_data["kind"])

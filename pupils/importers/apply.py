@@ -123,11 +123,7 @@ class ImportResult:
         }
 
 
-class _Refused(Exception):
-    """Rolls the transaction back; carries the error out."""
-
-
-class _Rollback(Exception):
+class _RollbackError(Exception):
     """Rolls a dry run back once it has done all its work."""
 
 
@@ -173,7 +169,7 @@ def import_file(
                 result=result,
             )
             if dry_run:
-                raise _Rollback
+                raise _RollbackError
             batch = _save_batch(
                 batch,
                 school,
@@ -197,7 +193,7 @@ def import_file(
             from pupils.services import household_suggestions_refresh
 
             household_suggestions_refresh(actor=actor, school=school)
-    except _Rollback:
+    except _RollbackError:
         audit.record(
             actor=actor,
             action=AuditAction.PUPILS_IMPORT_PREVIEWED,
@@ -240,7 +236,7 @@ def _counts(result: ImportResult) -> dict[str, int]:
     }
 
 
-def _save_batch(
+def _save_batch(  # noqa: PLR0917 — a private helper called from two places
     batch: ImportBatch | None,
     school: School,
     kind: ImportKind,
@@ -271,7 +267,7 @@ def _save_batch(
     return batch
 
 
-def _run(
+def _run(  # noqa: PLR0912 — reading, writing and reporting one file, in order
     *,
     kind: ImportKind,
     stream: IO[bytes],
@@ -313,7 +309,7 @@ def _run(
         try:
             with transaction.atomic():
                 outcome, pupil_id = writer.apply(record)
-        except _Conflict as conflict:
+        except _ConflictError as conflict:
             reader.problems.add(f"{record.location}: {conflict}")
             continue
         except IntegrityError as error:
@@ -345,18 +341,21 @@ def _run(
 def _check_destination(reader: CtfReader, school: School) -> None:
     header = reader.header
     assert header is not None
-    if header.dest_la.isdigit() and header.dest_estab.isdigit():
-        if (header.dest_la, header.dest_estab) != (school.la_code, school.establishment_number):
-            raise ImportFileError(
-                [
-                    f"{reader.file_name}: <Header>/<DestSchool> is {header.dest_la}/"
-                    f"{header.dest_estab}, but this is {school.name} ({school.dfe_number}). "
-                    "Import a CTF only at the school it was sent to."
-                ]
-            )
+    addressed = header.dest_la.isdigit() and header.dest_estab.isdigit()
+    if addressed and (header.dest_la, header.dest_estab) != (
+        school.la_code,
+        school.establishment_number,
+    ):
+        raise ImportFileError(
+            [
+                f"{reader.file_name}: <Header>/<DestSchool> is {header.dest_la}/"
+                f"{header.dest_estab}, but this is {school.name} ({school.dfe_number}). "
+                "Import a CTF only at the school it was sent to."
+            ]
+        )
 
 
-class _Conflict(Exception):
+class _ConflictError(Exception):
     pass
 
 
@@ -505,7 +504,7 @@ class _Writer:
                 FormerUPN.objects.create(pupil=pupil, upn=upn)
                 changes.append(f"former UPN {upn} added")
             elif existing.pupil_id != pupil.pk:
-                raise _Conflict(
+                raise _ConflictError(
                     f"<FormerUPN> {upn} belongs to another child in Cairn; a person must decide "
                     "which record is right (nothing was merged)."
                 )
@@ -608,8 +607,8 @@ class _Writer:
             if key in seen:
                 continue
             seen.add(key)
-            relationship = existing.get(key)
-            if relationship is None:
+            found = existing.get(key)
+            if found is None:
                 person = self._person(contact, address_key)
                 Relationship.objects.create(
                     pupil=pupil,
@@ -625,7 +624,7 @@ class _Writer:
                 if not new:
                     changes.append(f"contact added: {contact.forename} {contact.surname}")
                 continue
-            changes.extend(self._refresh(relationship, contact, address_key))
+            changes.extend(self._refresh(found, contact, address_key))
         for key, relationship in existing.items():
             if key not in seen:
                 relationship.valid_to = max(

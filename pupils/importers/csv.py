@@ -96,7 +96,8 @@ class Mapping:
         if date_format not in _DATE_FORMATS:
             raise ImportFileError(
                 [
-                    f"Mapping {path.name}: date_format {date_format!r} is not one of {list(_DATE_FORMATS)}."
+                    f"Mapping {path.name}: date_format {date_format!r} is not one of "
+                    f"{list(_DATE_FORMATS)}."
                 ]
             )
         return cls(
@@ -241,10 +242,11 @@ class CsvReader:
         if fmt == "%Y-%m-%d" or not value:
             return parse_date(value, where=where, field_name=column, problems=self.problems)
         try:
-            return datetime.strptime(value.strip(), fmt).date()  # noqa: DTZ007 — a date, no time
+            return datetime.strptime(value.strip(), fmt).date()  # noqa: DTZ007 — a date only
         except ValueError:
             self.problems.add(
-                f"{where}, {column}: {value!r} is not a date in the form {self.mapping.date_format}."
+                f"{where}, {column}: {value!r} is not a date in the form "
+                f"{self.mapping.date_format}."
             )
             return None
 
@@ -253,11 +255,16 @@ class CsvReader:
             self._value(values, column), where=where, field_name=column, problems=self.problems
         )
 
-    def _record(self, values: dict[str, str], line: int, raw: str) -> PupilRecord | None:
+    def _record(  # noqa: PLR0912 — one branch per optional column reads plainly
+        self, values: dict[str, str], line: int, raw: str
+    ) -> PupilRecord | None:
         p = self.problems
         before = len(p.problems) + sum(len(v) for v in p.unknown.values())
         where = f"Line {line}"
-        v = lambda column: self._value(values, column)  # noqa: E731
+
+        def v(column: str) -> str:
+            return self._value(values, column)
+
         upn = check_upn(v("upn"), where=where, field_name="upn", problems=p)
         forename, surname = v("legal_forename")[:100], v("legal_surname")[:100]
         if not forename:
@@ -335,7 +342,10 @@ class CsvReader:
         contacts = []
         for n in numbers:
             prefix = f"contact_{n}_"
-            v = lambda name, prefix=prefix: self._value(values, prefix + name)  # noqa: E731
+
+            def v(name: str, prefix: str = prefix) -> str:
+                return self._value(values, prefix + name)
+
             if not any(v(name) for name in CONTACT_FIELDS):
                 continue
             cwhere = f"{where}, contact {n}"

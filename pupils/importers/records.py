@@ -5,6 +5,7 @@
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -196,7 +197,7 @@ def check_code(
     *,
     where: str,
     field_name: str,
-    allowed: set[str] | dict[str, object],
+    allowed: set[str] | Mapping[str, object],
     problems: Problems,
 ) -> str | None:
     code = value.strip().upper()

@@ -50,7 +50,9 @@ def pupil_xml(
         + _el("Responsibility", c.get("pr", "false"))
         + _el("AddressAsPupil", c.get("as_pupil", "false"))
         + (
-            "<Phones><Phone>" + _el("TelephoneType", "M") + _el("PhoneNo", c["phone"])
+            "<Phones><Phone>"
+            + _el("TelephoneType", "M")
+            + _el("PhoneNo", c["phone"])
             + "</Phone></Phones>"
             if c.get("phone")
             else ""
@@ -71,7 +73,9 @@ def pupil_xml(
         + _el("NCyearActual", year)
         + _el("Ethnicity", ethnicity)
         + "</BasicDetails>"
-        + "<LookedAfter>" + _el("InCare", in_care) + "</LookedAfter>"
+        + "<LookedAfter>"
+        + _el("InCare", in_care)
+        + "</LookedAfter>"
         + "<Address><BS7666Address>"
         + _el("PAON", paon)
         + _el("Street", street)
@@ -79,7 +83,9 @@ def pupil_xml(
         + "</BS7666Address>"
         + _el("PostCode", postcode)
         + "</Address>"
-        + "<Contacts>" + contact_xml + "</Contacts>"
+        + "<Contacts>"
+        + contact_xml
+        + "</Contacts>"
         + extra
         + "</Pupil>"
     )
@@ -97,8 +103,14 @@ def ctf(
         + _el("DocumentName", "Common Transfer File")
         + _el("CTFversion", version)
         + _el("DateTime", when)
-        + "<SourceSchool>" + _el("LEA", "999") + _el("Estab", "9999") + "</SourceSchool>"
-        + "<DestSchool>" + _el("LEA", dest_la) + _el("Estab", dest_estab) + "</DestSchool>"
+        + "<SourceSchool>"
+        + _el("LEA", "999")
+        + _el("Estab", "9999")
+        + "</SourceSchool>"
+        + "<DestSchool>"
+        + _el("LEA", dest_la)
+        + _el("Estab", dest_estab)
+        + "</DestSchool>"
         + "</Header><CTFpupilData>"
         + "".join(pupils)
         + "</CTFpupilData></CTfile>"

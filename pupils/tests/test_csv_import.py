@@ -45,9 +45,7 @@ def test_cairn_columns_import_pupils_contacts_and_addresses(school):
     ava = Pupil.objects.get(upn=U1)
     assert ava.enrolments.get().start_date.isoformat() == "2022-09-05"
     assert ava.addresses.get().address.lines == ["3 Mill Lane"]
-    kinds = dict(
-        Relationship.objects.filter(pupil=ava).values_list("person__forename", "kind")
-    )
+    kinds = dict(Relationship.objects.filter(pupil=ava).values_list("person__forename", "kind"))
     assert kinds == {
         "Kim": RelationshipKind.PARENT_WITH_PR,
         "Lou": RelationshipKind.PARENT_WITHOUT_PR,
@@ -76,7 +74,7 @@ def test_unknown_codes_are_listed(school):
 
 
 def test_a_missing_required_column_is_named(school):
-    with pytest.raises(ImportFileError, match="required column.*date_of_birth"):
+    with pytest.raises(ImportFileError, match=r"required column.*date_of_birth"):
         _import("upn,legal_forename,legal_surname\nR999888825002,A,B\n", school)
 
 
@@ -101,7 +99,8 @@ def test_the_sims_mapping_reads_day_first_dates_and_words(school):
         "Yes,ignored\n"
     )
     result = _import(text, school, mapping=available_mappings()["sims"])
-    assert result.added == 1 and result.ignored_columns == ["Some Other Column"]
+    assert result.added == 1
+    assert result.ignored_columns == ["Some Other Column"]
     ava = Pupil.objects.get()
     assert (ava.sex, ava.year_group, ava.date_of_birth.isoformat()) == ("F", "4", "2016-05-17")
     assert ava.relationships.get().relationship_code == "PAM"

@@ -7,7 +7,7 @@ import time_machine
 from django.db.models import Model
 
 from audit.models import AuditAction, AuditEvent
-from pupils.importers.apply import import_file
+from pupils.importers.apply import Outcome, import_file
 from pupils.importers.records import ImportFileError
 from pupils.models import (
     Address,
@@ -43,9 +43,10 @@ _TABLES: list[type[Model]] = [
 ]
 
 
-def _snapshot() -> dict[str, list[tuple]]:
+def _snapshot() -> dict[str, list[str]]:
     return {
-        model.__name__: sorted(map(repr, model.objects.values_list())) for model in _TABLES
+        model.__name__: sorted(repr(row) for row in model.objects.values_list())
+        for model in _TABLES
     }
 
 
@@ -78,21 +79,23 @@ def test_the_synthetic_example_imports_every_field_it_carries(receiving_school):
     assert pupil.eal is False
     assert list(pupil.former_upns.values_list("upn", flat=True)) == ["P999888824017"]
     statuses = {s.kind: s.started_on for s in pupil.statuses.all()}
-    assert statuses[StatusKind.FREE_SCHOOL_MEALS].isoformat() == "2022-01-10"
-    assert statuses[StatusKind.SEN_SUPPORT].isoformat() == "2023-09-05"
+    assert str(statuses[StatusKind.FREE_SCHOOL_MEALS]) == "2022-01-10"
+    assert str(statuses[StatusKind.SEN_SUPPORT]) == "2023-09-05"
     enrolment = pupil.enrolments.get()
     assert enrolment.school == receiving_school
-    assert enrolment.start_date.isoformat() == "2025-09-15"  # the file's date
+    assert str(enrolment.start_date) == "2025-09-15"  # the file's date
     address = pupil.addresses.get().address
     assert (address.paon, address.street, address.postcode) == ("1", "Fictional Road", "ZZ99 9ZZ")
     mother = pupil.relationships.get()
     assert mother.kind == RelationshipKind.PARENT_WITH_PR
     assert mother.relationship_code == "PAM"
-    assert mother.lives_with_pupil and mother.contact_priority == 1
+    assert mother.lives_with_pupil
+    assert mother.contact_priority == 1
     assert mother.person.address == address
     assert mother.person.phones == [{"type": "M", "number": "00000 000001"}]
     raw = pupil.source_records.get()
-    assert raw.file_name == EXAMPLE.name and "<UPN>F999999925001</UPN>" in raw.raw
+    assert raw.file_name == EXAMPLE.name
+    assert "<UPN>F999999925001</UPN>" in raw.raw
     actions = list(AuditEvent.objects.values_list("action", flat=True))
     assert AuditAction.PUPIL_ADDED_BY_IMPORT in actions
     assert AuditAction.PUPILS_IMPORTED in actions
@@ -119,24 +122,35 @@ def test_a_second_file_with_a_new_address_adds_to_the_history(receiving_school):
     assert "moved" in result.sample[0].changes[0]
     history = list(PupilAddress.objects.order_by("from_date"))
     assert len(history) == 2
-    assert history[0].to_date.isoformat() == "2026-02-01"
-    assert history[1].from_date.isoformat() == "2026-02-01" and history[1].to_date is None
+    assert str(history[0].to_date) == "2026-02-01"
+    assert str(history[1].from_date) == "2026-02-01"
+    assert history[1].to_date is None
     assert history[1].address.paon == "22"
 
 
 def test_contacts_leaving_and_changing_are_dated_history(receiving_school):
     both = [
-        {"forename": "Sam", "surname": "EXAMPLE", "relationship": "PAM", "pr": "true",
-         "as_pupil": "true"},
-        {"forename": "Lee", "surname": "EXAMPLE", "relationship": "PAF", "pr": "true",
-         "as_pupil": "true"},
+        {
+            "forename": "Sam",
+            "surname": "EXAMPLE",
+            "relationship": "PAM",
+            "pr": "true",
+            "as_pupil": "true",
+        },
+        {
+            "forename": "Lee",
+            "surname": "EXAMPLE",
+            "relationship": "PAF",
+            "pr": "true",
+            "as_pupil": "true",
+        },
     ]
     _import(ctf(pupil_xml(upn=U1, contacts=both)), receiving_school)
     only_mother = ctf(pupil_xml(upn=U1, contacts=both[:1]), when="2026-01-05T10:00:00")
     result = _import(only_mother, receiving_school)
     assert result.sample[0].changes == ("contact ended: Lee EXAMPLE",)
     father = Relationship.objects.get(person__forename="Lee")
-    assert father.valid_to.isoformat() == "2026-01-05"
+    assert str(father.valid_to) == "2026-01-05"
 
 
 def test_a_pupil_is_matched_by_a_former_upn_and_keeps_the_old_one(receiving_school):
@@ -158,7 +172,8 @@ def test_an_import_failing_on_its_last_pupil_leaves_the_database_as_it_was(recei
     with pytest.raises(ImportFileError) as error:
         _import(bad_last, receiving_school)
     assert _snapshot() == before
-    assert "Ethnicity" in str(error.value) and "ZZZZ" in str(error.value)
+    assert "Ethnicity" in str(error.value)
+    assert "ZZZZ" in str(error.value)
     assert "<Pupil> 3" in str(error.value)
     refused = ImportBatch.objects.get(status=ImportStatus.FAILED)
     assert any("ZZZZ" in p for p in refused.summary["problems"])
@@ -168,7 +183,7 @@ def test_an_import_failing_on_its_last_pupil_leaves_the_database_as_it_was(recei
 def test_a_dry_run_lists_what_would_change_and_changes_nothing(receiving_school):
     _import(ctf(pupil_xml(upn=U1)), receiving_school)
     before = _snapshot()
-    heard = []
+    heard: list[Outcome] = []
     result = import_file(
         kind=ImportKind.CTF,
         stream=io.BytesIO(ctf(pupil_xml(upn=U1, year="8"), pupil_xml(upn=U2))),
@@ -201,7 +216,9 @@ def test_unknown_codes_are_all_listed_never_guessed(receiving_school):
 
 
 def test_older_ctf_versions_outside_the_window_are_refused(receiving_school):
-    with pytest.raises(ImportFileError, match=r"CTFversion> is '23.0'; Cairn accepts 25.0 and 24.0"):
+    with pytest.raises(
+        ImportFileError, match=r"CTFversion> is '23.0'; Cairn accepts 25.0 and 24.0"
+    ):
         _import(ctf(pupil_xml(upn=U1), version="23.0"), receiving_school)
 
 
@@ -215,7 +232,9 @@ def test_a_ctf_for_another_school_is_refused(school):
 
 
 def test_dates_must_be_iso(receiving_school):
-    with pytest.raises(ImportFileError, match=r"<Pupil> 1 \(UPN R999888825002\), <DOB>: '02/03/2014'"):
+    with pytest.raises(
+        ImportFileError, match=r"<Pupil> 1 \(UPN R999888825002\), <DOB>: '02/03/2014'"
+    ):
         _import(ctf(pupil_xml(upn=U1, dob="02/03/2014")), receiving_school)
 
 
@@ -258,7 +277,8 @@ DTD_ONLY = b"""<?xml version="1.0"?><!DOCTYPE CTfile SYSTEM "http://example.inva
 def test_hostile_xml_is_refused_without_expansion(receiving_school, hostile):
     with pytest.raises(ImportFileError, match="refused — the XML declares a DTD") as error:
         _import(hostile, receiving_school)
-    assert "lollol" not in str(error.value) and "root:" not in str(error.value)
+    assert "lollol" not in str(error.value)
+    assert "root:" not in str(error.value)
     assert Pupil.objects.count() == 0
 
 

@@ -1,6 +1,7 @@
 """Household suggestions, decisions, history counts and siblings across the trust's schools."""
 
 import datetime
+from typing import cast
 
 import pytest
 import time_machine
@@ -26,15 +27,16 @@ from pupils.tests.factories import (
     PupilFactory,
     RelationshipFactory,
 )
-from schools.models import Role
+from schools.models import Membership, Role
 from schools.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _at(pupil, key: str, since=datetime.date(2020, 1, 1), until=None):
-    address = Address.objects.create(paon=key, street="Mill Lane", postcode="ZZ1 1ZZ",
-                                     match_key=f"ZZ11ZZ|{key} MILL LANE")
+    address = Address.objects.create(
+        paon=key, street="Mill Lane", postcode="ZZ1 1ZZ", match_key=f"ZZ11ZZ|{key} MILL LANE"
+    )
     return PupilAddress.objects.create(
         pupil=pupil, address=address, from_date=since, to_date=until, source="manual"
     )
@@ -91,7 +93,8 @@ def test_confirming_links_the_children_and_audits_on_both(school, dsl, pupil, si
     household = household_suggestion_decide(
         actor=dsl, suggestion=suggestion, confirm=True, reason="Mum confirmed at pick-up"
     )
-    assert household is not None and household.trust == school.trust
+    assert household is not None
+    assert household.trust == school.trust
     assert set(household.members.values_list("pupil_id", flat=True)) == {pupil.pk, sibling.pk}
     assert household_members_for(pupil) == [sibling]
     events = AuditEvent.objects.filter(action=AuditAction.HOUSEHOLD_SUGGESTION_CONFIRMED)
@@ -145,12 +148,18 @@ def test_history_counts_moves_and_adults_over_two_years_once_each(pupil, sibling
     for child in (pupil, sibling):
         RelationshipFactory(pupil=child, person=dad, valid_to=datetime.date(2025, 1, 10))
         RelationshipFactory(
-            pupil=child, person=partner, kind=RelationshipKind.PARENT_PARTNER,
-            parental_responsibility=False, valid_from=datetime.date(2025, 9, 1),
+            pupil=child,
+            person=partner,
+            kind=RelationshipKind.PARENT_PARTNER,
+            parental_responsibility=False,
+            valid_from=datetime.date(2025, 9, 1),
         )
         RelationshipFactory(
-            pupil=child, person=old_partner, kind=RelationshipKind.PARENT_PARTNER,
-            parental_responsibility=False, valid_from=datetime.date(2021, 1, 1),
+            pupil=child,
+            person=old_partner,
+            kind=RelationshipKind.PARENT_PARTNER,
+            parental_responsibility=False,
+            valid_from=datetime.date(2021, 1, 1),
             valid_to=datetime.date(2022, 1, 1),
         )
     history = household_history(pupils=[pupil, sibling])
@@ -165,22 +174,32 @@ def test_siblings_across_the_trust_show_records_and_whom_to_contact(
 ):
     sibling.social_care_status = SocialCareStatus.OPEN
     sibling.save()
-    other_dsl = MembershipFactory(
-        school=other_school, role=Role.DSL, user__full_name="Sam Reyes",
-        user__email="dsl@secondary.example",
+    other_dsl = cast(
+        Membership,
+        MembershipFactory(
+            school=other_school,
+            role=Role.DSL,
+            user__full_name="Sam Reyes",
+            user__email="dsl@secondary.example",
+        ),
     )
-    HouseholdMemberFactory(pupil=pupil, household=(h := HouseholdFactory(trust=pupil.enrolments.get().school.trust)))
+    HouseholdMemberFactory(
+        pupil=pupil, household=(h := HouseholdFactory(trust=pupil.enrolments.get().school.trust))
+    )
     HouseholdMemberFactory(pupil=sibling, household=h)
     [link] = siblings_across_trust(viewer=dsl, pupil=pupil)
     assert link.name == "Ben Testchild"
     assert link.school_names == ("Oakfield Secondary",)
-    assert link.has_records and link.record_flags == ("Open to children's social care",)
+    assert link.has_records
+    assert link.record_flags == ("Open to children's social care",)
     assert [c.email for c in link.contacts] == [other_dsl.user.email]
     assert link.can_open is False
     assert link.same_school is False
     # The other school's DSL sees the reverse, and may not open our pupil either.
     [back] = siblings_across_trust(viewer=other_dsl, pupil=sibling)
-    assert back.pupil_id == pupil.pk and back.can_open is False and not back.has_records
+    assert back.pupil_id == pupil.pk
+    assert back.can_open is False
+    assert not back.has_records
 
 
 def test_siblings_outside_the_trust_are_not_shown(dsl, pupil, unrelated_school):

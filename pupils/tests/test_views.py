@@ -1,6 +1,7 @@
 """The pages, per role: search, front sheet, household, household links, import."""
 
 import datetime
+from typing import cast
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -36,8 +37,9 @@ pytestmark = pytest.mark.django_db
 def front_sheet_pupil(pupil):
     RelationshipFactory(
         pupil=pupil,
-        person=PersonFactory(forename="Kim", surname="Testchild",
-                             phones=[{"type": "M", "number": "07700 900123"}]),
+        person=PersonFactory(
+            forename="Kim", surname="Testchild", phones=[{"type": "M", "number": "07700 900123"}]
+        ),
         contact_priority=1,
     )
     RelationshipFactory(
@@ -50,15 +52,22 @@ def front_sheet_pupil(pupil):
     )
     RelationshipFactory(
         pupil=pupil,
-        person=PersonFactory(forename="Pat", surname="Worker", organisation="Children's Services",
-                             job_title="Social worker"),
+        person=PersonFactory(
+            forename="Pat",
+            surname="Worker",
+            organisation="Children's Services",
+            job_title="Social worker",
+        ),
         kind=RelationshipKind.PROFESSIONAL,
         parental_responsibility=False,
         lives_with_pupil=False,
     )
     PupilStatus.objects.create(
-        pupil=pupil, kind=StatusKind.LOOKED_AFTER, started_on=datetime.date(2024, 5, 3),
-        ended_on=datetime.date(2025, 6, 1), source="manual",
+        pupil=pupil,
+        kind=StatusKind.LOOKED_AFTER,
+        started_on=datetime.date(2024, 5, 3),
+        ended_on=datetime.date(2025, 6, 1),
+        source="manual",
     )
     return pupil
 
@@ -73,7 +82,8 @@ def test_front_sheet_shows_responsibility_contacts_professionals_statuses(
     assert [r.person.forename for r in sheet.emergency_contacts] == ["Kim", "Lou"]
     assert [r.person.forename for r in sheet.professionals] == ["Pat"]
     html = response.content.decode()
-    assert "Parental responsibility" in html and "07700 900123" in html
+    assert "Parental responsibility" in html
+    assert "07700 900123" in html
     assert "Social worker, Children&#x27;s Services" in html
     assert "Looked after</strong> from 3 May 2024 to 1 Jun 2025" in html
     assert AuditEvent.objects.filter(
@@ -108,20 +118,29 @@ def test_sibling_at_the_other_school_shows_records_and_contact_audited(
 
     brother = EnrolmentFactory(
         school=other_school,
-        pupil=PupilFactory(legal_forename="Ben", legal_surname="Testchild",
-                           social_care_status=SocialCareStatus.OPEN),
+        pupil=PupilFactory(
+            legal_forename="Ben",
+            legal_surname="Testchild",
+            social_care_status=SocialCareStatus.OPEN,
+        ),
     ).pupil
-    MembershipFactory(school=other_school, role=Role.DSL, user__email="dsl@secondary.example",
-                      user__full_name="Sam Reyes")
+    MembershipFactory(
+        school=other_school,
+        role=Role.DSL,
+        user__email="dsl@secondary.example",
+        user__full_name="Sam Reyes",
+    )
     household = HouseholdFactory(trust=other_school.trust)
     HouseholdMemberFactory(household=household, pupil=pupil)
     HouseholdMemberFactory(household=household, pupil=brother)
     html = client_for(dsl).get(reverse("pupils:detail", args=[pupil.pk])).content.decode()
-    assert "Ben Testchild" in html and "Has records" in html
+    assert "Ben Testchild" in html
+    assert "Has records" in html
     assert "dsl@secondary.example" in html
     assert reverse("pupils:detail", args=[brother.pk]) not in html
     shown = AuditEvent.objects.get(action=AuditAction.SIBLING_SHOWN_ACROSS_SCHOOLS)
-    assert shown.pupil_id == brother.pk and shown.school_id == pupil.enrolments.get().school_id
+    assert shown.pupil_id == brother.pk
+    assert shown.school_id == pupil.enrolments.get().school_id
     # The DSL cannot open the brother's record itself.
     assert client_for(dsl).get(reverse("pupils:detail", args=[brother.pk])).status_code == 404
 
@@ -131,21 +150,30 @@ def test_household_page_shows_members_adults_and_history(client_for, dsl, pupil,
     household = HouseholdFactory(trust=other_school.trust, name="Testchild household")
     HouseholdMemberFactory(household=household, pupil=pupil)
     HouseholdMemberFactory(household=household, pupil=brother, left_on=datetime.date(2025, 1, 1))
-    RelationshipFactory(pupil=pupil, person=PersonFactory(forename="Kim", surname="Testchild"),
-                        valid_from=datetime.date(2024, 3, 1))
+    RelationshipFactory(
+        pupil=pupil,
+        person=PersonFactory(forename="Kim", surname="Testchild"),
+        valid_from=datetime.date(2024, 3, 1),
+    )
     response = client_for(dsl).get(reverse("pupils:household", args=[household.pk]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Testchild household" in html and "at another school" in html
+    assert "Testchild household" in html
+    assert "at another school" in html
     assert "Kim Testchild (parent with parental responsibility) joined the household" in html
-    assert AuditEvent.objects.filter(action=AuditAction.HOUSEHOLD_VIEWED, pupil_id=pupil.pk).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.HOUSEHOLD_VIEWED, pupil_id=pupil.pk
+    ).exists()
 
 
 def test_search_by_name_upn_year_and_status(client_for, dsl, pupil, school):
-    left = EnrolmentFactory(school=school, end_date=datetime.date(2025, 7, 20),
-                            pupil=PupilFactory(legal_forename="Gone", year_group="6")).pupil
+    left = cast(Pupil, PupilFactory(legal_forename="Gone", year_group="6"))
+    EnrolmentFactory(school=school, end_date=datetime.date(2025, 7, 20), pupil=left)
     client = client_for(dsl)
-    names = lambda **q: [p.legal_forename for p in client.get(reverse("pupils:search"), q).context["pupils"]]  # noqa: E731
+
+    def names(**q):
+        return [p.legal_forename for p in client.get(reverse("pupils:search"), q).context["pupils"]]
+
     assert names(q="testchild") == ["Ava"]
     assert names(q=pupil.upn) == ["Ava"]
     assert names(year="4") == ["Ava"]
@@ -157,11 +185,13 @@ def test_search_by_name_upn_year_and_status(client_for, dsl, pupil, school):
 
 def test_search_as_htmx_returns_the_results_only(client_for, dsl, pupil):
     response = client_for(dsl).get(reverse("pupils:search"), {"q": "Ava"}, HTTP_HX_REQUEST="true")
-    assert b"<html" not in response.content and b"Ava Testchild" in response.content
+    assert b"<html" not in response.content
+    assert b"Ava Testchild" in response.content
 
 
 def test_dsl_confirms_a_household_link(client_for, dsl, pupil, school):
-    other = EnrolmentFactory(school=school, pupil=PupilFactory(legal_forename="Cal")).pupil
+    other = cast(Pupil, PupilFactory(legal_forename="Cal"))
+    EnrolmentFactory(school=school, pupil=other)
     suggestion = HouseholdSuggestion.objects.create(
         pupil_a=pupil, pupil_b=other, reason=SuggestionReason.SHARED_ADDRESS, evidence="Same"
     )
@@ -169,17 +199,17 @@ def test_dsl_confirms_a_household_link(client_for, dsl, pupil, school):
     assert "Cal" in client.get(reverse("pupils:suggestions")).content.decode()
     url = reverse("pupils:suggestion_decide", args=[suggestion.pk])
     invalid = client.post(url, {})
-    assert invalid.status_code == 200 and "There is a problem" in invalid.content.decode()
+    assert invalid.status_code == 200
+    assert "There is a problem" in invalid.content.decode()
     response = client.post(url, {"decision": "confirm", "reason": "Known family"})
     assert response.status_code == 302
     suggestion.refresh_from_db()
-    assert suggestion.status == SuggestionStatus.CONFIRMED and suggestion.decided_by == dsl
+    assert suggestion.status == SuggestionStatus.CONFIRMED
+    assert suggestion.decided_by == dsl
     assert client.get(url).status_code == 404  # decided: nothing left to decide
 
 
-def test_other_schools_dsl_cannot_decide_or_see_the_household(
-    client_for, other_school_dsl, pupil
-):
+def test_other_schools_dsl_cannot_decide_or_see_the_household(client_for, other_school_dsl, pupil):
     household = HouseholdFactory(trust=pupil.enrolments.get().school.trust)
     HouseholdMemberFactory(household=household, pupil=pupil)
     client = client_for(other_school_dsl)
@@ -188,7 +218,7 @@ def test_other_schools_dsl_cannot_decide_or_see_the_household(
 
 
 @pytest.mark.parametrize("persona", ["school_admin", "dsl"])
-def test_upload_previews_then_imports(client_for, request, persona, trust, settings, tmp_path):
+def test_upload_previews_then_imports(client_for, request, persona, settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     settings.CAIRN_CTF_VERSIONS = ["25.0", "24.0"]
     member = request.getfixturevalue(persona)
@@ -196,13 +226,17 @@ def test_upload_previews_then_imports(client_for, request, persona, trust, setti
     member.school.save()
     client = client_for(member)
     upload = SimpleUploadedFile("9999999_CTF_9998888_001.xml", ctf(pupil_xml(upn="R999888825002")))
-    response = client.post(reverse("pupils:import_upload"), {"kind": "ctf", "mapping": "cairn", "file": upload})
+    response = client.post(
+        reverse("pupils:import_upload"), {"kind": "ctf", "mapping": "cairn", "file": upload}
+    )
     assert response.status_code == 302
     batch = ImportBatch.objects.get()
-    assert batch.status == ImportStatus.PREVIEWED and batch.added == 1
+    assert batch.status == ImportStatus.PREVIEWED
+    assert batch.added == 1
     assert Pupil.objects.filter(upn="R999888825002").count() == 0
     preview = client.get(response.url).content.decode()
-    assert "R999888825002" in preview and "Import these pupils" in preview
+    assert "R999888825002" in preview
+    assert "Import these pupils" in preview
     client.post(reverse("pupils:import_commit", args=[batch.pk]))
     batch.refresh_from_db()
     assert batch.status == ImportStatus.IMPORTED
@@ -217,7 +251,8 @@ def test_a_refused_upload_shows_its_problems(client_for, school_admin, settings,
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     upload = SimpleUploadedFile("bad.csv", b"upn,legal_forename\nX,Y\n")
     response = client_for(school_admin).post(
-        reverse("pupils:import_upload"), {"kind": "csv", "mapping": "cairn", "file": upload},
+        reverse("pupils:import_upload"),
+        {"kind": "csv", "mapping": "cairn", "file": upload},
         follow=True,
     )
     html = response.content.decode()

@@ -62,12 +62,12 @@ class ImportCommand(BaseCommand):
         dry_run = bool(options["dry_run"])
         actor = self.actor_for(options, school)
         verbose = int(options.get("verbosity", 1))
-        bar = tqdm(unit=" pupils", desc=path.name, disable=verbose < 1, file=self.stderr._out)
+        bar = tqdm(unit=" pupils", desc=path.name, disable=verbose < 1, file=self.stderr)
 
         def heard(outcome: Outcome) -> None:
             bar.update(1)
             if (dry_run and verbose >= 1) or verbose >= 2:
-                bar.write(outcome.line(), file=self.stdout._out)
+                bar.write(outcome.line(), file=self.stdout, end="")
 
         try:
             with path.open("rb") as stream:
