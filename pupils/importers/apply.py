@@ -14,9 +14,10 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from audit import services as audit
@@ -49,6 +50,20 @@ from pupils.models import (
 from schools.models import Membership, School
 
 SAMPLE_SIZE = 500
+# Pupils read, matched and written together: one lookup per chunk, one insert per table.
+CHUNK_SIZE = 400
+# Tables written for new pupils, in the order their foreign keys need.
+_INSERT_ORDER: tuple[type[Model], ...] = (
+    Pupil,
+    Address,
+    FormerUPN,
+    Enrolment,
+    PupilStatus,
+    PupilAddress,
+    Person,
+    Relationship,
+    PupilSourceRecord,
+)
 _FLAG_STATUS = {
     "looked_after": StatusKind.LOOKED_AFTER,
     "previously_looked_after": StatusKind.PREVIOUSLY_LOOKED_AFTER,
@@ -287,8 +302,8 @@ def _run(  # noqa: PLR0912 — reading, writing and reporting one file, in order
     else:
         reader = CsvReader(stream, file_name=file_name, mapping=mapping)
         source = RecordSource.CSV
-    seen: set[object] = set()
     writer: _Writer | None = None
+    chunk: list[PupilRecord] = []
     for record in reader.records():
         if writer is None:
             if isinstance(reader, CtfReader) and reader.header is not None:
@@ -306,21 +321,13 @@ def _run(  # noqa: PLR0912 — reading, writing and reporting one file, in order
         if reader.problems:
             # Keep reading to report every problem, but write nothing more.
             continue
-        try:
-            with transaction.atomic():
-                outcome, pupil_id = writer.apply(record)
-        except _ConflictError as conflict:
-            reader.problems.add(f"{record.location}: {conflict}")
-            continue
-        except IntegrityError as error:
-            reader.problems.add(f"{record.location}: the database refused it ({error}).")
-            continue
-        seen.add(pupil_id)
-        setattr(result, outcome.status, getattr(result, outcome.status) + 1)
-        if len(result.sample) < SAMPLE_SIZE and outcome.status != "unchanged":
-            result.sample.append(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
+        chunk.append(record)
+        if len(chunk) >= CHUNK_SIZE:
+            _apply_chunk(writer, chunk, reader, result, on_outcome)
+            chunk = []
+    if writer is not None and chunk and not reader.problems:
+        _apply_chunk(writer, chunk, reader, result, on_outcome)
+    seen = writer.applied if writer is not None else set()
     if isinstance(reader, CsvReader):
         result.ignored_columns = reader.ignored_columns
     if writer is None and not reader.problems:
@@ -336,6 +343,40 @@ def _run(  # noqa: PLR0912 — reading, writing and reporting one file, in order
             result.not_in_file_count += 1
             if len(result.not_in_file) < SAMPLE_SIZE:
                 result.not_in_file.append(f"{upn} {forename} {surname}")
+
+
+def _apply_chunk(
+    writer: "_Writer",
+    chunk: list[PupilRecord],
+    reader: CtfReader | CsvReader,
+    result: ImportResult,
+    on_outcome: Callable[[Outcome], None] | None,
+) -> None:
+    writer.prefetch(chunk)
+    for record in chunk:
+        try:
+            with transaction.atomic():
+                outcome = writer.apply(record)
+        except _ConflictError as conflict:
+            reader.problems.add(f"{record.location}: {conflict}")
+            continue
+        except IntegrityError as error:
+            reader.problems.add(f"{record.location}: the database refused it ({error}).")
+            continue
+        setattr(result, outcome.status, getattr(result, outcome.status) + 1)
+        if len(result.sample) < SAMPLE_SIZE and outcome.status != "unchanged":
+            result.sample.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+    if reader.problems:
+        return
+    try:
+        with transaction.atomic():
+            writer.flush()
+    except IntegrityError as error:
+        reader.problems.add(
+            f"{chunk[0].location} to {chunk[-1].location}: the database refused them ({error})."
+        )
 
 
 def _check_destination(reader: CtfReader, school: School) -> None:
@@ -368,7 +409,7 @@ def _phone_key(contact: ContactRecord) -> str:
 
 
 def _address_row(record: AddressRecord) -> Address:
-    return Address.objects.create(
+    return Address(
         saon=record.saon,
         paon=record.paon,
         street=record.street,
@@ -401,17 +442,53 @@ class _Writer:
         self.effective = effective
         # The current pupil's address row, shared with contacts whose address is the pupil's.
         self._pupil_address: tuple[AddressRecord, Address] | None = None
+        # Every child this file has matched or added (a second record for one child is refused).
+        self.applied: set[object] = set()
+        # Rows for new children wait here and go in with one insert per table per chunk.
+        self._pending: dict[type[Model], list[Model]] = {model: [] for model in _INSERT_ORDER}
+        self._buffering = False
+        self._by_upn: dict[str, Pupil] = {}
+        self._former: dict[str, FormerUPN] = {}
+
+    def prefetch(self, records: list[PupilRecord]) -> None:
+        """Look up every UPN and former UPN of a chunk at once."""
+        upns = {u for r in records for u in (r.upn, *r.former_upns)}
+        self._by_upn = {p.upn: p for p in Pupil.objects.filter(upn__in=upns)}
+        self._former = {
+            f.upn: f for f in FormerUPN.objects.filter(upn__in=upns).select_related("pupil")
+        }
+
+    def flush(self) -> None:
+        for model in _INSERT_ORDER:
+            rows = self._pending[model]
+            if rows:
+                model._default_manager.bulk_create(rows, batch_size=500)
+                self._pending[model] = []
+
+    def _insert(self, row: Model) -> None:
+        if self._buffering:
+            self._pending[type(row)].append(row)
+        else:
+            row.save(force_insert=True)
 
     def _address_for(self, record: AddressRecord | None) -> Address | None:
         if record is None:
             return None
         if self._pupil_address is not None and self._pupil_address[0] is record:
             return self._pupil_address[1]
-        return _address_row(record)
+        row = _address_row(record)
+        self._insert(row)
+        return row
 
-    def apply(self, record: PupilRecord) -> tuple[Outcome, object]:
+    def apply(self, record: PupilRecord) -> Outcome:
         pupil = self._match(record)
+        if pupil is not None and pupil.pk in self.applied:
+            raise _ConflictError(
+                f"UPN {record.upn} is a child this file has already given; a file holds each "
+                "child once."
+            )
         added = pupil is None
+        self._buffering = added
         changes: list[str] = []
         if pupil is None:
             pupil = self._create(record)
@@ -427,8 +504,10 @@ class _Writer:
             "added" if added else "changed" if changes else "unchanged"
         )
         if status != "unchanged":
-            PupilSourceRecord.objects.create(
-                pupil=pupil, file_name=self.file_name[:255], kind=self.kind, raw=record.raw
+            self._insert(
+                PupilSourceRecord(
+                    pupil=pupil, file_name=self.file_name[:255], kind=self.kind, raw=record.raw
+                )
             )
             audit.record(
                 actor=self.actor,
@@ -440,18 +519,20 @@ class _Writer:
                 school_id=self.school.pk,
                 details={"file": self.file_name, "changes": changes[:30]},
             )
+        self._buffering = False
+        self.applied.add(pupil.pk)
         name = f"{pupil.legal_forename} {pupil.legal_surname}"
-        return Outcome(upn=pupil.upn, name=name, status=status, changes=tuple(changes)), pupil.pk
+        return Outcome(upn=pupil.upn, name=name, status=status, changes=tuple(changes))
 
     def _match(self, record: PupilRecord) -> Pupil | None:
-        pupil = Pupil.objects.filter(upn=record.upn).first()
-        if pupil is None and record.former_upns:
-            pupil = Pupil.objects.filter(upn__in=record.former_upns).first()
+        """By UPN, then by the file's former UPNs, then by UPNs Cairn holds as former ones."""
+        pupil = self._by_upn.get(record.upn)
         if pupil is None:
-            former = (
-                FormerUPN.objects.filter(upn__in=[record.upn, *record.former_upns])
-                .select_related("pupil")
-                .first()
+            pupil = next((self._by_upn[u] for u in record.former_upns if u in self._by_upn), None)
+        if pupil is None:
+            former = next(
+                (self._former[u] for u in (record.upn, *record.former_upns) if u in self._former),
+                None,
             )
             pupil = former.pupil if former is not None else None
         return pupil
@@ -471,13 +552,15 @@ class _Writer:
             value = getattr(record, name)
             if value is not None:
                 setattr(pupil, name, value)
-        pupil.save(force_insert=True)
+        self._insert(pupil)
+        self._by_upn[pupil.upn] = pupil
         return pupil
 
     def _update(self, pupil: Pupil, record: PupilRecord) -> list[str]:
         changes = []
         if pupil.upn != record.upn and not FormerUPN.objects.filter(upn=record.upn).exists():
-            FormerUPN.objects.get_or_create(pupil=pupil, upn=pupil.upn)
+            former, _created = FormerUPN.objects.get_or_create(pupil=pupil, upn=pupil.upn)
+            self._former[former.upn] = former
             changes.append(f"UPN {pupil.upn} → {record.upn} (old one kept as a former UPN)")
             pupil.upn = record.upn
         for name in ("legal_forename", "legal_surname", "date_of_birth", *_TEXT_FIELDS):
@@ -499,10 +582,13 @@ class _Writer:
         for upn in record.former_upns:
             if upn == pupil.upn:
                 continue
-            existing = FormerUPN.objects.filter(upn=upn).first()
+            existing = self._former.get(upn)
             if existing is None:
-                FormerUPN.objects.create(pupil=pupil, upn=upn)
-                changes.append(f"former UPN {upn} added")
+                former = FormerUPN(pupil=pupil, upn=upn)
+                self._insert(former)
+                self._former[upn] = former
+                if not self._buffering:
+                    changes.append(f"former UPN {upn} added")
             elif existing.pupil_id != pupil.pk:
                 raise _ConflictError(
                     f"<FormerUPN> {upn} belongs to another child in Cairn; a person must decide "
@@ -533,11 +619,13 @@ class _Writer:
                 started = record.status_dates.get(
                     "sen" if kind in {StatusKind.SEN_SUPPORT, StatusKind.EHC_PLAN} else kind.value
                 )
-                PupilStatus.objects.create(
-                    pupil=pupil,
-                    kind=kind,
-                    started_on=started or (None if new else self.effective),
-                    source=self.source,
+                self._insert(
+                    PupilStatus(
+                        pupil=pupil,
+                        kind=kind,
+                        started_on=started or (None if new else self.effective),
+                        source=self.source,
+                    )
                 )
                 if not new:
                     changes.append(f"{kind.label} from {started or self.effective:%d %b %Y}")
@@ -548,12 +636,15 @@ class _Writer:
         return changes
 
     def _enrolment(self, pupil: Pupil, record: PupilRecord) -> list[str]:
-        if Enrolment.objects.filter(
-            pupil=pupil, school=self.school, end_date__isnull=True
-        ).exists():
+        if (
+            not self._buffering
+            and Enrolment.objects.filter(
+                pupil=pupil, school=self.school, end_date__isnull=True
+            ).exists()
+        ):
             return []
         start = record.enrolment_start or self.effective
-        Enrolment.objects.create(pupil=pupil, school=self.school, start_date=start)
+        self._insert(Enrolment(pupil=pupil, school=self.school, start_date=start))
         return [f"on roll at {self.school.name} from {start:%d %b %Y}"]
 
     def _address(
@@ -580,12 +671,17 @@ class _Writer:
         elif not new:
             changes.append("address added")
         row = _address_row(record.address)
+        self._insert(row)
         self._pupil_address = (record.address, row)
-        PupilAddress.objects.create(
-            pupil=pupil,
-            address=row,
-            from_date=current.to_date or self.effective if current is not None else self.effective,
-            source=self.source,
+        self._insert(
+            PupilAddress(
+                pupil=pupil,
+                address=row,
+                from_date=current.to_date or self.effective
+                if current is not None
+                else self.effective,
+                source=self.source,
+            )
         )
         return key
 
@@ -610,7 +706,7 @@ class _Writer:
             found = existing.get(key)
             if found is None:
                 person = self._person(contact, address_key)
-                Relationship.objects.create(
+                self._add_relationship(
                     pupil=pupil,
                     person=person,
                     kind=contact.kind,
@@ -636,8 +732,11 @@ class _Writer:
                 )
         return changes
 
+    def _add_relationship(self, **fields: Any) -> None:
+        self._insert(Relationship(**fields))
+
     def _person(self, contact: ContactRecord, address_key: str | None) -> Person:
-        return Person.objects.create(
+        person = Person(
             school=self.school,
             title=contact.title,
             forename=contact.forename,
@@ -649,6 +748,8 @@ class _Writer:
             address=self._address_for(contact.address),
             source=self.source,
         )
+        self._insert(person)
+        return person
 
     def _refresh(
         self, relationship: Relationship, contact: ContactRecord, address_key: str | None

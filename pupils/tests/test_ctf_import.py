@@ -294,3 +294,22 @@ def test_oversized_files_are_refused_as_they_are_read(receiving_school, settings
 def test_malformed_xml_names_the_line(receiving_school):
     with pytest.raises(ImportFileError, match=r"not well-formed XML at line 2"):
         _import(b"<CTfile>\n<Header><oops></Header></CTfile>", receiving_school)
+
+
+def test_a_child_twice_in_one_file_is_refused(receiving_school):
+    with pytest.raises(ImportFileError, match="a file holds each child once"):
+        _import(ctf(pupil_xml(upn=U1), pupil_xml(upn=U1, forename="TWIN")), receiving_school)
+    assert Pupil.objects.count() == 0
+
+
+def test_chunks_of_a_large_file_all_arrive(receiving_school, monkeypatch):
+    from pupils.importers import apply
+    from pupils.upn import upn_make
+
+    monkeypatch.setattr(apply, "CHUNK_SIZE", 3)
+    upns = [
+        upn_make(la_code="999", establishment_number="8888", year=24, serial=n) for n in range(8)
+    ]
+    assert _import(ctf(*(pupil_xml(upn=u) for u in upns)), receiving_school).added == 8
+    assert Relationship.objects.count() == 8
+    assert set(Pupil.objects.values_list("upn", flat=True)) == set(upns)
