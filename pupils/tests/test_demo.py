@@ -41,7 +41,7 @@ def test_demo_families_span_both_schools_and_change_over_time():
         kind=RelationshipKind.PARENT_PARTNER, valid_from__isnull=False
     )
     assert joined.exists(), "a parent's new partner moved in"
-    pupil = joined.first().pupil
+    pupil = joined[0].pupil
     history = household_history(pupils=[pupil])
     assert history.adults_joined >= 1
     assert history.adults_left >= 1
