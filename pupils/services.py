@@ -4,13 +4,14 @@
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import combinations
+from typing import Any
 from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -36,6 +37,12 @@ def _scope_filter(school: School, prefix: str = "") -> Q:
     return Q(**{f"{prefix}enrolments__school_id": school.pk})
 
 
+def _chunks[T](items: list[T], size: int = 500) -> Iterator[list[T]]:
+    """Slices small enough for any database's limit on query parameters."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def _pairs(groups: Iterable[list[UUID]]) -> set[tuple[UUID, UUID]]:
     limit = int(getattr(settings, "CAIRN_HOUSEHOLD_SUGGESTION_MAX_GROUP", 8))
     pairs: set[tuple[UUID, UUID]] = set()
@@ -45,6 +52,62 @@ def _pairs(groups: Iterable[list[UUID]]) -> set[tuple[UUID, UUID]]:
         if 1 < len(unique) <= limit:
             pairs.update((a, b) for a, b in combinations(unique, 2))
     return pairs
+
+
+Evidence = dict[tuple[UUID, UUID], tuple[SuggestionReason, str]]
+
+
+def _address_evidence(in_scope: QuerySet[Pupil, Any], evidence: Evidence) -> None:
+    """Pairs of children whose current addresses match (same postcode and first line)."""
+    shared_keys = list(
+        PupilAddress.objects.filter(to_date__isnull=True, pupil__in=in_scope)
+        .values("address__match_key")
+        .annotate(n=Count("pupil", distinct=True))
+        .filter(n__gt=1)
+        .values_list("address__match_key", flat=True)
+    )
+    for keys in _chunks(shared_keys):
+        by_address: dict[str, list[UUID]] = defaultdict(list)
+        for pupil_id, key in PupilAddress.objects.filter(
+            to_date__isnull=True, pupil__in=in_scope, address__match_key__in=keys
+        ).values_list("pupil_id", "address__match_key"):
+            by_address[key].append(pupil_id)
+        for key, members in by_address.items():
+            text = f"Same current address ({key.split('|')[0]})"
+            for pair in _pairs([members]):
+                evidence[pair] = (SuggestionReason.SHARED_ADDRESS, text)
+
+
+def _contact_evidence(in_scope: QuerySet[Pupil, Any], evidence: Evidence) -> None:
+    """Pairs of children who list one person with parental responsibility: the same name and
+    the same phone number or email."""
+    pr = Relationship.objects.filter(
+        valid_to__isnull=True, parental_responsibility=True, pupil__in=in_scope
+    ).annotate(fore=Lower("person__forename"), sur=Lower("person__surname"))
+    for contact_field in ("person__phone_key", "person__email"):
+        how = "phone number" if contact_field.endswith("phone_key") else "email"
+        shared = list(
+            pr.exclude(**{contact_field: ""})
+            .values_list("fore", "sur", contact_field)
+            .annotate(n=Count("pupil", distinct=True))
+            .filter(n__gt=1)
+            .values_list("fore", "sur", contact_field)
+        )
+        for rows in _chunks(shared):
+            wanted = set(rows)
+            groups: dict[tuple[str, str, str], list[UUID]] = defaultdict(list)
+            for fore, sur, value, pupil_id in pr.filter(
+                **{f"{contact_field}__in": [w[2] for w in wanted]}
+            ).values_list("fore", "sur", contact_field, "pupil_id"):
+                if (fore, sur, value) in wanted:
+                    groups[(fore, sur, value)].append(pupil_id)
+            for (fore, sur, _value), members in groups.items():
+                text = (
+                    f"Both list {fore.title()} {sur.title()} with parental responsibility "
+                    f"(same name and {how})"
+                )
+                for pair in _pairs([members]):
+                    evidence.setdefault(pair, (SuggestionReason.SHARED_PR_CONTACT, text))
 
 
 @transaction.atomic
@@ -61,72 +124,32 @@ def household_suggestions_refresh(*, actor: Membership | None, school: School) -
     in_scope = Pupil.objects.filter(_scope_filter(school)).values("pk")
     evidence: dict[tuple[UUID, UUID], tuple[SuggestionReason, str]] = {}
 
-    shared_keys = (
-        PupilAddress.objects.filter(to_date__isnull=True, pupil__in=in_scope)
-        .values("address__match_key")
-        .annotate(n=Count("pupil", distinct=True))
-        .filter(n__gt=1)
-        .values_list("address__match_key", flat=True)
-    )
-    by_address: dict[str, list[UUID]] = defaultdict(list)
-    for pupil_id, key in PupilAddress.objects.filter(
-        to_date__isnull=True, pupil__in=in_scope, address__match_key__in=list(shared_keys)
-    ).values_list("pupil_id", "address__match_key"):
-        by_address[key].append(pupil_id)
-    for pair in _pairs(by_address.values()):
-        postcode = next(k for k, v in by_address.items() if pair[0] in v).split("|")[0]
-        evidence[pair] = (SuggestionReason.SHARED_ADDRESS, f"Same current address ({postcode})")
-
-    pr = Relationship.objects.filter(
-        valid_to__isnull=True, parental_responsibility=True, pupil__in=in_scope
-    ).annotate(fore=Lower("person__forename"), sur=Lower("person__surname"))
-    for contact_field in ("person__phone_key", "person__email"):
-        shared = (
-            pr.exclude(**{contact_field: ""})
-            .values("fore", "sur", contact_field)
-            .annotate(n=Count("pupil", distinct=True))
-            .filter(n__gt=1)
-        )
-        groups: dict[tuple[str, str, str], list[UUID]] = defaultdict(list)
-        wanted = {(row["fore"], row["sur"], row[contact_field]) for row in shared}
-        if not wanted:
-            continue
-        for fore, sur, value, pupil_id in pr.filter(
-            **{f"{contact_field}__in": [w[2] for w in wanted]}
-        ).values_list("fore", "sur", contact_field, "pupil_id"):
-            if (fore, sur, value) in wanted:
-                groups[(fore, sur, value)].append(pupil_id)
-        for group_key, members in groups.items():
-            for pair in _pairs([members]):
-                evidence.setdefault(
-                    pair,
-                    (
-                        SuggestionReason.SHARED_PR_CONTACT,
-                        f"Both list {group_key[0].title()} {group_key[1].title()} with parental "
-                        "responsibility (same name and "
-                        f"{'phone number' if contact_field.endswith('phone_key') else 'email'})",
-                    ),
-                )
+    _address_evidence(in_scope, evidence)
+    _contact_evidence(in_scope, evidence)
     if not evidence:
         return 0
-    ids = {pid for pair in evidence for pid in pair}
-    households = dict(
-        HouseholdMember.objects.filter(pupil_id__in=ids, left_on__isnull=True).values_list(
-            "pupil_id", "household_id"
+    ids = sorted({pid for pair in evidence for pid in pair}, key=str)
+    households: dict[UUID, UUID] = {}
+    known: set[tuple[UUID, UUID]] = set()
+    for batch in _chunks(ids):
+        households.update(
+            HouseholdMember.objects.filter(pupil_id__in=batch, left_on__isnull=True).values_list(
+                "pupil_id", "household_id"
+            )
         )
-    )
-    known = set(
-        HouseholdSuggestion.objects.filter(pupil_a_id__in=ids).values_list(
-            "pupil_a_id", "pupil_b_id"
+        known.update(
+            HouseholdSuggestion.objects.filter(pupil_a_id__in=batch).values_list(
+                "pupil_a_id", "pupil_b_id"
+            )
         )
-    )
-    created = 0
+    new = []
     for pair, (reason, text) in sorted(evidence.items(), key=lambda item: str(item[0])):
         a, b = sorted(pair, key=str)
         if (a, b) in known or (households.get(a) and households.get(a) == households.get(b)):
             continue
-        HouseholdSuggestion.objects.create(pupil_a_id=a, pupil_b_id=b, reason=reason, evidence=text)
-        created += 1
+        new.append(HouseholdSuggestion(pupil_a_id=a, pupil_b_id=b, reason=reason, evidence=text))
+    HouseholdSuggestion.objects.bulk_create(new, batch_size=500)
+    created = len(new)
     if created:
         audit.record(
             actor=actor,
