@@ -5,7 +5,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from itertools import combinations
+from itertools import chain, combinations
 from typing import Any
 from uuid import UUID
 
@@ -57,7 +57,7 @@ def _pairs(groups: Iterable[list[UUID]]) -> set[tuple[UUID, UUID]]:
 Evidence = dict[tuple[UUID, UUID], tuple[SuggestionReason, str]]
 
 
-def _address_evidence(in_scope: QuerySet[Pupil, Any], evidence: Evidence) -> None:
+def _address_evidence(in_scope: QuerySet[Pupil, Any]) -> Iterator[Evidence]:
     """Pairs of children whose current addresses match (same postcode and first line)."""
     shared_keys = list(
         PupilAddress.objects.filter(to_date__isnull=True, pupil__in=in_scope)
@@ -67,6 +67,7 @@ def _address_evidence(in_scope: QuerySet[Pupil, Any], evidence: Evidence) -> Non
         .values_list("address__match_key", flat=True)
     )
     for keys in _chunks(shared_keys):
+        evidence: Evidence = {}
         by_address: dict[str, list[UUID]] = defaultdict(list)
         for pupil_id, key in PupilAddress.objects.filter(
             to_date__isnull=True, pupil__in=in_scope, address__match_key__in=keys
@@ -76,9 +77,10 @@ def _address_evidence(in_scope: QuerySet[Pupil, Any], evidence: Evidence) -> Non
             text = f"Same current address ({key.split('|')[0]})"
             for pair in _pairs([members]):
                 evidence[pair] = (SuggestionReason.SHARED_ADDRESS, text)
+        yield evidence
 
 
-def _contact_evidence(in_scope: QuerySet[Pupil, Any], evidence: Evidence) -> None:
+def _contact_evidence(in_scope: QuerySet[Pupil, Any]) -> Iterator[Evidence]:
     """Pairs of children who list one person with parental responsibility: the same name and
     the same phone number or email."""
     pr = Relationship.objects.filter(
@@ -94,6 +96,7 @@ def _contact_evidence(in_scope: QuerySet[Pupil, Any], evidence: Evidence) -> Non
             .values_list("fore", "sur", contact_field)
         )
         for rows in _chunks(shared):
+            evidence: Evidence = {}
             wanted = set(rows)
             groups: dict[tuple[str, str, str], list[UUID]] = defaultdict(list)
             for fore, sur, value, pupil_id in pr.filter(
@@ -108,24 +111,11 @@ def _contact_evidence(in_scope: QuerySet[Pupil, Any], evidence: Evidence) -> Non
                 )
                 for pair in _pairs([members]):
                     evidence.setdefault(pair, (SuggestionReason.SHARED_PR_CONTACT, text))
+            yield evidence
 
 
-@transaction.atomic
-def household_suggestions_refresh(*, actor: Membership | None, school: School) -> int:
-    """Propose as one household the children of the school's trust who share a current address
-    or a current contact with parental responsibility (same name and the same phone or email).
-
-    Nothing is merged: each pair waits for a DSL to confirm or reject it. Pairs already in one
-    household, or already proposed (whatever the decision), are not proposed again.
-    Why: DSLs of siblings' settings should work together; the household is built from MIS
-    contacts and addresses (Cairn domain reference, records-and-access.md §11 [P]; interop.md §1).
-    Returns the number of new suggestions.
-    """
-    in_scope = Pupil.objects.filter(_scope_filter(school)).values("pk")
-    evidence: dict[tuple[UUID, UUID], tuple[SuggestionReason, str]] = {}
-
-    _address_evidence(in_scope, evidence)
-    _contact_evidence(in_scope, evidence)
+def _propose(evidence: Evidence) -> int:
+    """Write the pairs not already in one household and never proposed before."""
     if not evidence:
         return 0
     ids = sorted({pid for pair in evidence for pid in pair}, key=str)
@@ -149,7 +139,25 @@ def household_suggestions_refresh(*, actor: Membership | None, school: School) -
             continue
         new.append(HouseholdSuggestion(pupil_a_id=a, pupil_b_id=b, reason=reason, evidence=text))
     HouseholdSuggestion.objects.bulk_create(new, batch_size=500)
-    created = len(new)
+    return len(new)
+
+
+@transaction.atomic
+def household_suggestions_refresh(*, actor: Membership | None, school: School) -> int:
+    """Propose as one household the children of the school's trust who share a current address
+    or a current contact with parental responsibility (same name and the same phone or email).
+
+    Nothing is merged: each pair waits for a DSL to confirm or reject it. Pairs already in one
+    household, or already proposed (whatever the decision), are not proposed again.
+    Why: DSLs of siblings' settings should work together; the household is built from MIS
+    contacts and addresses (Cairn domain reference, records-and-access.md §11 [P]; interop.md §1).
+    Returns the number of new suggestions.
+    """
+    in_scope = Pupil.objects.filter(_scope_filter(school)).values("pk")
+    created = 0
+    # Address pairs first: a pair found both ways is proposed once, for its address.
+    for evidence in chain(_address_evidence(in_scope), _contact_evidence(in_scope)):
+        created += _propose(evidence)
     if created:
         audit.record(
             actor=actor,
