@@ -45,6 +45,7 @@ from pupils.models import (
     RecordSource,
     Relationship,
     SenStatus,
+    SocialCareStatus,
     StatusKind,
 )
 from schools.models import Membership, School
@@ -82,7 +83,17 @@ _TEXT_FIELDS = (
     "year_group",
     "sen_status",
     "care_authority",
+    "social_care_status",
 )
+
+
+# Which of a record's status_dates dates each status.
+_DATE_KEYS = {
+    StatusKind.SEN_SUPPORT: "sen",
+    StatusKind.EHC_PLAN: "sen",
+    StatusKind.SOCIAL_CARE_OPEN: "social_care",
+    StatusKind.SOCIAL_CARE_PREVIOUS: "social_care",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -552,6 +563,8 @@ class _Writer:
             value = getattr(record, name)
             if value is not None:
                 setattr(pupil, name, value)
+        if record.social_care_status == SocialCareStatus.OPEN:
+            pupil.social_care_status_from = record.status_dates.get("social_care")
         self._insert(pupil)
         self._by_upn[pupil.upn] = pupil
         return pupil
@@ -563,6 +576,14 @@ class _Writer:
             self._former[former.upn] = former
             changes.append(f"UPN {pupil.upn} → {record.upn} (old one kept as a former UPN)")
             pupil.upn = record.upn
+        if (
+            record.social_care_status == SocialCareStatus.OPEN
+            and "social_care" in record.status_dates
+        ):
+            since = record.status_dates["social_care"]
+            if pupil.social_care_status_from != since:
+                changes.append(f"open to social care from {since:%d %b %Y}")
+                pupil.social_care_status_from = since
         for name in ("legal_forename", "legal_surname", "date_of_birth", *_TEXT_FIELDS):
             value = getattr(record, name)
             if value is not None and getattr(pupil, name) != value:
@@ -605,6 +626,11 @@ class _Writer:
         if record.sen_status is not None:
             wanted[StatusKind.SEN_SUPPORT] = record.sen_status == SenStatus.SEN_SUPPORT
             wanted[StatusKind.EHC_PLAN] = record.sen_status == SenStatus.EHC_PLAN
+        if record.social_care_status is not None:
+            wanted[StatusKind.SOCIAL_CARE_OPEN] = record.social_care_status == SocialCareStatus.OPEN
+            wanted[StatusKind.SOCIAL_CARE_PREVIOUS] = (
+                record.social_care_status == SocialCareStatus.PREVIOUSLY_KNOWN
+            )
         if not wanted:
             return []
         open_rows = (
@@ -616,9 +642,7 @@ class _Writer:
         for kind, on in wanted.items():
             row = open_rows.get(kind)
             if on and row is None:
-                started = record.status_dates.get(
-                    "sen" if kind in {StatusKind.SEN_SUPPORT, StatusKind.EHC_PLAN} else kind.value
-                )
+                started = record.status_dates.get(_DATE_KEYS.get(kind, kind.value))
                 self._insert(
                     PupilStatus(
                         pupil=pupil,

@@ -26,6 +26,7 @@ from pupils.importers.records import (
     Phone,
     Problems,
     PupilRecord,
+    check_code,
     check_ethnicity,
     check_sen,
     check_sex,
@@ -35,6 +36,7 @@ from pupils.importers.records import (
     parse_date,
     relationship_kind,
 )
+from pupils.models import SocialCareStatus
 
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 REQUIRED = ("upn", "legal_forename", "legal_surname", "date_of_birth")
@@ -55,6 +57,8 @@ PUPIL_COLUMNS = (
     "looked_after",
     "previously_looked_after",
     "young_carer",
+    "social_care_status",
+    "social_care_from",
     "enrolment_start",
     "address_line_1",
     "address_line_2",
@@ -317,6 +321,18 @@ class CsvReader:
         ):
             if flag in values:
                 setattr(record, flag, self._bool(values, flag, where))
+        if "social_care_status" in values:
+            record.social_care_status = check_code(
+                v("social_care_status").lower(),
+                where=where,
+                field_name="social_care_status",
+                allowed={s.value.upper() for s in SocialCareStatus},
+                problems=p,
+            )
+            record.social_care_status = (record.social_care_status or "").lower() or None
+            since = self._date(v("social_care_from"), where, "social_care_from")
+            if since is not None:
+                record.status_dates["social_care"] = since
         if "enrolment_start" in values:
             record.enrolment_start = self._date(v("enrolment_start"), where, "enrolment_start")
         address_lines = tuple(

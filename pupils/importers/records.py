@@ -117,6 +117,7 @@ class PupilRecord:
     care_authority: str | None = None
     previously_looked_after: bool | None = None
     young_carer: bool | None = None
+    social_care_status: str | None = None
     enrolment_start: date | None = None
     address: AddressRecord | None = None
     contacts: list[ContactRecord] | None = None

@@ -104,3 +104,18 @@ def test_the_sims_mapping_reads_day_first_dates_and_words(school):
     ava = Pupil.objects.get()
     assert (ava.sex, ava.year_group, ava.date_of_birth.isoformat()) == ("F", "4", "2016-05-17")
     assert ava.relationships.get().relationship_code == "PAM"
+
+
+def test_social_care_status_comes_with_its_date(school):
+    head = "upn,legal_forename,legal_surname,date_of_birth,social_care_status,social_care_from\n"
+    _import(head + f"{U1},Ava,Testchild,2016-05-17,open,2025-04-01\n", school)
+    ava = Pupil.objects.get()
+    assert ava.social_care_status == "open"
+    assert str(ava.social_care_status_from) == "2025-04-01"
+    assert str(ava.statuses.get(kind="social_care_open").started_on) == "2025-04-01"
+    result = _import(head + f"{U1},Ava,Testchild,2016-05-17,previous,\n", school)
+    assert result.changed == 1
+    assert ava.statuses.get(kind="social_care_open").ended_on is not None
+    assert ava.statuses.filter(kind="social_care_previous", ended_on__isnull=True).exists()
+    with pytest.raises(ImportFileError, match="social_care_status: 'MAYBE'"):
+        _import(head + f"{U1},Ava,Testchild,2016-05-17,maybe,\n", school)
