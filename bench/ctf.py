@@ -333,7 +333,10 @@ _CHILD = """
 import json, resource, sys, time
 import django
 django.setup()
+from django.conf import settings
 from django.core.management import call_command
+# Production runs with DEBUG off; with it on, Django keeps the last 9,000 queries in memory.
+settings.DEBUG = False
 mode, path, la, estab = sys.argv[1:5]
 if mode == "reference":
     from defusedxml.ElementTree import iterparse

@@ -38,7 +38,7 @@ def _scope_filter(school: School, prefix: str = "") -> Q:
 
 
 def _chunks[T](items: list[T], size: int = 500) -> Iterator[list[T]]:
-    """Slices small enough for any database's limit on query parameters."""
+    """Slices small enough for any database's limit on query parameters (SQLite: 32,766)."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -66,7 +66,7 @@ def _address_evidence(in_scope: QuerySet[Pupil, Any]) -> Iterator[Evidence]:
         .filter(n__gt=1)
         .values_list("address__match_key", flat=True)
     )
-    for keys in _chunks(shared_keys):
+    for keys in _chunks(shared_keys, 5000):
         evidence: Evidence = {}
         by_address: dict[str, list[UUID]] = defaultdict(list)
         for pupil_id, key in PupilAddress.objects.filter(
@@ -95,7 +95,7 @@ def _contact_evidence(in_scope: QuerySet[Pupil, Any]) -> Iterator[Evidence]:
             .filter(n__gt=1)
             .values_list("fore", "sur", contact_field)
         )
-        for rows in _chunks(shared):
+        for rows in _chunks(shared, 5000):
             evidence: Evidence = {}
             wanted = set(rows)
             groups: dict[tuple[str, str, str], list[UUID]] = defaultdict(list)
@@ -121,7 +121,7 @@ def _propose(evidence: Evidence) -> int:
     ids = sorted({pid for pair in evidence for pid in pair}, key=str)
     households: dict[UUID, UUID] = {}
     known: set[tuple[UUID, UUID]] = set()
-    for batch in _chunks(ids):
+    for batch in _chunks(ids, 5000):
         households.update(
             HouseholdMember.objects.filter(pupil_id__in=batch, left_on__isnull=True).values_list(
                 "pupil_id", "household_id"
