@@ -66,6 +66,19 @@ class AuditAction(models.TextChoices):
     ENCOMPASS_RECORDED = "encompass_recorded", "Operation Encompass notification recorded"
     HISTORY_IMPORTED = "history_imported", "History imported from another system"
     CONCERN_CATEGORY_CHANGED = "concern_category_changed", "Concern category added or changed"
+    PUPIL_ADDED_BY_IMPORT = "pupil_added_by_import", "Child added by an import"
+    PUPIL_CHANGED_BY_IMPORT = "pupil_changed_by_import", "Child's details changed by an import"
+    PUPILS_IMPORTED = "pupils_imported", "Pupil file imported"
+    PUPILS_IMPORT_PREVIEWED = "pupils_import_previewed", "Pupil file previewed (dry run)"
+    PUPILS_IMPORT_REFUSED = "pupils_import_refused", "Pupil file refused"
+    HOUSEHOLD_VIEWED = "household_viewed", "Household viewed"
+    HOUSEHOLD_SUGGESTIONS_MADE = "household_suggestions_made", "Household links proposed"
+    HOUSEHOLD_SUGGESTION_CONFIRMED = "household_suggestion_confirmed", "Household link confirmed"
+    HOUSEHOLD_SUGGESTION_REJECTED = "household_suggestion_rejected", "Household link rejected"
+    SIBLING_SHOWN_ACROSS_SCHOOLS = (
+        "sibling_shown_across_schools",
+        "Shown to a sibling's school as having records",
+    )
 
 
 class AuditEvent(models.Model):

@@ -309,3 +309,22 @@ CAIRN_ATTENDANCE_DUCKDB_THREADS = env_int("CAIRN_ATTENDANCE_DUCKDB_THREADS", 2, 
 # against the file's own first bytes where the type has a signature).
 CAIRN_ATTACHMENT_MAX_BYTES = env_int("CAIRN_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 CAIRN_ATTACHMENT_TYPES = env_list("CAIRN_ATTACHMENT_TYPES", "pdf,jpg,jpeg,png,txt,docx")
+# --- Pupils, households and imports (pupils app) ---
+# Largest pupil file (CTF or CSV) an import reads; a bigger one is refused as it is read.
+CAIRN_IMPORT_MAX_BYTES = env_int("CAIRN_IMPORT_MAX_BYTES", 256 * 1024 * 1024, minimum=1024)
+# CTF versions accepted; empty: the current academic year's and the one before (ctf.md §2).
+CAIRN_CTF_VERSIONS: list[str] = env_list("CAIRN_CTF_VERSIONS")
+# Language codes that mean English when deriving EAL from a CTF's first language [U].
+CAIRN_ENGLISH_LANGUAGE_CODES = env_list("CAIRN_ENGLISH_LANGUAGE_CODES", "ENG,ENB")
+# Code lists (defaults in pupils/data/; see its README for sources and tags).
+CAIRN_ETHNICITY_CODES_FILE = env_str("CAIRN_ETHNICITY_CODES_FILE", "")
+CAIRN_RELATIONSHIP_CODES_FILE = env_str("CAIRN_RELATIONSHIP_CODES_FILE", "")
+CAIRN_YEAR_GROUPS_FILE = env_str("CAIRN_YEAR_GROUPS_FILE", "")
+# The window over which the front sheet counts moves and adults joining or leaving.
+CAIRN_HOUSEHOLD_CHANGE_WINDOW_DAYS = env_int("CAIRN_HOUSEHOLD_CHANGE_WINDOW_DAYS", 730, minimum=1)
+# More children than this at one address or with one contact is not proposed as a household.
+CAIRN_HOUSEHOLD_SUGGESTION_MAX_GROUP = env_int("CAIRN_HOUSEHOLD_SUGGESTION_MAX_GROUP", 8, minimum=2)
+# Functions `(*, viewer, pupil) -> pupils.selectors.Panel | None`: sections of the front sheet.
+PUPIL_FRONT_SHEET_PANELS: list[str] = []
+# Functions `(pupil_ids) -> {pupil_id: [label, ...]}` saying which children have records.
+PUPIL_RECORD_FLAG_SOURCES: list[str] = []

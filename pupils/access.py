@@ -1,5 +1,6 @@
 """Access to a child's record. Absent and forbidden get the same answer: 404."""
 
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
@@ -9,8 +10,13 @@ from django.utils import timezone
 from pupils.models import Pupil
 from schools.models import Membership, Role
 
+if TYPE_CHECKING:
+    from pupils.models import Household, HouseholdSuggestion, ImportBatch
+
 # Roles that read every child on their school's roll.
 _SCHOOL_WIDE_READERS = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
+# Roles that bring pupil files in from the MIS (they see the import's summary, not the records).
+_IMPORTERS = frozenset({Role.SCHOOL_ADMIN, Role.DSL, Role.DEPUTY_DSL})
 
 
 def pupils_visible_to(*, viewer: Membership) -> QuerySet[Pupil]:
@@ -42,3 +48,49 @@ def access_pupil(*, viewer: Membership, pupil_id: UUID) -> Pupil:
     if pupil is None:
         raise Http404("No such child")
     return pupil
+
+
+def access_household(*, viewer: Membership, household_id: UUID) -> "Household":
+    """The household, if `viewer` may open the record of a child who is or was in it."""
+    from pupils.models import Household
+
+    visible = pupils_visible_to(viewer=viewer).values("pk")
+    household = (
+        Household.objects.filter(pk=household_id, members__pupil__in=visible).distinct().first()
+    )
+    if household is None:
+        raise Http404("No such household")
+    return household
+
+
+def access_suggestion_to_decide(
+    *, viewer: Membership, suggestion_id: UUID
+) -> "HouseholdSuggestion":
+    """A pending household suggestion that `viewer` (DSL team) may decide: one of its two
+    children is on the viewer's school's records."""
+    from pupils.models import HouseholdSuggestion, SuggestionStatus
+
+    if not viewer.is_dsl_team:
+        raise Http404("No such suggestion")
+    visible = pupils_visible_to(viewer=viewer).values("pk")
+    suggestion = (
+        HouseholdSuggestion.objects.filter(pk=suggestion_id, status=SuggestionStatus.PENDING)
+        .filter(Q(pupil_a__in=visible) | Q(pupil_b__in=visible))
+        .select_related("pupil_a", "pupil_b")
+        .first()
+    )
+    if suggestion is None:
+        raise Http404("No such suggestion")
+    return suggestion
+
+
+def access_import_batch(*, viewer: Membership, batch_id: UUID) -> "ImportBatch":
+    """An import previewed or run at the viewer's school, for its admin and DSL team."""
+    from pupils.models import ImportBatch
+
+    if viewer.role not in _IMPORTERS or viewer.school_id is None:
+        raise Http404("No such import")
+    batch = ImportBatch.objects.filter(pk=batch_id, school_id=viewer.school_id).first()
+    if batch is None:
+        raise Http404("No such import")
+    return batch

@@ -1,40 +1,257 @@
-"""Finding a pupil and opening their record."""
+"""Finding a pupil, the front sheet, the household, household links, and importing pupils."""
 
+import hashlib
+from pathlib import Path
 from uuid import UUID
 
+from django.conf import settings
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit import services as audit
 from audit.models import AuditAction
-from pupils.access import access_pupil
-from pupils.selectors import PupilSearch, pupil_search
+from pupils import selectors
+from pupils.access import (
+    access_household,
+    access_import_batch,
+    access_pupil,
+    access_suggestion_to_decide,
+    pupils_visible_to,
+)
+from pupils.forms import ImportForm, SuggestionDecisionForm
+from pupils.importers.apply import import_file
+from pupils.importers.csv import available_mappings
+from pupils.importers.records import ImportFileError
+from pupils.models import ImportBatch, ImportKind, ImportStatus
+from pupils.services import household_suggestion_decide
 from schools.http import CairnRequest, role_required
 from schools.models import Role
 
 _CHILD_READERS = [Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER, Role.TRUST_LEAD]
+_DSL_TEAM = [Role.DSL, Role.DEPUTY_DSL]
+_IMPORTERS = [Role.SCHOOL_ADMIN, Role.DSL, Role.DEPUTY_DSL]
 
 
 @require_GET
 @role_required(_CHILD_READERS)
 def search(request: CairnRequest) -> HttpResponse:
-    criteria = PupilSearch.from_query(request.GET)
-    pupils = pupil_search(viewer=request.membership, search=criteria)
+    criteria = selectors.PupilSearch.from_query(request.GET)
+    pupils = selectors.pupil_search(viewer=request.membership, search=criteria)
     template = "pupils/search.html#results" if request.htmx else "pupils/search.html"
-    return render(request, template, {"pupils": pupils, "criteria": criteria})
+    return render(
+        request,
+        template,
+        {"pupils": pupils, "criteria": criteria, "status_choices": selectors.SearchStatus.CHOICES},
+    )
 
 
 @require_GET
 @role_required(_CHILD_READERS)
 def detail(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
-    pupil = access_pupil(viewer=request.membership, pupil_id=pupil_id)
+    """The front sheet. Opening it is audited; so is showing another school's child as a
+    sibling with records (that child's access log says which school saw it)."""
+    viewer = request.membership
+    pupil = access_pupil(viewer=viewer, pupil_id=pupil_id)
     audit.record(
-        actor=request.membership,
+        actor=viewer,
         action=AuditAction.PUPIL_VIEWED,
         target=pupil,
         pupil_id=pupil.pk,
         request=request,
     )
-    enrolments = pupil.enrolments.select_related("school")
-    return render(request, "pupils/detail.html", {"pupil": pupil, "enrolments": enrolments})
+    sheet = selectors.front_sheet(viewer=viewer, pupil=pupil)
+    for sibling in sheet.siblings:
+        if not sibling.can_open:
+            audit.record(
+                actor=viewer,
+                action=AuditAction.SIBLING_SHOWN_ACROSS_SCHOOLS,
+                pupil_id=sibling.pupil_id,
+                request=request,
+                details={"shown_on": str(pupil.pk), "has_records": sibling.has_records},
+            )
+    panels = selectors.front_sheet_panels(viewer=viewer, pupil=pupil)
+    return render(request, "pupils/detail.html", {"pupil": pupil, "sheet": sheet, "panels": panels})
+
+
+@require_GET
+@role_required(_CHILD_READERS)
+def household(request: CairnRequest, household_id: UUID) -> HttpResponse:
+    """The household with its history: children, adults and addresses over time."""
+    viewer = request.membership
+    home = access_household(viewer=viewer, household_id=household_id)
+    members = list(home.members.select_related("pupil").order_by("left_on", "joined_on"))
+    visible = set(
+        pupils_visible_to(viewer=viewer)
+        .filter(pk__in=[m.pupil_id for m in members])
+        .values_list("pk", flat=True)
+    )
+    for pupil_id in sorted(visible, key=str):
+        audit.record(
+            actor=viewer,
+            action=AuditAction.HOUSEHOLD_VIEWED,
+            target=home,
+            pupil_id=pupil_id,
+            request=request,
+        )
+    current = [m for m in members if m.left_on is None]
+    sheets = {
+        m.pupil_id: selectors.front_sheet(viewer=viewer, pupil=m.pupil)
+        for m in current
+        if m.pupil_id in visible
+    }
+    adults: dict[str, object] = {}
+    for sheet in sheets.values():
+        for rel in sheet.household_people:
+            key = f"{rel.person.forename.lower()}|{rel.person.surname.lower()}"
+            adults.setdefault(key, rel)
+    history = selectors.household_history(pupils=[m.pupil for m in members], household=home)
+    return render(
+        request,
+        "pupils/household.html",
+        {
+            "household": home,
+            "members": members,
+            "visible": visible,
+            "adults": list(adults.values()),
+            "history": history,
+            "sheets": sheets,
+        },
+    )
+
+
+@require_GET
+@role_required(_DSL_TEAM)
+def suggestions(request: CairnRequest) -> HttpResponse:
+    pending = selectors.pending_suggestions_for(viewer=request.membership)[:200]
+    return render(request, "pupils/suggestions.html", {"suggestions": pending})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(_DSL_TEAM)
+def suggestion_decide(request: CairnRequest, suggestion_id: UUID) -> HttpResponse:
+    suggestion = access_suggestion_to_decide(viewer=request.membership, suggestion_id=suggestion_id)
+    form = SuggestionDecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        confirm = form.cleaned_data["decision"] == "confirm"
+        home = household_suggestion_decide(
+            actor=request.membership,
+            suggestion=suggestion,
+            confirm=confirm,
+            reason=form.cleaned_data["reason"],
+        )
+        if home is not None:
+            messages.success(request, f"Linked as one household: {home.name}.")
+        else:
+            messages.success(request, "Recorded: they are not one household.")
+        return redirect("pupils:suggestions")
+    return render(
+        request, "pupils/suggestion_decide.html", {"suggestion": suggestion, "form": form}
+    )
+
+
+def _upload_dir() -> Path:
+    directory = Path(settings.PRIVATE_MEDIA_ROOT) / "imports"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(_IMPORTERS)
+def import_upload(request: CairnRequest) -> HttpResponse:
+    """Upload a CTF or CSV; Cairn does a dry run and shows what would change."""
+    viewer = request.membership
+    school = viewer.school
+    assert school is not None
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        kind = ImportKind(form.cleaned_data["kind"])
+        mapping = available_mappings().get(form.cleaned_data["mapping"] or "cairn")
+        batch = ImportBatch(
+            school=school,
+            kind=kind,
+            file_name=Path(upload.name).name[:255],
+            sha256="",
+            size=upload.size,
+            mapping=mapping.key if mapping and kind == ImportKind.CSV else "",
+            uploaded_by=viewer,
+            status=ImportStatus.PREVIEWED,
+        )
+        stored = _upload_dir() / f"{batch.pk}.upload"
+        digest = hashlib.sha256()
+        with stored.open("wb") as handle:
+            for chunk in upload.chunks():
+                digest.update(chunk)
+                handle.write(chunk)
+        batch.sha256 = digest.hexdigest()
+        batch.stored_name = stored.name
+        try:
+            with stored.open("rb") as stream:
+                result = import_file(
+                    kind=kind,
+                    stream=stream,
+                    file_name=batch.file_name,
+                    school=school,
+                    actor=viewer,
+                    dry_run=True,
+                    mapping=mapping if kind == ImportKind.CSV else None,
+                    batch=batch,
+                )
+        except ImportFileError:
+            stored.unlink(missing_ok=True)
+            return redirect("pupils:import_preview", batch_id=batch.pk)
+        batch.added, batch.changed, batch.unchanged = result.added, result.changed, result.unchanged
+        batch.summary = result.as_summary()
+        batch.save()
+        return redirect("pupils:import_preview", batch_id=batch.pk)
+    recent = ImportBatch.objects.filter(school=school).select_related("uploaded_by__user")[:10]
+    return render(request, "pupils/import.html", {"form": form, "recent": recent})
+
+
+@require_GET
+@role_required(_IMPORTERS)
+def import_preview(request: CairnRequest, batch_id: UUID) -> HttpResponse:
+    batch = access_import_batch(viewer=request.membership, batch_id=batch_id)
+    return render(request, "pupils/import_preview.html", {"batch": batch, "summary": batch.summary})
+
+
+@require_POST
+@role_required(_IMPORTERS)
+def import_commit(request: CairnRequest, batch_id: UUID) -> HttpResponse:
+    """Import a previewed file for real: the same bytes that were previewed, or nothing."""
+    viewer = request.membership
+    batch = access_import_batch(viewer=viewer, batch_id=batch_id)
+    if batch.status != ImportStatus.PREVIEWED:
+        messages.info(request, "This file has been dealt with already.")
+        return redirect("pupils:import_preview", batch_id=batch.pk)
+    stored = _upload_dir() / batch.stored_name
+    if not batch.stored_name or not stored.is_file():
+        messages.error(request, "The uploaded file is no longer here; upload it again.")
+        return redirect("pupils:import_upload")
+    assert viewer.school is not None
+    mapping = available_mappings().get(batch.mapping or "cairn")
+    try:
+        with stored.open("rb") as stream:
+            if hashlib.sha256(stream.read()).hexdigest() != batch.sha256:
+                messages.error(request, "The stored file changed after the preview; upload again.")
+                return redirect("pupils:import_upload")
+            stream.seek(0)
+            import_file(
+                kind=ImportKind(batch.kind),
+                stream=stream,
+                file_name=batch.file_name,
+                school=viewer.school,
+                actor=viewer,
+                dry_run=False,
+                mapping=mapping if batch.kind == ImportKind.CSV else None,
+                batch=batch,
+            )
+    except ImportFileError:
+        pass
+    stored.unlink(missing_ok=True)
+    batch.refresh_from_db()
+    if batch.status == ImportStatus.IMPORTED:
+        messages.success(request, f"Imported {batch.file_name}.")
+    return redirect("pupils:import_preview", batch_id=batch.pk)

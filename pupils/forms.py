@@ -1,0 +1,58 @@
+"""Forms for the import page and household decisions."""
+
+from django import forms
+from django.conf import settings
+
+from pupils.importers.csv import available_mappings
+from pupils.models import ImportKind
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "CAIRN_IMPORT_MAX_BYTES", 0)) or 1 << 28
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What kind of file is it?",
+        choices=ImportKind.choices,
+        widget=forms.RadioSelect,
+        initial=ImportKind.CTF,
+    )
+    mapping = forms.ChoiceField(
+        label="For a CSV: which MIS export is it?",
+        help_text="Cairn's own columns are listed in the import guide. Ignored for a CTF.",
+        choices=(),
+        required=False,
+    )
+    file = forms.FileField(
+        label="Upload the file",
+        help_text="Nothing changes until you have seen the preview and chosen to import.",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["mapping"].choices = [(k, m.name) for k, m in available_mappings().items()]  # type: ignore[attr-defined]
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        limit = max_upload_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {upload.size // (1024 * 1024)} MB; Cairn accepts files up to "
+                f"{limit // (1024 * 1024)} MB."
+            )
+        return upload
+
+
+class SuggestionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Do these children live in one household?",
+        choices=[("confirm", "Yes, link them as one household"), ("reject", "No, they do not")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Why (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+    )

@@ -1,0 +1,831 @@
+"""Writing imported records: match each child by UPN then former UPNs, add or change, audit.
+
+One file is one transaction (all or nothing): any problem anywhere in the file rolls every row
+back, and the refusal itself is audited. A dry run does all the work and rolls it back, so the
+preview shows exactly what the import would do. Re-importing a file changes nothing.
+
+Identity (Cairn domain reference, ctf.md §5 [V]): match by UPN, then FormerUPN; never by name and
+date of birth alone. The CTF carries no safeguarding data (ctf.md §4), so an import never writes,
+changes or infers any: it touches identity, statuses, contacts and addresses only.
+"""
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, Any, Literal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from audit import services as audit
+from audit.models import AuditAction
+from pupils.importers.csv import CsvReader, Mapping
+from pupils.importers.ctf import CtfReader
+from pupils.importers.records import (
+    AddressRecord,
+    ContactRecord,
+    ImportFileError,
+    PupilRecord,
+)
+from pupils.models import (
+    Address,
+    Enrolment,
+    FormerUPN,
+    ImportBatch,
+    ImportKind,
+    ImportStatus,
+    Person,
+    Pupil,
+    PupilAddress,
+    PupilSourceRecord,
+    PupilStatus,
+    RecordSource,
+    Relationship,
+    SenStatus,
+    SocialCareStatus,
+    StatusKind,
+)
+from schools.models import Membership, School
+
+SAMPLE_SIZE = 500
+# Pupils read, matched and written together: one lookup per chunk, one insert per table.
+CHUNK_SIZE = 400
+# Tables written for new pupils, in the order their foreign keys need.
+_INSERT_ORDER: tuple[type[Model], ...] = (
+    Pupil,
+    Address,
+    FormerUPN,
+    Enrolment,
+    PupilStatus,
+    PupilAddress,
+    Person,
+    Relationship,
+    PupilSourceRecord,
+)
+_FLAG_STATUS = {
+    "looked_after": StatusKind.LOOKED_AFTER,
+    "previously_looked_after": StatusKind.PREVIOUSLY_LOOKED_AFTER,
+    "young_carer": StatusKind.YOUNG_CARER,
+    "free_school_meals": StatusKind.FREE_SCHOOL_MEALS,
+    "disadvantaged": StatusKind.DISADVANTAGED,
+    "eal": StatusKind.EAL,
+    "disability": StatusKind.DISABILITY,
+}
+_TEXT_FIELDS = (
+    "middle_names",
+    "preferred_forename",
+    "preferred_surname",
+    "sex",
+    "ethnicity",
+    "year_group",
+    "sen_status",
+    "care_authority",
+    "social_care_status",
+)
+
+
+# Which of a record's status_dates dates each status.
+_DATE_KEYS = {
+    StatusKind.SEN_SUPPORT: "sen",
+    StatusKind.EHC_PLAN: "sen",
+    StatusKind.SOCIAL_CARE_OPEN: "social_care",
+    StatusKind.SOCIAL_CARE_PREVIOUS: "social_care",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    upn: str
+    name: str
+    status: Literal["added", "changed", "unchanged"]
+    changes: tuple[str, ...] = ()
+
+    def line(self) -> str:
+        detail = f": {'; '.join(self.changes)}" if self.changes else ""
+        return f"{self.status:<9} {self.upn} {self.name}{detail}"
+
+
+@dataclass
+class ImportResult:
+    file_name: str
+    kind: str
+    dry_run: bool
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    sample: list[Outcome] = field(default_factory=list)
+    not_in_file: list[str] = field(default_factory=list)
+    not_in_file_count: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+    batch_id: str = ""
+
+    @property
+    def total(self) -> int:
+        return self.added + self.changed + self.unchanged
+
+    def summary_line(self) -> str:
+        verb = "Would import" if self.dry_run else "Imported"
+        return (
+            f"{verb} {self.file_name}: {self.added} added, {self.changed} changed, "
+            f"{self.unchanged} left as they were; {self.not_in_file_count} on roll but not in "
+            "the file (not changed)."
+        )
+
+    def as_summary(self) -> dict[str, object]:
+        return {
+            "added": self.added,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "not_in_file_count": self.not_in_file_count,
+            "not_in_file": self.not_in_file[:SAMPLE_SIZE],
+            "sample": [
+                {"upn": o.upn, "name": o.name, "status": o.status, "changes": list(o.changes)}
+                for o in self.sample
+            ],
+            "ignored_columns": self.ignored_columns,
+        }
+
+
+class _RollbackError(Exception):
+    """Rolls a dry run back once it has done all its work."""
+
+
+def file_sha256(stream: IO[bytes]) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in iter(lambda: stream.read(1 << 20), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    stream.seek(0)
+    return digest.hexdigest(), size
+
+
+def import_file(
+    *,
+    kind: ImportKind,
+    stream: IO[bytes],
+    file_name: str,
+    school: School,
+    actor: Membership | None,
+    dry_run: bool,
+    mapping: Mapping | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+    today: date | None = None,
+    batch: ImportBatch | None = None,
+) -> ImportResult:
+    """Import one file into `school`, all or nothing. Raises ImportFileError (audited) when the
+    file is refused. `actor` None means the command line. `on_outcome` hears of every child."""
+    today = today or timezone.localdate()
+    sha256, size = file_sha256(stream)
+    result = ImportResult(file_name=file_name, kind=str(kind), dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            _run(
+                kind=kind,
+                stream=stream,
+                file_name=file_name,
+                school=school,
+                actor=actor,
+                mapping=mapping,
+                on_outcome=on_outcome,
+                today=today,
+                result=result,
+            )
+            if dry_run:
+                raise _RollbackError
+            batch = _save_batch(
+                batch,
+                school,
+                kind,
+                file_name,
+                sha256,
+                size,
+                mapping,
+                actor,
+                result,
+                ImportStatus.IMPORTED,
+            )
+            result.batch_id = str(batch.pk)
+            audit.record(
+                actor=actor,
+                action=AuditAction.PUPILS_IMPORTED,
+                target=batch,
+                school_id=school.pk,
+                details={"file": file_name, "sha256": sha256, **_counts(result)},
+            )
+            from pupils.services import household_suggestions_refresh
+
+            household_suggestions_refresh(actor=actor, school=school)
+    except _RollbackError:
+        audit.record(
+            actor=actor,
+            action=AuditAction.PUPILS_IMPORT_PREVIEWED,
+            school_id=school.pk,
+            details={"file": file_name, "sha256": sha256, **_counts(result)},
+        )
+    except ImportFileError as error:
+        with transaction.atomic():
+            failed = _save_batch(
+                batch,
+                school,
+                kind,
+                file_name,
+                sha256,
+                size,
+                mapping,
+                actor,
+                result,
+                ImportStatus.FAILED,
+            )
+            failed.summary = {"problems": error.describe().splitlines()[:100]}
+            failed.save(update_fields=["summary"])
+            audit.record(
+                actor=actor,
+                action=AuditAction.PUPILS_IMPORT_REFUSED,
+                target=failed,
+                school_id=school.pk,
+                details={"file": file_name, "sha256": sha256, "problems": error.problems[:20]},
+            )
+        raise
+    return result
+
+
+def _counts(result: ImportResult) -> dict[str, int]:
+    return {
+        "added": result.added,
+        "changed": result.changed,
+        "unchanged": result.unchanged,
+        "not_in_file": result.not_in_file_count,
+    }
+
+
+def _save_batch(  # noqa: PLR0917 — a private helper called from two places
+    batch: ImportBatch | None,
+    school: School,
+    kind: ImportKind,
+    file_name: str,
+    sha256: str,
+    size: int,
+    mapping: Mapping | None,
+    actor: Membership | None,
+    result: ImportResult,
+    status: ImportStatus,
+) -> ImportBatch:
+    if batch is None:
+        batch = ImportBatch(
+            school=school,
+            kind=kind,
+            file_name=file_name[:255],
+            sha256=sha256,
+            size=size,
+            mapping=mapping.key if mapping else "",
+            uploaded_by=actor,
+        )
+    batch.status = status
+    batch.added, batch.changed, batch.unchanged = result.added, result.changed, result.unchanged
+    batch.summary = result.as_summary()
+    if status == ImportStatus.IMPORTED:
+        batch.imported_at = timezone.now()
+    batch.save()
+    return batch
+
+
+def _run(  # noqa: PLR0912 — reading, writing and reporting one file, in order
+    *,
+    kind: ImportKind,
+    stream: IO[bytes],
+    file_name: str,
+    school: School,
+    actor: Membership | None,
+    mapping: Mapping | None,
+    on_outcome: Callable[[Outcome], None] | None,
+    today: date,
+    result: ImportResult,
+) -> None:
+    reader: CtfReader | CsvReader
+    effective = today
+    if kind == ImportKind.CTF:
+        reader = CtfReader(stream, file_name=file_name, today=today)
+        source = RecordSource.CTF
+    else:
+        reader = CsvReader(stream, file_name=file_name, mapping=mapping)
+        source = RecordSource.CSV
+    writer: _Writer | None = None
+    chunk: list[PupilRecord] = []
+    for record in reader.records():
+        if writer is None:
+            if isinstance(reader, CtfReader) and reader.header is not None:
+                _check_destination(reader, school)
+                if reader.header.file_date is not None:
+                    effective = min(reader.header.file_date, today)
+            writer = _Writer(
+                school=school,
+                actor=actor,
+                source=source,
+                kind=kind,
+                file_name=file_name,
+                effective=effective,
+            )
+        if reader.problems:
+            # Keep reading to report every problem, but write nothing more.
+            continue
+        chunk.append(record)
+        if len(chunk) >= CHUNK_SIZE:
+            _apply_chunk(writer, chunk, reader, result, on_outcome)
+            chunk = []
+    if writer is not None and chunk and not reader.problems:
+        _apply_chunk(writer, chunk, reader, result, on_outcome)
+    seen = writer.applied if writer is not None else set()
+    if isinstance(reader, CsvReader):
+        result.ignored_columns = reader.ignored_columns
+    if writer is None and not reader.problems:
+        reader.problems.add(f"{file_name}: there are no pupils in the file.")
+    reader.problems.raise_if_any()
+    on_roll = (
+        Enrolment.objects.filter(school=school, end_date__isnull=True)
+        .values_list("pupil_id", "pupil__upn", "pupil__legal_forename", "pupil__legal_surname")
+        .iterator(chunk_size=2000)
+    )
+    for pupil_id, upn, forename, surname in on_roll:
+        if pupil_id not in seen:
+            result.not_in_file_count += 1
+            if len(result.not_in_file) < SAMPLE_SIZE:
+                result.not_in_file.append(f"{upn} {forename} {surname}")
+
+
+def _apply_chunk(
+    writer: "_Writer",
+    chunk: list[PupilRecord],
+    reader: CtfReader | CsvReader,
+    result: ImportResult,
+    on_outcome: Callable[[Outcome], None] | None,
+) -> None:
+    writer.prefetch(chunk)
+    for record in chunk:
+        try:
+            with transaction.atomic():
+                outcome = writer.apply(record)
+        except _ConflictError as conflict:
+            reader.problems.add(f"{record.location}: {conflict}")
+            continue
+        except IntegrityError as error:
+            reader.problems.add(f"{record.location}: the database refused it ({error}).")
+            continue
+        setattr(result, outcome.status, getattr(result, outcome.status) + 1)
+        if len(result.sample) < SAMPLE_SIZE and outcome.status != "unchanged":
+            result.sample.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+    if reader.problems:
+        return
+    try:
+        with transaction.atomic():
+            writer.flush()
+    except IntegrityError as error:
+        reader.problems.add(
+            f"{chunk[0].location} to {chunk[-1].location}: the database refused them ({error})."
+        )
+
+
+def _check_destination(reader: CtfReader, school: School) -> None:
+    header = reader.header
+    assert header is not None
+    addressed = header.dest_la.isdigit() and header.dest_estab.isdigit()
+    if addressed and (header.dest_la, header.dest_estab) != (
+        school.la_code,
+        school.establishment_number,
+    ):
+        raise ImportFileError(
+            [
+                f"{reader.file_name}: <Header>/<DestSchool> is {header.dest_la}/"
+                f"{header.dest_estab}, but this is {school.name} ({school.dfe_number}). "
+                "Import a CTF only at the school it was sent to."
+            ]
+        )
+
+
+class _ConflictError(Exception):
+    pass
+
+
+def _phone_key(contact: ContactRecord) -> str:
+    for phone in contact.phones:
+        digits = re.sub(r"\D", "", phone.number)
+        if digits:
+            return digits[-20:]
+    return ""
+
+
+def _address_row(record: AddressRecord) -> Address:
+    return Address(
+        saon=record.saon,
+        paon=record.paon,
+        street=record.street,
+        locality=record.locality,
+        town=record.town,
+        administrative_area=record.administrative_area,
+        lines=list(record.lines),
+        postcode=record.postcode,
+        uprn=record.uprn,
+        match_key=record.match_key,
+    )
+
+
+class _Writer:
+    def __init__(
+        self,
+        *,
+        school: School,
+        actor: Membership | None,
+        source: RecordSource,
+        kind: ImportKind,
+        file_name: str,
+        effective: date,
+    ) -> None:
+        self.school = school
+        self.actor = actor
+        self.source = source
+        self.kind = kind
+        self.file_name = file_name
+        self.effective = effective
+        # The current pupil's address row, shared with contacts whose address is the pupil's.
+        self._pupil_address: tuple[AddressRecord, Address] | None = None
+        # Every child this file has matched or added (a second record for one child is refused).
+        self.applied: set[object] = set()
+        # Rows for new children wait here and go in with one insert per table per chunk.
+        self._pending: dict[type[Model], list[Model]] = {model: [] for model in _INSERT_ORDER}
+        self._buffering = False
+        self._by_upn: dict[str, Pupil] = {}
+        self._former: dict[str, FormerUPN] = {}
+
+    def prefetch(self, records: list[PupilRecord]) -> None:
+        """Look up every UPN and former UPN of a chunk at once."""
+        upns = {u for r in records for u in (r.upn, *r.former_upns)}
+        self._by_upn = {p.upn: p for p in Pupil.objects.filter(upn__in=upns)}
+        self._former = {
+            f.upn: f for f in FormerUPN.objects.filter(upn__in=upns).select_related("pupil")
+        }
+
+    def flush(self) -> None:
+        for model in _INSERT_ORDER:
+            rows = self._pending[model]
+            if rows:
+                model._default_manager.bulk_create(rows, batch_size=500)
+                self._pending[model] = []
+
+    def _insert(self, row: Model) -> None:
+        if self._buffering:
+            self._pending[type(row)].append(row)
+        else:
+            row.save(force_insert=True)
+
+    def _address_for(self, record: AddressRecord | None) -> Address | None:
+        if record is None:
+            return None
+        if self._pupil_address is not None and self._pupil_address[0] is record:
+            return self._pupil_address[1]
+        row = _address_row(record)
+        self._insert(row)
+        return row
+
+    def apply(self, record: PupilRecord) -> Outcome:
+        pupil = self._match(record)
+        if pupil is not None and pupil.pk in self.applied:
+            raise _ConflictError(
+                f"UPN {record.upn} is a child this file has already given; a file holds each "
+                "child once."
+            )
+        added = pupil is None
+        self._buffering = added
+        changes: list[str] = []
+        if pupil is None:
+            pupil = self._create(record)
+        else:
+            changes.extend(self._update(pupil, record))
+        changes.extend(self._former_upns(pupil, record))
+        changes.extend(self._statuses(pupil, record, new=added))
+        changes.extend(self._enrolment(pupil, record))
+        address_key = self._address(pupil, record, changes, new=added)
+        if record.contacts is not None:
+            changes.extend(self._contacts(pupil, record.contacts, address_key, new=added))
+        status: Literal["added", "changed", "unchanged"] = (
+            "added" if added else "changed" if changes else "unchanged"
+        )
+        if status != "unchanged":
+            self._insert(
+                PupilSourceRecord(
+                    pupil=pupil, file_name=self.file_name[:255], kind=self.kind, raw=record.raw
+                )
+            )
+            audit.record(
+                actor=self.actor,
+                action=AuditAction.PUPIL_ADDED_BY_IMPORT
+                if added
+                else AuditAction.PUPIL_CHANGED_BY_IMPORT,
+                target=pupil,
+                pupil_id=pupil.pk,
+                school_id=self.school.pk,
+                details={"file": self.file_name, "changes": changes[:30]},
+            )
+        self._buffering = False
+        self.applied.add(pupil.pk)
+        name = f"{pupil.legal_forename} {pupil.legal_surname}"
+        return Outcome(upn=pupil.upn, name=name, status=status, changes=tuple(changes))
+
+    def _match(self, record: PupilRecord) -> Pupil | None:
+        """By UPN, then by the file's former UPNs, then by UPNs Cairn holds as former ones."""
+        pupil = self._by_upn.get(record.upn)
+        if pupil is None:
+            pupil = next((self._by_upn[u] for u in record.former_upns if u in self._by_upn), None)
+        if pupil is None:
+            former = next(
+                (self._former[u] for u in (record.upn, *record.former_upns) if u in self._former),
+                None,
+            )
+            pupil = former.pupil if former is not None else None
+        return pupil
+
+    def _create(self, record: PupilRecord) -> Pupil:
+        pupil = Pupil(
+            upn=record.upn,
+            legal_forename=record.legal_forename,
+            legal_surname=record.legal_surname,
+            date_of_birth=record.date_of_birth,
+        )
+        for name in _TEXT_FIELDS:
+            value = getattr(record, name)
+            if value is not None:
+                setattr(pupil, name, value)
+        for name in _FLAG_STATUS:
+            value = getattr(record, name)
+            if value is not None:
+                setattr(pupil, name, value)
+        if record.social_care_status == SocialCareStatus.OPEN:
+            pupil.social_care_status_from = record.status_dates.get("social_care")
+        self._insert(pupil)
+        self._by_upn[pupil.upn] = pupil
+        return pupil
+
+    def _update(self, pupil: Pupil, record: PupilRecord) -> list[str]:
+        changes = []
+        if pupil.upn != record.upn and not FormerUPN.objects.filter(upn=record.upn).exists():
+            former, _created = FormerUPN.objects.get_or_create(pupil=pupil, upn=pupil.upn)
+            self._former[former.upn] = former
+            changes.append(f"UPN {pupil.upn} → {record.upn} (old one kept as a former UPN)")
+            pupil.upn = record.upn
+        if (
+            record.social_care_status == SocialCareStatus.OPEN
+            and "social_care" in record.status_dates
+        ):
+            since = record.status_dates["social_care"]
+            if pupil.social_care_status_from != since:
+                changes.append(f"open to social care from {since:%d %b %Y}")
+                pupil.social_care_status_from = since
+        for name in ("legal_forename", "legal_surname", "date_of_birth", *_TEXT_FIELDS):
+            value = getattr(record, name)
+            if value is not None and getattr(pupil, name) != value:
+                changes.append(f"{name.replace('_', ' ')}: {getattr(pupil, name)!s} → {value!s}")
+                setattr(pupil, name, value)
+        for name in _FLAG_STATUS:
+            value = getattr(record, name)
+            if value is not None and getattr(pupil, name) != value:
+                changes.append(f"{name.replace('_', ' ')}: {'yes' if value else 'no'}")
+                setattr(pupil, name, value)
+        if changes:
+            pupil.save()
+        return changes
+
+    def _former_upns(self, pupil: Pupil, record: PupilRecord) -> list[str]:
+        changes = []
+        for upn in record.former_upns:
+            if upn == pupil.upn:
+                continue
+            existing = self._former.get(upn)
+            if existing is None:
+                former = FormerUPN(pupil=pupil, upn=upn)
+                self._insert(former)
+                self._former[upn] = former
+                if not self._buffering:
+                    changes.append(f"former UPN {upn} added")
+            elif existing.pupil_id != pupil.pk:
+                raise _ConflictError(
+                    f"<FormerUPN> {upn} belongs to another child in Cairn; a person must decide "
+                    "which record is right (nothing was merged)."
+                )
+        return changes
+
+    def _statuses(self, pupil: Pupil, record: PupilRecord, *, new: bool) -> list[str]:
+        wanted: dict[StatusKind, bool] = {}
+        for name, kind in _FLAG_STATUS.items():
+            value = getattr(record, name)
+            if value is not None:
+                wanted[kind] = value
+        if record.sen_status is not None:
+            wanted[StatusKind.SEN_SUPPORT] = record.sen_status == SenStatus.SEN_SUPPORT
+            wanted[StatusKind.EHC_PLAN] = record.sen_status == SenStatus.EHC_PLAN
+        if record.social_care_status is not None:
+            wanted[StatusKind.SOCIAL_CARE_OPEN] = record.social_care_status == SocialCareStatus.OPEN
+            wanted[StatusKind.SOCIAL_CARE_PREVIOUS] = (
+                record.social_care_status == SocialCareStatus.PREVIOUSLY_KNOWN
+            )
+        if not wanted:
+            return []
+        open_rows = (
+            {}
+            if new
+            else {s.kind: s for s in PupilStatus.objects.filter(pupil=pupil, ended_on__isnull=True)}
+        )
+        changes = []
+        for kind, on in wanted.items():
+            row = open_rows.get(kind)
+            if on and row is None:
+                started = record.status_dates.get(_DATE_KEYS.get(kind, kind.value))
+                self._insert(
+                    PupilStatus(
+                        pupil=pupil,
+                        kind=kind,
+                        started_on=started or (None if new else self.effective),
+                        source=self.source,
+                    )
+                )
+                if not new:
+                    changes.append(f"{kind.label} from {started or self.effective:%d %b %Y}")
+            elif not on and row is not None:
+                row.ended_on = max(self.effective, row.started_on or self.effective)
+                row.save(update_fields=["ended_on"])
+                changes.append(f"{kind.label} ended {row.ended_on:%d %b %Y}")
+        return changes
+
+    def _enrolment(self, pupil: Pupil, record: PupilRecord) -> list[str]:
+        if (
+            not self._buffering
+            and Enrolment.objects.filter(
+                pupil=pupil, school=self.school, end_date__isnull=True
+            ).exists()
+        ):
+            return []
+        start = record.enrolment_start or self.effective
+        self._insert(Enrolment(pupil=pupil, school=self.school, start_date=start))
+        return [f"on roll at {self.school.name} from {start:%d %b %Y}"]
+
+    def _address(
+        self, pupil: Pupil, record: PupilRecord, changes: list[str], *, new: bool
+    ) -> str | None:
+        self._pupil_address = None
+        if record.address is None:
+            return None
+        key = record.address.match_key
+        current = (
+            None
+            if new
+            else PupilAddress.objects.filter(pupil=pupil, to_date__isnull=True)
+            .select_related("address")
+            .first()
+        )
+        if current is not None and current.address.match_key == key:
+            self._pupil_address = (record.address, current.address)
+            return key
+        if current is not None:
+            current.to_date = max(self.effective, current.from_date)
+            current.save(update_fields=["to_date"])
+            changes.append(f"moved: new address from {self.effective:%d %b %Y}")
+        elif not new:
+            changes.append("address added")
+        row = _address_row(record.address)
+        self._insert(row)
+        self._pupil_address = (record.address, row)
+        self._insert(
+            PupilAddress(
+                pupil=pupil,
+                address=row,
+                from_date=current.to_date or self.effective
+                if current is not None
+                else self.effective,
+                source=self.source,
+            )
+        )
+        return key
+
+    def _contacts(
+        self, pupil: Pupil, contacts: Iterable[ContactRecord], address_key: str | None, *, new: bool
+    ) -> list[str]:
+        existing: dict[str, Relationship] = {}
+        if not new:
+            for relationship in Relationship.objects.filter(
+                pupil=pupil, valid_to__isnull=True, source__in=[RecordSource.CTF, RecordSource.CSV]
+            ).select_related("person", "person__address"):
+                person = relationship.person
+                key = f"{person.forename.strip().lower()}|{person.surname.strip().lower()}"
+                existing[key] = relationship
+        changes: list[str] = []
+        seen: set[str] = set()
+        for contact in contacts:
+            key = contact.name_key
+            if key in seen:
+                continue
+            seen.add(key)
+            found = existing.get(key)
+            if found is None:
+                person = self._person(contact, address_key)
+                self._add_relationship(
+                    pupil=pupil,
+                    person=person,
+                    kind=contact.kind,
+                    parental_responsibility=contact.parental_responsibility,
+                    lives_with_pupil=contact.lives_with_pupil,
+                    contact_priority=contact.order,
+                    relationship_code=contact.relationship_code,
+                    valid_from=None if new else self.effective,
+                    source=self.source,
+                )
+                if not new:
+                    changes.append(f"contact added: {contact.forename} {contact.surname}")
+                continue
+            changes.extend(self._refresh(found, contact, address_key))
+        for key, relationship in existing.items():
+            if key not in seen:
+                relationship.valid_to = max(
+                    self.effective, relationship.valid_from or self.effective
+                )
+                relationship.save(update_fields=["valid_to"])
+                changes.append(
+                    f"contact ended: {relationship.person.forename} {relationship.person.surname}"
+                )
+        return changes
+
+    def _add_relationship(self, **fields: Any) -> None:
+        self._insert(Relationship(**fields))
+
+    def _person(self, contact: ContactRecord, address_key: str | None) -> Person:
+        person = Person(
+            school=self.school,
+            title=contact.title,
+            forename=contact.forename,
+            middle_names=contact.middle_names,
+            surname=contact.surname,
+            phones=[{"type": p.type, "number": p.number} for p in contact.phones],
+            email=contact.email,
+            phone_key=_phone_key(contact),
+            address=self._address_for(contact.address),
+            source=self.source,
+        )
+        self._insert(person)
+        return person
+
+    def _refresh(
+        self, relationship: Relationship, contact: ContactRecord, address_key: str | None
+    ) -> list[str]:
+        changes = []
+        person = relationship.person
+        name = f"{person.forename} {person.surname}"
+        phones = [{"type": p.type, "number": p.number} for p in contact.phones]
+        person_changed = False
+        if (
+            person.phones != phones
+            or person.email != contact.email
+            or person.title != contact.title
+        ):
+            person.phones, person.email, person.title = phones, contact.email, contact.title
+            person.phone_key = _phone_key(contact)
+            person_changed = True
+            changes.append(f"contact details changed: {name}")
+        new_key = contact.address.match_key if contact.address else None
+        old_key = person.address.match_key if person.address else None
+        if new_key != old_key:
+            person.address = self._address_for(contact.address)
+            person_changed = True
+            changes.append(f"contact address changed: {name}")
+        if person_changed:
+            person.save()
+        if (
+            relationship.kind != contact.kind
+            or relationship.parental_responsibility != contact.parental_responsibility
+            or relationship.lives_with_pupil != contact.lives_with_pupil
+        ):
+            # A change in how someone stands to the child is history: end one row, start another.
+            relationship.valid_to = max(self.effective, relationship.valid_from or self.effective)
+            relationship.save(update_fields=["valid_to"])
+            Relationship.objects.create(
+                pupil=relationship.pupil,
+                person=person,
+                kind=contact.kind,
+                parental_responsibility=contact.parental_responsibility,
+                lives_with_pupil=contact.lives_with_pupil,
+                contact_priority=contact.order,
+                relationship_code=contact.relationship_code,
+                valid_from=self.effective,
+                source=self.source,
+            )
+            changes.append(f"relationship changed: {name} is now {contact.kind.label.lower()}")
+        elif (
+            relationship.contact_priority != contact.order
+            or relationship.relationship_code != contact.relationship_code
+        ):
+            relationship.contact_priority = contact.order
+            relationship.relationship_code = contact.relationship_code
+            relationship.save(update_fields=["contact_priority", "relationship_code"])
+            changes.append(f"contact order changed: {name}")
+        return changes

@@ -1,0 +1,455 @@
+"""The Common Transfer File: a streaming, hardened reader that yields `PupilRecord`s.
+
+Rules followed (Cairn domain reference, ctf.md §5 "What an importer should do", [V] unless said):
+- namespace-agnostic element names; UTF-8 with or without a BOM (expat handles both);
+- `Sex` and the older `Gender` both accepted;
+- versions N and N-1 of the current academic year accepted (ctf.md §2: "CTF 25 for 2025/26;
+  suppliers import current and previous"; `CTFversion` is two digits + ".0"), others refused with
+  the version named; the list is the setting CAIRN_CTF_VERSIONS where a school needs another;
+- every child element optional, except what identifies a child (UPN, names, date of birth);
+- ISO-8601 dates only;
+- the raw XML of each pupil is kept with the record;
+- it reads no safeguarding data, because the CTF carries none (ctf.md §4).
+
+Hostile input: the parser is defusedxml's, with DTDs, entity declarations and external
+references all refused before anything is expanded; files over CAIRN_IMPORT_MAX_BYTES are refused
+as they are read. The file is read as a stream (iterparse), each <Pupil> element cleared once
+converted, so memory stays flat however many pupils the file holds.
+"""
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import IO
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+from django.conf import settings
+from django.utils import timezone
+
+from pupils.importers.records import (
+    AddressRecord,
+    ContactRecord,
+    ImportFileError,
+    Phone,
+    Problems,
+    PupilRecord,
+    check_ethnicity,
+    check_sen,
+    check_sex,
+    check_upn,
+    check_year_group,
+    parse_bool,
+    parse_date,
+    relationship_kind,
+)
+
+_ROOTS = {"CTfile", "ATfile"}
+_PUPIL_DATA = {"CTFpupilData", "ATFpupilData"}
+_VERSION_TAGS = {"CTFversion", "ATFversion"}
+
+
+def accepted_versions(today: date | None = None) -> list[str]:
+    """The CTF versions this Cairn accepts: the setting, or the current academic year's and the
+    one before (academic years roll on 1 August — ctf.md §2 [V])."""
+    configured = getattr(settings, "CAIRN_CTF_VERSIONS", None)
+    if configured:
+        return [str(v) for v in configured]
+    today = today or timezone.localdate()
+    start_year = today.year if today.month >= 8 else today.year - 1
+    current = start_year % 100
+    return [f"{current}.0", f"{(current - 1) % 100}.0"]
+
+
+@dataclass(frozen=True, slots=True)
+class CtfHeader:
+    version: str
+    file_date: date | None
+    source_la: str
+    source_estab: str
+    source_name: str
+    dest_la: str
+    dest_estab: str
+
+
+class _Limited:
+    """A file wrapper that refuses to read past `limit` bytes."""
+
+    def __init__(self, stream: IO[bytes], limit: int) -> None:
+        self._stream = stream
+        self._limit = limit
+        self.read_so_far = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._stream.read(size if size and size > 0 else 65536)
+        self.read_so_far += len(chunk)
+        if self.read_so_far > self._limit:
+            raise ImportFileError(
+                [
+                    f"The file is larger than the {self._limit // (1024 * 1024)} MB Cairn accepts "
+                    "(setting CAIRN_IMPORT_MAX_BYTES); nothing was imported."
+                ]
+            )
+        return chunk
+
+
+def _local(tag: object) -> str:
+    text = tag if isinstance(tag, str) else ""
+    return text.rsplit("}", 1)[-1]
+
+
+def _text(element: ET.Element | None, name: str) -> str:
+    if element is None:
+        return ""
+    child = element.find(name)
+    return (child.text or "").strip() if child is not None else ""
+
+
+class CtfReader:
+    """Reads one CTF. `records()` yields each pupil; `header` is known once the first pupil
+    (or the end of the file) has been reached."""
+
+    def __init__(self, stream: IO[bytes], *, file_name: str, today: date | None = None) -> None:
+        self.file_name = file_name
+        self.header: CtfHeader | None = None
+        self.problems = Problems()
+        self._stream = _Limited(
+            stream, int(getattr(settings, "CAIRN_IMPORT_MAX_BYTES", 0)) or 1 << 28
+        )
+        self._today = today
+        self._count = 0
+
+    def records(self) -> Iterator[PupilRecord]:
+        """Every pupil in the file, in order. Problems collect in `self.problems`; a record with
+        a problem is not yielded. Refuses the whole file on malformed or hostile XML."""
+        try:
+            yield from self._walk()
+        except ImportFileError:
+            raise
+        except DefusedXmlException as error:
+            raise ImportFileError(
+                [
+                    f"{self.file_name}: refused — the XML declares a DTD, an entity or an external "
+                    f"reference ({type(error).__name__}). A CTF needs none of these, and Cairn "
+                    "never expands them."
+                ]
+            ) from None
+        except ET.ParseError as error:
+            line, column = getattr(error, "position", (0, 0))
+            raise ImportFileError(
+                [f"{self.file_name}: not well-formed XML at line {line}, column {column}: {error}"]
+            ) from None
+
+    def _walk(self) -> Iterator[PupilRecord]:
+        depth = 0
+        root_seen = False
+        pupil_parent: ET.Element | None = None
+        for event, element in iterparse(
+            self._stream,
+            events=("start", "end"),
+            forbid_dtd=True,
+            forbid_entities=True,
+            forbid_external=True,
+        ):
+            name = _local(element.tag)
+            if event == "start":
+                element.tag = name
+                depth += 1
+                if depth == 1:
+                    if name not in _ROOTS:
+                        raise ImportFileError(
+                            [f"{self.file_name}: the root element is <{name}>, not <CTfile>."]
+                        )
+                    root_seen = True
+                elif name in _PUPIL_DATA:
+                    pupil_parent = element
+                continue
+            depth -= 1
+            if name == "Header" and depth == 1:
+                self.header = self._header(element)
+            elif name == "Pupil" and pupil_parent is not None and depth == 2:
+                if self.header is None:
+                    raise ImportFileError(
+                        [f"{self.file_name}: <Header> must come before the first <Pupil>."]
+                    )
+                self._count += 1
+                record = self._pupil(element, self._count)
+                pupil_parent.clear()
+                if record is not None:
+                    yield record
+        if not root_seen:
+            raise ImportFileError([f"{self.file_name}: the file is empty."])
+        if self.header is None:
+            raise ImportFileError([f"{self.file_name}: there is no <Header> element."])
+
+    def _header(self, header: ET.Element) -> CtfHeader:
+        version = next((_text(header, tag) for tag in _VERSION_TAGS if _text(header, tag)), "")
+        accepted = accepted_versions(self._today)
+        if version not in accepted:
+            raise ImportFileError(
+                [
+                    f"{self.file_name}: <Header>/<CTFversion> is {version or 'missing'!r}; Cairn "
+                    f"accepts {' and '.join(accepted)} (the current and previous academic years). "
+                    "Ask the sending school for a file in a current version."
+                ]
+            )
+        when = _text(header, "DateTime")[:10]
+        file_date = parse_date(
+            when, where=f"{self.file_name} <Header>", field_name="DateTime", problems=self.problems
+        )
+        source = header.find("SourceSchool")
+        dest = header.find("DestSchool")
+        return CtfHeader(
+            version=version,
+            file_date=file_date,
+            source_la=_text(source, "LEA"),
+            source_estab=_text(source, "Estab"),
+            source_name=_text(source, "SchoolName"),
+            dest_la=_text(dest, "LEA"),
+            dest_estab=_text(dest, "Estab"),
+        )
+
+    def _pupil(self, pupil: ET.Element, index: int) -> PupilRecord | None:
+        p = self.problems
+        before = len(p.problems) + sum(len(v) for v in p.unknown.values())
+        upn_text = _text(pupil, "UPN")
+        where = f"<Pupil> {index}" + (f" (UPN {upn_text[:13]})" if upn_text else "")
+        upn = check_upn(upn_text, where=where, field_name="<UPN>", problems=p)
+        surname, forename = _text(pupil, "Surname"), _text(pupil, "Forename")
+        if not surname:
+            p.add(f"{where}, <Surname>: missing.")
+        if not forename:
+            p.add(f"{where}, <Forename>: missing.")
+        dob = parse_date(_text(pupil, "DOB"), where=where, field_name="<DOB>", problems=p)
+        if dob is None and not _text(pupil, "DOB"):
+            p.add(f"{where}, <DOB>: missing.")
+        sex_text = _text(pupil, "Sex") or _text(pupil, "Gender")
+        sex = check_sex(sex_text, where=where, field_name="Sex", problems=p)
+        basic = pupil.find("BasicDetails")
+        former = []
+        if basic is not None:
+            for element in basic.findall("FormerUPN"):
+                value = check_upn(
+                    element.text or "",
+                    where=where,
+                    field_name="<BasicDetails>/<FormerUPN>",
+                    problems=p,
+                )
+                if value:
+                    former.append(value)
+        record = PupilRecord(
+            location=where,
+            upn=upn or "",
+            legal_forename=forename[:100],
+            legal_surname=surname[:100],
+            date_of_birth=dob or date.min,
+            former_upns=tuple(former),
+            sex=sex,
+            raw=ET.tostring(pupil, encoding="unicode"),
+        )
+        if basic is not None:
+            record.middle_names = _text(basic, "MiddleNames")[:200]
+            record.preferred_forename = _text(basic, "PreferredForename")[:100]
+            record.preferred_surname = _text(basic, "PreferredSurname")[:100]
+            record.year_group = check_year_group(
+                _text(basic, "NCyearActual"),
+                where=where,
+                field_name="NCyearActual",
+                problems=p,
+            )
+            record.ethnicity = check_ethnicity(
+                _text(basic, "Ethnicity"), where=where, field_name="Ethnicity", problems=p
+            )
+            record.eal = self._eal(basic)
+            disabilities = [
+                (d.text or "").strip().upper() for d in basic.iterfind("Disabilities/Disability")
+            ]
+            if disabilities:
+                record.disability = any(d and d != "NONE" for d in disabilities)
+        self._fsm(pupil, record, where)
+        looked_after = pupil.find("LookedAfter")
+        if looked_after is not None:
+            record.looked_after = parse_bool(
+                _text(looked_after, "InCare"),
+                where=where,
+                field_name="<LookedAfter>/<InCare>",
+                problems=p,
+            )
+            record.care_authority = _text(looked_after, "CareAuthority")[:3]
+        self._sen(pupil, record, where)
+        record.address = _address(pupil.find("Address"))
+        contacts = pupil.find("Contacts")
+        if contacts is not None:
+            record.contacts = [
+                c
+                for i, element in enumerate(contacts.findall("Contact"), start=1)
+                if (c := self._contact(element, f"{where}, <Contact> {i}", record.address))
+            ]
+        after = len(p.problems) + sum(len(v) for v in p.unknown.values())
+        if after != before or upn is None or dob is None or not surname or not forename:
+            return None
+        return record
+
+    def _eal(self, basic: ET.Element) -> bool | None:
+        """English as an additional language: a first language (LanguageType F) other than
+        English. Which codes mean English is the setting CAIRN_ENGLISH_LANGUAGE_CODES [U]."""
+        english = set(getattr(settings, "CAIRN_ENGLISH_LANGUAGE_CODES", ["ENG", "ENB"]))
+        for language in basic.iterfind("Languages/Type"):
+            if _text(language, "LanguageType").upper() == "F":
+                code = _text(language, "Language").upper()
+                if code:
+                    return code not in english
+        return None
+
+    def _fsm(self, pupil: ET.Element, record: PupilRecord, where: str) -> None:
+        history = pupil.find("FSMhistory")
+        if history is None:
+            return
+        today = self._today or timezone.localdate()
+        current: date | None = None
+        seen = False
+        for instance in history.iterfind("FSMinstance"):
+            seen = True
+            start = parse_date(
+                _text(instance, "FSMstartDate"),
+                where=where,
+                field_name="<FSMinstance>/<FSMstartDate>",
+                problems=self.problems,
+            )
+            end = parse_date(
+                _text(instance, "FSMendDate"),
+                where=where,
+                field_name="<FSMinstance>/<FSMendDate>",
+                problems=self.problems,
+            )
+            if start is not None and (end is None or end >= today):
+                current = start if current is None else min(current, start)
+        if seen:
+            record.free_school_meals = current is not None
+            if current is not None:
+                record.status_dates["free_school_meals"] = current
+
+    def _sen(self, pupil: ET.Element, record: PupilRecord, where: str) -> None:
+        latest: tuple[date, str] | None = None
+        for sen in pupil.iterfind("SENhistory/SEN"):
+            start = parse_date(
+                _text(sen, "StartDate"),
+                where=where,
+                field_name="<SEN>/<StartDate>",
+                problems=self.problems,
+            )
+            provision = check_sen(
+                _text(sen, "SENprovision"),
+                where=where,
+                field_name="SENprovision",
+                problems=self.problems,
+            )
+            if provision is not None and (latest is None or (start or date.min) >= latest[0]):
+                latest = (start or date.min, provision)
+        if latest is not None:
+            record.sen_status = latest[1]
+            if latest[0] != date.min:
+                record.status_dates["sen"] = latest[0]
+
+    def _contact(
+        self, element: ET.Element, where: str, pupil_address: AddressRecord | None
+    ) -> ContactRecord | None:
+        p = self.problems
+        forename, surname = _text(element, "Forename"), _text(element, "Surname")
+        if not forename and not surname:
+            p.add(f"{where}, <Forename>/<Surname>: a contact needs a name.")
+            return None
+        responsibility = parse_bool(
+            _text(element, "Responsibility"), where=where, field_name="<Responsibility>", problems=p
+        )
+        relation = relationship_kind(
+            _text(element, "Relationship"),
+            responsibility=responsibility,
+            where=where,
+            field_name="Relationship",
+            problems=p,
+        )
+        if relation is None:
+            return None
+        code, kind, lives_default = relation
+        order_text = _text(element, "Order")
+        order = int(order_text) if order_text.isdigit() and len(order_text) < 4 else None
+        if order_text and order is None:
+            p.add(f"{where}, <Order>: {order_text!r} is not a whole number.")
+        as_pupil = parse_bool(
+            _text(element, "AddressAsPupil"), where=where, field_name="<AddressAsPupil>", problems=p
+        )
+        address = pupil_address if as_pupil else _address(element.find("Address"))
+        lives_with = bool(as_pupil) if as_pupil is not None else lives_default and address is None
+        return ContactRecord(
+            forename=forename[:100],
+            surname=surname[:100],
+            order=order,
+            title=_text(element, "Title")[:30],
+            middle_names=_text(element, "MiddleNames")[:200],
+            relationship_code=code[:10],
+            kind=kind,
+            parental_responsibility=bool(responsibility),
+            lives_with_pupil=lives_with,
+            phones=_phones(element),
+            email=_text(element, "Email")[:254],
+            address=address,
+        )
+
+
+def _phones(element: ET.Element) -> tuple[Phone, ...]:
+    return tuple(
+        Phone(type=_text(phone, "TelephoneType")[:5], number=_text(phone, "PhoneNo")[:40])
+        for phone in element.iterfind("Phones/Phone")
+        if _text(phone, "PhoneNo")
+    )
+
+
+def _address(element: ET.Element | None) -> AddressRecord | None:
+    if element is None:
+        return None
+    bs = element.find("BS7666Address")
+    lines_parent = element.find("AddressLines")
+    lines: tuple[str, ...] = ()
+    if lines_parent is not None:
+        lines = tuple(t for i in range(1, 6) if (t := _text(lines_parent, f"AddressLine{i}")[:100]))
+    record = AddressRecord(
+        saon=_text(bs, "SAON")[:100],
+        paon=_text(bs, "PAON")[:100],
+        street=_text(bs, "Street")[:100],
+        locality=_text(bs, "Locality")[:100],
+        town=(_text(bs, "Town") or _text(bs, "PostTown"))[:100],
+        administrative_area=_text(bs, "AdministrativeArea")[:100],
+        lines=lines,
+        postcode=_text(element, "PostCode")[:10],
+        uprn=_text(bs, "UniquePropertyReferenceNumber")[:12],
+    )
+    return None if record.is_empty else record
+
+
+def peek_destination(path: Path) -> tuple[str, str] | None:
+    """The (LA, establishment) a CTF is addressed to, read from its header only."""
+    try:
+        with path.open("rb") as stream:
+            for _event, element in iterparse(
+                _Limited(stream, 1 << 20),
+                events=("end",),
+                forbid_dtd=True,
+                forbid_entities=True,
+                forbid_external=True,
+            ):
+                if _local(element.tag) == "DestSchool":
+                    la, estab = "", ""
+                    for child in element:
+                        if _local(child.tag) == "LEA":
+                            la = (child.text or "").strip()
+                        elif _local(child.tag) == "Estab":
+                            estab = (child.text or "").strip()
+                    return (la, estab) if la and estab else None
+                if _local(element.tag) in _PUPIL_DATA | {"Pupil"}:
+                    return None
+    except (ImportFileError, DefusedXmlException, ET.ParseError):
+        return None
+    return None
