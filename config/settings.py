@@ -325,6 +325,11 @@ CAIRN_HOUSEHOLD_CHANGE_WINDOW_DAYS = env_int("CAIRN_HOUSEHOLD_CHANGE_WINDOW_DAYS
 # More children than this at one address or with one contact is not proposed as a household.
 CAIRN_HOUSEHOLD_SUGGESTION_MAX_GROUP = env_int("CAIRN_HOUSEHOLD_SUGGESTION_MAX_GROUP", 8, minimum=2)
 # Functions `(*, viewer, pupil) -> pupils.selectors.Panel | None`: sections of the front sheet.
-PUPIL_FRONT_SHEET_PANELS: list[str] = []
+PUPIL_FRONT_SHEET_PANELS: list[str] = [
+    "chronology.panels.front_sheet_panel",
+    "patterns.panels.front_sheet_panel",
+    "voice.panels.front_sheet_panel",
+    "attendance.panels.front_sheet_panel",
+]
 # Functions `(pupil_ids) -> {pupil_id: [label, ...]}` saying which children have records.
-PUPIL_RECORD_FLAG_SOURCES: list[str] = []
+PUPIL_RECORD_FLAG_SOURCES: list[str] = ["concerns.flags.concern_flags"]

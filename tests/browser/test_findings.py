@@ -52,7 +52,8 @@ def test_dsl_decides_on_a_finding(page: Page, live_server, dsl_with_a_finding):
     expect(page.get_by_text("grandmother now helps each morning")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Detector settings").first.click()
+    page.get_by_role("link", name="Findings", exact=True).click()
+    page.get_by_role("link", name="Detector settings for this school").click()
     expect(page.get_by_role("heading", name="Detector settings")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name=re.compile("Two or all three")).click()
