@@ -7,7 +7,7 @@ from schools.models import Membership, Role
 _READERS = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER, Role.TRUST_LEAD})
 
 
-def front_sheet_panel(*, viewer: Membership, pupil: Pupil) -> Panel | None:
+def front_sheet_panel(*, viewer: Membership, pupil: Pupil) -> Panel | None:  # noqa: ARG001
     """The link to the child's whole chronology and its exports."""
     if viewer.role not in _READERS:
         return None
