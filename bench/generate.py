@@ -7,9 +7,7 @@ The same seed gives the same trust. People are synthetic (Faker en_GB, seeded).
 
 import argparse
 import os
-import random
 from dataclasses import dataclass
-from datetime import date
 
 DEFAULT_PASSWORD = "bench-password-not-for-use"
 
@@ -23,7 +21,7 @@ class GeneratedTrust:
 
 def school_code(n: int) -> tuple[str, str, str]:
     """URN, LA code and establishment number of the n-th benchmark school (1-based)."""
-    return f"{970000 + n:06d}", "970", f"{2000 + n:04d}"
+    return f"{960000 + n:06d}", "960", f"{2000 + n:04d}"
 
 
 def _trust_and_staff(schools: int) -> list[str]:
@@ -67,51 +65,36 @@ def _trust_and_staff(schools: int) -> list[str]:
     return [*emails, lead.email]
 
 
-def _pupils(pupils: int, schools: int, rng: random.Random) -> None:
-    from faker import Faker
+def _pupils(pupils: int, schools: int, seed: int) -> None:
+    """Each school's pupils, contacts and addresses, through the Common Transfer File importer."""
+    import io
 
-    from pupils.models import Enrolment, Pupil
-    from pupils.upn import upn_make
-    from schools.models import School
+    from django.core.management import call_command
 
-    faker = Faker("en_GB")
-    faker.seed_instance(rng.randrange(1 << 30))
-    by_urn = {s.urn: s for s in School.objects.all()}
-    batch_p: list[Pupil] = []
-    batch_e: list[Enrolment] = []
-    for i in range(pupils):
-        n = i % schools + 1
-        urn, la, estab = school_code(n)
-        year = rng.randrange(0, 12)
-        pupil = Pupil(
-            upn=upn_make(
-                la_code=la,
-                establishment_number=estab,
-                year=2025 - year,
-                serial=(i // schools) % 1000,
-            ),
-            legal_forename=faker.first_name(),
-            legal_surname=faker.last_name(),
-            date_of_birth=date(2020 - year, 1 + rng.randrange(12), 1 + rng.randrange(28)),
-            year_group="R" if year == 0 else str(year),
-            disadvantaged=rng.random() < 0.25,
+    from bench.common import DATA
+    from bench.ctf import write_ctf
+
+    folder = DATA / "generated"
+    folder.mkdir(parents=True, exist_ok=True)
+    per_school, extra = divmod(pupils, schools)
+    for n in range(1, schools + 1):
+        _urn, la, estab = school_code(n)
+        count = per_school + (1 if n <= extra else 0)
+        path = write_ctf(
+            folder / f"{la}{estab}_CTF_{count}_{seed}.xml",
+            pupils=count,
+            seed=seed * 1000 + n,
+            la_code=la,
+            establishment_number=estab,
         )
-        batch_p.append(pupil)
-        batch_e.append(Enrolment(pupil=pupil, school=by_urn[urn], start_date=date(2025, 9, 3)))
-        if len(batch_p) >= 5000:
-            Pupil.objects.bulk_create(batch_p)
-            Enrolment.objects.bulk_create(batch_e)
-            batch_p, batch_e = [], []
-    Pupil.objects.bulk_create(batch_p)
-    Enrolment.objects.bulk_create(batch_e)
+        call_command("import_ctf", str(path), stdout=io.StringIO(), stderr=io.StringIO())
 
 
 def generate(*, pupils: int, schools: int, years: int, seed: int) -> GeneratedTrust:
     """Build the trust; `years` of registers and records are added as their importers land."""
-    rng = random.Random(seed)
     del years
     staff = _trust_and_staff(schools)
-    _pupils(pupils, schools, rng)
+    _pupils(pupils, schools, seed)
     return GeneratedTrust(schools=schools, pupils=pupils, staff_emails=tuple(staff))
 
 

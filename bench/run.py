@@ -19,8 +19,8 @@ from pathlib import Path
 from bench.common import DATA, ROOT, Row, write_results
 
 SCALES = {
-    "school": {"pupils": 1_000, "schools": 1, "requests": 400},
-    "trust": {"pupils": 40_000, "schools": 40, "requests": 1_000},
+    "school": {"pupils": 1_000, "schools": 1, "requests": 400, "ctf": "10000"},
+    "trust": {"pupils": 40_000, "schools": 40, "requests": 1_000, "ctf": "10000,50000"},
 }
 PG_ADMIN_URL = os.environ.get("CAIRN_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
 

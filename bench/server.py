@@ -61,6 +61,8 @@ def server_env(database_url: str) -> dict[str, str]:
         "CAIRN_SECRET_KEY": os.environ.get("CAIRN_SECRET_KEY", "bench-only-key-" + "k" * 50),
         "CAIRN_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "CAIRN_LOG_LEVEL": "ERROR",
+        # No mail server on the benchmark machine: alerts are built and discarded.
+        "CAIRN_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
     }
 
 

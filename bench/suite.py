@@ -59,7 +59,14 @@ def server_rows(
 
     cookie = signed_in_cookie("dsl@school1.bench.example")
     headers = {"Cookie": cookie, "Host": "127.0.0.1"}
-    pupil_ids = [str(p) for p in Pupil.objects.values_list("pk", flat=True)[:500]]
+    from bench.generate import school_code
+
+    pupil_ids = [
+        str(p)
+        for p in Pupil.objects.filter(enrolments__school__urn=school_code(1)[0]).values_list(
+            "pk", flat=True
+        )[:500]
+    ]
     rows: list[Row] = []
     with running_server(database_url) as server:
 
@@ -79,8 +86,33 @@ def server_rows(
                 headers,
             ),
         }
+        # Recording a concern (a POST that writes, alerts and audits) and a long chronology.
+        from bench.concerns import concern_post, make_chronology_fixture, make_recording_fixture
+
+        chronology_pupil, chronology_dsl = make_chronology_fixture(entries=1000)
+        recording_pupil, recording_teacher = make_recording_fixture()
+        chronology_headers = {"Cookie": signed_in_cookie(chronology_dsl), "Host": "127.0.0.1"}
+        teacher_cookie = signed_in_cookie(recording_teacher)
+        posts = [
+            concern_post(pupil_id=recording_pupil, session_cookie=teacher_cookie, index=i)
+            for i in range(requests)
+        ]
+        cases["record a concern (POST)"] = lambda i: posts[i]
+        cases["open a 1,000-entry chronology"] = lambda i: (
+            "GET",
+            f"/chronology/{chronology_pupil}/",
+            None,
+            chronology_headers,
+        )
+        expected = {"record a concern (POST)": 302}
         for what, prepare in cases.items():
-            result = load(server.host, prepare, clients=clients, requests=requests)
+            result = load(
+                server.host,
+                prepare,
+                clients=clients,
+                requests=requests,
+                expect=expected.get(what, 200),
+            )
             if result.errors:
                 raise RuntimeError(f"{what}: {len(result.errors)} errors, e.g. {result.errors[:3]}")
             rows.append(
@@ -104,6 +136,144 @@ def server_rows(
     return rows
 
 
+def ctf_rows(scale: str, database: str, sizes: str) -> list[Row]:
+    """Import generated Common Transfer Files through the real importer, each size into a school
+    of its own; peak memory should stay flat as the file grows (streaming)."""
+    from bench.common import DATA
+    from bench.ctf import bench_import_ctf
+
+    rows = []
+    for n, size in enumerate(int(s) for s in sizes.split(",")):
+        r = bench_import_ctf(
+            pupils=size, workdir=DATA / "ctf", la_code="998", establishment_number=f"{4321 + n}"
+        )
+        rows.append(
+            Row(
+                what=f"CTF import ({r['file_mb']} MB file)",
+                scale=f"{scale} {size:,}",
+                database=database,
+                value=r["throughput"],
+                unit="pupils/s",
+                reference_what="bare iterparse of the same file (s)",
+                reference_value=r["reference_seconds"],
+                peak_mb=r["peak_mb"],
+                extra={"seconds": r["seconds"], "reference_peak_mb": r["reference_peak_mb"]},
+            )
+        )
+    return rows
+
+
+def attendance_rows(scale: str, database: str, pupils: int) -> list[Row]:
+    """Import a year of registers, the measures for every pupil, one pupil's panel."""
+    from bench.attendance import bench_attendance
+    from bench.common import DATA
+
+    raw = bench_attendance(pupils=pupils, workdir=DATA / f"attendance-{scale}-{database}")
+    rows = []
+    for r in raw:
+        if r["unit"] == "marks/s":
+            rows.append(
+                Row(
+                    what=r["what"],
+                    scale=scale,
+                    database=database,
+                    value=r["throughput"],
+                    unit="marks/s",
+                    reference_what=r["reference_what"] + " (s)",
+                    reference_value=r["reference_seconds"],
+                    peak_mb=r["peak_mb"],
+                    target=">= 500,000 marks/s",
+                    extra={"seconds": r["seconds"], "marks": r["marks"]},
+                )
+            )
+        elif r["unit"] == "s":
+            rows.append(
+                Row(
+                    what=r["what"],
+                    scale=scale,
+                    database=database,
+                    value=r["seconds"],
+                    unit="s",
+                    reference_what=r["reference_what"] + " (s)",
+                    reference_value=r["reference_seconds"],
+                    peak_mb=r["peak_mb"],
+                    target="< 10 s for 40,000 pupils",
+                    extra={"pupils_measured": r["pupils_measured"]},
+                )
+            )
+        else:
+            rows.append(
+                Row(
+                    what=r["what"],
+                    scale=scale,
+                    database=database,
+                    value=r["ms_p50"],
+                    unit="ms p50",
+                    p95=r["ms_p95"],
+                    reference_what=r["reference_what"] + " (ms)",
+                    reference_value=r["reference_ms"],
+                    target="< 100 ms",
+                )
+            )
+    return rows
+
+
+def patterns_rows(scale: str, database: str, pupils: int, schools: int) -> list[Row]:
+    """The pattern engine: the incremental run after a record, and a batch over every pupil."""
+    import random
+    import statistics
+
+    from bench.patterns_engine import AS_OF, SyntheticTrust
+    from patterns.engine import run, run_incremental
+
+    trust = SyntheticTrust(pupils, schools, 7)
+    source = trust.source()
+    rng = random.Random(7)
+    timings = []
+    for _ in range(300):
+        pid = f"p{rng.randrange(pupils)}"
+        started = time.perf_counter()
+        run_incremental(source, pupil_ids=[pid], as_of=AS_OF)
+        timings.append((time.perf_counter() - started) * 1000)
+    ids = [f"p{n}" for n in range(pupils)]
+    # Reference: building the same facts without running any detector.
+    started = time.perf_counter()
+    for i in range(0, len(ids), 500):
+        source.pupils(ids[i : i + 500], AS_OF)
+    facts_only = time.perf_counter() - started
+    started = time.perf_counter()
+    findings = 0
+    for i in range(0, len(ids), 500):
+        findings += len(run(source, as_of=AS_OF, pupil_ids=ids[i : i + 500]).raised)
+    batch = time.perf_counter() - started
+    timings.sort()
+    build_one = facts_only / pupils * 1000
+    return [
+        Row(
+            what="patterns: incremental run for one child",
+            scale=scale,
+            database="none",
+            value=statistics.median(timings),
+            unit="ms p50",
+            p95=timings[int(0.95 * (len(timings) - 1))],
+            reference_what="building one child's facts (ms)",
+            reference_value=build_one,
+            target="p95 < 50 ms",
+        ),
+        Row(
+            what="patterns: batch over every pupil",
+            scale=scale,
+            database="none",
+            value=batch,
+            unit="s",
+            reference_what="building the same facts, no detectors (s)",
+            reference_value=facts_only,
+            target="< 60 s for 40,000 pupils",
+            extra={"findings": findings},
+        ),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", required=True)
@@ -114,6 +284,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--ctf-sizes", default="10000", help="comma-separated pupil counts")
     args = parser.parse_args()
     _django(args.database_url)
     from bench.generate import generate
@@ -128,6 +299,10 @@ def main() -> None:
     rows = server_rows(
         args.database_url, args.scale, args.database, clients=args.clients, requests=args.requests
     )
+    rows += ctf_rows(args.scale, args.database, args.ctf_sizes)
+    rows += attendance_rows(args.scale, args.database, args.pupils)
+    if args.database == "sqlite":  # the engine reads no database: measure it once
+        rows += patterns_rows(args.scale, args.database, args.pupils, args.schools)
     args.out.write_text(json.dumps([r.__dict__ for r in rows]))
 
 
