@@ -37,7 +37,13 @@ class Row:
 
     @property
     def ratio(self) -> float:
-        return self.value / self.reference_value if self.reference_value else float("nan")
+        """How many times the reference this took. For a throughput (unit ".../s") the time taken
+        is in extra["seconds"] and the reference is a time too."""
+        if not self.reference_value:
+            return float("nan")
+        if self.unit.endswith("/s") and "seconds" in self.extra:
+            return float(self.extra["seconds"]) / self.reference_value
+        return self.value / self.reference_value
 
     def line(self) -> str:
         p95 = f" p95 {self.p95:,.1f}" if self.p95 is not None else ""
