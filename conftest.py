@@ -125,6 +125,18 @@ def signed_in_client(membership: Membership, client: Client | None = None) -> Cl
     return client
 
 
+def with_access_reason(client: Client, *pupils: Pupil, reason: str = "Advice sought") -> Client:
+    """The trust lead signed in on `client` has given a reason to open these children's records
+    (schools.reasons), as if through the page that asks."""
+    from schools.reasons import remember_reason
+
+    session = client.session
+    for child in pupils:
+        remember_reason(session, pupil_id=child.pk, reason=reason)
+    session.save()
+    return client
+
+
 @pytest.fixture
 def client_for() -> Callable[[Membership], Client]:
     return signed_in_client

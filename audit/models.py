@@ -79,6 +79,7 @@ class AuditAction(models.TextChoices):
         "sibling_shown_across_schools",
         "Shown to a sibling's school as having records",
     )
+    ACCESS_REASON_GIVEN = "access_reason_given", "Reason given to open a child's record"
 
 
 class AuditEvent(models.Model):

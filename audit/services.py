@@ -113,6 +113,9 @@ def record(
     last = AuditEvent.objects.order_by("-seq").values_list("seq", "seal").first()
     seq, prev_seal = (last[0] + 1, last[1]) if last else (1, GENESIS_SEAL)
     person = actor.user if actor is not None else user
+    if not reason and pupil_id is not None:
+        # A reason given to open this child's record (schools.reasons) goes with every read.
+        reason = getattr(actor, "access_reasons", {}).get(str(pupil_id), "")
     info = RequestInfo.from_request(request)
     event = AuditEvent(
         seq=seq,

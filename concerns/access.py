@@ -20,6 +20,7 @@ from concerns.models import (
     EncompassNotification,
 )
 from schools.models import Membership, Role
+from schools.reasons import reason_for
 
 _SCHOOL_WIDE = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
 # The restricted register of allegations about adults: the DSL and the headteacher (case manager).
@@ -44,6 +45,8 @@ def access_concern(*, viewer: Membership, concern_id: UUID) -> Concern:
     concern = concerns_visible_to(viewer=viewer).filter(pk=concern_id).first()
     if concern is None:
         raise Http404("No such concern")
+    # A trust lead says why before opening a record about any of the concern's children.
+    reason_for(viewer=viewer, pupil_ids=concern.parts.values_list("pupil_id", flat=True))
     return concern
 
 

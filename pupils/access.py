@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from pupils.models import Pupil
 from schools.models import Membership, Role
+from schools.reasons import reason_for
 
 if TYPE_CHECKING:
     from pupils.models import Household, HouseholdSuggestion, ImportBatch
@@ -43,10 +44,14 @@ def pupils_on_roll_for(*, viewer: Membership) -> QuerySet[Pupil]:
 
 
 def access_pupil(*, viewer: Membership, pupil_id: UUID) -> Pupil:
-    """The child, if `viewer` may read this child's whole record; otherwise Http404."""
+    """The child, if `viewer` may read this child's whole record; otherwise Http404.
+
+    A trust lead must also have said why (schools.reasons); until then AccessReasonRequiredError.
+    """
     pupil = pupils_visible_to(viewer=viewer).filter(pk=pupil_id).first()
     if pupil is None:
         raise Http404("No such child")
+    reason_for(viewer=viewer, pupil_ids=[pupil.pk])
     return pupil
 
 

@@ -56,3 +56,17 @@ class SuggestionDecisionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea,
     )
+
+
+class AccessReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you need to open this child's record?",
+        help_text=(
+            "For example, the school has asked for advice on this child, or a sibling at another "
+            "school of the trust is subject to a child protection plan. It is recorded with every "
+            "page you open for this child in the next 30 minutes, and the school's DSL can see it."
+        ),
+        min_length=10,
+        max_length=1000,
+        widget=forms.Textarea,
+    )

@@ -6,6 +6,7 @@ app_name = "pupils"
 urlpatterns = [
     path("", views.search, name="search"),
     path("<uuid:pupil_id>/", views.detail, name="detail"),
+    path("<uuid:pupil_id>/reason/", views.access_reason, name="access_reason"),
     path("households/<uuid:household_id>/", views.household, name="household"),
     path("household-links/", views.suggestions, name="suggestions"),
     path(

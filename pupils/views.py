@@ -6,8 +6,10 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit import services as audit
@@ -20,7 +22,7 @@ from pupils.access import (
     access_suggestion_to_decide,
     pupils_visible_to,
 )
-from pupils.forms import ImportForm, SuggestionDecisionForm
+from pupils.forms import AccessReasonForm, ImportForm, SuggestionDecisionForm
 from pupils.importers.apply import import_file
 from pupils.importers.csv import available_mappings
 from pupils.importers.records import ImportFileError
@@ -28,6 +30,7 @@ from pupils.models import ImportBatch, ImportKind, ImportStatus
 from pupils.services import household_suggestion_decide
 from schools.http import CairnRequest, role_required
 from schools.models import Role
+from schools.reasons import remember_reason
 
 _CHILD_READERS = [Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER, Role.TRUST_LEAD]
 _DSL_TEAM = [Role.DSL, Role.DEPUTY_DSL]
@@ -255,3 +258,33 @@ def import_commit(request: CairnRequest, batch_id: UUID) -> HttpResponse:
     if batch.status == ImportStatus.IMPORTED:
         messages.success(request, f"Imported {batch.file_name}.")
     return redirect("pupils:import_preview", batch_id=batch.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required([Role.TRUST_LEAD])
+def access_reason(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
+    """A trust lead says why before opening a child's record (schools.reasons)."""
+    pupil = pupils_visible_to(viewer=request.membership).filter(pk=pupil_id).first()
+    if pupil is None:
+        raise Http404("No such child")
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    form = AccessReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"].strip()
+        remember_reason(request.session, pupil_id=pupil.pk, reason=reason)
+        audit.record(
+            actor=request.membership,
+            action=AuditAction.ACCESS_REASON_GIVEN,
+            target=pupil,
+            pupil_id=pupil.pk,
+            request=request,
+            reason=reason,
+        )
+        return redirect(next_url or reverse("pupils:detail", args=[pupil.pk]))
+    return render(
+        request,
+        "pupils/access_reason.html",
+        {"pupil": pupil, "form": form, "next": next_url},
+    )

@@ -8,6 +8,7 @@ from django.urls import reverse
 from attendance.models import AttendanceWeek
 from attendance.tests.factories import import_text, weeks_csv
 from audit.models import AuditAction, AuditEvent
+from conftest import with_access_reason
 from pupils.models import EnrolmentEndReason, SocialCareStatus
 from pupils.tests.factories import EnrolmentFactory, PupilFactory
 
@@ -95,7 +96,10 @@ def test_a_trust_lead_with_child_access_sees_the_panel(client_for, trust_lead, r
     trust_lead.trust.trust_lead_child_access = True
     trust_lead.trust.save()
     ava, _ = registers
-    response = client_for(trust_lead).get(reverse("attendance:pupil", args=[ava.pk]))
+    client = client_for(trust_lead)
+    # The trust lead is asked why first (schools.reasons), then reads.
+    assert client.get(reverse("attendance:pupil", args=[ava.pk])).status_code == 302
+    response = with_access_reason(client, ava).get(reverse("attendance:pupil", args=[ava.pk]))
     assert response.status_code == 200
     summary = client_for(trust_lead).get(reverse("attendance:summary"), {"as_of": AS_OF})
     assert summary.context["groups"][0].label == "Oakfield Primary"

@@ -28,6 +28,7 @@ from concerns.tests.factories import (
     make_decision,
     staff_member,
 )
+from conftest import with_access_reason
 
 pytestmark = pytest.mark.django_db
 
@@ -217,7 +218,9 @@ class TestWhoSeesWhat:
         assert client_for(trust_lead).get(url).status_code == 404
         trust_lead.trust.trust_lead_child_access = True
         trust_lead.trust.save()
-        assert client_for(trust_lead).get(url).status_code == 200
+        client = client_for(trust_lead)
+        assert client.get(url).status_code == 302  # asked why first (schools.reasons)
+        assert with_access_reason(client, pupil).get(url).status_code == 200
 
     def test_reading_a_concern_is_audited_per_child(self, client_for, dsl, teacher, pupil, school):
         other = enrolled_pupil(school=school)

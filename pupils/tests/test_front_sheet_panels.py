@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from concerns.flags import concern_flags
 from concerns.models import Concern, ConcernPupil
+from conftest import with_access_reason
 
 
 def test_dsl_sees_every_panel(client_for, dsl, pupil):
@@ -28,7 +29,8 @@ def test_trust_lead_allowed_by_the_trust_sees_attendance_but_not_findings_or_voi
 ):
     trust_lead.trust.trust_lead_child_access = True
     trust_lead.trust.save()
-    page = client_for(trust_lead).get(reverse("pupils:detail", args=[pupil.pk])).content.decode()
+    client = with_access_reason(client_for(trust_lead), pupil)
+    page = client.get(reverse("pupils:detail", args=[pupil.pk])).content.decode()
     assert 'id="attendance-panel-title"' in page
     assert reverse("chronology:pupil", args=[pupil.pk]) in page
     assert 'id="findings-panel-heading"' not in page
