@@ -69,4 +69,8 @@ class AccessReasonForm(forms.Form):
         min_length=10,
         max_length=1000,
         widget=forms.Textarea,
+        error_messages={
+            "required": "Enter why you need to open this child's record",
+            "min_length": "Enter a reason of at least 10 characters that says why you need it",
+        },
     )
