@@ -286,7 +286,9 @@ def _records(schools: int, years: int, seed: int) -> dict[str, int]:
         lines = _history_lines(rng, upns, years=years, today=today)
         import_history(actor=dsl, lines=enumerate(lines, start=1), source_system="generator")
         totals["history_lines"] += len(lines)
-        teacher = Membership.objects.filter(school=school, role=Role.STAFF).first()
+        teacher = Membership.objects.filter(school=school, role=Role.STAFF).select_related("user")[
+            0
+        ]
         heard = rng.sample(upns, k=max(1, len(upns) // 50))
         for upn in heard:
             voice_entry_record(
