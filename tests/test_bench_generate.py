@@ -1,4 +1,4 @@
-"""The benchmark generator writes a small trust through Cairn's own importers, the same every time."""
+"""The benchmark generator writes a small trust through Cairn's importers, the same every time."""
 
 import pytest
 
