@@ -175,7 +175,7 @@ def attendance_rows(scale: str, database: str, pupils: int) -> list[Row]:
             rows.append(
                 Row(
                     what=r["what"],
-                    scale=scale,
+                    scale=f"{scale} {pupils:,}",
                     database=database,
                     value=r["throughput"],
                     unit="marks/s",
@@ -190,7 +190,7 @@ def attendance_rows(scale: str, database: str, pupils: int) -> list[Row]:
             rows.append(
                 Row(
                     what=r["what"],
-                    scale=scale,
+                    scale=f"{scale} {pupils:,}",
                     database=database,
                     value=r["seconds"],
                     unit="s",
@@ -205,7 +205,7 @@ def attendance_rows(scale: str, database: str, pupils: int) -> list[Row]:
             rows.append(
                 Row(
                     what=r["what"],
-                    scale=scale,
+                    scale=f"{scale} {pupils:,}",
                     database=database,
                     value=r["ms_p50"],
                     unit="ms p50",
@@ -251,7 +251,7 @@ def patterns_rows(scale: str, database: str, pupils: int, schools: int) -> list[
     return [
         Row(
             what="patterns: incremental run for one child",
-            scale=scale,
+            scale=f"{scale} {pupils:,}",
             database="none",
             value=statistics.median(timings),
             unit="ms p50",
@@ -262,7 +262,7 @@ def patterns_rows(scale: str, database: str, pupils: int, schools: int) -> list[
         ),
         Row(
             what="patterns: batch over every pupil",
-            scale=scale,
+            scale=f"{scale} {pupils:,}",
             database="none",
             value=batch,
             unit="s",
