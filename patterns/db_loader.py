@@ -165,8 +165,8 @@ class DatabaseFacts:
     """The database as a fact source for one run as of `as_of`.
 
     `school_ids` limits a batch run (`pupils(None, ...)`) to children on those schools' rolls
-    (None: every child on any roll). Facts are kept for the run, so a child loaded for the
-    incremental run is not loaded again for their household.
+    (None: every child on any roll). The children of the last call are kept, so a child loaded
+    for a run is not loaded again for their household.
     """
 
     def __init__(self, *, as_of: date, school_ids: Collection[str] | None = None) -> None:
@@ -197,10 +197,14 @@ class DatabaseFacts:
             raise ValueError(f"this source loads facts as of {self.as_of}, not {as_of}")
         wanted = self.pupil_ids() if pupil_ids is None else sorted(set(pupil_ids))
         missing = [pid for pid in wanted if pid not in self._pupils]
+        loaded = {pid: self._pupils[pid] for pid in wanted if pid in self._pupils}
         for i in range(0, len(missing), CHUNK):
             for facts in self._load_chunk(missing[i : i + CHUNK]):
-                self._pupils[facts.pupil_id] = facts
-        return [self._pupils[pid] for pid in wanted if pid in self._pupils]
+                loaded[facts.pupil_id] = facts
+        # Keep only the last call's children: the engine asks for a chunk, then for its
+        # households (whose children are mostly the same), so memory stays one chunk deep.
+        self._pupils = loaded
+        return [loaded[pid] for pid in wanted if pid in loaded]
 
     def load_households(self, household_ids: Collection[str], as_of: date) -> list[HouseholdFacts]:
         """The households asked for: their member children (at any school) and adult count."""
