@@ -333,3 +333,7 @@ PUPIL_FRONT_SHEET_PANELS: list[str] = [
 ]
 # Functions `(pupil_ids) -> {pupil_id: [label, ...]}` saying which children have records.
 PUPIL_RECORD_FLAG_SOURCES: list[str] = ["concerns.flags.concern_flags"]
+
+# Patterns: refresh findings for the children a record touches when it is saved (issue 8). Turn
+# off for bulk loads; the nightly `run_detectors` catches up.
+CAIRN_PATTERNS_INCREMENTAL = env_bool("CAIRN_PATTERNS_INCREMENTAL", default=True)
