@@ -3,6 +3,7 @@
 the commit, and a failure in the detectors never breaks the record being saved."""
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -96,7 +97,7 @@ def test_every_record_kind_refreshes_its_children(
             ),
         )
     assert refreshed[-1] == ids
-    steps = [
+    steps: list[Callable[[], object]] = [
         lambda: concern_services.concern_amend(
             actor=dsl, concern=concern, facts="Better words.", child_words="", categories=[],
             reason="Typing error.",
@@ -117,7 +118,7 @@ def test_every_record_kind_refreshes_its_children(
         with django_capture_on_commit_callbacks(execute=True):
             step()
         assert refreshed[-1] == ids
-    only_child = [
+    only_child: list[Callable[[], object]] = [
         lambda: concern_services.behaviour_record(
             actor=teacher, pupil=child, occurred_at=NOW - timedelta(hours=1), incident_type="Shouting"
         ),
