@@ -225,6 +225,7 @@ DEMO_SEEDERS = [
     "voice.demo.seed",
     "attendance.demo.seed",
     "concerns.demo.seed",
+    "patterns.demo.seed",
 ]
 
 # Functions that contribute entries to a child's chronology (see chronology/entries.py).

@@ -23,7 +23,7 @@ from schools.models import School
 CHUNK = 500
 
 
-def _run_in_chunks(
+def run_in_chunks(
     source: FactSource, *, as_of: date, pupil_ids: Sequence[str], school_ids: set[str] | None,
     progress: bool, all_school_ids: Collection[str] | None = None,
 ) -> RunResult:  # fmt: skip
@@ -94,7 +94,7 @@ class Command(BaseCommand):
             pupil_ids = sorted(options["pupil"] or database.pupil_ids())
             upns = {}
             all_schools = [str(pk) for pk in School.objects.values_list("pk", flat=True)]
-        result = _run_in_chunks(
+        result = run_in_chunks(
             source,
             as_of=as_of,
             pupil_ids=pupil_ids,
