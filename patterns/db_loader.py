@@ -198,6 +198,13 @@ class DatabaseFacts:
         wanted = self.pupil_ids() if pupil_ids is None else sorted(set(pupil_ids))
         missing = [pid for pid in wanted if pid not in self._pupils]
         loaded = {pid: self._pupils[pid] for pid in wanted if pid in self._pupils}
+        if missing and len(missing) <= CHUNK:
+            # The engine asks for these children's households next: load the other children of
+            # those households in the same pass (one query here saves a second round).
+            households = {h for h, _ in self._memberships(pupil_id__in=missing)}
+            if households:
+                siblings = {p for _, p in self._memberships(household_id__in=sorted(households))}
+                missing = sorted(set(missing) | (siblings - set(self._pupils)))
         for i in range(0, len(missing), CHUNK):
             for facts in self._load_chunk(missing[i : i + CHUNK]):
                 loaded[facts.pupil_id] = facts
