@@ -25,7 +25,7 @@ from pupils.tests.factories import (
     RelationshipFactory,
 )
 from voice.models import SupportLevel
-from voice.tests.factories import SupportStatusFactory, VoiceEntryFactory
+from voice.tests.factories import CheckInScheduleFactory, SupportStatusFactory, VoiceEntryFactory
 
 MONDAY = date(2025, 1, 6)
 
@@ -262,3 +262,79 @@ def test_a_week_row_becomes_day_facts():
     # Not counted (X: not required to attend): no possible session.
     (x,) = attendance_days("p", MONDAY, "XX--------", at("2025-01-10"))
     assert (x.possible, x.attended) == (0, 0)
+
+
+def test_amendments_written_after_the_cut_are_not_seen_before_it(db, school, dsl):
+    child = enrolled_pupil(school=school)
+    with time_machine.travel(at("2025-01-06"), tick=False):
+        concern = make_concern(author=dsl, pupil=child, occurred_at=at("2025-01-06", 9))
+        first = concern_services.decision_record(
+            actor=dsl,
+            concern=concern,
+            data=concern_services.DecisionInput(
+                outcome=Outcome.MONITOR, rationale="Watch.", review_date=date(2025, 1, 20)
+            ),
+        )
+    with time_machine.travel(at("2025-01-10"), tick=False):
+        concern_services.concern_amend(
+            actor=dsl,
+            concern=concern,
+            facts="Clearer words.",
+            child_words="",
+            categories=list(school.concern_categories.filter(code="emotional")),
+            reason="Recategorised after talking to the child.",
+        )
+        second = concern_services.decision_record(
+            actor=dsl,
+            concern=concern,
+            data=concern_services.DecisionInput(outcome=Outcome.NO_FURTHER_ACTION, rationale="OK."),
+            supersedes=first,
+            change_reason="Mum engaged.",
+        )
+
+    def facts_on(day: date):
+        (f,) = DatabaseFacts(as_of=day).load_pupils([str(child.pk)], day)
+        return f
+
+    before, after = facts_on(date(2025, 1, 8)), facts_on(date(2025, 1, 10))
+    assert before.concerns[0].indicators == {"neglect", "neglect_sign"}
+    assert after.concerns[0].indicators == {"emotional_abuse"}
+    assert [d.id for d in before.decisions] == [str(first.pk)]
+    assert [(d.id, d.closes_case) for d in after.decisions] == [(str(second.pk), True)]
+
+
+def test_cadences_from_statuses_their_ends_and_hand_set_schedules(db, school, dsl, other_school):
+    child = enrolled_pupil(school=school)
+    with time_machine.travel(at("2025-01-06"), tick=False):
+        status = SupportStatusFactory(
+            pupil=child,
+            recorded_by=dsl,
+            level=SupportLevel.CP_PLAN,
+            starts_on=date(2025, 1, 6),
+            ends_on=date(2025, 3, 31),
+        )
+        SupportStatusFactory(  # at a school the child is not on the roll of: not theirs here
+            pupil=child, recorded_by=staff_member(school=other_school), level=SupportLevel.CIN
+        )
+    with time_machine.travel(at("2025-01-13"), tick=False):
+        schedule = CheckInScheduleFactory(pupil=child, set_by=dsl, cadence_days=7)
+        CheckInScheduleFactory(
+            pupil=child, set_by=staff_member(school=other_school), cadence_days=3
+        )
+    (f,) = DatabaseFacts(as_of=date(2025, 4, 1)).load_pupils([str(child.pk)], date(2025, 4, 1))
+    cadences = sorted(f.cadences, key=lambda c: c.effective_from)
+    assert [(c.id, c.effective_from, c.days) for c in cadences] == [
+        (str(status.pk), date(2025, 1, 6), 14),
+        (str(schedule.pk), date(2025, 1, 13), 7),
+        (f"{status.pk}:ended", date(2025, 3, 31), None),
+    ]
+
+
+def test_a_school_outside_any_trust(db):
+    from schools.tests.factories import SchoolFactory
+
+    alone = SchoolFactory(trust=None)
+    child = enrolled_pupil(school=alone)
+    (f,) = DatabaseFacts(as_of=date(2025, 1, 6)).load_pupils([str(child.pk)], date(2025, 1, 6))
+    assert f.trust_id is None
+    assert f.school_id == str(alone.pk)

@@ -207,9 +207,20 @@ def test_each_evidence_row_links_to_its_record_where_the_viewer_may_open_it(
             welfare_check_on=date(2025, 1, 6),
         ),
     )
+    action = concern_services.action_assign(
+        actor=dsl, concern=concern, assignee=dsl, description="Food", due_on=date(2025, 1, 10)
+    )
+    incident = concern_services.behaviour_record(
+        actor=teacher, pupil=pupil, occurred_at=concern.occurred_at, incident_type="Shouting"
+    )
+    hidden_entry = VoiceEntryFactory(pupil=pupil, recorded_by=other_school_dsl)
     evidence = [
         ("concern", concern.pk),
         ("decision", decision.pk),
+        ("action", action.pk),
+        ("behaviour", incident.pk),
+        ("voice", hidden_entry.pk),
+        ("factor:household", concern.pk),
         ("concern", elsewhere.pk),
         ("voice", entry.pk),
         ("cadence", status.pk),
@@ -224,14 +235,17 @@ def test_each_evidence_row_links_to_its_record_where_the_viewer_may_open_it(
     )
     body = client_for(dsl).get(reverse("patterns:detail", args=[finding.pk])).content.decode()
     concern_url = reverse("concerns:detail", args=[concern.pk])
-    assert body.count(f'href="{concern_url}"') == 2  # the concern and its decision
+    assert body.count(f'href="{concern_url}"') == 3  # the concern, its decision and action
+    assert reverse("voice:entry", args=[hidden_entry.pk]) not in body  # not theirs to read
+    assert "Household factor: household" in body
     assert reverse("concerns:detail", args=[elsewhere.pk]) not in body  # another school's
     assert f'href="{reverse("voice:entry", args=[entry.pk])}"' in body
     assert f'href="{reverse("voice:plan", args=[pupil.pk])}"' in body
     assert f'href="{reverse("attendance:pupil", args=[pupil.pk])}"' in body
-    assert f'href="{reverse("chronology:pupil", args=[pupil.pk])}"' in body  # Encompass
+    chronology = f'href="{reverse("chronology:pupil", args=[pupil.pk])}"'
+    assert body.count(chronology) == 2  # the behaviour incident and Operation Encompass
     assert "Operation Encompass notification" in body
     assert "c-from-a-file" in body
     # The headteacher reads the finding but Encompass is the DSL team's only.
     head = client_for(headteacher).get(reverse("patterns:detail", args=[finding.pk]))
-    assert f'href="{reverse("chronology:pupil", args=[pupil.pk])}"' not in head.content.decode()
+    assert head.content.decode().count(chronology) == 1
