@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any
@@ -175,6 +175,11 @@ class DatabaseFacts:
         self.end = cutoff(as_of)
         self.start = as_of - timedelta(days=LOOKBACK_DAYS)
         self._pupils: dict[str, PupilFacts] = {}
+        # Household memberships as of the cut, once read: each child's households, and the
+        # children of each household whose members were all read.
+        self._households_of: dict[str, set[str]] = {}
+        self._members_of: dict[str, set[str]] = {}
+        self._complete: set[str] = set()
         self.queries_by_chunk: list[int] = []
 
     def source(self) -> FactSource:
@@ -201,9 +206,15 @@ class DatabaseFacts:
         if missing and len(missing) <= CHUNK:
             # The engine asks for these children's households next: load the other children of
             # those households in the same pass (one query here saves a second round).
-            households = {h for h, _ in self._memberships(pupil_id__in=missing)}
+            self._know_memberships(missing, self._memberships(pupil_id__in=missing))
+            households = sorted({h for p in missing for h in self._households_of[p]})
             if households:
-                siblings = {p for _, p in self._memberships(household_id__in=sorted(households))}
+                # Every membership of every member of those households, in one query.
+                members = HouseholdMember.objects.filter(household_id__in=households)
+                rows = self._memberships(pupil_id__in=members.values("pupil_id"))
+                self._know_memberships({p for _, p in rows}, rows)
+                self._complete.update(households)
+                siblings = {p for h in households for p in self._members_of.get(h, ())}
                 missing = sorted(set(missing) | (siblings - set(self._pupils)))
         for i in range(0, len(missing), CHUNK):
             for facts in self._load_chunk(missing[i : i + CHUNK]):
@@ -219,8 +230,11 @@ class DatabaseFacts:
         if not wanted:
             return []
         members: dict[str, set[str]] = defaultdict(set)
-        for household_id, pupil_id in self._memberships(household_id__in=wanted):
-            members[household_id].add(pupil_id)
+        if all(h in self._complete for h in wanted):
+            members.update({h: self._members_of[h] for h in wanted if self._members_of.get(h)})
+        else:
+            for household_id, pupil_id in self._memberships(household_id__in=wanted):
+                members[household_id].add(pupil_id)
         children = {p.pupil_id: p for p in self.load_pupils(set().union(*members.values()), as_of)}
         adults = self._adult_counts(members)
         return [
@@ -234,6 +248,14 @@ class DatabaseFacts:
         ]
 
     # ---- one chunk ------------------------------------------------------------------------
+
+    def _know_memberships(self, pupil_ids: Iterable[str], rows: list[tuple[str, str]]) -> None:
+        """Remember the memberships of `pupil_ids`, given every row of theirs (`rows`)."""
+        for pid in pupil_ids:
+            self._households_of[pid] = set()
+        for household_id, pupil_id in rows:
+            self._households_of[pupil_id].add(household_id)
+            self._members_of.setdefault(household_id, set()).add(pupil_id)
 
     def _memberships(self, **lookup: Any) -> list[tuple[str, str]]:
         rows = HouseholdMember.objects.filter(
@@ -274,9 +296,10 @@ class DatabaseFacts:
         }
         roll = self._roll(pupils)
         school_of, trust_of = self._schools(pupils)
-        households: dict[str, set[str]] = defaultdict(set)
-        for household_id, pupil_id in self._memberships(pupil_id__in=list(pupils)):
-            households[pupil_id].add(household_id)
+        unknown = [pid for pid in pupils if pid not in self._households_of]
+        if unknown:
+            self._know_memberships(unknown, self._memberships(pupil_id__in=unknown))
+        households = self._households_of
         concerns = self._concerns(pupils)
         decisions, actions = self._casework(pupils)
         attendance = self._attendance(pupils)
@@ -577,10 +600,17 @@ class DatabaseFacts:
         the safeguarding team set by hand applies from the day it was set."""
         cadences: dict[str, list[CadenceFact]] = defaultdict(list)
         schools = sorted(set(school_of.values()))
-        stored = {str(s.school_id): s for s in VoiceSettings.objects.filter(school_id__in=schools)}
-        statuses = SupportStatus.objects.filter(
-            pupil_id__in=list(pupils), school_id__in=schools, recorded_at__lt=self.end
-        ).values("id", "pupil_id", "school_id", "level", "starts_on", "ends_on", "recorded_at")
+        statuses = list(
+            SupportStatus.objects.filter(
+                pupil_id__in=list(pupils), school_id__in=schools, recorded_at__lt=self.end
+            ).values("id", "pupil_id", "school_id", "level", "starts_on", "ends_on", "recorded_at")
+        )
+        # Each school's cadences, read only when some child has a status.
+        stored = (
+            {str(s.school_id): s for s in VoiceSettings.objects.filter(school_id__in=schools)}
+            if statuses
+            else {}
+        )
         for s in statuses:
             pid, school = str(s["pupil_id"]), str(s["school_id"])
             if school_of.get(pid) != school:

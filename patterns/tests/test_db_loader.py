@@ -338,3 +338,19 @@ def test_a_school_outside_any_trust(db):
     (f,) = DatabaseFacts(as_of=date(2025, 1, 6)).load_pupils([str(child.pk)], date(2025, 1, 6))
     assert f.trust_id is None
     assert f.school_id == str(alone.pk)
+
+
+def test_household_after_a_batch_load_or_an_incremental_one(built):
+    household = str(built["household"].pk)
+    both = {str(built["child"].pk), str(built["sibling"].pk)}
+    day = date(2025, 1, 27)
+    batch = DatabaseFacts(as_of=day, school_ids=[str(built["child"].enrolments.get().school_id)])
+    assert [p.pupil_id for p in batch.load_pupils(None, day)] == [str(built["child"].pk)]
+    (found,) = batch.load_households([household], day)
+    assert {c.pupil_id for c in found.children} == both
+    incremental = DatabaseFacts(as_of=day)
+    incremental.load_pupils([str(built["child"].pk)], day)
+    with CaptureQueriesContext(connection) as queries:
+        (found,) = incremental.load_households([household], day)
+    assert {c.pupil_id for c in found.children} == both
+    assert len(queries) == 1  # the adults; the sibling was read with the child
