@@ -338,3 +338,7 @@ PUPIL_RECORD_FLAG_SOURCES: list[str] = ["concerns.flags.concern_flags"]
 # Patterns: refresh findings for the children a record touches when it is saved (issue 8). Turn
 # off for bulk loads; the nightly `run_detectors` catches up.
 CAIRN_PATTERNS_INCREMENTAL = env_bool("CAIRN_PATTERNS_INCREMENTAL", default=True)
+# A save touching more children than this (a whole trust's registers) leaves them to that run.
+CAIRN_PATTERNS_INCREMENTAL_MAX_CHILDREN = env_int(
+    "CAIRN_PATTERNS_INCREMENTAL_MAX_CHILDREN", 2000, minimum=1
+)

@@ -338,6 +338,14 @@ def _refresh_now(pupil_ids: Callable[[], Iterable[Any]]) -> None:
 
     try:
         ids = sorted({str(pid) for pid in pupil_ids()})
+        limit: int = getattr(settings, "CAIRN_PATTERNS_INCREMENTAL_MAX_CHILDREN", 2000)
+        if len(ids) > limit:
+            logger.info(
+                "patterns: %s children touched (more than %s); left to the nightly run",
+                len(ids),
+                limit,
+            )
+            return
         if ids:
             today = timezone.localdate()
             findings_refresh_for_children(

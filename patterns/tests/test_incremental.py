@@ -150,3 +150,17 @@ def test_turned_off_for_bulk_loads(school, settings, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.findings_refresh_on_commit([])
     assert len(callbacks) == 1  # nothing to do: no run, no audit
+
+
+def test_a_very_large_save_is_left_to_the_nightly_run(
+    school, settings, refreshed, caplog, django_capture_on_commit_callbacks
+):
+    settings.CAIRN_PATTERNS_INCREMENTAL_MAX_CHILDREN = 1
+    children = [enrolled_pupil(school=school).pk for _ in range(2)]
+    with (
+        caplog.at_level(logging.INFO, logger="patterns.services"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.findings_refresh_on_commit(children)
+    assert refreshed == []
+    assert "2 children touched (more than 1); left to the nightly run" in caplog.text
