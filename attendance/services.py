@@ -24,6 +24,7 @@ from attendance.importers.csv_format import CsvFormatError, parse_csv
 from attendance.importers.ctf import parse_ctf
 from attendance.models import (
     AttendanceImport,
+    AttendanceWeek,
     CodeMapping,
     ColumnarState,
     ImportSource,
@@ -31,6 +32,7 @@ from attendance.models import (
 )
 from audit import services as audit
 from audit.models import AuditAction
+from patterns.services import findings_refresh_on_commit
 from schools.models import Membership, School
 
 Progress = Callable[[int], None]
@@ -191,6 +193,14 @@ def attendance_import(  # noqa: PLR0912, PLR0915 (one readable pass: parse, chec
             writer.cleanup()
 
     transaction.on_commit(write_columnar_copies)
+    batch_id = batch.pk
+    findings_refresh_on_commit(
+        lambda: (
+            AttendanceWeek.objects.filter(last_import_id=batch_id)
+            .values_list("pupil_id", flat=True)
+            .distinct()
+        )
+    )
     return result
 
 

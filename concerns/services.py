@@ -51,6 +51,7 @@ from concerns.models import (
     ReferralOutcome,
     Source,
 )
+from patterns.services import findings_refresh_on_commit
 from pupils.models import Pupil
 from schools.models import DSL_TEAM_ROLES, Membership, School
 
@@ -359,6 +360,7 @@ def concern_record(
     transaction.on_commit(
         lambda: _email_dsl_team(concern_id=concern_id, emails=emails, urgent=urgent)
     )
+    findings_refresh_on_commit([c.pupil.pk for c in data.children])
     return concern
 
 
@@ -419,6 +421,7 @@ def concern_amend(
         reason=reason.strip(),
         details={"version": version.number},
     )
+    findings_refresh_on_commit(concern_pupil_ids(concern))
     return version
 
 
@@ -547,6 +550,7 @@ def decision_record(
         reason=change_reason.strip(),
         details={"outcome": str(data.outcome), "decision": str(decision.pk)},
     )
+    findings_refresh_on_commit(concern_pupil_ids(concern))
     return decision
 
 
@@ -585,6 +589,7 @@ def referral_outcome_record(
         request=request,
         details={"agrees": school_agrees},
     )
+    findings_refresh_on_commit(concern_pupil_ids(decision.concern))
     return result
 
 
@@ -618,6 +623,7 @@ def action_assign(
         request=request,
         details={"action": str(action.pk), "assignee": str(assignee.pk)},
     )
+    findings_refresh_on_commit(concern_pupil_ids(concern))
     return action
 
 
@@ -640,6 +646,7 @@ def action_complete(
         request=request,
         details={"action": str(action.pk)},
     )
+    findings_refresh_on_commit(concern_pupil_ids(action.concern))
     return completion
 
 
@@ -680,6 +687,7 @@ def behaviour_record(
         pupil_id=pupil.pk,
         request=request,
     )
+    findings_refresh_on_commit([pupil.pk])
     return incident
 
 
@@ -727,6 +735,7 @@ def encompass_record(
             pupil_id=pupil.pk,
             request=request,
         )
+    findings_refresh_on_commit([p.pk for p in data.pupils])
     return notification
 
 

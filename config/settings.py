@@ -226,6 +226,7 @@ DEMO_SEEDERS = [
     "voice.demo.seed",
     "attendance.demo.seed",
     "concerns.demo.seed",
+    "patterns.demo.seed",
 ]
 
 # Functions that contribute entries to a child's chronology (see chronology/entries.py).
@@ -334,3 +335,11 @@ PUPIL_FRONT_SHEET_PANELS: list[str] = [
 ]
 # Functions `(pupil_ids) -> {pupil_id: [label, ...]}` saying which children have records.
 PUPIL_RECORD_FLAG_SOURCES: list[str] = ["concerns.flags.concern_flags"]
+
+# Patterns: refresh findings for the children a record touches when it is saved (issue 8). Turn
+# off for bulk loads; the nightly `run_detectors` catches up.
+CAIRN_PATTERNS_INCREMENTAL = env_bool("CAIRN_PATTERNS_INCREMENTAL", default=True)
+# A save touching more children than this (a whole trust's registers) leaves them to that run.
+CAIRN_PATTERNS_INCREMENTAL_MAX_CHILDREN = env_int(
+    "CAIRN_PATTERNS_INCREMENTAL_MAX_CHILDREN", 2000, minimum=1
+)

@@ -77,6 +77,9 @@ class ConcernFact:
       `categories` through `patterns/data/indicators.json` plus any the author ticked.
     - `explanation_suitable`: for injuries and presentation, whether the explanation given was
       suitable (NICE CG89 "unsuitable explanation", neglect-indicators.md §1 [V]); None = not asked.
+    - `record_kind`: the kind of record the fact was built from, named in the evidence: `concern`,
+      or another dated record about the child that shows an indicator (`behaviour` for a
+      behaviour incident, `encompass` for an Operation Encompass notification).
     """
 
     id: str
@@ -89,6 +92,7 @@ class ConcernFact:
     categories: frozenset[str] = frozenset()
     indicators: frozenset[str] = frozenset()
     explanation_suitable: bool | None = None
+    record_kind: str = "concern"
 
 
 @dataclass(frozen=True, slots=True)

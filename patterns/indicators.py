@@ -9,6 +9,7 @@ category slugs are added under `categories` when that app is merged.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -59,3 +60,17 @@ def group_source(name: str) -> str:
     """Where the named group comes from, for docs and the 'why' text."""
     source: str = _data()["groups"][name]["source"]
     return source
+
+
+def action_kind_for(description: str) -> str | None:
+    """What an action addresses, from the words of its description (`action_kinds` in the data
+    file, national-reviews.md §4 "Practical tasks instead of parenting" [V SecEd]): the first
+    kind in `order` any of whose words or phrases appears as whole words; None if none does."""
+    data: dict[str, Any] = _data().get("action_kinds", {})
+    text = " ".join(re.findall(r"[a-z0-9:'-]+", description.lower()))
+    for kind in data.get("order", []):
+        for phrase in data.get("words", {}).get(kind, []):
+            words = " ".join(re.findall(r"[a-z0-9:'-]+", phrase.lower()))
+            if words and re.search(rf"(?<![a-z0-9]){re.escape(words)}(?![a-z0-9])", text):
+                return str(kind)
+    return None

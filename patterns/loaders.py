@@ -19,8 +19,9 @@ school time. `recorded_at` defaults to when the thing happened. A concern's `ind
 may give a CIN `cin_code` (mapped) or an `indicator`. Anything malformed raises `FactFileError`
 naming the line and the field; nothing is half-loaded.
 
-The database loader (selectors over concerns, attendance, voice and households) is wired in when
-those apps are merged; it provides the same `FactSource`.
+The database loader (selectors over the pupils, concerns, attendance and voice apps) is
+`patterns.db_loader.DatabaseFacts`; it provides the same `FactSource`. It lives in its own module
+so that this one, and `make evaluate`, need no Django.
 """
 
 from __future__ import annotations

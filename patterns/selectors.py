@@ -109,3 +109,122 @@ def finding_counts(*, school_ids: Collection[Any]) -> dict[str, dict[str, int]]:
     for row in rows:
         counts.setdefault(row["detector"], {})[row["severity"]] = row["n"]
     return counts
+
+
+# What each evidence kind is called on the finding page.
+EVIDENCE_LABELS = {
+    "concern": "Concern",
+    "decision": "Decision",
+    "action": "Action",
+    "voice": "The child's voice",
+    "cadence": "Check-in cadence",
+    "attendance": "Attendance",
+    "enrolment": "Leaving the roll",
+    "behaviour": "Behaviour incident",
+    "encompass": "Operation Encompass notification",
+}
+
+
+def _opens(check: Any) -> bool:
+    """Whether an access function lets the viewer open the record (they raise Http404)."""
+    from django.http import Http404
+
+    try:
+        check()
+    except (Http404, ValueError):
+        return False
+    return True
+
+
+def _concern_url(viewer: Any, kind: str, ref: str) -> str | None:
+    """A concern, decision or action: the concern's page, if the viewer may open the concern."""
+    from django.urls import reverse
+
+    from concerns.access import access_concern
+    from concerns.models import Action, Decision
+
+    concern_id: Any = ref
+    if kind == "decision":
+        concern_id = Decision.objects.filter(pk=ref).values_list("concern_id", flat=True).first()
+    elif kind == "action":
+        concern_id = Action.objects.filter(pk=ref).values_list("concern_id", flat=True).first()
+    if concern_id is None or not _opens(
+        lambda: access_concern(viewer=viewer, concern_id=UUID(str(concern_id)))
+    ):
+        return None
+    return reverse("concerns:detail", args=[concern_id])
+
+
+def _child_of(viewer: Any, finding: Finding, kind: str, ref: str) -> Any:
+    """The child whose page shows the record (None: no page this viewer may open)."""
+    from concerns.access import sees_encompass
+    from concerns.models import BehaviourIncident, EncompassNotification
+
+    if kind == "attendance":
+        return UUID(ref.split(":", maxsplit=1)[0])
+    if kind == "behaviour":
+        return BehaviourIncident.objects.filter(pk=ref).values_list("pupil_id", flat=True).first()
+    if kind == "encompass" and not (
+        sees_encompass(viewer=viewer)
+        and EncompassNotification.objects.filter(pk=ref, school_id=viewer.school_id).exists()
+    ):
+        return None
+    return finding.pupil_id
+
+
+# Records shown on a page about the child: the URL name for each kind.
+_CHILD_PAGES = {
+    "attendance": "attendance:pupil",
+    "behaviour": "chronology:pupil",
+    "encompass": "chronology:pupil",
+    "cadence": "voice:plan",
+    "enrolment": "pupils:detail",
+}
+
+
+def _evidence_url(viewer: Any, finding: Finding, kind: str, ref: str) -> str | None:
+    """The page of the record an evidence row names, if `viewer` may open it; else None.
+    Access goes through each app's own access functions (never inherited from the finding)."""
+    from django.urls import reverse
+
+    from pupils.access import access_pupil
+    from voice.access import access_pupil_to_plan, access_voice_entry
+
+    if not _is_uuid(ref.split(":", maxsplit=1)[0]):
+        return None  # facts from a file: no record in this database
+    if kind in ("concern", "decision", "action"):
+        return _concern_url(viewer, kind, ref)
+    if kind == "voice":
+        if not _opens(lambda: access_voice_entry(viewer=viewer, entry_id=UUID(ref))):
+            return None
+        return reverse("voice:entry", args=[ref])
+    if kind not in _CHILD_PAGES:
+        return None
+    pupil_id = _child_of(viewer, finding, kind, ref)
+    if pupil_id is None or not _opens(lambda: access_pupil(viewer=viewer, pupil_id=pupil_id)):
+        return None
+    if kind == "cadence" and not _opens(
+        lambda: access_pupil_to_plan(viewer=viewer, pupil_id=pupil_id)
+    ):
+        return None
+    return reverse(_CHILD_PAGES[kind], args=[pupil_id])
+
+
+def evidence_rows(*, viewer: Any, finding: Finding) -> list[dict[str, Any]]:
+    """The finding's evidence for its page: date, what it is, its reference, whether it is new,
+    and a link to the record where the viewer may open it."""
+    new = {(e["kind"], e["id"]) for e in finding.new_evidence}
+    rows = []
+    for e in finding.evidence:
+        kind = e["kind"]
+        rows.append(
+            {
+                "date": e["date"],
+                "kind": kind,
+                "label": EVIDENCE_LABELS.get(kind, kind.replace("factor:", "Household factor: ")),
+                "id": e["id"],
+                "is_new": (kind, e["id"]) in new,
+                "url": _evidence_url(viewer, finding, kind, e["id"]),
+            }
+        )
+    return rows

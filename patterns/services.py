@@ -1,11 +1,13 @@
 """Writing findings and decisions. Every write is a named function that audits itself."""
 
-from collections.abc import Collection, Iterable, Mapping
+import logging
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -25,6 +27,8 @@ from patterns.models import (
 from patterns.registry import Raised, SettingsError, SubjectKind, get_detector
 from pupils.models import Pupil
 from schools.models import Membership, School
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -325,3 +329,38 @@ def detector_settings_set(
         },
     )
     return row
+
+
+def _refresh_now(pupil_ids: Callable[[], Iterable[Any]]) -> None:
+    """The incremental run after a commit. A failure is logged and never reaches the person who
+    saved the record: the record is already safe, and the nightly run catches up."""
+    from patterns.db_loader import database_source
+
+    try:
+        ids = sorted({str(pid) for pid in pupil_ids()})
+        limit: int = getattr(settings, "CAIRN_PATTERNS_INCREMENTAL_MAX_CHILDREN", 2000)
+        if len(ids) > limit:
+            logger.info(
+                "patterns: %s children touched (more than %s); left to the nightly run",
+                len(ids),
+                limit,
+            )
+            return
+        if ids:
+            today = timezone.localdate()
+            findings_refresh_for_children(
+                actor=None, source=database_source(as_of=today), pupil_ids=ids, as_of=today
+            )
+    except Exception:
+        logger.exception("patterns: the incremental run failed; the record was saved")
+
+
+def findings_refresh_on_commit(pupil_ids: Iterable[Any] | Callable[[], Iterable[Any]]) -> None:
+    """After the current transaction commits, refresh the findings of these children (and their
+    households): call it from any service that writes a record detectors read. `pupil_ids` may
+    be a callable, evaluated after the commit (an import's children). Off when
+    `settings.CAIRN_PATTERNS_INCREMENTAL` is False (bulk loads; the nightly run catches up)."""
+    if not getattr(settings, "CAIRN_PATTERNS_INCREMENTAL", True):
+        return
+    ids = pupil_ids if callable(pupil_ids) else (lambda fixed=list(pupil_ids): fixed)
+    transaction.on_commit(lambda: _refresh_now(ids))

@@ -14,7 +14,7 @@ from patterns.access import FINDING_READERS, access_finding
 from patterns.forms import DetectorSettingsForm, FindingDecisionForm
 from patterns.models import FindingOutcome
 from patterns.registry import all_detectors, get_detector
-from patterns.selectors import configs_for_schools, findings_for_school
+from patterns.selectors import configs_for_schools, evidence_rows, findings_for_school
 from patterns.services import detector_settings_set, finding_decide
 from schools.http import CairnRequest, role_required
 from schools.models import Role
@@ -77,7 +77,7 @@ def detail(request: CairnRequest, finding_id: UUID) -> HttpResponse:
         "finding": finding,
         "explanation": _explanation(finding.detector),
         "decisions": finding.decisions.select_related("decided_by__user"),
-        "new_ids": {(e["kind"], e["id"]) for e in finding.new_evidence},
+        "evidence": evidence_rows(viewer=request.membership, finding=finding),
         "form": form,
     }
     return render(request, "patterns/finding.html", context)

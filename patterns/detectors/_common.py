@@ -48,7 +48,7 @@ def showing(
 
 
 def concern_ref(concern: ConcernFact) -> EvidenceRef:
-    return EvidenceRef(on=local_date(concern.occurred_at), kind="concern", id=concern.id)
+    return EvidenceRef(on=local_date(concern.occurred_at), kind=concern.record_kind, id=concern.id)
 
 
 def decision_ref(decision: DecisionFact) -> EvidenceRef:

@@ -89,7 +89,7 @@ def test_run_detectors_refuses_bad_input(tmp_path, facts_file, school):
         + "\n"
     )
     for args, message in (
-        ([], "Pass --facts FILE"),
+        (["--school", "999999"], "No school with URN 999999"),
         (["--facts", str(facts_file), "--as-of", "2025-02-04"], "cannot be in the future"),
         (["--facts", str(facts_file), "--school", "999999"], "No school with URN 999999"),
         (["--facts", str(bad)], "bad.jsonl line 1, field 'id'"),
@@ -98,3 +98,40 @@ def test_run_detectors_refuses_bad_input(tmp_path, facts_file, school):
     ):
         with pytest.raises(CommandError, match=message):
             _call("run_detectors", *args)
+
+
+def _neglect_in_the_database(school):
+    """Three neglect concerns about a child from two adults, recorded through the services."""
+    from datetime import UTC, datetime
+
+    from concerns.tests.factories import enrolled_pupil, make_concern, staff_member
+
+    child = enrolled_pupil(school=school)
+    authors = [staff_member(school=school), staff_member(school=school)]
+    for day, author in ((13, authors[0]), (22, authors[1]), (31, authors[0])):
+        when = datetime(2025, 1, day, 10, tzinfo=UTC)
+        with time_machine.travel(when, tick=False):
+            make_concern(author=author, pupil=child, occurred_at=when)
+    return child
+
+
+def test_run_detectors_reads_the_database_by_default(school, other_school):
+    child = _neglect_in_the_database(school)
+    with time_machine.travel("2025-02-03 18:00 +0000"):
+        out, _ = _call("run_detectors", "--school", school.urn)
+        assert f"cumulative-neglect [consider] child {child.upn}:" in out
+        assert "1 raised" in out
+        assert Finding.objects.get().pupil == child
+        out, err = _call("run_detectors", "--json")
+        [finding] = json.loads(out)["findings"]
+        assert finding["upn"] == child.upn
+        assert [e["kind"] for e in finding["evidence"]] == ["concern"] * 3
+        assert "1 unchanged" in err
+        # Another school's run says nothing about this child's finding.
+        out, _ = _call("run_detectors", "--school", other_school.urn)
+        assert out.startswith("0 findings about 0 children")
+        # A look back to before the third concern: nothing, and nothing stored.
+        out, _ = _call("run_detectors", "--as-of", "2025-01-30", "--json")
+        assert json.loads(out)["findings"] == []
+    assert Finding.objects.count() == 1
+    assert not Finding.objects.get().stale

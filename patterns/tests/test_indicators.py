@@ -38,3 +38,33 @@ def test_malformed_mapping_is_refused(tmp_path, monkeypatch, data, message):
     finally:
         monkeypatch.undo()
         indicators._data.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("description", "kind"),
+    [
+        ("Give a food bank voucher and a winter coat", "practical"),
+        ("Home visit with the family support worker; bring a new uniform", "parenting"),
+        ("Ask mum to see her GP", "adult_support"),
+        ("Logging off the laptop", None),  # 'gp' only as a whole word
+        ("ELSA sessions weekly", "child_support"),
+        ("Chase the MASH referral", "multi_agency"),
+        ("", None),
+    ],
+)
+def test_action_kind_from_the_words_of_the_description(description, kind):
+    assert indicators.action_kind_for(description) == kind
+
+
+def test_the_concerns_apps_categories_are_mapped():
+    import csv
+    from pathlib import Path
+
+    path = Path(indicators.__file__).resolve().parent.parent / "concerns/data/categories.csv"
+    with path.open(encoding="utf-8") as handle:
+        codes = [row["code"] for row in csv.DictReader(handle)]
+    mapping = indicators._data()["categories"]
+    assert [code for code in codes if code not in mapping] == []
+    assert indicators.indicators_for(["neglect"]) <= indicators.group("low_level_neglect") | {
+        "neglect"
+    }

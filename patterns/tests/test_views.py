@@ -174,3 +174,78 @@ def test_an_unknown_detector_is_404_and_others_may_not_change_settings(
 ):
     assert client_for(dsl).get(reverse("patterns:settings_edit", args=["nope"])).status_code == 404
     assert client_for(headteacher).get(reverse("patterns:settings")).status_code == 403
+
+
+def test_each_evidence_row_links_to_its_record_where_the_viewer_may_open_it(
+    client_for, dsl, headteacher, school, pupil, other_school_dsl
+):
+    from datetime import date
+
+    from concerns import services as concern_services
+    from concerns.models import ChildPresent, Outcome
+    from concerns.tests.factories import make_concern, staff_member
+    from voice.tests.factories import SupportStatusFactory, VoiceEntryFactory
+
+    teacher = staff_member(school=school)
+    concern = make_concern(author=teacher, pupil=pupil)
+    decision = concern_services.decision_record(
+        actor=dsl,
+        concern=concern,
+        data=concern_services.DecisionInput(outcome=Outcome.NO_FURTHER_ACTION, rationale="Seen."),
+    )
+    elsewhere = make_concern(author=staff_member(school=other_school_dsl.school), pupil=pupil)
+    entry = VoiceEntryFactory(pupil=pupil, recorded_by=dsl)
+    status = SupportStatusFactory(pupil=pupil, recorded_by=dsl)
+    notification = concern_services.encompass_record(
+        actor=dsl,
+        data=concern_services.EncompassInput(
+            pupils=[pupil],
+            police_reference="PN-3",
+            occurred_at=concern.occurred_at,
+            received_at=concern.written_at,
+            child_present=ChildPresent.NO,
+            welfare_check_on=date(2025, 1, 6),
+        ),
+    )
+    action = concern_services.action_assign(
+        actor=dsl, concern=concern, assignee=dsl, description="Food", due_on=date(2025, 1, 10)
+    )
+    incident = concern_services.behaviour_record(
+        actor=teacher, pupil=pupil, occurred_at=concern.occurred_at, incident_type="Shouting"
+    )
+    hidden_entry = VoiceEntryFactory(pupil=pupil, recorded_by=other_school_dsl)
+    evidence = [
+        ("concern", concern.pk),
+        ("decision", decision.pk),
+        ("action", action.pk),
+        ("behaviour", incident.pk),
+        ("voice", hidden_entry.pk),
+        ("factor:household", concern.pk),
+        ("concern", elsewhere.pk),
+        ("voice", entry.pk),
+        ("cadence", status.pk),
+        ("attendance", f"{pupil.pk}:2025-01-06"),
+        ("encompass", notification.pk),
+        ("concern", "c-from-a-file"),
+    ]
+    finding = FindingFactory(
+        school=school,
+        pupil=pupil,
+        evidence=[{"kind": k, "id": str(i), "date": "2025-01-06"} for k, i in evidence],
+    )
+    body = client_for(dsl).get(reverse("patterns:detail", args=[finding.pk])).content.decode()
+    concern_url = reverse("concerns:detail", args=[concern.pk])
+    assert body.count(f'href="{concern_url}"') == 3  # the concern, its decision and action
+    assert reverse("voice:entry", args=[hidden_entry.pk]) not in body  # not theirs to read
+    assert "Household factor: household" in body
+    assert reverse("concerns:detail", args=[elsewhere.pk]) not in body  # another school's
+    assert f'href="{reverse("voice:entry", args=[entry.pk])}"' in body
+    assert f'href="{reverse("voice:plan", args=[pupil.pk])}"' in body
+    assert f'href="{reverse("attendance:pupil", args=[pupil.pk])}"' in body
+    chronology = f'href="{reverse("chronology:pupil", args=[pupil.pk])}"'
+    assert body.count(chronology) == 2  # the behaviour incident and Operation Encompass
+    assert "Operation Encompass notification" in body
+    assert "c-from-a-file" in body
+    # The headteacher reads the finding but Encompass is the DSL team's only.
+    head = client_for(headteacher).get(reverse("patterns:detail", args=[finding.pk]))
+    assert head.content.decode().count(chronology) == 1

@@ -66,3 +66,46 @@ def test_dsl_decides_on_a_finding(page: Page, live_server, dsl_with_a_finding):
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_role("alert")).to_be_visible()
     assert_accessible(page)
+
+
+def test_dsl_follows_a_findings_evidence_to_the_concern(
+    page: Page, live_server, dsl, school, pupil
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from concerns.tests.factories import make_concern, staff_member
+    from patterns.db_loader import database_source
+    from patterns.services import findings_refresh_for_children
+
+    dsl.user.set_password("correct horse battery staple")
+    dsl.user.save()
+    TOTPDevice.objects.create(user=dsl.user, secret=SECRET, confirmed_at="2026-01-01T00:00Z")
+    authors = [staff_member(school=school), staff_member(school=school)]
+    for n, days in enumerate((9, 5, 1)):
+        make_concern(
+            author=authors[n % 2],
+            pupil=pupil,
+            occurred_at=timezone.now() - timedelta(days=days),
+            facts=f"Hungry again, {days} days ago.",
+        )
+    today = timezone.localdate()
+    findings_refresh_for_children(
+        actor=None, source=database_source(as_of=today), pupil_ids=[str(pupil.pk)], as_of=today
+    )
+
+    page.goto(f"{live_server.url}/sign-in/")
+    page.get_by_label("Email address").fill("dsl@oakfield.example")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code").fill(pyotp.TOTP(SECRET).now())
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("link", name="Findings").first.click()
+    page.get_by_role("link", name=re.compile("Several small signs of neglect")).click()
+    links = page.get_by_role("link", name=re.compile(r"^Concern of "))
+    expect(links).to_have_count(3)
+    assert_accessible(page)
+    links.first.click()
+    expect(page.get_by_text("Hungry again, 9 days ago.")).to_be_visible()
+    assert_accessible(page)

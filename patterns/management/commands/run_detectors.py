@@ -1,7 +1,7 @@
 """Run the pattern detectors for a school, the trust, or some children, as of a date."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -10,24 +10,29 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
+from patterns.db_loader import DatabaseFacts
 from patterns.engine import FactSource, RunResult, run
 from patterns.loaders import FactFileError, store_from_jsonl
 from patterns.models import Finding
 from patterns.registry import Raised, SubjectKind
 from patterns.selectors import configs_for_schools
 from patterns.services import findings_refresh
+from pupils.models import Pupil
 from schools.models import School
 
 CHUNK = 500
 
 
-def _run_in_chunks(
+def run_in_chunks(
     source: FactSource, *, as_of: date, pupil_ids: Sequence[str], school_ids: set[str] | None,
-    progress: bool,
+    progress: bool, all_school_ids: Collection[str] | None = None,
 ) -> RunResult:  # fmt: skip
     """The engine over chunks of children (a progress bar on long runs); a household raised in
-    more than one chunk is kept once."""
-    configs = configs_for_schools(school_ids or {p.school_id for p in source.pupils(None, as_of)})
+    more than one chunk is kept once. `all_school_ids`: the schools whose settings to read when
+    no school was asked for (None: the schools of the children the source holds)."""
+    if school_ids is None and all_school_ids is None:
+        all_school_ids = {p.school_id for p in source.pupils(None, as_of)}
+    configs = configs_for_schools(school_ids or all_school_ids or ())
     raised: dict[tuple[str, str, str, frozenset[str]], Raised] = {}
     seen_pupils: set[str] = set()
     seen_households: set[str] = set()
@@ -52,9 +57,9 @@ def _run_in_chunks(
 
 class Command(BaseCommand):
     help = (
-        "Run the pattern detectors as of a date and refresh the findings. Facts come from a JSON "
-        "Lines file (--facts); the database loader arrives with the concerns, attendance and "
-        "voice apps."
+        "Run the pattern detectors as of a date and refresh the findings. Facts come from the "
+        "database (every school, or --school URN), or from a JSON Lines file (--facts). Findings "
+        "are stored only for a run as of today; a past --as-of is a look back, printed only."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -72,24 +77,37 @@ class Command(BaseCommand):
         as_of: date = options["as_of"] or today
         if as_of > today:
             raise CommandError("--as-of cannot be in the future.")
-        if options["facts"] is None:
-            raise CommandError(
-                "Pass --facts FILE: the database fact loader is wired in when the concerns, "
-                "attendance and voice apps are merged."
-            )
-        try:
-            store = store_from_jsonl(options["facts"])
-        except (OSError, FactFileError) as error:
-            raise CommandError(str(error)) from error
         school_ids = self._school_ids(options["school"])
-        pupil_ids = sorted(options["pupil"] or store.pupils)
-        result = _run_in_chunks(
-            store.source(),
+        upns: dict[str, str]
+        if options["facts"] is not None:
+            try:
+                store = store_from_jsonl(options["facts"])
+            except (OSError, FactFileError) as error:
+                raise CommandError(str(error)) from error
+            source = store.source()
+            pupil_ids = sorted(options["pupil"] or store.pupils)
+            upns = {pid: p.upn for pid, p in store.pupils.items()}
+            all_schools: Collection[str] | None = None
+        else:
+            database = DatabaseFacts(as_of=as_of, school_ids=school_ids)
+            source = database.source()
+            pupil_ids = sorted(options["pupil"] or database.pupil_ids())
+            upns = {}
+            all_schools = [str(pk) for pk in School.objects.values_list("pk", flat=True)]
+        result = run_in_chunks(
+            source,
             as_of=as_of,
             pupil_ids=pupil_ids,
             school_ids=school_ids,
             progress=not options["json"] and len(pupil_ids) > CHUNK,
+            all_school_ids=all_schools,
         )
+        if options["facts"] is None:
+            subjects = {r.subject_id for r in result.raised if r.subject_kind is SubjectKind.PUPIL}
+            upns = {
+                str(pk): upn
+                for pk, upn in Pupil.objects.filter(pk__in=subjects).values_list("pk", "upn")
+            }
         # A past date is a look back ("what did we know then"): printed, never stored.
         store_it = not options["dry_run"] and as_of == today
         summary = "not stored (dry run or a past date)"
@@ -98,7 +116,6 @@ class Command(BaseCommand):
                 summary = findings_refresh(actor=None, result=result).line()
             except ValueError as error:
                 raise CommandError(str(error)) from error
-        upns = {pid: p.upn for pid, p in store.pupils.items()}
         if options["json"]:
             self.stdout.write(json.dumps(self._as_json(result, upns), indent=2))
         else:
