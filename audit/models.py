@@ -66,6 +66,10 @@ class AuditAction(models.TextChoices):
     ENCOMPASS_RECORDED = "encompass_recorded", "Operation Encompass notification recorded"
     HISTORY_IMPORTED = "history_imported", "History imported from another system"
     CONCERN_CATEGORY_CHANGED = "concern_category_changed", "Concern category added or changed"
+    ANALYTICS_VIEWED = "analytics_viewed", "Safeguarding dashboard viewed"
+    ANALYTICS_EXPORTED = "analytics_exported", "Safeguarding dashboard table exported"
+    GOVERNORS_REPORT_EXPORTED = "governors_report_exported", "Governors' report downloaded"
+    GOVERNOR_ACTIONS_WRITTEN = "governor_actions_written", "Actions for governors written"
 
 
 class AuditEvent(models.Model):

@@ -36,6 +36,7 @@ LOCAL_APPS = [
     "chronology",
     "ui",
     "patterns",
+    "analytics",
 ]
 
 INSTALLED_APPS = [
@@ -309,3 +310,11 @@ CAIRN_ATTENDANCE_DUCKDB_THREADS = env_int("CAIRN_ATTENDANCE_DUCKDB_THREADS", 2, 
 # against the file's own first bytes where the type has a signature).
 CAIRN_ATTACHMENT_MAX_BYTES = env_int("CAIRN_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 CAIRN_ATTACHMENT_TYPES = env_list("CAIRN_ATTACHMENT_TYPES", "pdf,jpg,jpeg,png,txt,docx")
+
+# Analytics (issue 9). Counts below this show as "fewer than 5" in governor and trust
+# aggregates, and percentages derived from them are withheld (Cairn's default, following the
+# DfE statistics practice of suppressing small numbers [U]: a setting, not a rule).
+CAIRN_ANALYTICS_SUPPRESS_BELOW = env_int("CAIRN_ANALYTICS_SUPPRESS_BELOW", 5, minimum=1)
+# The high-expectations check counts neglect concerns that led to a decision beyond monitoring
+# within this many days of being written (Cairn's own default [U]).
+CAIRN_ANALYTICS_ESCALATION_DAYS = env_int("CAIRN_ANALYTICS_ESCALATION_DAYS", 7, minimum=1)

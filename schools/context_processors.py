@@ -33,6 +33,8 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Record a concern", "concerns:record", _SCHOOL_READERS | {Role.STAFF}),
     NavEntry("Your concerns", "concerns:mine", _SCHOOL_READERS | {Role.STAFF}),
     NavEntry("Concerns inbox", "concerns:inbox", _DSL_TEAM),
+    NavEntry("Trends", "analytics:school", _SCHOOL_READERS | {Role.GOVERNOR}),
+    NavEntry("Trends", "analytics:trust", frozenset({Role.TRUST_LEAD})),
     NavEntry("Staff", "schools:staff", frozenset({Role.SCHOOL_ADMIN})),
     NavEntry("School settings", "schools:settings", frozenset({Role.SCHOOL_ADMIN})),
     NavEntry("Your account", "accounts:account", _ALL),

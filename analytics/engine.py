@@ -1,0 +1,621 @@
+# ruff: noqa: S608 (SQL built from codes, dates and ids Cairn itself formats; no user text)
+"""The analytics engine: every dashboard measure for a set of schools, computed columnar in DuckDB.
+
+The database rows a dashboard needs (roll, concerns with their current categories and subjects,
+decisions, actions, Operation Encompass notifications) are pulled with the ORM as plain values,
+written as tab-separated files and read by DuckDB, which joins them with the attendance app's
+Parquet copies (docs/adr/0007-attendance-storage.md). Values are written in one canonical form
+(UUIDs as text, local dates, whole seconds since the epoch), so SQLite and PostgreSQL give
+DuckDB identical input and the numbers are the same on both (docs/adr/0008-analytics-engine.md).
+
+Every measure is grouped by school: one pass serves a school's dashboard or a trust's schools
+side by side. Results are counts only; no name or identifier leaves this module.
+
+Definitions (each is shown in the dashboard's "how this is counted" text):
+- *Roll*: pupils with an enrolment at the school overlapping the period.
+- *Children with concerns*: children who are the subject of a concern that happened in the
+  period (KCSIE Part one, "Record keeping" [V], records-and-access.md §2).
+- *Neglect*: a concern whose current version carries a category with CP code `NEG` — the CIN
+  census child protection category for neglect [V XSD] (cin-codes.md §3).
+- *A decision beyond monitoring*: any outcome other than "no further action" and "monitor"
+  (early help or a referral), the first made up to the end of the period.
+- *Attendance*: possible and attended sessions from the attendance app's `marks_cte`;
+  persistent absence is missing ≥ the configured share of possible sessions, by integer
+  comparison (attendance.md §3 [V]; `CAIRN_ATTENDANCE_PERSISTENT_PERCENT`).
+"""
+
+import csv
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import duckdb
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from analytics.periods import Period
+from analytics.reference import ethnicity_groups, household_factors
+from attendance import columnar
+from attendance.measures import marks_cte
+from concerns.models import (
+    Action,
+    Concern,
+    ConcernPupil,
+    ConcernVersion,
+    Decision,
+    EncompassNotification,
+    Outcome,
+    Part,
+)
+from patterns.models import Finding, FindingDecision
+from pupils.models import Enrolment, SenStatus, Sex, SocialCareStatus
+
+NEGLECT_CP_CODE = "NEG"
+# Outcomes that are not "beyond monitoring" (all other outcomes are early help or a referral).
+NOT_BEYOND_MONITORING = (Outcome.NO_FURTHER_ACTION.value, Outcome.MONITOR.value)
+AGE_BANDS: tuple[tuple[int, int, str], ...] = (
+    (0, 4, "Under 5"),
+    (5, 10, "5 to 10"),
+    (11, 15, "11 to 15"),
+    (16, 200, "16 and over"),
+)
+PROFILE_DIMENSIONS = (
+    ("age_band", "Age"),
+    ("sex", "Sex"),
+    ("ethnicity", "Ethnicity"),
+    ("sen", "Special educational needs"),
+    ("disability", "Disability"),
+    ("disadvantaged", "Disadvantaged"),
+    ("social_care", "Children's social care"),
+)
+
+
+@dataclass
+class SchoolFigures:
+    """Every measure for one school over one period (counts; percentages are derived later)."""
+
+    roll: int = 0
+    children_with_concerns: int = 0
+    concerns: int = 0
+    neglect_children: int = 0
+    neglect_concerns: int = 0
+    # (month "YYYY-MM", category code) -> concerns; "" = all concerns that month, NEG = concerns
+    # with a neglect category.
+    monthly: dict[tuple[str, str], int] = field(default_factory=dict)
+    # category code -> (children with neglect and this category, neglect concerns also carrying it)
+    cooccurrence: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # factor slug -> children with concerns with the factor (None: not recorded in Cairn yet)
+    household: dict[str, int | None] = field(default_factory=dict)
+    # (dimension, value) -> (children with concerns, roll)
+    profile: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    # "disadvantaged" / "other" -> (neglect concern-children, decided at all, beyond monitoring,
+    #   beyond monitoring within the configured days, median days to beyond monitoring)
+    expectations: dict[str, tuple[int, int, int, int, float | None]] = field(default_factory=dict)
+    open_cases: int = 0
+    decisions_waiting: int = 0
+    overdue_actions: int = 0
+    overdue_reviews: int = 0
+    decided_in_period: int = 0
+    decided_within_day: int = 0
+    median_days_to_decision: float | None = None
+    findings_waiting: int = 0
+    # "with_concerns" / "roll" -> (pupils with possible sessions, possible, attended, persistent)
+    attendance: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+
+
+@dataclass
+class Figures:
+    period: Period
+    as_of: date
+    schools: dict[UUID, SchoolFigures]
+    category_labels: dict[str, str]
+    neglect_codes: frozenset[str] = frozenset()
+
+
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def _local_date(moment: datetime) -> str:
+    return timezone.localtime(moment).date().isoformat()
+
+
+def _write(path: Path, rows: Iterable[Sequence[object]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\")
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row])
+
+
+def _read(db: duckdb.DuckDBPyConnection, name: str, path: Path, columns: dict[str, str]) -> None:
+    spec = ", ".join(f"'{c}': '{t}'" for c, t in columns.items())
+    db.execute(
+        f"CREATE TABLE {name} AS SELECT * FROM read_csv('{path}', delim='\t', header=false, "
+        f"quote='', escape='', nullstr='', auto_detect=false, columns={{{spec}}})"
+    )
+
+
+def _extract(
+    directory: Path, school_ids: list[UUID], period: Period, as_of_end: datetime
+) -> tuple[dict[str, str], frozenset[str]]:
+    """Write the rows the measures need; return category labels by code, and neglect's codes."""
+    enrolments = (
+        Enrolment.objects.filter(school_id__in=school_ids, start_date__lte=period.end)
+        .exclude(end_date__lt=period.start)
+        .values_list(
+            "school_id",
+            "pupil_id",
+            "pupil__date_of_birth",
+            "pupil__sex",
+            "pupil__ethnicity",
+            "pupil__sen_status",
+            "pupil__disability",
+            "pupil__disadvantaged",
+            "pupil__free_school_meals",
+            "pupil__social_care_status",
+        )
+    )
+    _write(
+        directory / "roll.tsv",
+        (
+            (s, p, dob.isoformat(), sex, eth, sen, int(dis), int(dadv), int(fsm), sc)
+            for s, p, dob, sex, eth, sen, dis, dadv, fsm, sc in enrolments.iterator(chunk_size=5000)
+        ),
+    )
+    concerns = Concern.objects.filter(school_id__in=school_ids, written_at__lte=as_of_end)
+    _write(
+        directory / "concerns.tsv",
+        (
+            (c, s, _local_date(occ), _epoch(wr))
+            for c, s, occ, wr in concerns.values_list(
+                "id", "school_id", "occurred_at", "written_at"
+            ).iterator(chunk_size=5000)
+        ),
+    )
+    _write(
+        directory / "subjects.tsv",
+        ConcernPupil.objects.filter(concern__in=concerns, part=Part.SUBJECT)
+        .values_list("concern_id", "pupil_id")
+        .iterator(chunk_size=5000),
+    )
+    versions = ConcernVersion.objects.filter(concern__in=concerns, written_at__lte=as_of_end)
+    through = ConcernVersion.categories.through.objects.filter(concernversion__in=versions)
+    labels: dict[str, str] = {}
+    category_rows = []
+    neglect: set[str] = set()
+    for concern_id, number, code, cp_code, label in through.values_list(
+        "concernversion__concern_id",
+        "concernversion__number",
+        "category__code",
+        "category__cp_code",
+        "category__label",
+    ).iterator(chunk_size=5000):
+        labels.setdefault(code, label)
+        if cp_code == NEGLECT_CP_CODE:
+            neglect.add(code)
+        category_rows.append((concern_id, number, code, cp_code))
+    _write(directory / "categories.tsv", category_rows)
+    _write(
+        directory / "versions.tsv",
+        versions.values_list("concern_id", "number").iterator(chunk_size=5000),
+    )
+    _write(
+        directory / "decisions.tsv",
+        (
+            (c, o, _epoch(d), r.isoformat() if r else None)
+            for c, o, d, r in Decision.objects.filter(
+                concern__in=concerns, decided_at__lte=as_of_end
+            )
+            .values_list("concern_id", "outcome", "decided_at", "review_date")
+            .iterator(chunk_size=5000)
+        ),
+    )
+    _write(
+        directory / "actions.tsv",
+        (
+            (s, due.isoformat(), _epoch(created), _epoch(done) if done else None)
+            for s, due, created, done in Action.objects.filter(
+                concern__school_id__in=school_ids, created_at__lte=as_of_end
+            )
+            .values_list("concern__school_id", "due_on", "created_at", "completion__completed_at")
+            .iterator(chunk_size=5000)
+        ),
+    )
+    _write(
+        directory / "encompass.tsv",
+        (
+            (s, p, _local_date(occ))
+            for s, p, occ in EncompassNotification.pupils.through.objects.filter(
+                encompassnotification__school_id__in=school_ids,
+                encompassnotification__occurred_at__date__gte=period.start - timedelta(days=1),
+                encompassnotification__occurred_at__lte=as_of_end,
+            )
+            .values_list(
+                "encompassnotification__school_id",
+                "pupil_id",
+                "encompassnotification__occurred_at",
+            )
+            .iterator(chunk_size=5000)
+        ),
+    )
+    return labels, frozenset(neglect)
+
+
+_SQL_SETUP = """
+CREATE TABLE r AS
+    SELECT DISTINCT school_id, pupil_id, dob, sex, ethnicity, sen, disability,
+           disadvantaged, fsm, social_care
+    FROM roll;
+CREATE TABLE cur_cat AS
+    SELECT c.concern_id, c.code, c.cp_code FROM categories c
+    JOIN (SELECT concern_id, max(number) AS number FROM versions GROUP BY ALL) v
+      ON v.concern_id = c.concern_id AND v.number = c.number;
+CREATE TABLE inper AS
+    SELECT * FROM concerns WHERE occurred BETWEEN $start AND $end;
+CREATE TABLE cp AS
+    SELECT DISTINCT i.school_id, i.concern_id, s.pupil_id, i.written
+    FROM inper i JOIN subjects s USING (concern_id);
+CREATE TABLE cpc AS
+    SELECT cp.*, k.code, k.cp_code FROM cp JOIN cur_cat k USING (concern_id);
+CREATE TABLE neg_concerns AS
+    SELECT DISTINCT concern_id FROM cur_cat WHERE cp_code = 'NEG';
+CREATE TABLE kids AS
+    SELECT DISTINCT school_id, pupil_id FROM cp;
+CREATE TABLE cur_dec AS
+    SELECT concern_id, arg_max(outcome, decided) AS outcome,
+           arg_max(review_date, decided) AS review_date,
+           min(decided) AS first_decided
+    FROM decisions GROUP BY ALL;
+CREATE TABLE first_beyond AS
+    SELECT concern_id, min(decided) AS decided FROM decisions
+    WHERE outcome NOT IN ('nfa', 'monitor') GROUP BY ALL;
+"""
+
+
+def _setup(db: duckdb.DuckDBPyConnection, directory: Path, period: Period) -> None:
+    uuid, text, day, num = "UUID", "VARCHAR", "DATE", "BIGINT"
+    _read(
+        db,
+        "roll",
+        directory / "roll.tsv",
+        {
+            "school_id": uuid,
+            "pupil_id": uuid,
+            "dob": day,
+            "sex": text,
+            "ethnicity": text,
+            "sen": text,
+            "disability": "INTEGER",
+            "disadvantaged": "INTEGER",
+            "fsm": "INTEGER",
+            "social_care": text,
+        },
+    )
+    _read(
+        db,
+        "concerns",
+        directory / "concerns.tsv",
+        {"concern_id": uuid, "school_id": uuid, "occurred": day, "written": num},
+    )
+    _read(db, "subjects", directory / "subjects.tsv", {"concern_id": uuid, "pupil_id": uuid})
+    _read(
+        db,
+        "categories",
+        directory / "categories.tsv",
+        {"concern_id": uuid, "number": "INTEGER", "code": text, "cp_code": text},
+    )
+    _read(db, "versions", directory / "versions.tsv", {"concern_id": uuid, "number": "INTEGER"})
+    _read(
+        db,
+        "decisions",
+        directory / "decisions.tsv",
+        {"concern_id": uuid, "outcome": text, "decided": num, "review_date": day},
+    )
+    _read(
+        db,
+        "actions",
+        directory / "actions.tsv",
+        {"school_id": uuid, "due_on": day, "created": num, "completed": num},
+    )
+    _read(
+        db,
+        "encompass",
+        directory / "encompass.tsv",
+        {"school_id": uuid, "pupil_id": uuid, "occurred": day},
+    )
+    sql = _SQL_SETUP.replace("$start", f"DATE '{period.start}'").replace(
+        "$end", f"DATE '{period.end}'"
+    )
+    for statement in sql.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _q(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _dimension_sql(as_of: date) -> str:
+    bands = " ".join(
+        f"WHEN age BETWEEN {low} AND {high} THEN {_q(label)}" for low, high, label in AGE_BANDS
+    )
+    groups = []
+    for match, group in ethnicity_groups():
+        if match.endswith("*"):
+            groups.append(f"WHEN ethnicity LIKE {_q(match[:-1] + '%')} THEN {_q(group)}")
+        else:
+            groups.append(f"WHEN ethnicity = {_q(match)} THEN {_q(group)}")
+    sen = " ".join(f"WHEN sen = {_q(v)} THEN {_q(label)}" for v, label in SenStatus.choices)
+    sex = " ".join(f"WHEN sex = {_q(v)} THEN {_q(label)}" for v, label in Sex.choices)
+    care = " ".join(
+        f"WHEN social_care = {_q(v)} THEN {_q(label)}" for v, label in SocialCareStatus.choices
+    )
+    return f"""
+    CREATE TABLE dims AS
+    SELECT school_id, pupil_id, disadvantaged, k.kid IS NOT NULL AS has_concern,
+           CASE {bands} ELSE 'Not known' END AS age_band,
+           CASE {sex} ELSE 'Not known' END AS sex,
+           CASE WHEN ethnicity IS NULL THEN 'Not known or refused' {" ".join(groups)}
+                ELSE 'Not known or refused' END AS ethnicity,
+           CASE {sen} ELSE 'Not known' END AS sen,
+           CASE WHEN disability = 1 THEN 'Yes' ELSE 'No' END AS disability,
+           CASE WHEN disadvantaged = 1 THEN 'Yes' ELSE 'No' END AS disadvantaged_label,
+           CASE {care} ELSE 'Not known' END AS social_care
+    FROM (SELECT *, date_part('year', age(DATE '{as_of}', dob))::INTEGER AS age FROM r) a
+    LEFT JOIN (SELECT school_id, pupil_id, pupil_id AS kid FROM kids) k USING (school_id, pupil_id)
+    """
+
+
+def _factor_condition(slug: str) -> str | None:
+    factor = next(f for f in household_factors() if f.slug == slug)
+    parts = []
+    if factor.concern_categories:
+        codes = ", ".join(_q(c) for c in factor.concern_categories)
+        parts.append(
+            "EXISTS (SELECT 1 FROM cpc x WHERE x.school_id = k.school_id "
+            f"AND x.pupil_id = k.pupil_id AND x.code IN ({codes}))"
+        )
+    if factor.encompass:
+        parts.append(
+            "EXISTS (SELECT 1 FROM encompass e WHERE e.school_id = k.school_id "
+            "AND e.pupil_id = k.pupil_id AND e.occurred BETWEEN $start AND $end)"
+        )
+    flag_columns = {"disadvantaged": "disadvantaged", "free_school_meals": "fsm"}
+    for flag in factor.pupil_flags:
+        parts.append(
+            f"EXISTS (SELECT 1 FROM r WHERE r.school_id = k.school_id "
+            f"AND r.pupil_id = k.pupil_id AND r.{flag_columns[flag]} = 1)"
+        )
+    return " OR ".join(parts) if parts else None
+
+
+def _rows(db: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
+    return db.execute(sql).fetchall()
+
+
+def compute(
+    *,
+    school_ids: Sequence[UUID],
+    period: Period,
+    today: date | None = None,
+    attendance_files: Sequence[Path] | None = None,
+) -> Figures:
+    """Every measure for `school_ids` over `period`. Capacity figures are as at the end of the
+    period (or today, if the period has not ended)."""
+    today = today or timezone.localdate()
+    as_of = min(period.end, today)
+    as_of_end = timezone.make_aware(datetime.combine(as_of, time.max))
+    end_epoch = _epoch(as_of_end)
+    ids = list(school_ids)
+    figures = {sid: SchoolFigures() for sid in ids}
+    within_days = settings.CAIRN_ANALYTICS_ESCALATION_DAYS
+    with tempfile.TemporaryDirectory() as work:
+        directory = Path(work)
+        labels, neglect = _extract(directory, ids, period, as_of_end)
+        db = duckdb.connect()
+        try:
+            db.execute(f"SET threads TO {settings.CAIRN_ATTENDANCE_DUCKDB_THREADS}")
+            _setup(db, directory, period)
+            _measures(
+                db,
+                figures=figures,
+                period=period,
+                as_of=as_of,
+                end_epoch=end_epoch,
+                within_days=within_days,
+            )
+            files = (
+                attendance_files
+                if attendance_files is not None
+                else list(columnar.ensure_current(school_ids=ids).values())
+            )
+            _attendance(db, figures, period, files)
+        finally:
+            db.close()
+    _findings(figures)
+    return Figures(
+        period=period, as_of=as_of, schools=figures, category_labels=labels, neglect_codes=neglect
+    )
+
+
+def _measures(
+    db: duckdb.DuckDBPyConnection,
+    *,
+    figures: dict[UUID, SchoolFigures],
+    period: Period,
+    as_of: date,
+    end_epoch: int,
+    within_days: int,
+) -> None:
+    def put(sql: str, apply: Any) -> None:
+        for row in _rows(db, sql):
+            if row[0] in figures:
+                apply(figures[row[0]], *row[1:])
+
+    put(
+        "SELECT school_id, count(DISTINCT pupil_id) FROM r GROUP BY ALL",
+        lambda f, n: setattr(f, "roll", n),
+    )
+    put(
+        "SELECT school_id, count(DISTINCT pupil_id), count(DISTINCT concern_id) FROM cp "
+        "GROUP BY ALL",
+        lambda f, kids, n: (setattr(f, "children_with_concerns", kids), setattr(f, "concerns", n)),
+    )
+    put(
+        "SELECT school_id, count(DISTINCT pupil_id), count(DISTINCT concern_id) FROM cpc "
+        f"WHERE cp_code = '{NEGLECT_CP_CODE}' GROUP BY ALL",
+        lambda f, kids, n: (
+            setattr(f, "neglect_children", kids),
+            setattr(f, "neglect_concerns", n),
+        ),
+    )
+    put(
+        "SELECT i.school_id, strftime(i.occurred, '%Y-%m'), coalesce(k.code, ''), "
+        "count(DISTINCT i.concern_id) FROM inper i JOIN cur_cat k USING (concern_id) "
+        "GROUP BY ALL UNION ALL SELECT school_id, strftime(occurred, '%Y-%m'), '', count(*) "
+        "FROM inper GROUP BY ALL UNION ALL SELECT i.school_id, strftime(i.occurred, '%Y-%m'), "
+        f"'{NEGLECT_CP_CODE}', count(DISTINCT i.concern_id) FROM inper i "
+        f"JOIN cur_cat k USING (concern_id) WHERE k.cp_code = '{NEGLECT_CP_CODE}' GROUP BY ALL",
+        lambda f, month, code, n: f.monthly.__setitem__((month, code), n),
+    )
+    put(
+        f"""WITH neg AS (SELECT DISTINCT school_id, pupil_id FROM cpc
+                         WHERE cp_code = '{NEGLECT_CP_CODE}')
+        SELECT c.school_id, c.code, count(DISTINCT c.pupil_id),
+               count(DISTINCT c.concern_id) FILTER (WHERE c.concern_id IN
+                   (SELECT concern_id FROM neg_concerns))
+        FROM cpc c JOIN neg USING (school_id, pupil_id)
+        WHERE c.cp_code IS DISTINCT FROM '{NEGLECT_CP_CODE}' GROUP BY ALL""",
+        lambda f, code, kids, n: f.cooccurrence.__setitem__(code, (kids, n)),
+    )
+    for factor in household_factors():
+        condition = _factor_condition(factor.slug)
+        if condition is None:
+            for school in figures.values():
+                school.household[factor.slug] = None
+            continue
+        for school in figures.values():
+            school.household[factor.slug] = 0
+        condition = condition.replace("$start", f"DATE '{period.start}'").replace(
+            "$end", f"DATE '{period.end}'"
+        )
+        put(
+            f"SELECT k.school_id, count(*) FROM kids k WHERE {condition} GROUP BY ALL",
+            lambda f, n, slug=factor.slug: f.household.__setitem__(slug, n),
+        )
+    db.execute(_dimension_sql(as_of))
+    for dimension, _label in PROFILE_DIMENSIONS:
+        column = "disadvantaged_label" if dimension == "disadvantaged" else dimension
+        put(
+            f"SELECT school_id, {column}, count(*) FILTER (WHERE has_concern), count(*) "
+            "FROM dims GROUP BY ALL",
+            lambda f, value, kids, roll, d=dimension: f.profile.__setitem__(
+                (d, value), (kids, roll)
+            ),
+        )
+    put(
+        f"""SELECT n.school_id,
+                   CASE WHEN r.disadvantaged = 1 THEN 'disadvantaged' ELSE 'other' END,
+                   count(*), count(d.first_decided), count(b.decided),
+                   count(b.decided) FILTER (WHERE b.decided - n.written <= {within_days} * 86400),
+                   round(median((b.decided - n.written) / 86400.0), 1)
+            FROM (SELECT DISTINCT school_id, concern_id, pupil_id, written FROM cpc
+                  WHERE cp_code = '{NEGLECT_CP_CODE}') n
+            LEFT JOIN r USING (school_id, pupil_id)
+            LEFT JOIN cur_dec d USING (concern_id)
+            LEFT JOIN first_beyond b USING (concern_id)
+            GROUP BY ALL""",
+        lambda f, group, *values: f.expectations.__setitem__(group, tuple(values)),
+    )
+    put(
+        """SELECT c.school_id, count(DISTINCT s.pupil_id) FROM concerns c
+           JOIN subjects s USING (concern_id) LEFT JOIN cur_dec d USING (concern_id)
+           WHERE d.outcome IS NULL OR d.outcome <> 'nfa' GROUP BY ALL""",
+        lambda f, n: setattr(f, "open_cases", n),
+    )
+    put(
+        """SELECT c.school_id, count(*) FROM concerns c LEFT JOIN cur_dec d USING (concern_id)
+           WHERE d.concern_id IS NULL GROUP BY ALL""",
+        lambda f, n: setattr(f, "decisions_waiting", n),
+    )
+    put(
+        f"""SELECT c.school_id, count(*) FROM concerns c JOIN cur_dec d USING (concern_id)
+           WHERE d.outcome = 'monitor' AND d.review_date < DATE '{as_of}' GROUP BY ALL""",
+        lambda f, n: setattr(f, "overdue_reviews", n),
+    )
+    put(
+        f"""SELECT school_id, count(*) FROM actions WHERE due_on < DATE '{as_of}'
+           AND (completed IS NULL OR completed > {end_epoch}) GROUP BY ALL""",
+        lambda f, n: setattr(f, "overdue_actions", n),
+    )
+    put(
+        """SELECT i.school_id, count(*), count(*) FILTER (WHERE d.first_decided - i.written
+                  <= 86400), round(median((d.first_decided - i.written) / 86400.0), 1)
+           FROM inper i JOIN cur_dec d USING (concern_id) GROUP BY ALL""",
+        lambda f, n, day, median: (
+            setattr(f, "decided_in_period", n),
+            setattr(f, "decided_within_day", day),
+            setattr(f, "median_days_to_decision", median),
+        ),
+    )
+
+
+def _attendance(
+    db: duckdb.DuckDBPyConnection,
+    figures: dict[UUID, SchoolFigures],
+    period: Period,
+    files: Sequence[Path],
+) -> None:
+    """Attendance of children with concerns against the roll, from the Parquet copies."""
+    if not files:
+        return
+    threshold = int(settings.CAIRN_ATTENDANCE_PERSISTENT_PERCENT)
+    rows = db.execute(
+        f"""WITH {marks_cte(files, period.start, period.end)},
+        per AS (
+            SELECT school_id, pupil_id, count(*) FILTER (WHERE t <= 3) AS possible,
+                   count(*) FILTER (WHERE t <= 1) AS attended
+            FROM marks GROUP BY ALL
+        ),
+        tagged AS (
+            SELECT per.*, k.pupil_id IS NOT NULL AS with_concern FROM per
+            LEFT JOIN kids k USING (school_id, pupil_id) WHERE possible > 0
+        )
+        SELECT school_id, with_concern, count(*), sum(possible), sum(attended),
+               count(*) FILTER (WHERE 100 * (possible - attended) >= {threshold} * possible)
+        FROM tagged GROUP BY ALL"""
+    ).fetchall()
+    totals: dict[UUID, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for school_id, with_concern, pupils, possible, attended, persistent in rows:
+        if school_id not in figures:
+            continue
+        values = (int(pupils), int(possible), int(attended), int(persistent))
+        if with_concern:
+            figures[school_id].attendance["with_concerns"] = values
+        total = totals[school_id]
+        for index, value in enumerate(values):
+            total[index] += value
+    for school_id, total in totals.items():
+        figures[school_id].attendance["roll"] = (total[0], total[1], total[2], total[3])
+
+
+def _findings(figures: dict[UUID, SchoolFigures]) -> None:
+    """Findings waiting for a decision now (current, not stale, no decision yet)."""
+    from django.db.models import Count
+
+    undecided = ~Exists(FindingDecision.objects.filter(finding=OuterRef("pk")))
+    rows = (
+        Finding.objects.filter(school_id__in=list(figures), is_current=True, stale=False)
+        .filter(undecided)
+        .values("school_id")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        figures[row["school_id"]].findings_waiting = row["n"]
