@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from analytics.tables import Table
+from analytics.tables import WITHHELD, Cell, Table
 
 # GOV.UK palette: blue, orange, dark grey, green (contrast ≥ 3:1 against white).
 SERIES_COLOURS = ("#1d70b8", "#d4351c", "#505a5f", "#00703c")
@@ -90,16 +90,17 @@ class Chart:
         return mark_safe("".join(out))  # noqa: S308 (every text above is escaped)
 
 
-def _nice_max(value: float) -> float:
-    for step in (5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
-        if value <= step:
-            return float(step)
+def _nice_max(value: float, ticks: int = 4) -> float:
+    """The smallest "nice" top of the axis at or above `value`, with whole-number ticks."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000):
+        if value <= step * ticks:
+            return float(step * ticks)
     return float(value)
 
 
 def line_chart(*, slug: str, title: str, table: Table, columns: list[int], empty: str) -> Chart:
     """One line per chosen column of `table` (rows are the x axis, e.g. months)."""
-    width, height, left, right, top, bottom = 640.0, 300.0, 48.0, 16.0, 40.0, 48.0
+    width, height, left, right, top, bottom = 640.0, 300.0, 48.0, 40.0, 40.0, 48.0
     chart = Chart(slug, title, empty, width, height)
     months = [row[0].text for row in table.rows]
     series = [(table.columns[c], [row[c].number for row in table.rows]) for c in columns]
@@ -151,43 +152,63 @@ def line_chart(*, slug: str, title: str, table: Table, columns: list[int], empty
     return chart
 
 
+def _legend(chart: "Chart", series: list[str], *, y: float, line: bool = False) -> float:
+    """Legend entries from the left edge, wrapping onto new rows; returns the next free y."""
+    x = 10.0
+    for number, name in enumerate(series):
+        size = 40 + 6.5 * len(name)
+        if x + size > chart.width and x > 10:
+            x, y = 10.0, y + 20
+        colour = SERIES_COLOURS[number % 4]
+        if line:
+            chart.shapes.append(Line(((x, y + 7), (x + 28, y + 7)), colour, DASHES[number % 4], 3))
+            chart.shapes.append(Text(x + 34, y + 11, name, "start", 11))
+        else:
+            chart.shapes.append(Rect(x, y, 14, 14, colour))
+            chart.shapes.append(Text(x + 20, y + 12, name, "start", 11))
+        x += size
+    return y + 28
+
+
+Bar = tuple[float | None, str]
+
+
 def bar_chart(
     *,
     slug: str,
     title: str,
-    groups: list[tuple[str, list[float | None]]],
+    groups: list[tuple[str, str, list[Bar]]],
     series: list[str],
     empty: str,
     unit: str = "%",
 ) -> Chart:
-    """Horizontal grouped bars: one group per row label, one bar per series, value at its end."""
-    bar, gap, group_gap = 16.0, 3.0, 14.0
-    left, right, top = 210.0, 70.0, 34.0
+    """Horizontal grouped bars: one group per row (under an optional section heading), one bar
+    per series, its value written at its end (or the table's text where there is no number)."""
+    bar, gap, group_gap, heading = 16.0, 3.0, 14.0, 24.0
+    left, right = 230.0, 70.0
     width = 640.0
-    per_group = len(series) * (bar + gap) + group_gap
-    height = top + max(len(groups), 1) * per_group + 8
-    chart = Chart(slug, title, empty, width, height)
-    values = [v for _label, vs in groups for v in vs if v is not None]
+    chart = Chart(slug, title, empty, width, 80)
     if not groups:
-        chart.height = 80
         chart.shapes.append(Text(width / 2, 44, empty, "middle"))
         return chart
+    values = [v for _s, _l, vs in groups for v, _t in vs if v is not None]
     top_value = 100.0 if unit == "%" else _nice_max(max(values, default=1) or 1)
     plot_w = width - left - right
-    legend_x = left
-    for number, name in enumerate(series):
-        chart.shapes.append(Rect(legend_x, 6, 14, 14, SERIES_COLOURS[number % 4]))
-        chart.shapes.append(Text(legend_x + 20, 18, name, "start", 11))
-        legend_x += 34 + 6.5 * len(name)
-    y = top
+    y = _legend(chart, series, y=6)
+    axis_top = y - 4
     sentences = []
-    for label, vs in groups:
-        chart.shapes.append(Text(left - 8, y + bar, _clip(label, 32), "end", 11, True))
+    section = ""
+    for group_section, label, vs in groups:
+        if group_section and group_section != section:
+            section = group_section
+            chart.shapes.append(Text(10, y + 14, section, "start", 12, True))
+            y += heading
+        chart.shapes.append(Text(left - 8, y + bar, _clip(label, 36), "end", 11))
         said = []
-        for number, value in enumerate(vs):
+        for number, (value, text) in enumerate(vs):
             if value is None:
-                chart.shapes.append(Text(left + 4, y + bar - 4, "not shown", "start", 10))
-                said.append(f"{series[number]} not shown")
+                chart.shapes.append(Text(left + 4, y + bar - 4, text, "start", 10))
+                said.append(f"{series[number]} {text}")
             else:
                 w = max(plot_w * value / top_value, 1.0)
                 chart.shapes.append(Rect(left, y, w, bar, SERIES_COLOURS[number % 4]))
@@ -197,14 +218,20 @@ def bar_chart(
                 said.append(f"{series[number]} {value:g}{unit}")
             y += bar + gap
         y += group_gap
-        sentences.append(f"{label}: " + ", ".join(said))
-    chart.shapes.append(Line(((left, top - 4), (left, y - group_gap)), AXIS, "", 1))
+        name = f"{section} {label}" if section else label
+        sentences.append(f"{name}: " + ", ".join(said))
+    chart.shapes.append(Line(((left, axis_top), (left, y - group_gap)), AXIS, "", 1))
+    chart.height = y + 4
     chart.summary = f"Bar chart of {title.lower()}. " + "; ".join(sentences) + "."
     return chart
 
 
 def _clip(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _bar(cell: Cell) -> Bar:
+    return (cell.number, "not shown" if cell.text == WITHHELD else cell.text)
 
 
 def dashboard_charts(tables: dict[str, Table]) -> dict[str, Chart]:
@@ -223,7 +250,7 @@ def dashboard_charts(tables: dict[str, Table]) -> dict[str, Chart]:
         slug="household-factors",
         title="Household factors: this school beside national figures",
         groups=[
-            (row[0].text, [row[2].number, row[3].number, row[4].number]) for row in household.rows
+            ("", row[0].text, [_bar(row[2]), _bar(row[3]), _bar(row[4])]) for row in household.rows
         ],
         series=["Children with concerns here", "Serious case reviews 2017–19", "CIN assessments"],
         empty="No household factors to show.",
@@ -232,10 +259,7 @@ def dashboard_charts(tables: dict[str, Table]) -> dict[str, Chart]:
     charts["profile"] = bar_chart(
         slug="profile",
         title="Children with concerns beside the roll",
-        groups=[
-            (f"{row[0].text}: {row[1].text}", [row[3].number, row[5].number])
-            for row in profile.rows
-        ],
+        groups=[(row[0].text, row[1].text, [_bar(row[3]), _bar(row[5])]) for row in profile.rows],
         series=["Children with concerns", "The roll"],
         empty="No pupils on the roll in this period.",
     )
@@ -243,7 +267,7 @@ def dashboard_charts(tables: dict[str, Table]) -> dict[str, Chart]:
     charts["high-expectations"] = bar_chart(
         slug="high-expectations",
         title="Neglect concerns that led to a decision beyond monitoring",
-        groups=[(row[0].text, [row[4].number, row[6].number]) for row in expectations.rows],
+        groups=[("", row[0].text, [_bar(row[4]), _bar(row[6])]) for row in expectations.rows],
         series=["Beyond monitoring", expectations.columns[6].replace("Per cent ", "")],
         empty="No neglect concerns in this period.",
     )
@@ -251,7 +275,7 @@ def dashboard_charts(tables: dict[str, Table]) -> dict[str, Chart]:
     charts["attendance"] = bar_chart(
         slug="attendance",
         title="Attendance of children with concerns and of all pupils",
-        groups=[(row[0].text, [row[2].number, row[4].number]) for row in attendance.rows],
+        groups=[("", row[0].text, [_bar(row[2]), _bar(row[4])]) for row in attendance.rows],
         series=["Attendance", "Persistently absent"],
         empty="No registers for this period.",
     )

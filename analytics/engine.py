@@ -396,6 +396,11 @@ def _factor_condition(slug: str) -> str | None:
     return " OR ".join(parts) if parts else None
 
 
+def _set(target: SchoolFigures, **values: Any) -> None:
+    for name, value in values.items():
+        setattr(target, name, value)
+
+
 def _rows(db: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
     return db.execute(sql).fetchall()
 
@@ -466,15 +471,12 @@ def _measures(
     put(
         "SELECT school_id, count(DISTINCT pupil_id), count(DISTINCT concern_id) FROM cp "
         "GROUP BY ALL",
-        lambda f, kids, n: (setattr(f, "children_with_concerns", kids), setattr(f, "concerns", n)),
+        lambda f, kids, n: _set(f, children_with_concerns=kids, concerns=n),
     )
     put(
         "SELECT school_id, count(DISTINCT pupil_id), count(DISTINCT concern_id) FROM cpc "
         f"WHERE cp_code = '{NEGLECT_CP_CODE}' GROUP BY ALL",
-        lambda f, kids, n: (
-            setattr(f, "neglect_children", kids),
-            setattr(f, "neglect_concerns", n),
-        ),
+        lambda f, kids, n: _set(f, neglect_children=kids, neglect_concerns=n),
     )
     put(
         "SELECT i.school_id, strftime(i.occurred, '%Y-%m'), coalesce(k.code, ''), "
@@ -559,10 +561,8 @@ def _measures(
         """SELECT i.school_id, count(*), count(*) FILTER (WHERE d.first_decided - i.written
                   <= 86400), round(median((d.first_decided - i.written) / 86400.0), 1)
            FROM inper i JOIN cur_dec d USING (concern_id) GROUP BY ALL""",
-        lambda f, n, day, median: (
-            setattr(f, "decided_in_period", n),
-            setattr(f, "decided_within_day", day),
-            setattr(f, "median_days_to_decision", median),
+        lambda f, n, day, median: _set(
+            f, decided_in_period=n, decided_within_day=day, median_days_to_decision=median
         ),
     )
 

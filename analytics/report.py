@@ -31,7 +31,9 @@ from analytics.selectors import Dashboard
 from analytics.tables import Table
 from chronology.exports import MARKING, _NumberedCanvas, _safe_cell
 
-PAGE_WIDTH = A4[0] - 30 * mm
+# The frame inside the margins, less reportlab's frame padding (6 pt each side).
+FRAME_WIDTH = A4[0] - 30 * mm - 12
+FRAME_HEIGHT = A4[1] - 38 * mm - 12 - 40  # room for a heading above the chart
 
 
 def table_csv(*, table: Table, school: str, period: str, exported_by: str) -> str:
@@ -50,7 +52,7 @@ def table_csv(*, table: Table, school: str, period: str, exported_by: str) -> st
 
 def _drawing(chart: Chart) -> Drawing:
     """The chart's shapes drawn by reportlab, scaled to the page width (y axis flipped)."""
-    scale = PAGE_WIDTH / chart.width
+    scale = min(float(FRAME_WIDTH) / chart.width, float(FRAME_HEIGHT) / chart.height)
     drawing = Drawing(chart.width * scale, chart.height * scale)
 
     def y(value: float) -> float:

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from analytics.engine import NEGLECT_CP_CODE, PROFILE_DIMENSIONS, Figures, SchoolFigures
+from analytics.engine import (
+    AGE_BANDS,
+    NEGLECT_CP_CODE,
+    PROFILE_DIMENSIONS,
+    Figures,
+    SchoolFigures,
+)
 from analytics.reference import (
     CIN_CAVEAT,
     CIN_SOURCE,
@@ -43,6 +49,17 @@ class Table:
     columns: list[str]
     rows: list[list[Cell]]
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def numeric_columns(self) -> list[bool]:
+        """Whether each column holds numbers (so its header is right-aligned)."""
+        if not self.rows:
+            return [index > 0 for index in range(len(self.columns))]
+        return [index > 0 and cell.numeric for index, cell in enumerate(self.rows[0])]
+
+    @property
+    def columns_with_alignment(self) -> list[tuple[str, bool]]:
+        return list(zip(self.columns, self.numeric_columns, strict=False))
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +247,7 @@ def household(f: SchoolFigures, p: Policy) -> Table:
         value = f.household.get(factor.slug)
         national = cin.get(factor.cin_code) if factor.cin_code else None
         if value is None:
-            count, share = text("not recorded yet"), Cell("–")
+            count, share = text("not recorded yet"), Cell("not recorded yet")
         else:
             count, share = p.count(value), p.percent(value, f.children_with_concerns)
         rows.append(
@@ -271,7 +288,11 @@ def household(f: SchoolFigures, p: Policy) -> Table:
 def profile(f: SchoolFigures, p: Policy) -> Table:
     rows = []
     for dimension, label in PROFILE_DIMENSIONS:
-        values = sorted(v for d, v in f.profile if d == dimension)
+        bands = [label for _low, _high, label in AGE_BANDS]
+        values = sorted(
+            (v for d, v in f.profile if d == dimension),
+            key=lambda v: (bands.index(v) if v in bands else len(bands), v),
+        )
         for value in values:
             kids, roll = f.profile[(dimension, value)]
             rows.append(

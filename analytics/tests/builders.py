@@ -51,7 +51,11 @@ def _pupil(school: School, **fields: object) -> Pupil:
 
 
 def _concern(
-    school: School, pupil: Pupil, occurred: str, codes: tuple[str, ...], version_codes: tuple[str, ...] | None = None
+    school: School,
+    pupil: Pupil,
+    occurred: str,
+    codes: tuple[str, ...],
+    version_codes: tuple[str, ...] | None = None,
 ) -> Concern:
     occurred_at = at(occurred)
     written_at = occurred_at + dt.timedelta(hours=1)
@@ -90,9 +94,7 @@ def _decide(
     )
 
 
-def _action(
-    concern: Concern, dsl: Membership, due: dt.date, done: str | None = None
-) -> Action:
+def _action(concern: Concern, dsl: Membership, due: dt.date, done: str | None = None) -> Action:
     action = Action.objects.create(
         concern=concern,
         description="Synthetic action.",
