@@ -6,7 +6,7 @@ decisions, actions, Operation Encompass notifications) are pulled with the ORM a
 written as tab-separated files and read by DuckDB, which joins them with the attendance app's
 Parquet copies (docs/adr/0007-attendance-storage.md). Values are written in one canonical form
 (UUIDs as text, local dates, whole seconds since the epoch), so SQLite and PostgreSQL give
-DuckDB identical input and the numbers are the same on both (docs/adr/0008-analytics-engine.md).
+DuckDB identical input and the numbers are the same on both (docs/adr/0009-analytics-engine.md).
 
 Every measure is grouped by school: one pass serves a school's dashboard or a trust's schools
 side by side. Results are counts only; no name or identifier leaves this module.
@@ -27,7 +27,7 @@ Definitions (each is shown in the dashboard's "how this is counted" text):
 import csv
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -36,7 +36,8 @@ from uuid import UUID
 
 import duckdb
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db import connection
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from analytics.periods import Period
@@ -45,6 +46,7 @@ from attendance import columnar
 from attendance.measures import marks_cte
 from concerns.models import (
     Action,
+    Category,
     Concern,
     ConcernPupil,
     ConcernVersion,
@@ -118,132 +120,173 @@ class Figures:
     neglect_codes: frozenset[str] = frozenset()
 
 
-def _epoch(moment: datetime) -> int:
-    return int(moment.timestamp())
+def _q(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
-def _local_date(moment: datetime) -> str:
-    return timezone.localtime(moment).date().isoformat()
+# How each raw column is turned into its DuckDB value. Values arrive as the database driver
+# gives them, written as text: UUIDs as 32 hex digits (SQLite) or with hyphens (PostgreSQL),
+# booleans as 0/1 or True/False, timestamps in UTC with or without "+00:00" — each of these
+# reads back as the same DuckDB value, so both databases give identical tables.
+_CASTS = {
+    "uuid": "CAST({c} AS UUID)",
+    "text": "{c}",
+    "int": "CAST({c} AS INTEGER)",
+    "date": "CAST({c} AS DATE)",
+    "bool": "({c} IN ('1', 'True', 'true', 't'))",
+    # Whole seconds since the epoch, from a UTC timestamp.
+    "epoch": "CAST(floor(epoch(CAST(left({c}, 19) AS TIMESTAMP))) AS BIGINT)",
+    # The date in Cairn's time zone (settings.TIME_ZONE) of a UTC timestamp.
+    "local_date": "CAST(timezone($tz, CAST(left({c}, 19) || '+00' AS TIMESTAMPTZ)) AS DATE)",
+}
 
 
-def _write(path: Path, rows: Iterable[Sequence[object]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
+def _dump(path: Path, queryset: QuerySet[Any]) -> None:
+    """Write the queryset's rows as the driver returns them (no per-row Python conversion)."""
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    with (
+        path.open("w", newline="", encoding="utf-8") as handle,
+        connection.cursor() as cursor,
+    ):
+        # Values here are ids, codes, dates and numbers: no tab, quote or newline to escape.
         writer = csv.writer(handle, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\")
-        for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(20_000):
+            writer.writerows(rows)
 
 
-def _read(db: duckdb.DuckDBPyConnection, name: str, path: Path, columns: dict[str, str]) -> None:
-    spec = ", ".join(f"'{c}': '{t}'" for c, t in columns.items())
-    db.execute(
-        f"CREATE TABLE {name} AS SELECT * FROM read_csv('{path}', delim='\t', header=false, "
-        f"quote='', escape='', nullstr='', auto_detect=false, columns={{{spec}}})"
+def _load(db: duckdb.DuckDBPyConnection, name: str, path: Path, columns: dict[str, str]) -> None:
+    spec = ", ".join(f"'{c}': 'VARCHAR'" for c in columns)
+    casts = ", ".join(
+        _CASTS[kind].format(c=column).replace("$tz", _q(settings.TIME_ZONE)) + f" AS {column}"
+        for column, kind in columns.items()
     )
+    db.execute(
+        f"CREATE TABLE {name} AS SELECT {casts} FROM read_csv('{path}', delim='\t', "
+        f"header=false, quote='', escape='', nullstr='', auto_detect=false, columns={{{spec}}})"
+    )
+
+
+def _extracts(
+    school_ids: list[UUID], period: Period, as_of_end: datetime
+) -> dict[str, tuple[QuerySet[Any], dict[str, str]]]:
+    """What the measures read: each table's rows and how to type its columns."""
+    concerns = {"concern__school_id__in": school_ids, "concern__written_at__lte": as_of_end}
+    return {
+        "roll": (
+            Enrolment.objects.filter(school_id__in=school_ids, start_date__lte=period.end)
+            .exclude(end_date__lt=period.start)
+            .values_list(
+                "school_id",
+                "pupil_id",
+                "pupil__date_of_birth",
+                "pupil__sex",
+                "pupil__ethnicity",
+                "pupil__sen_status",
+                "pupil__disability",
+                "pupil__disadvantaged",
+                "pupil__free_school_meals",
+                "pupil__social_care_status",
+            ),
+            {
+                "school_id": "uuid",
+                "pupil_id": "uuid",
+                "dob": "date",
+                "sex": "text",
+                "ethnicity": "text",
+                "sen": "text",
+                "disability": "bool",
+                "disadvantaged": "bool",
+                "fsm": "bool",
+                "social_care": "text",
+            },
+        ),
+        "concerns": (
+            Concern.objects.filter(school_id__in=school_ids, written_at__lte=as_of_end).values_list(
+                "id", "school_id", "occurred_at", "written_at"
+            ),
+            {
+                "concern_id": "uuid",
+                "school_id": "uuid",
+                "occurred": "local_date",
+                "written": "epoch",
+            },
+        ),
+        "subjects": (
+            ConcernPupil.objects.filter(part=Part.SUBJECT, **concerns).values_list(
+                "concern_id", "pupil_id"
+            ),
+            {"concern_id": "uuid", "pupil_id": "uuid"},
+        ),
+        "versions": (
+            ConcernVersion.objects.filter(written_at__lte=as_of_end, **concerns).values_list(
+                "id", "concern_id", "number"
+            ),
+            {"version_id": "int", "concern_id": "uuid", "number": "int"},
+        ),
+        "version_categories": (
+            ConcernVersion.categories.through.objects.filter(
+                concernversion__written_at__lte=as_of_end,
+                concernversion__concern__school_id__in=school_ids,
+                concernversion__concern__written_at__lte=as_of_end,
+            ).values_list("concernversion_id", "category_id"),
+            {"version_id": "int", "category_id": "uuid"},
+        ),
+        "category_codes": (
+            Category.objects.filter(school_id__in=school_ids).values_list("id", "code", "cp_code"),
+            {"category_id": "uuid", "code": "text", "cp_code": "text"},
+        ),
+        "decisions": (
+            Decision.objects.filter(decided_at__lte=as_of_end, **concerns).values_list(
+                "concern_id", "outcome", "decided_at", "review_date"
+            ),
+            {"concern_id": "uuid", "outcome": "text", "decided": "epoch", "review_date": "date"},
+        ),
+        "actions": (
+            Action.objects.filter(created_at__lte=as_of_end, **concerns).values_list(
+                "concern__school_id", "due_on", "created_at", "completion__completed_at"
+            ),
+            {"school_id": "uuid", "due_on": "date", "created": "epoch", "completed": "epoch"},
+        ),
+        "encompass": (
+            EncompassNotification.pupils.through.objects.filter(
+                encompassnotification__school_id__in=school_ids,
+                encompassnotification__occurred_at__gte=datetime.combine(
+                    period.start - timedelta(days=1), time.min, tzinfo=as_of_end.tzinfo
+                ),
+                encompassnotification__occurred_at__lte=as_of_end,
+            ).values_list(
+                "encompassnotification__school_id",
+                "pupil_id",
+                "encompassnotification__occurred_at",
+            ),
+            {"school_id": "uuid", "pupil_id": "uuid", "occurred": "local_date"},
+        ),
+    }
 
 
 def _extract(
     directory: Path, school_ids: list[UUID], period: Period, as_of_end: datetime
-) -> tuple[dict[str, str], frozenset[str]]:
-    """Write the rows the measures need; return category labels by code, and neglect's codes."""
-    enrolments = (
-        Enrolment.objects.filter(school_id__in=school_ids, start_date__lte=period.end)
-        .exclude(end_date__lt=period.start)
-        .values_list(
-            "school_id",
-            "pupil_id",
-            "pupil__date_of_birth",
-            "pupil__sex",
-            "pupil__ethnicity",
-            "pupil__sen_status",
-            "pupil__disability",
-            "pupil__disadvantaged",
-            "pupil__free_school_meals",
-            "pupil__social_care_status",
-        )
-    )
-    _write(
-        directory / "roll.tsv",
-        (
-            (s, p, dob.isoformat(), sex, eth, sen, int(dis), int(dadv), int(fsm), sc)
-            for s, p, dob, sex, eth, sen, dis, dadv, fsm, sc in enrolments.iterator(chunk_size=5000)
-        ),
-    )
-    concerns = Concern.objects.filter(school_id__in=school_ids, written_at__lte=as_of_end)
-    _write(
-        directory / "concerns.tsv",
-        (
-            (c, s, _local_date(occ), _epoch(wr))
-            for c, s, occ, wr in concerns.values_list(
-                "id", "school_id", "occurred_at", "written_at"
-            ).iterator(chunk_size=5000)
-        ),
-    )
-    _write(
-        directory / "subjects.tsv",
-        ConcernPupil.objects.filter(concern__in=concerns, part=Part.SUBJECT)
-        .values_list("concern_id", "pupil_id")
-        .iterator(chunk_size=5000),
-    )
-    versions = ConcernVersion.objects.filter(concern__in=concerns, written_at__lte=as_of_end)
-    through = ConcernVersion.categories.through.objects.filter(concernversion__in=versions)
+) -> dict[str, dict[str, str]]:
+    """Write the rows the measures need; return each file's column types."""
+    types = {}
+    for name, (queryset, columns) in _extracts(school_ids, period, as_of_end).items():
+        _dump(directory / f"{name}.tsv", queryset)
+        types[name] = columns
+    return types
+
+
+def _category_labels(school_ids: list[UUID]) -> tuple[dict[str, str], frozenset[str]]:
+    """Category labels by code, and the codes that are neglect (CP code NEG)."""
     labels: dict[str, str] = {}
-    category_rows = []
     neglect: set[str] = set()
-    for concern_id, number, code, cp_code, label in through.values_list(
-        "concernversion__concern_id",
-        "concernversion__number",
-        "category__code",
-        "category__cp_code",
-        "category__label",
-    ).iterator(chunk_size=5000):
+    for code, label, cp_code in Category.objects.filter(school_id__in=school_ids).values_list(
+        "code", "label", "cp_code"
+    ):
         labels.setdefault(code, label)
         if cp_code == NEGLECT_CP_CODE:
             neglect.add(code)
-        category_rows.append((concern_id, number, code, cp_code))
-    _write(directory / "categories.tsv", category_rows)
-    _write(
-        directory / "versions.tsv",
-        versions.values_list("concern_id", "number").iterator(chunk_size=5000),
-    )
-    _write(
-        directory / "decisions.tsv",
-        (
-            (c, o, _epoch(d), r.isoformat() if r else None)
-            for c, o, d, r in Decision.objects.filter(
-                concern__in=concerns, decided_at__lte=as_of_end
-            )
-            .values_list("concern_id", "outcome", "decided_at", "review_date")
-            .iterator(chunk_size=5000)
-        ),
-    )
-    _write(
-        directory / "actions.tsv",
-        (
-            (s, due.isoformat(), _epoch(created), _epoch(done) if done else None)
-            for s, due, created, done in Action.objects.filter(
-                concern__school_id__in=school_ids, created_at__lte=as_of_end
-            )
-            .values_list("concern__school_id", "due_on", "created_at", "completion__completed_at")
-            .iterator(chunk_size=5000)
-        ),
-    )
-    _write(
-        directory / "encompass.tsv",
-        (
-            (s, p, _local_date(occ))
-            for s, p, occ in EncompassNotification.pupils.through.objects.filter(
-                encompassnotification__school_id__in=school_ids,
-                encompassnotification__occurred_at__date__gte=period.start - timedelta(days=1),
-                encompassnotification__occurred_at__lte=as_of_end,
-            )
-            .values_list(
-                "encompassnotification__school_id",
-                "pupil_id",
-                "encompassnotification__occurred_at",
-            )
-            .iterator(chunk_size=5000)
-        ),
-    )
     return labels, frozenset(neglect)
 
 
@@ -253,9 +296,10 @@ CREATE TABLE r AS
            disadvantaged, fsm, social_care
     FROM roll;
 CREATE TABLE cur_cat AS
-    SELECT c.concern_id, c.code, c.cp_code FROM categories c
-    JOIN (SELECT concern_id, max(number) AS number FROM versions GROUP BY ALL) v
-      ON v.concern_id = c.concern_id AND v.number = c.number;
+    SELECT DISTINCT v.concern_id, k.code, k.cp_code
+    FROM (SELECT * FROM versions QUALIFY number = max(number) OVER (PARTITION BY concern_id)) v
+    JOIN version_categories vc USING (version_id)
+    JOIN category_codes k USING (category_id);
 CREATE TABLE inper AS
     SELECT * FROM concerns WHERE occurred BETWEEN $start AND $end;
 CREATE TABLE cp AS
@@ -278,68 +322,17 @@ CREATE TABLE first_beyond AS
 """
 
 
-def _setup(db: duckdb.DuckDBPyConnection, directory: Path, period: Period) -> None:
-    uuid, text, day, num = "UUID", "VARCHAR", "DATE", "BIGINT"
-    _read(
-        db,
-        "roll",
-        directory / "roll.tsv",
-        {
-            "school_id": uuid,
-            "pupil_id": uuid,
-            "dob": day,
-            "sex": text,
-            "ethnicity": text,
-            "sen": text,
-            "disability": "INTEGER",
-            "disadvantaged": "INTEGER",
-            "fsm": "INTEGER",
-            "social_care": text,
-        },
-    )
-    _read(
-        db,
-        "concerns",
-        directory / "concerns.tsv",
-        {"concern_id": uuid, "school_id": uuid, "occurred": day, "written": num},
-    )
-    _read(db, "subjects", directory / "subjects.tsv", {"concern_id": uuid, "pupil_id": uuid})
-    _read(
-        db,
-        "categories",
-        directory / "categories.tsv",
-        {"concern_id": uuid, "number": "INTEGER", "code": text, "cp_code": text},
-    )
-    _read(db, "versions", directory / "versions.tsv", {"concern_id": uuid, "number": "INTEGER"})
-    _read(
-        db,
-        "decisions",
-        directory / "decisions.tsv",
-        {"concern_id": uuid, "outcome": text, "decided": num, "review_date": day},
-    )
-    _read(
-        db,
-        "actions",
-        directory / "actions.tsv",
-        {"school_id": uuid, "due_on": day, "created": num, "completed": num},
-    )
-    _read(
-        db,
-        "encompass",
-        directory / "encompass.tsv",
-        {"school_id": uuid, "pupil_id": uuid, "occurred": day},
-    )
+def _setup(
+    db: duckdb.DuckDBPyConnection, directory: Path, types: dict[str, dict[str, str]], period: Period
+) -> None:
+    for name, columns in types.items():
+        _load(db, name, directory / f"{name}.tsv", columns)
     sql = _SQL_SETUP.replace("$start", f"DATE '{period.start}'").replace(
         "$end", f"DATE '{period.end}'"
     )
     for statement in sql.split(";"):
         if statement.strip():
             db.execute(statement)
-
-
-def _q(text: str) -> str:
-    """A SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _dimension_sql(as_of: date) -> str:
@@ -365,8 +358,8 @@ def _dimension_sql(as_of: date) -> str:
            CASE WHEN ethnicity IS NULL THEN 'Not known or refused' {" ".join(groups)}
                 ELSE 'Not known or refused' END AS ethnicity,
            CASE {sen} ELSE 'Not known' END AS sen,
-           CASE WHEN disability = 1 THEN 'Yes' ELSE 'No' END AS disability,
-           CASE WHEN disadvantaged = 1 THEN 'Yes' ELSE 'No' END AS disadvantaged_label,
+           CASE WHEN disability THEN 'Yes' ELSE 'No' END AS disability,
+           CASE WHEN disadvantaged THEN 'Yes' ELSE 'No' END AS disadvantaged_label,
            CASE {care} ELSE 'Not known' END AS social_care
     FROM (SELECT *, date_part('year', age(DATE '{as_of}', dob))::INTEGER AS age FROM r) a
     LEFT JOIN (SELECT school_id, pupil_id, pupil_id AS kid FROM kids) k USING (school_id, pupil_id)
@@ -391,7 +384,7 @@ def _factor_condition(slug: str) -> str | None:
     for flag in factor.pupil_flags:
         parts.append(
             f"EXISTS (SELECT 1 FROM r WHERE r.school_id = k.school_id "
-            f"AND r.pupil_id = k.pupil_id AND r.{flag_columns[flag]} = 1)"
+            f"AND r.pupil_id = k.pupil_id AND r.{flag_columns[flag]})"
         )
     return " OR ".join(parts) if parts else None
 
@@ -417,17 +410,18 @@ def compute(
     today = today or timezone.localdate()
     as_of = min(period.end, today)
     as_of_end = timezone.make_aware(datetime.combine(as_of, time.max))
-    end_epoch = _epoch(as_of_end)
+    end_epoch = int(as_of_end.timestamp())
     ids = list(school_ids)
     figures = {sid: SchoolFigures() for sid in ids}
     within_days = settings.CAIRN_ANALYTICS_ESCALATION_DAYS
     with tempfile.TemporaryDirectory() as work:
         directory = Path(work)
-        labels, neglect = _extract(directory, ids, period, as_of_end)
+        types = _extract(directory, ids, period, as_of_end)
         db = duckdb.connect()
         try:
             db.execute(f"SET threads TO {settings.CAIRN_ATTENDANCE_DUCKDB_THREADS}")
-            _setup(db, directory, period)
+            db.execute("SET TimeZone = 'UTC'")
+            _setup(db, directory, types, period)
             _measures(
                 db,
                 figures=figures,
@@ -445,6 +439,7 @@ def compute(
         finally:
             db.close()
     _findings(figures)
+    labels, neglect = _category_labels(ids)
     return Figures(
         period=period, as_of=as_of, schools=figures, category_labels=labels, neglect_codes=neglect
     )
@@ -524,7 +519,7 @@ def _measures(
         )
     put(
         f"""SELECT n.school_id,
-                   CASE WHEN r.disadvantaged = 1 THEN 'disadvantaged' ELSE 'other' END,
+                   CASE WHEN r.disadvantaged THEN 'disadvantaged' ELSE 'other' END,
                    count(*), count(d.first_decided), count(b.decided),
                    count(b.decided) FILTER (WHERE b.decided - n.written <= {within_days} * 86400),
                    round(median((b.decided - n.written) / 86400.0), 1)
