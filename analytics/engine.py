@@ -19,7 +19,7 @@ Definitions (each is shown in the dashboard's "how this is counted" text):
   census child protection category for neglect [V XSD] (cin-codes.md §3).
 - *A decision beyond monitoring*: any outcome other than "no further action" and "monitor"
   (early help or a referral), the first made up to the end of the period.
-- *Attendance*: possible and attended sessions from the attendance app's `marks_cte`;
+- *Attendance*: possible and attended sessions, with the attendance app's code table;
   persistent absence is missing ≥ the configured share of possible sessions, by integer
   comparison (attendance.md §3 [V]; `CAIRN_ATTENDANCE_PERSISTENT_PERCENT`).
 """
@@ -43,7 +43,9 @@ from django.utils import timezone
 from analytics.periods import Period
 from analytics.reference import ethnicity_groups, household_factors
 from attendance import columnar
-from attendance.measures import marks_cte
+
+# The attendance app's own code table and file list (attendance.md §2 treatments).
+from attendance.measures import _file_list, _translations
 from concerns.models import (
     Action,
     Category,
@@ -219,19 +221,24 @@ def _extracts(
             ),
             {"concern_id": "uuid", "pupil_id": "uuid"},
         ),
-        "versions": (
-            ConcernVersion.objects.filter(written_at__lte=as_of_end, **concerns).values_list(
-                "id", "concern_id", "number"
-            ),
-            {"version_id": "int", "concern_id": "uuid", "number": "int"},
-        ),
-        "version_categories": (
+        # The categories of each concern's latest version written by the end of the period.
+        "categories": (
             ConcernVersion.categories.through.objects.filter(
                 concernversion__written_at__lte=as_of_end,
                 concernversion__concern__school_id__in=school_ids,
                 concernversion__concern__written_at__lte=as_of_end,
-            ).values_list("concernversion_id", "category_id"),
-            {"version_id": "int", "category_id": "uuid"},
+            )
+            .filter(
+                ~Exists(
+                    ConcernVersion.objects.filter(
+                        concern_id=OuterRef("concernversion__concern_id"),
+                        number__gt=OuterRef("concernversion__number"),
+                        written_at__lte=as_of_end,
+                    )
+                )
+            )
+            .values_list("concernversion__concern_id", "category_id"),
+            {"concern_id": "uuid", "category_id": "uuid"},
         ),
         "category_codes": (
             Category.objects.filter(school_id__in=school_ids).values_list("id", "code", "cp_code"),
@@ -296,10 +303,8 @@ CREATE TABLE r AS
            disadvantaged, fsm, social_care
     FROM roll;
 CREATE TABLE cur_cat AS
-    SELECT DISTINCT v.concern_id, k.code, k.cp_code
-    FROM (SELECT * FROM versions QUALIFY number = max(number) OVER (PARTITION BY concern_id)) v
-    JOIN version_categories vc USING (version_id)
-    JOIN category_codes k USING (category_id);
+    SELECT DISTINCT c.concern_id, k.code, k.cp_code
+    FROM categories c JOIN category_codes k USING (category_id);
 CREATE TABLE inper AS
     SELECT * FROM concerns WHERE occurred BETWEEN $start AND $end;
 CREATE TABLE cp AS
@@ -568,16 +573,43 @@ def _attendance(
     period: Period,
     files: Sequence[Path],
 ) -> None:
-    """Attendance of children with concerns against the roll, from the Parquet copies."""
+    """Attendance of children with concerns against the roll, from the Parquet copies.
+
+    Counted on the week strings (one row per pupil and week): each storage character becomes
+    its treatment digit with the attendance app's own table (0 present, 1 approved educational
+    activity, 2 authorised, 3 unauthorised, 4 not counted), sessions outside the period are cut
+    off, and possible (0-3) and attended (0-1) sessions are counted as characters — once per
+    distinct week string and cut, then summed per pupil.
+    """
     if not files:
         return
     threshold = int(settings.CAIRN_ATTENDANCE_PERSISTENT_PERCENT)
+    chars, digits, _lates, _parts = _translations()
+    start, end = f"DATE '{period.start}'", f"DATE '{period.end}'"
     rows = db.execute(
-        f"""WITH {marks_cte(files, period.start, period.end)},
+        f"""WITH weeks_read AS (
+            SELECT school_id, pupil_id, marks,
+                   greatest(0, date_diff('day', week_start, {start})) * 2 AS lo,
+                   least(10, (date_diff('day', week_start, {end}) + 1) * 2) AS hi
+            FROM read_parquet({_file_list(files)})
+            WHERE week_start BETWEEN {start} - 4 AND {end}
+        ),
+        -- Week strings repeat a great deal: count each distinct (string, cut) once.
+        combos AS (
+            SELECT marks, lo, hi,
+                   substr(translate(marks, {_q(chars)}, {_q(digits)}), lo + 1, hi - lo) AS s
+            FROM (SELECT DISTINCT marks, lo, hi FROM weeks_read WHERE hi > lo)
+        ),
+        counted AS (
+            SELECT marks, lo, hi,
+                   length(s) - length(replace(replace(replace(replace(
+                       s, '0', ''), '1', ''), '2', ''), '3', '')) AS possible,
+                   length(s) - length(replace(replace(s, '0', ''), '1', '')) AS attended
+            FROM combos
+        ),
         per AS (
-            SELECT school_id, pupil_id, count(*) FILTER (WHERE t <= 3) AS possible,
-                   count(*) FILTER (WHERE t <= 1) AS attended
-            FROM marks GROUP BY ALL
+            SELECT school_id, pupil_id, sum(possible) AS possible, sum(attended) AS attended
+            FROM weeks_read JOIN counted USING (marks, lo, hi) GROUP BY ALL
         ),
         tagged AS (
             SELECT per.*, k.pupil_id IS NOT NULL AS with_concern FROM per
