@@ -26,7 +26,8 @@ Definitions (each is shown in the dashboard's "how this is counted" text):
 
 import csv
 import tempfile
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -48,6 +49,7 @@ from attendance import columnar
 from attendance.measures import _file_list, _translations
 from concerns.models import (
     Action,
+    ActionCompletion,
     Category,
     Concern,
     ConcernPupil,
@@ -273,15 +275,60 @@ def _extracts(
     }
 
 
+# Tables whose rows are append-only (records are never updated in place or deleted: STYLE.md,
+# concerns/models.py), so their row counts up to the end of the period change whenever what
+# the dashboard reads from them changes. Their extract is kept in memory under those counts;
+# the roll (pupils change in place) and the category codes are always read afresh.
+_APPEND_ONLY = ("concerns", "subjects", "categories", "decisions", "actions", "encompass")
+_CACHE: "OrderedDict[tuple[object, ...], dict[str, bytes]]" = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
+def _fingerprint() -> tuple[int, ...]:
+    """Row counts of the append-only tables the extract reads. Counted over the whole table
+    (a count without a join or filter is cheap on both databases): a record added at any
+    school makes every cached extract miss, which costs a re-read, never a stale figure."""
+    return (
+        Concern.objects.count(),
+        ConcernPupil.objects.count(),
+        ConcernVersion.objects.count(),
+        ConcernVersion.categories.through.objects.count(),
+        Decision.objects.count(),
+        Action.objects.count(),
+        ActionCompletion.objects.count(),
+        EncompassNotification.pupils.through.objects.count(),
+    )
+
+
 def _extract(
     directory: Path, school_ids: list[UUID], period: Period, as_of_end: datetime
 ) -> dict[str, dict[str, str]]:
     """Write the rows the measures need; return each file's column types."""
-    types = {}
-    for name, (queryset, columns) in _extracts(school_ids, period, as_of_end).items():
-        _dump(directory / f"{name}.tsv", queryset)
-        types[name] = columns
-    return types
+    extracts = _extracts(school_ids, period, as_of_end)
+    key = (
+        tuple(sorted(str(s) for s in school_ids)),
+        period.start,
+        period.end,
+        as_of_end,
+        _fingerprint(),
+    )
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            _CACHE.move_to_end(key)
+    for name, (queryset, _columns) in extracts.items():
+        path = directory / f"{name}.tsv"
+        if cached is not None and name in cached:
+            path.write_bytes(cached[name])
+        else:
+            _dump(path, queryset)
+    if cached is None and settings.CAIRN_ANALYTICS_EXTRACT_CACHE > 0:
+        entry = {name: (directory / f"{name}.tsv").read_bytes() for name in _APPEND_ONLY}
+        with _CACHE_LOCK:
+            _CACHE[key] = entry
+            while len(_CACHE) > settings.CAIRN_ANALYTICS_EXTRACT_CACHE:
+                _CACHE.popitem(last=False)
+    return {name: columns for name, (_queryset, columns) in extracts.items()}
 
 
 def _category_labels(school_ids: list[UUID]) -> tuple[dict[str, str], frozenset[str]]:

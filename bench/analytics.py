@@ -199,7 +199,9 @@ def _ensure_records(*, schools: list[Any], years: int, seed: int = SEED) -> int:
                     recorded_by=dsl,
                     recorded_at=moment + timedelta(hours=10),
                 )
-                notification.pupils.add(rng.choice(cohort))
+                EncompassNotification.pupils.through.objects.create(
+                    encompassnotification=notification, pupil_id=rng.choice(cohort)
+                )
             made += count
     return made
 
@@ -229,17 +231,57 @@ def _bare_scan(*, school_ids: list[Any], period: Any, files: list[Path]) -> floa
         return time.perf_counter() - started
 
 
+def _pdf_row(
+    *, school: Any, period: Any, today: date, files: list[Path], pupils: int, schools: int
+) -> dict[str, Any]:
+    """The governors' PDF of one school, from a cold start."""
+    from django.conf import settings
+
+    from analytics import engine
+    from analytics.charts import dashboard_charts
+    from analytics.engine import compute
+    from analytics.report import governors_pdf
+    from analytics.selectors import Dashboard
+    from analytics.tables import Policy, school_tables
+    from bench.attendance import peak_rss
+
+    autumn = period
+    engine._CACHE.clear()
+    with peak_rss() as memory:
+        started = time.perf_counter()
+        figures = compute(school_ids=[school.pk], period=autumn, today=today)
+        policy = Policy(True, settings.CAIRN_ANALYTICS_SUPPRESS_BELOW)
+        tables = school_tables(figures, figures.schools[school.pk], policy)
+        dashboard = Dashboard(autumn, figures, policy, [school], tables, dashboard_charts(tables))
+        pdf = governors_pdf(
+            dashboard=dashboard,
+            school_name=school.name,
+            actions_text="Synthetic actions for governors.",
+            exported_by="bench@bench.example",
+        )
+        seconds = time.perf_counter() - started
+    school_files = [f for f in files if str(school.pk) in str(f)]
+    reference = _bare_scan(school_ids=[school.pk], period=autumn, files=school_files)
+    return {
+        "what": "governors' PDF for one school (autumn term 2025, cold)",
+        "scale": f"{len(pdf):,} bytes; school of {pupils // max(schools, 1)} pupils",
+        "value": round(seconds, 3),
+        "unit": "s",
+        "reference_what": "DuckDB bare scan of the school's extracted rows and Parquet",
+        "reference_value": round(reference, 3),
+        "peak_mb": round(memory["peak_mb"], 1),
+        "target": "< 10 s",
+    }
+
+
 def bench_dashboard(
     *, pupils: int = 40_000, years: int = 5, workdir: Path, attendance: bool = True
 ) -> list[dict[str, Any]]:
     """Build the trust (once) and measure the trust dashboard and the governors' PDF."""
     from django.conf import settings
 
-    from analytics.charts import dashboard_charts
     from analytics.engine import compute
     from analytics.periods import Period, term_containing
-    from analytics.report import governors_pdf
-    from analytics.selectors import Dashboard
     from analytics.tables import Policy, merge, school_tables
     from attendance import columnar
     from attendance.services import attendance_import
@@ -264,58 +306,47 @@ def bench_dashboard(
     scale = f"{pupils} pupils, {len(schools)} schools, {concerns} concerns over {years} years"
     rows: list[dict[str, Any]] = []
 
-    for label, period in (("autumn term 2025", autumn), (f"all {years} years", whole)):
-        compute(school_ids=school_ids, period=period, today=today, attendance_files=files)  # warm
-        times = []
-        with peak_rss() as memory:
-            for _ in range(3):
-                started = time.perf_counter()
-                figures = compute(
-                    school_ids=school_ids, period=period, today=today, attendance_files=files
-                )
-                school_tables(figures, merge(figures.schools.values()), Policy(True, 5))
-                times.append(time.perf_counter() - started)
-        reference = _bare_scan(school_ids=school_ids, period=period, files=files)
-        rows.append(
-            {
-                "what": f"trust dashboard aggregates ({label}), every school",
-                "scale": scale,
-                "value": round(sorted(times)[1], 3),
-                "unit": "s (median of 3)",
-                "reference_what": "DuckDB bare scan of the same extracted rows and Parquet",
-                "reference_value": round(reference, 3),
-                "peak_mb": round(memory["peak_mb"], 1),
-                "target": "< 1 s",
-            }
-        )
+    from analytics import engine
 
-    school = schools[0]
-    with peak_rss() as memory:
-        started = time.perf_counter()
-        figures = compute(school_ids=[school.pk], period=autumn, today=today)
-        policy = Policy(True, settings.CAIRN_ANALYTICS_SUPPRESS_BELOW)
-        tables = school_tables(figures, figures.schools[school.pk], policy)
-        dashboard = Dashboard(autumn, figures, policy, [school], tables, dashboard_charts(tables))
-        pdf = governors_pdf(
-            dashboard=dashboard,
-            school_name=school.name,
-            actions_text="Synthetic actions for governors.",
-            exported_by="bench@bench.example",
-        )
-        seconds = time.perf_counter() - started
-    school_files = [f for f in files if str(school.pk) in str(f)]
-    reference = _bare_scan(school_ids=[school.pk], period=autumn, files=school_files)
+    for label, period in (("autumn term 2025", autumn), (f"all {years} years", whole)):
+        reference = _bare_scan(school_ids=school_ids, period=period, files=files)
+        for state in ("cold: every table read from the database", "warm: records cached"):
+            if state.startswith("cold"):
+                engine._CACHE.clear()
+                runs = 1
+            else:
+                runs = 3
+            times = []
+            with peak_rss() as memory:
+                for _ in range(runs):
+                    started = time.perf_counter()
+                    figures = compute(
+                        school_ids=school_ids, period=period, today=today, attendance_files=files
+                    )
+                    school_tables(figures, merge(figures.schools.values()), Policy(True, 5))
+                    times.append(time.perf_counter() - started)
+            rows.append(
+                {
+                    "what": f"trust dashboard aggregates ({label}, {state})",
+                    "scale": scale,
+                    "value": round(sorted(times)[len(times) // 2], 3),
+                    "unit": "s" if runs == 1 else "s (median of 3)",
+                    "reference_what": "DuckDB bare scan of the same extracted rows and Parquet",
+                    "reference_value": round(reference, 3),
+                    "peak_mb": round(memory["peak_mb"], 1),
+                    "target": "< 1 s",
+                }
+            )
+
     rows.append(
-        {
-            "what": "governors' PDF for one school (autumn term 2025)",
-            "scale": f"{len(pdf):,} bytes; school of {pupils // max(len(schools), 1)} pupils",
-            "value": round(seconds, 3),
-            "unit": "s",
-            "reference_what": "DuckDB bare scan of the school's extracted rows and Parquet",
-            "reference_value": round(reference, 3),
-            "peak_mb": round(memory["peak_mb"], 1),
-            "target": "< 10 s",
-        }
+        _pdf_row(
+            school=schools[0],
+            period=autumn,
+            today=today,
+            files=files,
+            pupils=pupils,
+            schools=len(schools),
+        )
     )
     return rows
 

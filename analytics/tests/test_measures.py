@@ -189,3 +189,14 @@ def test_period_form():
     assert bad.period(TODAY) == term_containing(TODAY)
     assert not PeriodForm({"start": "2025-10-31"}).is_valid()
     assert not PeriodForm({"term": "1999-winter"}).is_valid()
+
+
+def test_a_new_record_is_counted_at_once(built, figures, dsl):
+    """The in-memory extract of append-only records never hides a record added since."""
+    from analytics.tests.builders import _concern
+
+    assert figures.schools[built.school.pk].concerns == 6
+    _concern(built.school, built.pupils["p6"], "2025-12-03T09:00", ("neglect",))
+    again = compute(school_ids=[built.school.pk], period=AUTUMN, today=TODAY)
+    f = again.schools[built.school.pk]
+    assert (f.concerns, f.neglect_children, f.decisions_waiting) == (7, 4, 3)
