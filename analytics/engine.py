@@ -9,9 +9,10 @@ Parquet copies (docs/adr/0007-attendance-storage.md). Values are written in one 
 DuckDB identical input and the numbers are the same on both (docs/adr/0009-analytics-engine.md).
 
 Every measure is grouped by school: one pass serves a school's dashboard or a trust's schools
-side by side. Results are counts only; no name or identifier leaves this module.
+side by side. The extract of append-only records is kept in memory keyed by row counts
+(ADR 9). Results are counts only; no name or identifier leaves this module.
 
-Definitions (each is shown in the dashboard's "how this is counted" text):
+Definitions (the dashboard's table notes say how each is counted):
 - *Roll*: pupils with an enrolment at the school overlapping the period.
 - *Children with concerns*: children who are the subject of a concern that happened in the
   period (KCSIE Part one, "Record keeping" [V], records-and-access.md §2).
@@ -300,10 +301,18 @@ def _fingerprint() -> tuple[int, ...]:
     )
 
 
+@dataclass
+class _Extract:
+    types: dict[str, dict[str, str]]
+    key: tuple[object, ...]
+    hit: bool
+
+
 def _extract(
     directory: Path, school_ids: list[UUID], period: Period, as_of_end: datetime
-) -> dict[str, dict[str, str]]:
-    """Write the rows the measures need; return each file's column types."""
+) -> _Extract:
+    """Write the rows the measures need (TSV from the database, or the cached tables of
+    append-only records as Parquet); return each table's column types."""
     extracts = _extracts(school_ids, period, as_of_end)
     key = (
         tuple(sorted(str(s) for s in school_ids)),
@@ -317,18 +326,27 @@ def _extract(
         if cached is not None:
             _CACHE.move_to_end(key)
     for name, (queryset, _columns) in extracts.items():
-        path = directory / f"{name}.tsv"
         if cached is not None and name in cached:
-            path.write_bytes(cached[name])
+            (directory / f"{name}.parquet").write_bytes(cached[name])
         else:
-            _dump(path, queryset)
-    if cached is None and settings.CAIRN_ANALYTICS_EXTRACT_CACHE > 0:
-        entry = {name: (directory / f"{name}.tsv").read_bytes() for name in _APPEND_ONLY}
-        with _CACHE_LOCK:
-            _CACHE[key] = entry
-            while len(_CACHE) > settings.CAIRN_ANALYTICS_EXTRACT_CACHE:
-                _CACHE.popitem(last=False)
-    return {name: columns for name, (_queryset, columns) in extracts.items()}
+            _dump(directory / f"{name}.tsv", queryset)
+    types = {name: columns for name, (_queryset, columns) in extracts.items()}
+    return _Extract(types=types, key=key, hit=cached is not None)
+
+
+def _remember(db: duckdb.DuckDBPyConnection, directory: Path, extract: _Extract) -> None:
+    """Keep the typed tables of append-only records, as Parquet, for the next request."""
+    if extract.hit or settings.CAIRN_ANALYTICS_EXTRACT_CACHE <= 0:
+        return
+    entry = {}
+    for name in _APPEND_ONLY:
+        path = directory / f"{name}.cached.parquet"
+        db.execute(f"COPY {name} TO '{path}' (FORMAT parquet)")
+        entry[name] = path.read_bytes()
+    with _CACHE_LOCK:
+        _CACHE[extract.key] = entry
+        while len(_CACHE) > settings.CAIRN_ANALYTICS_EXTRACT_CACHE:
+            _CACHE.popitem(last=False)
 
 
 def _category_labels(school_ids: list[UUID]) -> tuple[dict[str, str], frozenset[str]]:
@@ -378,7 +396,11 @@ def _setup(
     db: duckdb.DuckDBPyConnection, directory: Path, types: dict[str, dict[str, str]], period: Period
 ) -> None:
     for name, columns in types.items():
-        _load(db, name, directory / f"{name}.tsv", columns)
+        cached = directory / f"{name}.parquet"
+        if cached.exists():
+            db.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet('{cached}')")
+        else:
+            _load(db, name, directory / f"{name}.tsv", columns)
     sql = _SQL_SETUP.replace("$start", f"DATE '{period.start}'").replace(
         "$end", f"DATE '{period.end}'"
     )
@@ -468,12 +490,13 @@ def compute(
     within_days = settings.CAIRN_ANALYTICS_ESCALATION_DAYS
     with tempfile.TemporaryDirectory() as work:
         directory = Path(work)
-        types = _extract(directory, ids, period, as_of_end)
+        extract = _extract(directory, ids, period, as_of_end)
         db = duckdb.connect()
         try:
             db.execute(f"SET threads TO {settings.CAIRN_ATTENDANCE_DUCKDB_THREADS}")
             db.execute("SET TimeZone = 'UTC'")
-            _setup(db, directory, types, period)
+            _setup(db, directory, extract.types, period)
+            _remember(db, directory, extract)
             _measures(
                 db,
                 figures=figures,

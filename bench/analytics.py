@@ -211,12 +211,13 @@ def _bare_scan(*, school_ids: list[Any], period: Any, files: list[Path]) -> floa
     import duckdb
     from django.utils import timezone
 
-    from analytics.engine import _extract
+    from analytics.engine import _CACHE, _extract
     from attendance.measures import _file_list
 
     as_of_end = datetime.combine(period.end, dt_time.max, tzinfo=timezone.get_current_timezone())
     with tempfile.TemporaryDirectory() as work:
         directory = Path(work)
+        _CACHE.clear()  # read every table from the database, as TSV: the same rows the engine reads
         _extract(directory, school_ids, period, as_of_end)
         started = time.perf_counter()
         db = duckdb.connect()
