@@ -226,6 +226,7 @@ DEMO_SEEDERS = [
     "voice.demo.seed",
     "attendance.demo.seed",
     "concerns.demo.seed",
+    "analytics.demo.seed",
 ]
 
 # Functions that contribute entries to a child's chronology (see chronology/entries.py).
