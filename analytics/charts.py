@@ -127,25 +127,27 @@ def line_chart(*, slug: str, title: str, table: Table, columns: list[int], empty
             chart.shapes.append(
                 Text(left + index * step, height - bottom + 16, month, "middle", 10)
             )
-    legend_x = left
-    for number, (name, vs) in enumerate(series):
+    _legend(chart, [name for name, _vs in series], y=6, line=True)
+    for number, (_name, vs) in enumerate(series):
         colour, dash = SERIES_COLOURS[number % 4], DASHES[number % 4]
-        points = tuple((left + i * step, y_of(v)) for i, v in enumerate(vs) if v is not None)
-        if len(points) == 1:
-            x, y = points[0]
-            points = ((x - 3, y), (x + 3, y))
-        if points:
-            chart.shapes.append(Line(points, colour, dash, 3 if number == 1 else 2))
-        chart.shapes.append(Line(((legend_x, 16.0), (legend_x + 28, 16.0)), colour, dash, 3))
-        chart.shapes.append(Text(legend_x + 34, 20, name, "start", 11))
-        legend_x += 40 + 7 * len(name)
-    latest = {name: next((v for v in reversed(vs) if v is not None), None) for name, vs in series}
-    peak = {name: max((v for v in vs if v is not None), default=None) for name, vs in series}
-    parts = [
-        f"{name}: highest {peak[name]:g} a month, {latest[name]:g} in the latest month"
-        for name, _vs in series
-        if peak[name] is not None and latest[name] is not None
-    ]
+        # A withheld value breaks the line: no point is drawn there, and none is implied.
+        segment: list[tuple[float, float]] = []
+        for i, v in enumerate([*vs, None]):
+            if v is not None:
+                segment.append((left + i * step, y_of(v)))
+                continue
+            if len(segment) == 1:
+                x, y = segment[0]
+                segment = [(x - 3, y), (x + 3, y)]
+            if segment:
+                chart.shapes.append(Line(tuple(segment), colour, dash, 3 if number == 1 else 2))
+            segment = []
+    parts = []
+    for name, vs in series:
+        shown = [v for v in vs if v is not None]
+        latest = "not shown (small number)" if vs[-1] is None else f"{vs[-1]:g}"
+        peak = f"highest {max(shown):g} a month" if shown else "no month shown"
+        parts.append(f"{name}: {peak}, {latest} in the latest month")
     chart.summary = (
         f"Line chart of {title.lower()}, {months[0]} to {months[-1]}. " + "; ".join(parts) + "."
     )

@@ -487,6 +487,8 @@ def compute(
     end_epoch = int(as_of_end.timestamp())
     ids = list(school_ids)
     figures = {sid: SchoolFigures() for sid in ids}
+    if not ids:
+        return Figures(period=period, as_of=as_of, schools={}, category_labels={})
     within_days = settings.CAIRN_ANALYTICS_ESCALATION_DAYS
     with tempfile.TemporaryDirectory() as work:
         directory = Path(work)

@@ -200,3 +200,28 @@ def test_a_new_record_is_counted_at_once(built, figures, dsl):
     again = compute(school_ids=[built.school.pk], period=AUTUMN, today=TODAY)
     f = again.schools[built.school.pk]
     assert (f.concerns, f.neglect_children, f.decisions_waiting) == (7, 4, 3)
+
+
+def test_no_schools_no_figures():
+    result = compute(school_ids=[], period=AUTUMN, today=TODAY)
+    assert result.schools == {}
+
+
+def test_line_chart_breaks_at_withheld_months(built, figures):
+    from analytics.charts import SERIES_COLOURS, Line, dashboard_charts
+
+    tables = school_tables(figures, figures.schools[built.school.pk], Policy(True, 5))
+    chart = dashboard_charts(tables)["concerns-by-month"]
+    drawn = [s for s in chart.shapes if isinstance(s, Line) and s.points[0][1] != 13.0]
+    # All concerns: every month has fewer than 5, so no line at all.
+    assert [s for s in drawn if s.stroke == SERIES_COLOURS[0]] == []
+    # Neglect: only December (0) is shown, as a short stub, joined to no other month.
+    neglect = [s for s in drawn if s.stroke == SERIES_COLOURS[1]]
+    assert len(neglect) == 1
+    assert len(neglect[0].points) == 2
+    assert "not shown (small number) in the latest month" in chart.summary
+    assert "no month shown" in chart.summary
+    svg = chart.svg()
+    assert 'role="img"' in svg
+    assert "<title" in svg
+    assert "<desc" in svg
