@@ -551,13 +551,15 @@ def _measures(
         lambda f, kids, n: _set(f, neglect_children=kids, neglect_concerns=n),
     )
     put(
-        "SELECT i.school_id, strftime(i.occurred, '%Y-%m'), coalesce(k.code, ''), "
-        "count(DISTINCT i.concern_id) FROM inper i JOIN cur_cat k USING (concern_id) "
-        "GROUP BY ALL UNION ALL SELECT school_id, strftime(occurred, '%Y-%m'), '', count(*) "
-        "FROM inper GROUP BY ALL UNION ALL SELECT i.school_id, strftime(i.occurred, '%Y-%m'), "
-        f"'{NEGLECT_CP_CODE}', count(DISTINCT i.concern_id) FROM inper i "
-        f"JOIN cur_cat k USING (concern_id) WHERE k.cp_code = '{NEGLECT_CP_CODE}' GROUP BY ALL",
-        lambda f, month, code, n: f.monthly.__setitem__((month, code), n),
+        # cur_cat and neg_concerns hold each concern (and code) once, so count(*) is exact.
+        f"""WITH m AS (SELECT concern_id, school_id, date_trunc('month', occurred) AS month
+                       FROM inper)
+        SELECT school_id, month, code, count(*) FROM m JOIN cur_cat USING (concern_id)
+        GROUP BY ALL
+        UNION ALL SELECT school_id, month, '', count(*) FROM m GROUP BY ALL
+        UNION ALL SELECT school_id, month, '{NEGLECT_CP_CODE}', count(*) FROM m
+        WHERE concern_id IN (SELECT concern_id FROM neg_concerns) GROUP BY ALL""",
+        lambda f, month, code, n: f.monthly.__setitem__((f"{month:%Y-%m}", code), n),
     )
     put(
         f"""WITH neg AS (SELECT DISTINCT school_id, pupil_id FROM cpc
