@@ -6,11 +6,11 @@ decisions, actions, Operation Encompass notifications) are pulled with the ORM a
 written as tab-separated files and read by DuckDB, which joins them with the attendance app's
 Parquet copies (docs/adr/0007-attendance-storage.md). Values are written in one canonical form
 (UUIDs as text, local dates, whole seconds since the epoch), so SQLite and PostgreSQL give
-DuckDB identical input and the numbers are the same on both (docs/adr/0009-analytics-engine.md).
+DuckDB identical input and the numbers are the same on both (docs/adr/0011-analytics-engine.md).
 
 Every measure is grouped by school: one pass serves a school's dashboard or a trust's schools
 side by side. The extract of append-only records is kept in memory keyed by row counts
-(ADR 9). Results are counts only; no name or identifier leaves this module.
+(ADR 11). Results are counts only; no name or identifier leaves this module.
 
 Definitions (the dashboard's table notes say how each is counted):
 - *Roll*: pupils with an enrolment at the school overlapping the period.
