@@ -80,6 +80,10 @@ class AuditAction(models.TextChoices):
         "Shown to a sibling's school as having records",
     )
     ACCESS_REASON_GIVEN = "access_reason_given", "Reason given to open a child's record"
+    ANALYTICS_VIEWED = "analytics_viewed", "Safeguarding dashboard viewed"
+    ANALYTICS_EXPORTED = "analytics_exported", "Safeguarding dashboard table exported"
+    GOVERNORS_REPORT_EXPORTED = "governors_report_exported", "Governors' report downloaded"
+    GOVERNOR_ACTIONS_WRITTEN = "governor_actions_written", "Actions for governors written"
 
 
 class AuditEvent(models.Model):

@@ -36,6 +36,7 @@ LOCAL_APPS = [
     "chronology",
     "ui",
     "patterns",
+    "analytics",
 ]
 
 INSTALLED_APPS = [
@@ -227,6 +228,7 @@ DEMO_SEEDERS = [
     "attendance.demo.seed",
     "concerns.demo.seed",
     "patterns.demo.seed",
+    "analytics.demo.seed",
 ]
 
 # Functions that contribute entries to a child's chronology (see chronology/entries.py).
@@ -343,3 +345,14 @@ CAIRN_PATTERNS_INCREMENTAL = env_bool("CAIRN_PATTERNS_INCREMENTAL", default=True
 CAIRN_PATTERNS_INCREMENTAL_MAX_CHILDREN = env_int(
     "CAIRN_PATTERNS_INCREMENTAL_MAX_CHILDREN", 2000, minimum=1
 )
+
+# Analytics (issue 9). Counts below this show as "fewer than 5" in governor and trust
+# aggregates, and percentages derived from them are withheld (Cairn's default, following the
+# DfE statistics practice of suppressing small numbers [U]: a setting, not a rule).
+CAIRN_ANALYTICS_SUPPRESS_BELOW = env_int("CAIRN_ANALYTICS_SUPPRESS_BELOW", 5, minimum=1)
+# The high-expectations check counts neglect concerns that led to a decision beyond monitoring
+# within this many days of being written (Cairn's own default [U]).
+CAIRN_ANALYTICS_ESCALATION_DAYS = env_int("CAIRN_ANALYTICS_ESCALATION_DAYS", 7, minimum=1)
+# How many extracts of append-only records the analytics engine keeps in memory per process
+# (keyed by schools, period and the tables' row counts; 0 turns it off).
+CAIRN_ANALYTICS_EXTRACT_CACHE = env_int("CAIRN_ANALYTICS_EXTRACT_CACHE", 8, minimum=0)

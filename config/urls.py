@@ -10,5 +10,6 @@ urlpatterns = [
     path("attendance/", include("attendance.urls")),
     path("concerns/", include("concerns.urls")),
     path("chronology/", include("chronology.urls")),
+    path("analytics/", include("analytics.urls")),
     path("", include("schools.urls")),
 ]

@@ -29,6 +29,8 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Findings", "patterns:inbox", _SCHOOL_READERS),
     NavEntry("Attendance", "attendance:cohort", _SCHOOL_READERS),
     NavEntry("Attendance", "attendance:summary", frozenset({Role.GOVERNOR, Role.TRUST_LEAD})),
+    NavEntry("Trends", "analytics:school", _SCHOOL_READERS | {Role.GOVERNOR}),
+    NavEntry("Trends", "analytics:trust", frozenset({Role.TRUST_LEAD})),
     NavEntry("My check-ins", "voice:my_check_ins", frozenset({Role.STAFF})),
     NavEntry("Check-ins", "voice:school_check_ins", _SCHOOL_READERS),
     NavEntry("Household links", "pupils:suggestions", _DSL_TEAM),

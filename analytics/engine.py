@@ -1,0 +1,722 @@
+# ruff: noqa: S608 (SQL built from codes, dates and ids Cairn itself formats; no user text)
+"""The analytics engine: every dashboard measure for a set of schools, computed columnar in DuckDB.
+
+The database rows a dashboard needs (roll, concerns with their current categories and subjects,
+decisions, actions, Operation Encompass notifications) are pulled with the ORM as plain values,
+written as tab-separated files and read by DuckDB, which joins them with the attendance app's
+Parquet copies (docs/adr/0007-attendance-storage.md). Values are written in one canonical form
+(UUIDs as text, local dates, whole seconds since the epoch), so SQLite and PostgreSQL give
+DuckDB identical input and the numbers are the same on both (docs/adr/0011-analytics-engine.md).
+
+Every measure is grouped by school: one pass serves a school's dashboard or a trust's schools
+side by side. The extract of append-only records is kept in memory keyed by row counts
+(ADR 11). Results are counts only; no name or identifier leaves this module.
+
+Definitions (the dashboard's table notes say how each is counted):
+- *Roll*: pupils with an enrolment at the school overlapping the period.
+- *Children with concerns*: children who are the subject of a concern that happened in the
+  period (KCSIE Part one, "Record keeping" [V], records-and-access.md §2).
+- *Neglect*: a concern whose current version carries a category with CP code `NEG` — the CIN
+  census child protection category for neglect [V XSD] (cin-codes.md §3).
+- *A decision beyond monitoring*: any outcome other than "no further action" and "monitor"
+  (early help or a referral), the first made up to the end of the period.
+- *Attendance*: possible and attended sessions, with the attendance app's code table;
+  persistent absence is missing ≥ the configured share of possible sessions, by integer
+  comparison (attendance.md §3 [V]; `CAIRN_ATTENDANCE_PERSISTENT_PERCENT`).
+"""
+
+import csv
+import tempfile
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import duckdb
+from django.conf import settings
+from django.db import connection
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from analytics.periods import Period
+from analytics.reference import ethnicity_groups, household_factors
+from attendance import columnar
+
+# The attendance app's own code table and file list (attendance.md §2 treatments).
+from attendance.measures import _file_list, _translations
+from concerns.models import (
+    Action,
+    ActionCompletion,
+    Category,
+    Concern,
+    ConcernPupil,
+    ConcernVersion,
+    Decision,
+    EncompassNotification,
+    Outcome,
+    Part,
+)
+from patterns.models import Finding, FindingDecision
+from pupils.models import Enrolment, SenStatus, Sex, SocialCareStatus
+
+NEGLECT_CP_CODE = "NEG"
+# Outcomes that are not "beyond monitoring" (all other outcomes are early help or a referral).
+NOT_BEYOND_MONITORING = (Outcome.NO_FURTHER_ACTION.value, Outcome.MONITOR.value)
+AGE_BANDS: tuple[tuple[int, int, str], ...] = (
+    (0, 4, "Under 5"),
+    (5, 10, "5 to 10"),
+    (11, 15, "11 to 15"),
+    (16, 200, "16 and over"),
+)
+PROFILE_DIMENSIONS = (
+    ("age_band", "Age"),
+    ("sex", "Sex"),
+    ("ethnicity", "Ethnicity"),
+    ("sen", "Special educational needs"),
+    ("disability", "Disability"),
+    ("disadvantaged", "Disadvantaged"),
+    ("social_care", "Children's social care"),
+)
+
+
+@dataclass
+class SchoolFigures:
+    """Every measure for one school over one period (counts; percentages are derived later)."""
+
+    roll: int = 0
+    children_with_concerns: int = 0
+    concerns: int = 0
+    neglect_children: int = 0
+    neglect_concerns: int = 0
+    # (month "YYYY-MM", category code) -> concerns; "" = all concerns that month, NEG = concerns
+    # with a neglect category.
+    monthly: dict[tuple[str, str], int] = field(default_factory=dict)
+    # category code -> (children with neglect and this category, neglect concerns also carrying it)
+    cooccurrence: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # factor slug -> children with concerns with the factor (None: not recorded in Cairn yet)
+    household: dict[str, int | None] = field(default_factory=dict)
+    # (dimension, value) -> (children with concerns, roll)
+    profile: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    # "disadvantaged" / "other" -> (neglect concern-children, decided at all, beyond monitoring,
+    #   beyond monitoring within the configured days, median days to beyond monitoring)
+    expectations: dict[str, tuple[int, int, int, int, float | None]] = field(default_factory=dict)
+    open_cases: int = 0
+    decisions_waiting: int = 0
+    overdue_actions: int = 0
+    overdue_reviews: int = 0
+    decided_in_period: int = 0
+    decided_within_day: int = 0
+    median_days_to_decision: float | None = None
+    findings_waiting: int = 0
+    # "with_concerns" / "roll" -> (pupils with possible sessions, possible, attended, persistent)
+    attendance: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+
+
+@dataclass
+class Figures:
+    period: Period
+    as_of: date
+    schools: dict[UUID, SchoolFigures]
+    category_labels: dict[str, str]
+    neglect_codes: frozenset[str] = frozenset()
+
+
+def _q(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+# How each raw column is turned into its DuckDB value. Values arrive as the database driver
+# gives them, written as text: UUIDs as 32 hex digits (SQLite) or with hyphens (PostgreSQL),
+# booleans as 0/1 or True/False, timestamps in UTC with or without "+00:00" — each of these
+# reads back as the same DuckDB value, so both databases give identical tables.
+_CASTS = {
+    "uuid": "CAST({c} AS UUID)",
+    "text": "{c}",
+    "int": "CAST({c} AS INTEGER)",
+    "date": "CAST({c} AS DATE)",
+    "bool": "({c} IN ('1', 'True', 'true', 't'))",
+    # Whole seconds since the epoch, from a UTC timestamp.
+    "epoch": "CAST(floor(epoch(CAST(left({c}, 19) AS TIMESTAMP))) AS BIGINT)",
+    # The date in Cairn's time zone (settings.TIME_ZONE) of a UTC timestamp.
+    "local_date": "CAST(timezone($tz, CAST(left({c}, 19) || '+00' AS TIMESTAMPTZ)) AS DATE)",
+}
+
+
+def _dump(path: Path, queryset: QuerySet[Any]) -> None:
+    """Write the queryset's rows as the driver returns them (no per-row Python conversion)."""
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    with (
+        path.open("w", newline="", encoding="utf-8") as handle,
+        connection.cursor() as cursor,
+    ):
+        # Values here are ids, codes, dates and numbers: no tab, quote or newline to escape.
+        writer = csv.writer(handle, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\")
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(20_000):
+            writer.writerows(rows)
+
+
+def _load(db: duckdb.DuckDBPyConnection, name: str, path: Path, columns: dict[str, str]) -> None:
+    spec = ", ".join(f"'{c}': 'VARCHAR'" for c in columns)
+    casts = ", ".join(
+        _CASTS[kind].format(c=column).replace("$tz", _q(settings.TIME_ZONE)) + f" AS {column}"
+        for column, kind in columns.items()
+    )
+    db.execute(
+        f"CREATE TABLE {name} AS SELECT {casts} FROM read_csv('{path}', delim='\t', "
+        f"header=false, quote='', escape='', nullstr='', auto_detect=false, columns={{{spec}}})"
+    )
+
+
+def _extracts(
+    school_ids: list[UUID], period: Period, as_of_end: datetime
+) -> dict[str, tuple[QuerySet[Any], dict[str, str]]]:
+    """What the measures read: each table's rows and how to type its columns."""
+    concerns = {"concern__school_id__in": school_ids, "concern__written_at__lte": as_of_end}
+    return {
+        "roll": (
+            Enrolment.objects.filter(school_id__in=school_ids, start_date__lte=period.end)
+            .exclude(end_date__lt=period.start)
+            .values_list(
+                "school_id",
+                "pupil_id",
+                "pupil__date_of_birth",
+                "pupil__sex",
+                "pupil__ethnicity",
+                "pupil__sen_status",
+                "pupil__disability",
+                "pupil__disadvantaged",
+                "pupil__free_school_meals",
+                "pupil__social_care_status",
+            ),
+            {
+                "school_id": "uuid",
+                "pupil_id": "uuid",
+                "dob": "date",
+                "sex": "text",
+                "ethnicity": "text",
+                "sen": "text",
+                "disability": "bool",
+                "disadvantaged": "bool",
+                "fsm": "bool",
+                "social_care": "text",
+            },
+        ),
+        "concerns": (
+            Concern.objects.filter(school_id__in=school_ids, written_at__lte=as_of_end).values_list(
+                "id", "school_id", "occurred_at", "written_at"
+            ),
+            {
+                "concern_id": "uuid",
+                "school_id": "uuid",
+                "occurred": "local_date",
+                "written": "epoch",
+            },
+        ),
+        "subjects": (
+            ConcernPupil.objects.filter(part=Part.SUBJECT, **concerns).values_list(
+                "concern_id", "pupil_id"
+            ),
+            {"concern_id": "uuid", "pupil_id": "uuid"},
+        ),
+        # The categories of each concern's latest version written by the end of the period.
+        "categories": (
+            ConcernVersion.categories.through.objects.filter(
+                concernversion__written_at__lte=as_of_end,
+                concernversion__concern__school_id__in=school_ids,
+                concernversion__concern__written_at__lte=as_of_end,
+            )
+            .filter(
+                ~Exists(
+                    ConcernVersion.objects.filter(
+                        concern_id=OuterRef("concernversion__concern_id"),
+                        number__gt=OuterRef("concernversion__number"),
+                        written_at__lte=as_of_end,
+                    )
+                )
+            )
+            .values_list("concernversion__concern_id", "category_id"),
+            {"concern_id": "uuid", "category_id": "uuid"},
+        ),
+        "category_codes": (
+            Category.objects.filter(school_id__in=school_ids).values_list("id", "code", "cp_code"),
+            {"category_id": "uuid", "code": "text", "cp_code": "text"},
+        ),
+        "decisions": (
+            Decision.objects.filter(decided_at__lte=as_of_end, **concerns).values_list(
+                "concern_id", "outcome", "decided_at", "review_date"
+            ),
+            {"concern_id": "uuid", "outcome": "text", "decided": "epoch", "review_date": "date"},
+        ),
+        "actions": (
+            Action.objects.filter(created_at__lte=as_of_end, **concerns).values_list(
+                "concern__school_id", "due_on", "created_at", "completion__completed_at"
+            ),
+            {"school_id": "uuid", "due_on": "date", "created": "epoch", "completed": "epoch"},
+        ),
+        "encompass": (
+            EncompassNotification.pupils.through.objects.filter(
+                encompassnotification__school_id__in=school_ids,
+                encompassnotification__occurred_at__gte=datetime.combine(
+                    period.start - timedelta(days=1), time.min, tzinfo=as_of_end.tzinfo
+                ),
+                encompassnotification__occurred_at__lte=as_of_end,
+            ).values_list(
+                "encompassnotification__school_id",
+                "pupil_id",
+                "encompassnotification__occurred_at",
+            ),
+            {"school_id": "uuid", "pupil_id": "uuid", "occurred": "local_date"},
+        ),
+    }
+
+
+# Tables whose rows are append-only (records are never updated in place or deleted: STYLE.md,
+# concerns/models.py), so their row counts up to the end of the period change whenever what
+# the dashboard reads from them changes. Their extract is kept in memory under those counts;
+# the roll (pupils change in place) and the category codes are always read afresh.
+_APPEND_ONLY = ("concerns", "subjects", "categories", "decisions", "actions", "encompass")
+_CACHE: "OrderedDict[tuple[object, ...], dict[str, bytes]]" = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
+def _fingerprint() -> tuple[int, ...]:
+    """Row counts of the append-only tables the extract reads. Counted over the whole table
+    (a count without a join or filter is cheap on both databases): a record added at any
+    school makes every cached extract miss, which costs a re-read, never a stale figure."""
+    return (
+        Concern.objects.count(),
+        ConcernPupil.objects.count(),
+        ConcernVersion.objects.count(),
+        ConcernVersion.categories.through.objects.count(),
+        Decision.objects.count(),
+        Action.objects.count(),
+        ActionCompletion.objects.count(),
+        EncompassNotification.pupils.through.objects.count(),
+    )
+
+
+@dataclass
+class _Extract:
+    types: dict[str, dict[str, str]]
+    key: tuple[object, ...]
+    hit: bool
+
+
+def _extract(
+    directory: Path, school_ids: list[UUID], period: Period, as_of_end: datetime
+) -> _Extract:
+    """Write the rows the measures need (TSV from the database, or the cached tables of
+    append-only records as Parquet); return each table's column types."""
+    extracts = _extracts(school_ids, period, as_of_end)
+    key = (
+        tuple(sorted(str(s) for s in school_ids)),
+        period.start,
+        period.end,
+        as_of_end,
+        _fingerprint(),
+    )
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            _CACHE.move_to_end(key)
+    for name, (queryset, _columns) in extracts.items():
+        if cached is not None and name in cached:
+            (directory / f"{name}.parquet").write_bytes(cached[name])
+        else:
+            _dump(directory / f"{name}.tsv", queryset)
+    types = {name: columns for name, (_queryset, columns) in extracts.items()}
+    return _Extract(types=types, key=key, hit=cached is not None)
+
+
+def _remember(db: duckdb.DuckDBPyConnection, directory: Path, extract: _Extract) -> None:
+    """Keep the typed tables of append-only records, as Parquet, for the next request."""
+    if extract.hit or settings.CAIRN_ANALYTICS_EXTRACT_CACHE <= 0:
+        return
+    entry = {}
+    for name in _APPEND_ONLY:
+        path = directory / f"{name}.cached.parquet"
+        db.execute(f"COPY {name} TO '{path}' (FORMAT parquet)")
+        entry[name] = path.read_bytes()
+    with _CACHE_LOCK:
+        _CACHE[extract.key] = entry
+        while len(_CACHE) > settings.CAIRN_ANALYTICS_EXTRACT_CACHE:
+            _CACHE.popitem(last=False)
+
+
+def _category_labels(school_ids: list[UUID]) -> tuple[dict[str, str], frozenset[str]]:
+    """Category labels by code, and the codes that are neglect (CP code NEG)."""
+    labels: dict[str, str] = {}
+    neglect: set[str] = set()
+    for code, label, cp_code in Category.objects.filter(school_id__in=school_ids).values_list(
+        "code", "label", "cp_code"
+    ):
+        labels.setdefault(code, label)
+        if cp_code == NEGLECT_CP_CODE:
+            neglect.add(code)
+    return labels, frozenset(neglect)
+
+
+_SQL_SETUP = """
+CREATE TABLE r AS
+    SELECT DISTINCT school_id, pupil_id, dob, sex, ethnicity, sen, disability,
+           disadvantaged, fsm, social_care
+    FROM roll;
+CREATE TABLE cur_cat AS
+    SELECT DISTINCT c.concern_id, k.code, k.cp_code
+    FROM categories c JOIN category_codes k USING (category_id);
+CREATE TABLE inper AS
+    SELECT * FROM concerns WHERE occurred BETWEEN $start AND $end;
+CREATE TABLE cp AS
+    SELECT DISTINCT i.school_id, i.concern_id, s.pupil_id, i.written
+    FROM inper i JOIN subjects s USING (concern_id);
+CREATE TABLE cpc AS
+    SELECT cp.*, k.code, k.cp_code FROM cp JOIN cur_cat k USING (concern_id);
+CREATE TABLE neg_concerns AS
+    SELECT DISTINCT concern_id FROM cur_cat WHERE cp_code = 'NEG';
+CREATE TABLE kids AS
+    SELECT DISTINCT school_id, pupil_id FROM cp;
+CREATE TABLE cur_dec AS
+    SELECT concern_id, arg_max(outcome, decided) AS outcome,
+           arg_max(review_date, decided) AS review_date,
+           min(decided) AS first_decided
+    FROM decisions GROUP BY ALL;
+CREATE TABLE first_beyond AS
+    SELECT concern_id, min(decided) AS decided FROM decisions
+    WHERE outcome NOT IN ('nfa', 'monitor') GROUP BY ALL;
+"""
+
+
+def _setup(
+    db: duckdb.DuckDBPyConnection, directory: Path, types: dict[str, dict[str, str]], period: Period
+) -> None:
+    for name, columns in types.items():
+        cached = directory / f"{name}.parquet"
+        if cached.exists():
+            db.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet('{cached}')")
+        else:
+            _load(db, name, directory / f"{name}.tsv", columns)
+    sql = _SQL_SETUP.replace("$start", f"DATE '{period.start}'").replace(
+        "$end", f"DATE '{period.end}'"
+    )
+    for statement in sql.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _dimension_sql(as_of: date) -> str:
+    bands = " ".join(
+        f"WHEN age BETWEEN {low} AND {high} THEN {_q(label)}" for low, high, label in AGE_BANDS
+    )
+    groups = []
+    for match, group in ethnicity_groups():
+        if match.endswith("*"):
+            groups.append(f"WHEN ethnicity LIKE {_q(match[:-1] + '%')} THEN {_q(group)}")
+        else:
+            groups.append(f"WHEN ethnicity = {_q(match)} THEN {_q(group)}")
+    sen = " ".join(f"WHEN sen = {_q(v)} THEN {_q(label)}" for v, label in SenStatus.choices)
+    sex = " ".join(f"WHEN sex = {_q(v)} THEN {_q(label)}" for v, label in Sex.choices)
+    care = " ".join(
+        f"WHEN social_care = {_q(v)} THEN {_q(label)}" for v, label in SocialCareStatus.choices
+    )
+    return f"""
+    CREATE TABLE dims AS
+    SELECT school_id, pupil_id, disadvantaged, k.kid IS NOT NULL AS has_concern,
+           CASE {bands} ELSE 'Not known' END AS age_band,
+           CASE {sex} ELSE 'Not known' END AS sex,
+           CASE WHEN ethnicity IS NULL THEN 'Not known or refused' {" ".join(groups)}
+                ELSE 'Not known or refused' END AS ethnicity,
+           CASE {sen} ELSE 'Not known' END AS sen,
+           CASE WHEN disability THEN 'Yes' ELSE 'No' END AS disability,
+           CASE WHEN disadvantaged THEN 'Yes' ELSE 'No' END AS disadvantaged_label,
+           CASE {care} ELSE 'Not known' END AS social_care
+    FROM (SELECT *, date_part('year', age(DATE '{as_of}', dob))::INTEGER AS age FROM r) a
+    LEFT JOIN (SELECT school_id, pupil_id, pupil_id AS kid FROM kids) k USING (school_id, pupil_id)
+    """
+
+
+def _factor_condition(slug: str) -> str | None:
+    factor = next(f for f in household_factors() if f.slug == slug)
+    parts = []
+    if factor.concern_categories:
+        codes = ", ".join(_q(c) for c in factor.concern_categories)
+        parts.append(
+            "EXISTS (SELECT 1 FROM cpc x WHERE x.school_id = k.school_id "
+            f"AND x.pupil_id = k.pupil_id AND x.code IN ({codes}))"
+        )
+    if factor.encompass:
+        parts.append(
+            "EXISTS (SELECT 1 FROM encompass e WHERE e.school_id = k.school_id "
+            "AND e.pupil_id = k.pupil_id AND e.occurred BETWEEN $start AND $end)"
+        )
+    flag_columns = {"disadvantaged": "disadvantaged", "free_school_meals": "fsm"}
+    for flag in factor.pupil_flags:
+        parts.append(
+            f"EXISTS (SELECT 1 FROM r WHERE r.school_id = k.school_id "
+            f"AND r.pupil_id = k.pupil_id AND r.{flag_columns[flag]})"
+        )
+    return " OR ".join(parts) if parts else None
+
+
+def _set(target: SchoolFigures, **values: Any) -> None:
+    for name, value in values.items():
+        setattr(target, name, value)
+
+
+def _rows(db: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
+    return db.execute(sql).fetchall()
+
+
+def compute(
+    *,
+    school_ids: Sequence[UUID],
+    period: Period,
+    today: date | None = None,
+    attendance_files: Sequence[Path] | None = None,
+) -> Figures:
+    """Every measure for `school_ids` over `period`. Capacity figures are as at the end of the
+    period (or today, if the period has not ended)."""
+    today = today or timezone.localdate()
+    as_of = min(period.end, today)
+    as_of_end = timezone.make_aware(datetime.combine(as_of, time.max))
+    end_epoch = int(as_of_end.timestamp())
+    ids = list(school_ids)
+    figures = {sid: SchoolFigures() for sid in ids}
+    if not ids:
+        return Figures(period=period, as_of=as_of, schools={}, category_labels={})
+    within_days = settings.CAIRN_ANALYTICS_ESCALATION_DAYS
+    with tempfile.TemporaryDirectory() as work:
+        directory = Path(work)
+        extract = _extract(directory, ids, period, as_of_end)
+        db = duckdb.connect()
+        try:
+            db.execute(f"SET threads TO {settings.CAIRN_ATTENDANCE_DUCKDB_THREADS}")
+            db.execute("SET TimeZone = 'UTC'")
+            _setup(db, directory, extract.types, period)
+            _remember(db, directory, extract)
+            _measures(
+                db,
+                figures=figures,
+                period=period,
+                as_of=as_of,
+                end_epoch=end_epoch,
+                within_days=within_days,
+            )
+            files = (
+                attendance_files
+                if attendance_files is not None
+                else list(columnar.ensure_current(school_ids=ids).values())
+            )
+            _attendance(db, figures, period, files)
+        finally:
+            db.close()
+    _findings(figures)
+    labels, neglect = _category_labels(ids)
+    return Figures(
+        period=period, as_of=as_of, schools=figures, category_labels=labels, neglect_codes=neglect
+    )
+
+
+def _measures(
+    db: duckdb.DuckDBPyConnection,
+    *,
+    figures: dict[UUID, SchoolFigures],
+    period: Period,
+    as_of: date,
+    end_epoch: int,
+    within_days: int,
+) -> None:
+    def put(sql: str, apply: Any) -> None:
+        for row in _rows(db, sql):
+            if row[0] in figures:
+                apply(figures[row[0]], *row[1:])
+
+    put(
+        "SELECT school_id, count(DISTINCT pupil_id) FROM r GROUP BY ALL",
+        lambda f, n: setattr(f, "roll", n),
+    )
+    put(
+        "SELECT school_id, count(DISTINCT pupil_id), count(DISTINCT concern_id) FROM cp "
+        "GROUP BY ALL",
+        lambda f, kids, n: _set(f, children_with_concerns=kids, concerns=n),
+    )
+    put(
+        "SELECT school_id, count(DISTINCT pupil_id), count(DISTINCT concern_id) FROM cpc "
+        f"WHERE cp_code = '{NEGLECT_CP_CODE}' GROUP BY ALL",
+        lambda f, kids, n: _set(f, neglect_children=kids, neglect_concerns=n),
+    )
+    put(
+        # cur_cat and neg_concerns hold each concern (and code) once, so count(*) is exact.
+        f"""WITH m AS (SELECT concern_id, school_id, date_trunc('month', occurred) AS month
+                       FROM inper)
+        SELECT school_id, month, code, count(*) FROM m JOIN cur_cat USING (concern_id)
+        GROUP BY ALL
+        UNION ALL SELECT school_id, month, '', count(*) FROM m GROUP BY ALL
+        UNION ALL SELECT school_id, month, '{NEGLECT_CP_CODE}', count(*) FROM m
+        WHERE concern_id IN (SELECT concern_id FROM neg_concerns) GROUP BY ALL""",
+        lambda f, month, code, n: f.monthly.__setitem__((f"{month:%Y-%m}", code), n),
+    )
+    put(
+        f"""WITH neg AS (SELECT DISTINCT school_id, pupil_id FROM cpc
+                         WHERE cp_code = '{NEGLECT_CP_CODE}')
+        SELECT c.school_id, c.code, count(DISTINCT c.pupil_id),
+               count(DISTINCT c.concern_id) FILTER (WHERE c.concern_id IN
+                   (SELECT concern_id FROM neg_concerns))
+        FROM cpc c JOIN neg USING (school_id, pupil_id)
+        WHERE c.cp_code IS DISTINCT FROM '{NEGLECT_CP_CODE}' GROUP BY ALL""",
+        lambda f, code, kids, n: f.cooccurrence.__setitem__(code, (kids, n)),
+    )
+    for factor in household_factors():
+        condition = _factor_condition(factor.slug)
+        if condition is None:
+            for school in figures.values():
+                school.household[factor.slug] = None
+            continue
+        for school in figures.values():
+            school.household[factor.slug] = 0
+        condition = condition.replace("$start", f"DATE '{period.start}'").replace(
+            "$end", f"DATE '{period.end}'"
+        )
+        put(
+            f"SELECT k.school_id, count(*) FROM kids k WHERE {condition} GROUP BY ALL",
+            lambda f, n, slug=factor.slug: f.household.__setitem__(slug, n),
+        )
+    db.execute(_dimension_sql(as_of))
+    for dimension, _label in PROFILE_DIMENSIONS:
+        column = "disadvantaged_label" if dimension == "disadvantaged" else dimension
+        put(
+            f"SELECT school_id, {column}, count(*) FILTER (WHERE has_concern), count(*) "
+            "FROM dims GROUP BY ALL",
+            lambda f, value, kids, roll, d=dimension: f.profile.__setitem__(
+                (d, value), (kids, roll)
+            ),
+        )
+    put(
+        f"""SELECT n.school_id,
+                   CASE WHEN r.disadvantaged THEN 'disadvantaged' ELSE 'other' END,
+                   count(*), count(d.first_decided), count(b.decided),
+                   count(b.decided) FILTER (WHERE b.decided - n.written <= {within_days} * 86400),
+                   round(median((b.decided - n.written) / 86400.0), 1)
+            FROM (SELECT DISTINCT school_id, concern_id, pupil_id, written FROM cpc
+                  WHERE cp_code = '{NEGLECT_CP_CODE}') n
+            LEFT JOIN r USING (school_id, pupil_id)
+            LEFT JOIN cur_dec d USING (concern_id)
+            LEFT JOIN first_beyond b USING (concern_id)
+            GROUP BY ALL""",
+        lambda f, group, *values: f.expectations.__setitem__(group, tuple(values)),
+    )
+    put(
+        """SELECT c.school_id, count(DISTINCT s.pupil_id) FROM concerns c
+           JOIN subjects s USING (concern_id) LEFT JOIN cur_dec d USING (concern_id)
+           WHERE d.outcome IS NULL OR d.outcome <> 'nfa' GROUP BY ALL""",
+        lambda f, n: setattr(f, "open_cases", n),
+    )
+    put(
+        """SELECT c.school_id, count(*) FROM concerns c LEFT JOIN cur_dec d USING (concern_id)
+           WHERE d.concern_id IS NULL GROUP BY ALL""",
+        lambda f, n: setattr(f, "decisions_waiting", n),
+    )
+    put(
+        f"""SELECT c.school_id, count(*) FROM concerns c JOIN cur_dec d USING (concern_id)
+           WHERE d.outcome = 'monitor' AND d.review_date < DATE '{as_of}' GROUP BY ALL""",
+        lambda f, n: setattr(f, "overdue_reviews", n),
+    )
+    put(
+        f"""SELECT school_id, count(*) FROM actions WHERE due_on < DATE '{as_of}'
+           AND (completed IS NULL OR completed > {end_epoch}) GROUP BY ALL""",
+        lambda f, n: setattr(f, "overdue_actions", n),
+    )
+    put(
+        """SELECT i.school_id, count(*), count(*) FILTER (WHERE d.first_decided - i.written
+                  <= 86400), round(median((d.first_decided - i.written) / 86400.0), 1)
+           FROM inper i JOIN cur_dec d USING (concern_id) GROUP BY ALL""",
+        lambda f, n, day, median: _set(
+            f, decided_in_period=n, decided_within_day=day, median_days_to_decision=median
+        ),
+    )
+
+
+def _attendance(
+    db: duckdb.DuckDBPyConnection,
+    figures: dict[UUID, SchoolFigures],
+    period: Period,
+    files: Sequence[Path],
+) -> None:
+    """Attendance of children with concerns against the roll, from the Parquet copies.
+
+    Counted on the week strings (one row per pupil and week): each storage character becomes
+    its treatment digit with the attendance app's own table (0 present, 1 approved educational
+    activity, 2 authorised, 3 unauthorised, 4 not counted), sessions outside the period are cut
+    off, and possible (0-3) and attended (0-1) sessions are counted as characters — once per
+    distinct week string and cut, then summed per pupil.
+    """
+    if not files:
+        return
+    threshold = int(settings.CAIRN_ATTENDANCE_PERSISTENT_PERCENT)
+    chars, digits, _lates, _parts = _translations()
+    start, end = f"DATE '{period.start}'", f"DATE '{period.end}'"
+    rows = db.execute(
+        f"""WITH weeks_read AS (
+            SELECT school_id, pupil_id, marks,
+                   greatest(0, date_diff('day', week_start, {start})) * 2 AS lo,
+                   least(10, (date_diff('day', week_start, {end}) + 1) * 2) AS hi
+            FROM read_parquet({_file_list(files)})
+            WHERE week_start BETWEEN {start} - 4 AND {end}
+        ),
+        -- Week strings repeat a great deal: count each distinct (string, cut) once.
+        combos AS (
+            SELECT marks, lo, hi,
+                   substr(translate(marks, {_q(chars)}, {_q(digits)}), lo + 1, hi - lo) AS s
+            FROM (SELECT DISTINCT marks, lo, hi FROM weeks_read WHERE hi > lo)
+        ),
+        counted AS (
+            SELECT marks, lo, hi,
+                   length(s) - length(replace(replace(replace(replace(
+                       s, '0', ''), '1', ''), '2', ''), '3', '')) AS possible,
+                   length(s) - length(replace(replace(s, '0', ''), '1', '')) AS attended
+            FROM combos
+        ),
+        per AS (
+            SELECT school_id, pupil_id, sum(possible) AS possible, sum(attended) AS attended
+            FROM weeks_read JOIN counted USING (marks, lo, hi) GROUP BY ALL
+        ),
+        tagged AS (
+            SELECT per.*, k.pupil_id IS NOT NULL AS with_concern FROM per
+            LEFT JOIN kids k USING (school_id, pupil_id) WHERE possible > 0
+        )
+        SELECT school_id, with_concern, count(*), sum(possible), sum(attended),
+               count(*) FILTER (WHERE 100 * (possible - attended) >= {threshold} * possible)
+        FROM tagged GROUP BY ALL"""
+    ).fetchall()
+    totals: dict[UUID, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for school_id, with_concern, pupils, possible, attended, persistent in rows:
+        if school_id not in figures:
+            continue
+        values = (int(pupils), int(possible), int(attended), int(persistent))
+        if with_concern:
+            figures[school_id].attendance["with_concerns"] = values
+        total = totals[school_id]
+        for index, value in enumerate(values):
+            total[index] += value
+    for school_id, total in totals.items():
+        figures[school_id].attendance["roll"] = (total[0], total[1], total[2], total[3])
+
+
+def _findings(figures: dict[UUID, SchoolFigures]) -> None:
+    """Findings waiting for a decision now (current, not stale, no decision yet)."""
+    from django.db.models import Count
+
+    undecided = ~Exists(FindingDecision.objects.filter(finding=OuterRef("pk")))
+    rows = (
+        Finding.objects.filter(school_id__in=list(figures), is_current=True, stale=False)
+        .filter(undecided)
+        .values("school_id")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        figures[row["school_id"]].findings_waiting = row["n"]

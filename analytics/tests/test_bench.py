@@ -1,0 +1,26 @@
+"""The benchmark builds what it promises and returns rows in the agreed shape (small scale)."""
+
+import pytest
+
+from bench.analytics import bench_dashboard
+from concerns.models import Concern, Decision
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bench_dashboard_rows(tmp_path):
+    rows = bench_dashboard(pupils=1000, years=1, workdir=tmp_path)
+    assert [r["what"] for r in rows] == [
+        "trust dashboard aggregates (autumn term 2025, cold: every table read from the database)",
+        "trust dashboard aggregates (autumn term 2025, warm: records cached)",
+        "trust dashboard aggregates (all 1 years, cold: every table read from the database)",
+        "trust dashboard aggregates (all 1 years, warm: records cached)",
+        "governors' PDF for one school (autumn term 2025, cold)",
+    ]
+    keys = {"what", "scale", "value", "unit", "reference_what", "reference_value", "peak_mb"}
+    for row in rows:
+        assert keys <= set(row)
+        assert row["value"] > 0
+        assert row["reference_value"] > 0
+    assert Concern.objects.count() == 300
+    assert 0 < Decision.objects.count() < 300
