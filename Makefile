@@ -7,7 +7,7 @@ DEMO_ENV := CAIRN_DEBUG=1
 # The test suite runs with production settings (DEBUG off) and a throwaway key.
 TEST_ENV := CAIRN_DEBUG=0 CAIRN_HTTPS=0 CAIRN_MANIFEST_STATIC=0 CAIRN_SECRET_KEY=test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH
 
-.PHONY: install demo serve test test-fast lint format typecheck migrations-check assets lock bench bench-trust clean demo-code evaluate
+.PHONY: bench-patterns install demo serve test test-fast lint format typecheck migrations-check assets lock bench bench-trust clean demo-code evaluate
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@PYBIN=$$(scripts/find-python.sh) && echo "Using $$PYBIN" && \
@@ -73,6 +73,10 @@ bench: $(BIN)/.installed assets
 
 bench-trust: $(BIN)/.installed assets
 	$(PY) -m bench.run --scale trust
+
+# The incremental pattern run after recording a concern, through the real services and database.
+bench-patterns: $(BIN)/.installed
+	$(PY) -m bench.patterns_db --concerns 300
 
 # Replay the pattern detectors' scenario suite (patterns/scenarios/) through "as of" each day.
 evaluate: $(BIN)/.installed

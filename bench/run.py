@@ -19,8 +19,14 @@ from pathlib import Path
 from bench.common import DATA, ROOT, Row, write_results
 
 SCALES = {
-    "school": {"pupils": 1_000, "schools": 1, "requests": 400, "ctf": "10000"},
-    "trust": {"pupils": 40_000, "schools": 40, "requests": 1_000, "ctf": "10000,50000"},
+    "school": {"pupils": 1_000, "schools": 1, "requests": 400, "ctf": "10000", "years": 1},
+    "trust": {
+        "pupils": 40_000,
+        "schools": 40,
+        "requests": 1_000,
+        "ctf": "10000,50000",
+        "years": 5,
+    },
 }
 PG_ADMIN_URL = os.environ.get("CAIRN_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
 
@@ -69,6 +75,10 @@ def run_database(database: str, scale: str) -> list[Row]:
                 str(spec["schools"]),
                 "--requests",
                 str(spec["requests"]),
+                "--ctf-sizes",
+                str(spec["ctf"]),
+                "--years",
+                str(spec["years"]),
                 "--out",
                 out.name,
             ],

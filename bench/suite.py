@@ -218,6 +218,20 @@ def attendance_rows(scale: str, database: str, pupils: int) -> list[Row]:
     return rows
 
 
+def analytics_rows(scale: str, database: str, pupils: int, years: int) -> list[Row]:
+    """The trust dashboard's aggregates and the governors' PDF, over the attendance bench's
+    schools (their registers are imported already) with `years` of records added."""
+    from bench.analytics import bench_dashboard
+    from bench.common import DATA
+
+    raw = bench_dashboard(
+        pupils=pupils, years=years, workdir=DATA / f"attendance-{scale}-{database}"
+    )
+    return [
+        Row(**{**r, "scale": f"{scale} {pupils:,}, {years} y", "database": database}) for r in raw
+    ]
+
+
 def patterns_rows(scale: str, database: str, pupils: int, schools: int) -> list[Row]:
     """The pattern engine: the incremental run after a record, and a batch over every pupil."""
     import random
@@ -284,6 +298,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--years", type=int, default=1, help="years of records (analytics)")
     parser.add_argument("--ctf-sizes", default="10000", help="comma-separated pupil counts")
     args = parser.parse_args()
     _django(args.database_url)
@@ -301,6 +316,7 @@ def main() -> None:
     )
     rows += ctf_rows(args.scale, args.database, args.ctf_sizes)
     rows += attendance_rows(args.scale, args.database, args.pupils)
+    rows += analytics_rows(args.scale, args.database, args.pupils, args.years)
     if args.database == "sqlite":  # the engine reads no database: measure it once
         rows += patterns_rows(args.scale, args.database, args.pupils, args.schools)
     args.out.write_text(json.dumps([r.__dict__ for r in rows]))
