@@ -47,7 +47,7 @@ from analytics.reference import ethnicity_groups, household_factors
 from attendance import columnar
 
 # The attendance app's own code table and file list (attendance.md §2 treatments).
-from attendance.measures import _file_list, _translations
+from attendance.measures import parquet_file_list, storage_translations
 from concerns.models import (
     Action,
     ActionCompletion,
@@ -658,14 +658,14 @@ def _attendance(
     if not files:
         return
     threshold = int(settings.CAIRN_ATTENDANCE_PERSISTENT_PERCENT)
-    chars, digits, _lates, _parts = _translations()
+    chars, digits, _lates, _parts = storage_translations()
     start, end = f"DATE '{period.start}'", f"DATE '{period.end}'"
     rows = db.execute(
         f"""WITH weeks_read AS (
             SELECT school_id, pupil_id, marks,
                    greatest(0, date_diff('day', week_start, {start})) * 2 AS lo,
                    least(10, (date_diff('day', week_start, {end}) + 1) * 2) AS hi
-            FROM read_parquet({_file_list(files)})
+            FROM read_parquet({parquet_file_list(files)})
             WHERE week_start BETWEEN {start} - 4 AND {end}
         ),
         -- Week strings repeat a great deal: count each distinct (string, cut) once.

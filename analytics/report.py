@@ -29,7 +29,7 @@ from reportlab.platypus import (
 from analytics.charts import Chart, Line, Rect, Text
 from analytics.selectors import Dashboard
 from analytics.tables import Table
-from chronology.exports import MARKING, _NumberedCanvas, _safe_cell
+from chronology.exports import MARKING, NumberedCanvas, safe_csv_cell
 
 # The frame inside the margins, less reportlab's frame padding (6 pt each side).
 FRAME_WIDTH = A4[0] - 30 * mm - 12
@@ -44,7 +44,7 @@ def table_csv(*, table: Table, school: str, period: str, exported_by: str) -> st
     writer = csv.writer(out)
     writer.writerow(table.columns)
     for row in table.rows:
-        writer.writerow([_safe_cell(cell.text) for cell in row])
+        writer.writerow([safe_csv_cell(cell.text) for cell in row])
     for note in table.notes:
         out.write(f"# {note}\n")
     return out.getvalue()
@@ -181,5 +181,5 @@ def governors_pdf(
         story += [Paragraph(escape(note), small) for note in table.notes]
         if slug == "high-expectations":
             story.append(PageBreak())
-    document.build(story, canvasmaker=_NumberedCanvas)
+    document.build(story, canvasmaker=NumberedCanvas)
     return buffer.getvalue()

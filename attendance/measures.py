@@ -203,7 +203,7 @@ class PupilMeasures:
         return self.part_time_weeks >= self.thresholds.part_time_flag_weeks
 
 
-def _translations() -> tuple[str, str, str, str]:
+def storage_translations() -> tuple[str, str, str, str]:
     """(storage chars, treatment digits, late flags, part-time flags) for DuckDB's translate().
 
     Each storage character becomes its treatment as a digit 0-4 (4: not counted); `NO_MARK`
@@ -228,7 +228,7 @@ def _week_translations() -> tuple[str, str, str]:
     """(storage chars, category chars, late flags): categories 0-4 as the treatments, except
     part-time timetable codes, which are authorised absence written `p` so that patterns can
     leave them out."""
-    chars, digits, lates, parts = _translations()
+    chars, digits, lates, parts = storage_translations()
     categories = "".join("p" if p == "1" else d for d, p in zip(digits, parts, strict=True))
     return chars, categories, lates
 
@@ -237,7 +237,7 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _file_list(files: Sequence[Path]) -> str:
+def parquet_file_list(files: Sequence[Path]) -> str:
     return "[" + ", ".join(_sql_string(str(f)) for f in files) + "]"
 
 
@@ -259,10 +259,10 @@ def connect() -> duckdb.DuckDBPyConnection:
 def marks_cte(files: Sequence[Path], start: date, end: date, pupil_filter: str = "") -> str:
     """SQL for `sessions` (every session with its storage character `ch`) and `marks` (each
     marked session in the period: school_id, pupil_id, day, pm, t, late, part_time)."""
-    chars, digits, lates, parts = (_sql_string(x) for x in _translations())
+    chars, digits, lates, parts = (_sql_string(x) for x in storage_translations())
     return f"""
     weeks_read AS (
-        SELECT school_id, pupil_id, week_start, marks FROM read_parquet({_file_list(files)})
+        SELECT school_id, pupil_id, week_start, marks FROM read_parquet({parquet_file_list(files)})
         WHERE week_start BETWEEN DATE '{start}' - 4 AND DATE '{end}' {pupil_filter}
     ),
     week_strings AS (
@@ -343,7 +343,7 @@ def _holiday_masks_cached(files: tuple[Path, ...], period: Period, near: int) ->
     chars, categories, _lates = (_sql_string(x) for x in _week_translations())
     sql = f"""
     WITH raw_weeks AS (
-        SELECT school_id, pupil_id, week_start, marks FROM read_parquet({_file_list(files)})
+        SELECT school_id, pupil_id, week_start, marks FROM read_parquet({parquet_file_list(files)})
         WHERE week_start BETWEEN DATE '{period.start}' - 4 AND DATE '{period.end}'
     ),
     strings AS (
@@ -418,7 +418,7 @@ def pupil_measures(
     # possible session: neither breaks nor extends a run).
     sql = f"""
     WITH raw_weeks AS (
-        SELECT school_id, pupil_id, week_start, marks FROM read_parquet({_file_list(files)})
+        SELECT school_id, pupil_id, week_start, marks FROM read_parquet({parquet_file_list(files)})
         WHERE week_start BETWEEN DATE '{period.start}' - 4 AND DATE '{period.end}'
         {pupil_filter}
     ),

@@ -212,7 +212,7 @@ def _bare_scan(*, school_ids: list[Any], period: Any, files: list[Path]) -> floa
     from django.utils import timezone
 
     from analytics.engine import _CACHE, _extract
-    from attendance.measures import _file_list
+    from attendance.measures import parquet_file_list
 
     as_of_end = datetime.combine(period.end, dt_time.max, tzinfo=timezone.get_current_timezone())
     with tempfile.TemporaryDirectory() as work:
@@ -227,7 +227,7 @@ def _bare_scan(*, school_ids: list[Any], period: Any, files: list[Path]) -> floa
                 "quote='', escape='', auto_detect=false, columns={'line': 'VARCHAR'})"
             ).fetchall()
         if files:
-            db.execute(f"SELECT count(*) FROM read_parquet({_file_list(files)})").fetchall()
+            db.execute(f"SELECT count(*) FROM read_parquet({parquet_file_list(files)})").fetchall()
         db.close()
         return time.perf_counter() - started
 

@@ -177,12 +177,12 @@ def _duckdb_scan_csv(path: Path) -> float:
 def _duckdb_scan_parquet(files: list[Path]) -> float:
     import duckdb
 
-    from attendance.measures import _file_list
+    from attendance.measures import parquet_file_list
 
     started = time.perf_counter()
     db = duckdb.connect()
     db.execute(
-        f"SELECT count(*), sum(length(marks)) FROM read_parquet({_file_list(files)})"
+        f"SELECT count(*), sum(length(marks)) FROM read_parquet({parquet_file_list(files)})"
     ).fetchall()
     db.close()
     return time.perf_counter() - started

@@ -51,7 +51,7 @@ def _local(moment: datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def _safe_cell(value: str) -> str:
+def safe_csv_cell(value: str) -> str:
     """Stop a spreadsheet reading a cell as a formula (CSV injection)."""
     return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
 
@@ -68,7 +68,7 @@ def chronology_csv(
         pupil = names.get(entry.pupil_id)
         writer.writerow(
             [
-                _safe_cell(v)
+                safe_csv_cell(v)
                 for v in (
                     pupil.display_name if pupil else "",
                     pupil.upn if pupil else "",
@@ -86,7 +86,7 @@ def chronology_csv(
     return out.getvalue()
 
 
-class _NumberedCanvas(Canvas):  # type: ignore[misc]
+class NumberedCanvas(Canvas):  # type: ignore[misc]
     """Draws the marking at the top and bottom of every page, and "page N of M"."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -190,5 +190,5 @@ def chronology_pdf(
     style.extend(("BACKGROUND", (0, n), (-1, n), colors.whitesmoke) for n in marked)
     table.setStyle(TableStyle(style))
     story.append(table)
-    document.build(story, canvasmaker=_NumberedCanvas)
+    document.build(story, canvasmaker=NumberedCanvas)
     return buffer.getvalue()

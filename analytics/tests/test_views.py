@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from analytics.models import GovernorActions
 from analytics.tests.builders import build
 from audit.models import AuditAction, AuditEvent
-from chronology.tests.test_chronology import _pdf_text
+from tests.pdf import pdf_text
 
 AUTUMN = "?term=2025-autumn"
 
@@ -149,7 +149,7 @@ def test_governor_actions_are_stored_audited_and_in_the_report(built, dsl, gover
     assert report.status_code == 200
     assert report["Content-Type"] == "application/pdf"
     assert report.content.startswith(b"%PDF")
-    text = _pdf_text(report.content)
+    text = pdf_text(report.content)
     assert "Visit the safeguarding team." in text
     assert "fewer than 5" in text
     assert "OFFICIAL-SENSITIVE" in text
@@ -162,7 +162,7 @@ def test_governor_actions_are_stored_audited_and_in_the_report(built, dsl, gover
 def test_headteacher_report_is_the_governors_view(built, headteacher, client_for):
     report = client_for(headteacher).get(reverse("analytics:report") + AUTUMN)
     assert report.status_code == 200
-    assert "fewer than 5" in _pdf_text(report.content)
+    assert "fewer than 5" in pdf_text(report.content)
 
 
 def test_trust_lead_sees_schools_side_by_side(built, trust_lead, other_school, client_for):

@@ -19,6 +19,7 @@ from concerns.tests.factories import (
     make_decision,
     staff_member,
 )
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -160,27 +161,10 @@ def test_pdf_export_is_paginated_and_marked(client_for, dsl, teacher, pupil):
     assert response["Content-Type"] == "application/pdf"
     content = response.content
     assert content.startswith(b"%PDF")
-    text = _pdf_text(content)
+    text = pdf_text(content)
     assert "OFFICIAL-SENSITIVE" in text
     assert "Page 1 of" in text
     assert "Page 2 of" in text
-
-
-def _pdf_text(data: bytes) -> str:
-    """reportlab writes page content as ASCII85 + Flate streams; decode them to search the text."""
-    import base64
-    import re
-    import zlib
-
-    out = []
-    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
-        raw = match.group(1).strip()
-        raw = raw.removesuffix(b"~>")
-        try:
-            out.append(zlib.decompress(base64.a85decode(raw)).decode("latin-1"))
-        except (ValueError, zlib.error):
-            continue
-    return "\n".join(out)
 
 
 def test_unknown_export_format_is_404(client_for, dsl, pupil):
