@@ -59,6 +59,8 @@ class AttendanceWeek(models.Model):
     """A pupil's register marks at one school for one week (Monday to Friday)."""
 
     id = models.BigAutoField(primary_key=True)
+    # On PostgreSQL the school, pupil and batch are checked by triggers a statement at a time
+    # rather than by row-by-row foreign keys (ADR 7, "Bulk writes"; migration 0002).
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+", db_index=False)
     pupil = models.ForeignKey(
         Pupil, on_delete=models.PROTECT, related_name="attendance_weeks", db_index=False

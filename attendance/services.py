@@ -90,8 +90,49 @@ class _CountingLines:
             self.progress(pending)
 
 
+def _read_and_write(  # noqa: PLR0912 (one branch per kind of refusal)
+    *,
+    path: Path,
+    is_ctf: bool,
+    rolls: Rolls,
+    writer: WeekWriter,
+    batch: AttendanceImport,
+    problems: list[Problem],
+    warnings: list[str],
+    progress: Progress | None,
+) -> None:
+    """Parse the file and write its weeks; a bad row or file goes into `problems`."""
+    try:
+        with path.open("rb") as handle:
+            if is_ctf:
+                stream = parse_ctf(handle, rolls, warnings)
+                if progress is not None:
+                    progress(path.stat().st_size)
+            else:
+                kind, stream = parse_csv(_CountingLines(handle, progress), rolls)
+                if kind == "sessions":
+                    batch.source = ImportSource.CSV_SESSIONS
+            for where, item in stream:
+                if isinstance(item, RowError):
+                    problems.append(Problem(where, str(item)))
+                    if len(problems) >= MAX_PROBLEMS:
+                        break
+                elif not problems:
+                    writer.add(item)
+        if not problems:
+            writer.finish()
+    except CsvFormatError as exc:
+        problems.append(Problem("file", str(exc)))
+    except RowError as exc:
+        problems.append(Problem("file", str(exc)))
+    except SyntaxError as exc:  # ElementTree.ParseError and defusedxml's refusals
+        problems.append(Problem("file", f"not well-formed or refused XML: {exc}"))
+    except ValueError as exc:  # defusedxml: DTDs, entities
+        problems.append(Problem("file", f"refused XML: {exc}"))
+
+
 @transaction.atomic
-def attendance_import(  # noqa: PLR0912, PLR0915 (one readable pass: parse, check, write, audit)
+def attendance_import(
     *,
     actor: Membership | None,
     path: Path,
@@ -122,32 +163,19 @@ def attendance_import(  # noqa: PLR0912, PLR0915 (one readable pass: parse, chec
     problems: list[Problem] = []
     warnings: list[str] = []
     try:
-        with path.open("rb") as handle:
-            if is_ctf:
-                stream = parse_ctf(handle, rolls, warnings)
-                if progress is not None:
-                    progress(path.stat().st_size)
-            else:
-                kind, stream = parse_csv(_CountingLines(handle, progress), rolls)
-                if kind == "sessions":
-                    batch.source = ImportSource.CSV_SESSIONS
-            for where, item in stream:
-                if isinstance(item, RowError):
-                    problems.append(Problem(where, str(item)))
-                    if len(problems) >= MAX_PROBLEMS:
-                        break
-                elif not problems:
-                    writer.add(item)
-        if not problems:
-            writer.flush()
-    except CsvFormatError as exc:
-        problems.append(Problem("file", str(exc)))
-    except RowError as exc:
-        problems.append(Problem("file", str(exc)))
-    except SyntaxError as exc:  # ElementTree.ParseError and defusedxml's refusals
-        problems.append(Problem("file", f"not well-formed or refused XML: {exc}"))
-    except ValueError as exc:  # defusedxml: DTDs, entities
-        problems.append(Problem("file", f"refused XML: {exc}"))
+        _read_and_write(
+            path=path,
+            is_ctf=is_ctf,
+            rolls=rolls,
+            writer=writer,
+            batch=batch,
+            problems=problems,
+            warnings=warnings,
+            progress=progress,
+        )
+    except BaseException:
+        writer.cleanup()  # no COPY may still be running when the transaction rolls back
+        raise
     if problems:
         writer.cleanup()
         raise AttendanceImportError(problems)

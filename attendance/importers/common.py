@@ -1,10 +1,13 @@
 """What every attendance importer shares: finding schools and pupils, encoding a week of marks,
 and writing week rows in bulk (all-or-nothing, idempotent; docs/import-attendance.md)."""
 
+import contextlib
 import tempfile
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 from uuid import UUID
@@ -63,6 +66,11 @@ class SchoolRoll:
     spans: dict[Any, list[tuple[date, date | None]]]
     codes: CodeMap
     encoded: dict[str, tuple[str, str, bool]] = field(default_factory=dict)
+    # The school's id, one object for every row (grouping rows compares it by identity).
+    school_id: UUID = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.school_id = self.school.pk
 
     @classmethod
     def load(cls, school: School) -> "SchoolRoll":
@@ -284,6 +292,12 @@ class WeekWriter:
         self._written: dict[UUID, set[Any]] = {}
         self._tee_dir: tempfile.TemporaryDirectory[str] | None = None
         self._tees: dict[UUID, IO[str]] = {}
+        # On PostgreSQL new rows go in by COPY on a writer thread, so the server stores one
+        # batch while this thread parses the next (the two run on different cores). The thread
+        # uses this connection (and so this transaction); psycopg serialises the two threads'
+        # statements, and `_drain()` is the barrier before anything reads what was written.
+        self._copier: ThreadPoolExecutor | None = None
+        self._copying: Future[None] | None = None
 
     @staticmethod
     def _db(field: Any, value: Any) -> Any:
@@ -318,7 +332,43 @@ class WeekWriter:
             files[school_id] = Path(tee.name)
         return files
 
+    def _drain(self) -> None:
+        """Wait for the COPY in flight, raising its error here (the transaction then rolls back)."""
+        copying, self._copying = self._copying, None
+        if copying is not None:
+            copying.result()
+
+    def _copy_in_background(self, rows: list[tuple[Any, ...]], columns: str) -> None:
+        self._drain()
+        if self._copier is None:
+            self._copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cairn-copy")
+        raw = connection.connection
+        statement = f"COPY {self.week_table} ({columns}) FROM STDIN"
+
+        def copy() -> None:
+            with raw.cursor() as cursor, cursor.copy(statement) as stream:
+                stream.write(_copy_text(rows))
+
+        self._copying = self._copier.submit(copy)
+
+    def finish(self) -> None:
+        """Write what is buffered and wait until every row is in the database."""
+        try:
+            self.flush()
+            self._drain()
+        finally:
+            self._stop_copier()
+
+    def _stop_copier(self) -> None:
+        if self._copier is not None:
+            self._copier.shutdown(wait=True)
+            self._copier = None
+
     def cleanup(self) -> None:
+        """Let any COPY in flight end (its error no longer matters), then drop the tee files."""
+        with contextlib.suppress(Exception):  # the import is refused or rolling back already
+            self._drain()
+        self._stop_copier()
         for tee in self._tees.values():
             tee.close()
         if self._tee_dir is not None:
@@ -345,9 +395,13 @@ class WeekWriter:
             self._tuned = True
         records, self.buffer = self.buffer, []
         by_school: dict[UUID, dict[tuple[Any, date], WeekRecord]] = {}
+        school_id: UUID | None = None
+        school_records: dict[tuple[Any, date], WeekRecord] = {}
         for record in records:
             key = (record.pupil_id, record.week_start)
-            school_records = by_school.setdefault(record.school_id, {})
+            if record.school_id is not school_id:  # rows come school by school
+                school_id = record.school_id
+                school_records = by_school.setdefault(school_id, {})
             previous = school_records.get(key)
             if previous is not None:  # the same week twice in one batch: merge in file order
                 merged = _merge(previous.marks, record.marks)
@@ -376,6 +430,7 @@ class WeekWriter:
             pupils = [p for p in pupils if p in written]
         if not pupils:
             return {}
+        self._drain()  # rows still being copied must be seen
         weeks = [k[1] for k in keyed]
         low = connection.ops.adapt_datefield_value(min(weeks))
         high = connection.ops.adapt_datefield_value(max(weeks))
@@ -428,7 +483,7 @@ class WeekWriter:
                 continue
             updates.append((merged, raw, late, self.batch_id, self.now, row_id))
             amendments.append((row_id, old_marks, old_raw, old_late, last, self.batch_id, self.now))
-        inserts.sort(key=lambda row: (row[1], row[2]))
+        inserts.sort(key=itemgetter(1, 2))
         tee = self._tees.get(school_id)
         if tee is not None and updates:
             self._drop_tee(school_id)  # the file would no longer hold the whole school
@@ -444,12 +499,13 @@ class WeekWriter:
             "school_id, pupil_id, week_start, marks, raw_marks, minutes_late, last_import_id, "
             "recorded_at"
         )
+        if inserts and connection.vendor == "postgresql":
+            self._copy_in_background(inserts, columns)
+            inserts = []
+        if updates:
+            self._drain()
         with connection.cursor() as cursor:
-            if inserts and connection.vendor == "postgresql":
-                raw_cursor = cursor.cursor
-                with raw_cursor.copy(f"COPY {self.week_table} ({columns}) FROM STDIN") as copy:
-                    copy.write(_copy_text(inserts))
-            elif inserts:
+            if inserts:
                 cursor.executemany(
                     f"INSERT INTO {self.week_table} ({columns}) "  # noqa: S608
                     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
@@ -476,11 +532,13 @@ def _copy_text(rows: list[tuple[Any, ...]]) -> str:
     text format escapes; ids, dates and times are plain. Minutes late are digits and commas."""
     if not rows:
         return ""
-    school, _pupil, _week, _marks, _raw, _late, batch, now = rows[0]
+    school, _pupil, _week, _marks, _raw, _late, batch, now = rows[0]  # one school, one batch
+    head = f"{school}\t"
     tail = f"\t{batch}\t{now.isoformat()}\n"
+    slash, escaped = "\\", "\\\\"
     return "".join(
-        f"{school}\t{pupil}\t{week}\t{marks.replace(chr(92), chr(92) * 2)}\t"
-        f"{raw.replace(chr(92), chr(92) * 2)}\t{late}{tail}"
+        f"{head}{pupil}\t{week}\t{marks.replace(slash, escaped)}\t"
+        f"{raw.replace(slash, escaped)}\t{late}{tail}"
         for _school, pupil, week, marks, raw, late, _batch, _now in rows
     )
 

@@ -83,7 +83,7 @@ def parse_weeks(
         except RowError as problem:
             yield where, problem
             continue
-        yield where, WeekRecord(roll.school.pk, pupil_id, week_start, storage, raw)
+        yield where, WeekRecord(roll.school_id, pupil_id, week_start, storage, raw)
 
 
 def parse_sessions(

@@ -256,3 +256,65 @@ def test_any_ten_known_tokens_round_trip(tmp_path, school, pupil, tokens):
         tmp_path, weeks_csv(pupil, school, MONDAY, [" ".join(tokens)]), dry_run=True
     )
     assert result.batch.marks_read == sum(t != "-" for t in tokens)
+
+
+def test_weeks_split_across_write_batches_merge_and_amend(tmp_path, school, monkeypatch):
+    """Small batches: a pupil's weeks span several writes (on PostgreSQL a COPY is still in flight
+    when the next batch looks up what is there), and a re-import amends the right rows."""
+    from attendance.importers.common import WeekWriter
+
+    monkeypatch.setattr(WeekWriter, "BATCH", 7)
+    pupils = [EnrolmentFactory(school=school, start_date=date(2025, 1, 6)).pupil for _ in range(3)]
+    first = "".join(
+        weeks_csv(p, school, MONDAY, ["/\\" * 5] * 10).split("\n", 1)[1] for p in pupils
+    )
+    header = "urn,upn,week_start,marks\n"
+    # the same weeks twice in one file: the second copy fills in nothing new
+    result = import_text(tmp_path, header + first + first)
+    assert result.batch.weeks_created == 30
+    assert AttendanceWeek.objects.count() == 30
+    amended = weeks_csv(pupils[1], school, MONDAY, ["-" * 10] * 9 + ["NN--------"])
+    again = import_text(tmp_path, header + first + amended.split("\n", 1)[1])
+    assert (again.batch.weeks_created, again.batch.weeks_changed) == (0, 1)
+    assert again.batch.weeks_unchanged == 30 + 9  # the first copy, then nine blank weeks
+    changed = AttendanceWeek.objects.get(pupil=pupils[1], week_start=date(2025, 11, 3))
+    assert changed.marks == "NN" + "/\\" * 4
+    assert AttendanceAmendment.objects.get(week=changed).previous_marks == "/\\" * 5
+
+
+def test_a_write_that_fails_midway_leaves_nothing(tmp_path, school, pupil, monkeypatch):
+    """A database refusal during the bulk write (on PostgreSQL, raised on the COPY writer
+    thread) rolls the whole import back: no weeks, no batch, no audit event."""
+    import psycopg
+    from django.db import IntegrityError, connection
+
+    from attendance.importers import common
+
+    monkeypatch.setattr(common.WeekWriter, "BATCH", 2)
+    if connection.vendor == "postgresql":
+        real_copy_text = common._copy_text
+        calls = []
+
+        def broken_second_copy(rows):
+            calls.append(rows)
+            text = real_copy_text(rows)
+            return text if len(calls) == 1 else text + "not\ta row\n"
+
+        monkeypatch.setattr(common, "_copy_text", broken_second_copy)
+        expected: type[Exception] = psycopg.Error
+    else:  # SQLite writes in this thread: a third week too short for the ten-session check
+        real_add = common.WeekWriter.add
+
+        def add(self, record):
+            real_add(self, record._replace(marks="/") if self.counts.marks >= 20 else record)
+
+        monkeypatch.setattr(common.WeekWriter, "add", add)
+        expected = IntegrityError
+    path = write_csv(tmp_path, weeks_csv(pupil, school, MONDAY, ["/\\" * 5] * 6))
+    from attendance.services import attendance_import
+
+    with pytest.raises(expected):
+        attendance_import(actor=None, path=path)
+    assert not AttendanceWeek.objects.exists()
+    assert not AttendanceImport.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.ATTENDANCE_IMPORTED).exists()
