@@ -172,3 +172,15 @@ def _private_files(settings, tmp_path_factory):
     the working tree's var/."""
     settings.CAIRN_ATTENDANCE_STORE_DIR = tmp_path_factory.mktemp("attendance-store")
     settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private-media")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_analytics_copy():
+    """Each test starts with an empty analytics copy: a test's records are rolled back after
+    it, which a real database never does to committed, append-only records (analytics/store.py).
+    """
+    from analytics import store
+
+    store.reset()
+    yield
+    store.reset()

@@ -1,16 +1,17 @@
 # ruff: noqa: S608 (SQL built from codes, dates and ids Cairn itself formats; no user text)
 """The analytics engine: every dashboard measure for a set of schools, computed columnar in DuckDB.
 
-The database rows a dashboard needs (roll, concerns with their current categories and subjects,
-decisions, actions, Operation Encompass notifications) are pulled with the ORM as plain values,
-written as tab-separated files and read by DuckDB, which joins them with the attendance app's
-Parquet copies (docs/adr/0007-attendance-storage.md). Values are written in one canonical form
-(UUIDs as text, local dates, whole seconds since the epoch), so SQLite and PostgreSQL give
-DuckDB identical input and the numbers are the same on both (docs/adr/0011-analytics-engine.md).
+The append-only records a dashboard needs (concerns with their versions, categories and
+subjects, decisions, actions, Operation Encompass notifications) come from a columnar copy each
+process keeps up to date incrementally (analytics/store.py); the roll and category codes are
+pulled with the ORM for each dashboard as plain values and written as tab-separated files. DuckDB
+cuts the copy to the chosen schools and period and joins the attendance app's Parquet copies
+(docs/adr/0007-attendance-storage.md). Values are typed in one canonical form (UUIDs, local
+dates, whole seconds since the epoch), so SQLite and PostgreSQL give DuckDB identical input and
+the numbers are the same on both (docs/adr/0011-analytics-engine.md).
 
 Every measure is grouped by school: one pass serves a school's dashboard or a trust's schools
-side by side. The extract of append-only records is kept in memory keyed by row counts
-(ADR 11). Results are counts only; no name or identifier leaves this module.
+side by side. Results are counts only; no name or identifier leaves this module.
 
 Definitions (the dashboard's table notes say how each is counted):
 - *Roll*: pupils with an enrolment at the school overlapping the period.
@@ -27,8 +28,7 @@ Definitions (the dashboard's table notes say how each is counted):
 
 import csv
 import tempfile
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -39,9 +39,11 @@ from uuid import UUID
 import duckdb
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import CharField, Exists, IntegerField, OuterRef, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
+from analytics import store
 from analytics.periods import Period
 from analytics.reference import ethnicity_groups, household_factors
 from attendance import columnar
@@ -49,16 +51,8 @@ from attendance import columnar
 # The attendance app's own code table and file list (attendance.md §2 treatments).
 from attendance.measures import parquet_file_list, storage_translations
 from concerns.models import (
-    Action,
-    ActionCompletion,
     Category,
-    Concern,
-    ConcernPupil,
-    ConcernVersion,
-    Decision,
-    EncompassNotification,
     Outcome,
-    Part,
 )
 from patterns.models import Finding, FindingDecision
 from pupils.models import Enrolment, SenStatus, Sex, SocialCareStatus
@@ -138,6 +132,7 @@ _CASTS = {
     "uuid": "CAST({c} AS UUID)",
     "text": "{c}",
     "int": "CAST({c} AS INTEGER)",
+    "bigint": "CAST({c} AS BIGINT)",
     "date": "CAST({c} AS DATE)",
     "bool": "({c} IN ('1', 'True', 'true', 't'))",
     # Whole seconds since the epoch, from a UTC timestamp.
@@ -161,37 +156,63 @@ def _dump(path: Path, queryset: QuerySet[Any]) -> None:
             writer.writerows(rows)
 
 
-def _load(db: duckdb.DuckDBPyConnection, name: str, path: Path, columns: dict[str, str]) -> None:
+def _load(
+    db: duckdb.DuckDBPyConnection,
+    name: str,
+    path: Path,
+    columns: dict[str, str],
+    *,
+    temporary: bool = True,
+) -> None:
     spec = ", ".join(f"'{c}': 'VARCHAR'" for c in columns)
     casts = ", ".join(
         _CASTS[kind].format(c=column).replace("$tz", _q(settings.TIME_ZONE)) + f" AS {column}"
         for column, kind in columns.items()
     )
+    kind = "TEMP TABLE" if temporary else "TABLE"
     db.execute(
-        f"CREATE TABLE {name} AS SELECT {casts} FROM read_csv('{path}', delim='\t', "
+        f"CREATE {kind} {name} AS SELECT {casts} FROM read_csv('{path}', delim='\t', "
         f"header=false, quote='', escape='', nullstr='', auto_detect=false, columns={{{spec}}})"
     )
 
 
-def _extracts(
-    school_ids: list[UUID], period: Period, as_of_end: datetime
+def load_rows(
+    db: duckdb.DuckDBPyConnection, name: str, queryset: QuerySet[Any], columns: dict[str, str]
+) -> None:
+    """Write a queryset's rows into a new (shared) DuckDB table, typed: the store's loader."""
+    with tempfile.TemporaryDirectory(prefix="cairn-analytics-") as work:
+        path = Path(work) / f"{name}.tsv"
+        _dump(path, queryset)
+        _load(db, name, path, columns, temporary=False)
+
+
+def _per_request(
+    school_ids: list[UUID], period: Period
 ) -> dict[str, tuple[QuerySet[Any], dict[str, str]]]:
-    """What the measures read: each table's rows and how to type its columns."""
-    concerns = {"concern__school_id__in": school_ids, "concern__written_at__lte": as_of_end}
+    """What is read afresh for each dashboard: the roll (pupils change in place) and the
+    schools' category codes. Everything else comes from the store (analytics/store.py)."""
     return {
         "roll": (
+            # Dates and flags cast in SQL: the driver then hands back text and numbers without
+            # building a Python date or bool for each of a trust's pupils.
             Enrolment.objects.filter(school_id__in=school_ids, start_date__lte=period.end)
             .exclude(end_date__lt=period.start)
+            .annotate(
+                dob=Cast("pupil__date_of_birth", CharField()),
+                disability=Cast("pupil__disability", IntegerField()),
+                disadvantaged=Cast("pupil__disadvantaged", IntegerField()),
+                fsm=Cast("pupil__free_school_meals", IntegerField()),
+            )
             .values_list(
                 "school_id",
                 "pupil_id",
-                "pupil__date_of_birth",
+                "dob",
                 "pupil__sex",
                 "pupil__ethnicity",
                 "pupil__sen_status",
-                "pupil__disability",
-                "pupil__disadvantaged",
-                "pupil__free_school_meals",
+                "disability",
+                "disadvantaged",
+                "fsm",
                 "pupil__social_care_status",
             ),
             {
@@ -207,146 +228,46 @@ def _extracts(
                 "social_care": "text",
             },
         ),
-        "concerns": (
-            Concern.objects.filter(school_id__in=school_ids, written_at__lte=as_of_end).values_list(
-                "id", "school_id", "occurred_at", "written_at"
-            ),
-            {
-                "concern_id": "uuid",
-                "school_id": "uuid",
-                "occurred": "local_date",
-                "written": "epoch",
-            },
-        ),
-        "subjects": (
-            ConcernPupil.objects.filter(part=Part.SUBJECT, **concerns).values_list(
-                "concern_id", "pupil_id"
-            ),
-            {"concern_id": "uuid", "pupil_id": "uuid"},
-        ),
-        # The categories of each concern's latest version written by the end of the period.
-        "categories": (
-            ConcernVersion.categories.through.objects.filter(
-                concernversion__written_at__lte=as_of_end,
-                concernversion__concern__school_id__in=school_ids,
-                concernversion__concern__written_at__lte=as_of_end,
-            )
-            .filter(
-                ~Exists(
-                    ConcernVersion.objects.filter(
-                        concern_id=OuterRef("concernversion__concern_id"),
-                        number__gt=OuterRef("concernversion__number"),
-                        written_at__lte=as_of_end,
-                    )
-                )
-            )
-            .values_list("concernversion__concern_id", "category_id"),
-            {"concern_id": "uuid", "category_id": "uuid"},
-        ),
         "category_codes": (
             Category.objects.filter(school_id__in=school_ids).values_list("id", "code", "cp_code"),
             {"category_id": "uuid", "code": "text", "cp_code": "text"},
         ),
-        "decisions": (
-            Decision.objects.filter(decided_at__lte=as_of_end, **concerns).values_list(
-                "concern_id", "outcome", "decided_at", "review_date"
-            ),
-            {"concern_id": "uuid", "outcome": "text", "decided": "epoch", "review_date": "date"},
-        ),
-        "actions": (
-            Action.objects.filter(created_at__lte=as_of_end, **concerns).values_list(
-                "concern__school_id", "due_on", "created_at", "completion__completed_at"
-            ),
-            {"school_id": "uuid", "due_on": "date", "created": "epoch", "completed": "epoch"},
-        ),
-        "encompass": (
-            EncompassNotification.pupils.through.objects.filter(
-                encompassnotification__school_id__in=school_ids,
-                encompassnotification__occurred_at__gte=datetime.combine(
-                    period.start - timedelta(days=1), time.min, tzinfo=as_of_end.tzinfo
-                ),
-                encompassnotification__occurred_at__lte=as_of_end,
-            ).values_list(
-                "encompassnotification__school_id",
-                "pupil_id",
-                "encompassnotification__occurred_at",
-            ),
-            {"school_id": "uuid", "pupil_id": "uuid", "occurred": "local_date"},
-        ),
     }
 
 
-# Tables whose rows are append-only (records are never updated in place or deleted: STYLE.md,
-# concerns/models.py), so their row counts up to the end of the period change whenever what
-# the dashboard reads from them changes. Their extract is kept in memory under those counts;
-# the roll (pupils change in place) and the category codes are always read afresh.
-_APPEND_ONLY = ("concerns", "subjects", "categories", "decisions", "actions", "encompass")
-_CACHE: "OrderedDict[tuple[object, ...], dict[str, bytes]]" = OrderedDict()
-_CACHE_LOCK = threading.Lock()
-
-
-def _fingerprint() -> tuple[int, ...]:
-    """Row counts of the append-only tables the extract reads. Counted over the whole table
-    (a count without a join or filter is cheap on both databases): a record added at any
-    school makes every cached extract miss, which costs a re-read, never a stale figure."""
-    return (
-        Concern.objects.count(),
-        ConcernPupil.objects.count(),
-        ConcernVersion.objects.count(),
-        ConcernVersion.categories.through.objects.count(),
-        Decision.objects.count(),
-        Action.objects.count(),
-        ActionCompletion.objects.count(),
-        EncompassNotification.pupils.through.objects.count(),
+# The records as the measures read them, cut from the store's copy to the chosen schools and
+# to what had been written by the end of the period ($end_epoch): the same rows, by the same
+# rules, that were once read from the database for each dashboard (ADR 11).
+_SQL_RECORDS = """
+CREATE TEMP TABLE concerns AS
+    SELECT pk AS concern_id, school_id, occurred, written FROM base_concerns
+    WHERE school_id IN (SELECT school_id FROM chosen) AND written <= $end_epoch;
+CREATE TEMP TABLE subjects AS
+    SELECT s.concern_id, s.pupil_id FROM base_subjects s SEMI JOIN concerns USING (concern_id);
+CREATE TEMP TABLE categories AS
+    WITH latest AS (
+        SELECT v.concern_id, arg_max(v.pk, v.number) AS version_id
+        FROM base_versions v SEMI JOIN concerns USING (concern_id)
+        WHERE v.written <= $end_epoch GROUP BY ALL
     )
-
-
-@dataclass
-class _Extract:
-    types: dict[str, dict[str, str]]
-    key: tuple[object, ...]
-    hit: bool
-
-
-def _extract(
-    directory: Path, school_ids: list[UUID], period: Period, as_of_end: datetime
-) -> _Extract:
-    """Write the rows the measures need (TSV from the database, or the cached tables of
-    append-only records as Parquet); return each table's column types."""
-    extracts = _extracts(school_ids, period, as_of_end)
-    key = (
-        tuple(sorted(str(s) for s in school_ids)),
-        period.start,
-        period.end,
-        as_of_end,
-        _fingerprint(),
-    )
-    with _CACHE_LOCK:
-        cached = _CACHE.get(key)
-        if cached is not None:
-            _CACHE.move_to_end(key)
-    for name, (queryset, _columns) in extracts.items():
-        if cached is not None and name in cached:
-            (directory / f"{name}.parquet").write_bytes(cached[name])
-        else:
-            _dump(directory / f"{name}.tsv", queryset)
-    types = {name: columns for name, (_queryset, columns) in extracts.items()}
-    return _Extract(types=types, key=key, hit=cached is not None)
-
-
-def _remember(db: duckdb.DuckDBPyConnection, directory: Path, extract: _Extract) -> None:
-    """Keep the typed tables of append-only records, as Parquet, for the next request."""
-    if extract.hit or settings.CAIRN_ANALYTICS_EXTRACT_CACHE <= 0:
-        return
-    entry = {}
-    for name in _APPEND_ONLY:
-        path = directory / f"{name}.cached.parquet"
-        db.execute(f"COPY {name} TO '{path}' (FORMAT parquet)")
-        entry[name] = path.read_bytes()
-    with _CACHE_LOCK:
-        _CACHE[extract.key] = entry
-        while len(_CACHE) > settings.CAIRN_ANALYTICS_EXTRACT_CACHE:
-            _CACHE.popitem(last=False)
+    SELECT l.concern_id, c.category_id
+    FROM latest l JOIN base_version_categories c USING (version_id);
+CREATE TEMP TABLE decisions AS
+    SELECT d.concern_id, d.outcome, d.decided, d.review_date
+    FROM base_decisions d SEMI JOIN concerns USING (concern_id)
+    WHERE d.decided <= $end_epoch;
+CREATE TEMP TABLE actions AS
+    SELECT c.school_id, a.due_on, a.created, x.completed
+    FROM base_actions a JOIN concerns c USING (concern_id)
+    LEFT JOIN base_completions x ON x.action_id = a.pk
+    WHERE a.created <= $end_epoch;
+CREATE TEMP TABLE encompass AS
+    SELECT school_id, pupil_id,
+           CAST(timezone($tz, to_timestamp(occurred)) AS DATE) AS occurred
+    FROM base_encompass
+    WHERE school_id IN (SELECT school_id FROM chosen)
+      AND occurred BETWEEN $start_epoch AND $end_epoch;
+"""
 
 
 def _category_labels(school_ids: list[UUID]) -> tuple[dict[str, str], frozenset[str]]:
@@ -363,47 +284,59 @@ def _category_labels(school_ids: list[UUID]) -> tuple[dict[str, str], frozenset[
 
 
 _SQL_SETUP = """
-CREATE TABLE r AS
+CREATE TEMP TABLE r AS
     SELECT DISTINCT school_id, pupil_id, dob, sex, ethnicity, sen, disability,
            disadvantaged, fsm, social_care
     FROM roll;
-CREATE TABLE cur_cat AS
+CREATE TEMP TABLE cur_cat AS
     SELECT DISTINCT c.concern_id, k.code, k.cp_code
     FROM categories c JOIN category_codes k USING (category_id);
-CREATE TABLE inper AS
+CREATE TEMP TABLE inper AS
     SELECT * FROM concerns WHERE occurred BETWEEN $start AND $end;
-CREATE TABLE cp AS
+CREATE TEMP TABLE cp AS
     SELECT DISTINCT i.school_id, i.concern_id, s.pupil_id, i.written
     FROM inper i JOIN subjects s USING (concern_id);
-CREATE TABLE cpc AS
+CREATE TEMP TABLE cpc AS
     SELECT cp.*, k.code, k.cp_code FROM cp JOIN cur_cat k USING (concern_id);
-CREATE TABLE neg_concerns AS
+CREATE TEMP TABLE neg_concerns AS
     SELECT DISTINCT concern_id FROM cur_cat WHERE cp_code = 'NEG';
-CREATE TABLE kids AS
+CREATE TEMP TABLE kids AS
     SELECT DISTINCT school_id, pupil_id FROM cp;
-CREATE TABLE cur_dec AS
+CREATE TEMP TABLE cur_dec AS
     SELECT concern_id, arg_max(outcome, decided) AS outcome,
            arg_max(review_date, decided) AS review_date,
            min(decided) AS first_decided
     FROM decisions GROUP BY ALL;
-CREATE TABLE first_beyond AS
+CREATE TEMP TABLE first_beyond AS
     SELECT concern_id, min(decided) AS decided FROM decisions
     WHERE outcome NOT IN ('nfa', 'monitor') GROUP BY ALL;
 """
 
 
 def _setup(
-    db: duckdb.DuckDBPyConnection, directory: Path, types: dict[str, dict[str, str]], period: Period
+    db: duckdb.DuckDBPyConnection,
+    directory: Path,
+    school_ids: list[UUID],
+    period: Period,
+    as_of_end: datetime,
 ) -> None:
-    for name, columns in types.items():
-        cached = directory / f"{name}.parquet"
-        if cached.exists():
-            db.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet('{cached}')")
-        else:
-            _load(db, name, directory / f"{name}.tsv", columns)
-    sql = _SQL_SETUP.replace("$start", f"DATE '{period.start}'").replace(
-        "$end", f"DATE '{period.end}'"
-    )
+    for name, (_queryset, columns) in _per_request(school_ids, period).items():
+        _load(db, name, directory / f"{name}.tsv", columns)
+    db.execute("CREATE TEMP TABLE chosen (school_id UUID)")
+    db.executemany("INSERT INTO chosen VALUES (?)", [(str(s),) for s in school_ids])
+    # Encompass notifications from the day before the period (the engine's window for a
+    # notification that bears on the period's first day) to the end of the period.
+    start = datetime.combine(period.start - timedelta(days=1), time.min, tzinfo=as_of_end.tzinfo)
+    values = {
+        "$end_epoch": str(int(as_of_end.timestamp())),
+        "$start_epoch": str(int(start.timestamp())),
+        "$tz": _q(settings.TIME_ZONE),
+        "$start": f"DATE '{period.start}'",
+        "$end": f"DATE '{period.end}'",
+    }
+    sql = _SQL_RECORDS + _SQL_SETUP
+    for placeholder, value in values.items():
+        sql = sql.replace(placeholder, value)
     for statement in sql.split(";"):
         if statement.strip():
             db.execute(statement)
@@ -425,7 +358,7 @@ def _dimension_sql(as_of: date) -> str:
         f"WHEN social_care = {_q(v)} THEN {_q(label)}" for v, label in SocialCareStatus.choices
     )
     return f"""
-    CREATE TABLE dims AS
+    CREATE TEMP TABLE dims AS
     SELECT school_id, pupil_id, disadvantaged, k.kid IS NOT NULL AS has_concern,
            CASE {bands} ELSE 'Not known' END AS age_band,
            CASE {sex} ELSE 'Not known' END AS sex,
@@ -490,31 +423,36 @@ def compute(
     if not ids:
         return Figures(period=period, as_of=as_of, schools={}, category_labels={})
     within_days = settings.CAIRN_ANALYTICS_ESCALATION_DAYS
-    with tempfile.TemporaryDirectory() as work:
+    with tempfile.TemporaryDirectory(prefix="cairn-analytics-") as work:
         directory = Path(work)
-        extract = _extract(directory, ids, period, as_of_end)
-        db = duckdb.connect()
-        try:
-            db.execute(f"SET threads TO {settings.CAIRN_ATTENDANCE_DUCKDB_THREADS}")
-            db.execute("SET TimeZone = 'UTC'")
-            _setup(db, directory, extract.types, period)
-            _remember(db, directory, extract)
-            _measures(
-                db,
-                figures=figures,
-                period=period,
-                as_of=as_of,
-                end_epoch=end_epoch,
-                within_days=within_days,
-            )
-            files = (
-                attendance_files
-                if attendance_files is not None
-                else list(columnar.ensure_current(school_ids=ids).values())
-            )
-            _attendance(db, figures, period, files)
-        finally:
-            db.close()
+        for name, (queryset, _columns) in _per_request(ids, period).items():
+            _dump(directory / f"{name}.tsv", queryset)
+        copy = store.store()
+        # One dashboard at a time per process uses the copy: a refresh that has to read a
+        # table whole replaces it, which must not happen under another thread's query.
+        with copy.lock:
+            copy.refresh(load_rows)
+            db = copy.cursor()
+            try:
+                db.execute(f"SET threads TO {settings.CAIRN_ATTENDANCE_DUCKDB_THREADS}")
+                db.execute("SET TimeZone = 'UTC'")
+                _setup(db, directory, ids, period, as_of_end)
+                _measures(
+                    db,
+                    figures=figures,
+                    period=period,
+                    as_of=as_of,
+                    end_epoch=end_epoch,
+                    within_days=within_days,
+                )
+                files = (
+                    attendance_files
+                    if attendance_files is not None
+                    else list(columnar.ensure_current(school_ids=ids).values())
+                )
+                _attendance(db, figures, period, files)
+            finally:
+                db.close()
     _findings(figures)
     labels, neglect = _category_labels(ids)
     return Figures(
@@ -531,10 +469,17 @@ def _measures(
     end_epoch: int,
     within_days: int,
 ) -> None:
+    # Each query's first column is the school; it comes back as text (a Python UUID per row
+    # costs more than the query when a trust's monthly table has tens of thousands of rows).
+    by_text = {str(school_id): school for school_id, school in figures.items()}
+
     def put(sql: str, apply: Any) -> None:
-        for row in _rows(db, sql):
-            if row[0] in figures:
-                apply(figures[row[0]], *row[1:])
+        for row in _rows(
+            db, f"SELECT * REPLACE (CAST(school_id AS VARCHAR) AS school_id) FROM ({sql})"
+        ):
+            school = by_text.get(row[0])
+            if school is not None:
+                apply(school, *row[1:])
 
     put(
         "SELECT school_id, count(DISTINCT pupil_id) FROM r GROUP BY ALL",
@@ -552,14 +497,14 @@ def _measures(
     )
     put(
         # cur_cat and neg_concerns hold each concern (and code) once, so count(*) is exact.
-        f"""WITH m AS (SELECT concern_id, school_id, date_trunc('month', occurred) AS month
+        f"""WITH m AS (SELECT concern_id, school_id, strftime(occurred, '%Y-%m') AS month
                        FROM inper)
         SELECT school_id, month, code, count(*) FROM m JOIN cur_cat USING (concern_id)
         GROUP BY ALL
         UNION ALL SELECT school_id, month, '', count(*) FROM m GROUP BY ALL
         UNION ALL SELECT school_id, month, '{NEGLECT_CP_CODE}', count(*) FROM m
         WHERE concern_id IN (SELECT concern_id FROM neg_concerns) GROUP BY ALL""",
-        lambda f, month, code, n: f.monthly.__setitem__((f"{month:%Y-%m}", code), n),
+        lambda f, month, code, n: f.monthly.__setitem__((month, code), n),
     )
     put(
         f"""WITH neg AS (SELECT DISTINCT school_id, pupil_id FROM cpc
@@ -658,10 +603,42 @@ def _attendance(
     if not files:
         return
     threshold = int(settings.CAIRN_ATTENDANCE_PERSISTENT_PERCENT)
+    copy = store.store()
+    # Each pupil's sessions depend only on the period and the copies' files (whose names change
+    # with every import), so they are counted once and kept; children with concerns are not.
+    with copy.lock:  # a kept table is not dropped while it is read
+        per = copy.derived(
+            ("attendance", period.start, period.end, *sorted(str(f) for f in files)),
+            lambda: _attendance_per_pupil_sql(period, files),
+        )
+        rows = db.execute(
+            f"""WITH tagged AS (
+                SELECT per.*, k.pupil_id IS NOT NULL AS with_concern FROM {per} per
+                LEFT JOIN kids k USING (school_id, pupil_id) WHERE possible > 0
+            )
+            SELECT school_id, with_concern, count(*), sum(possible), sum(attended),
+                   count(*) FILTER (WHERE 100 * (possible - attended) >= {threshold} * possible)
+            FROM tagged GROUP BY ALL"""
+        ).fetchall()
+    totals: dict[UUID, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for school_id, with_concern, pupils, possible, attended, persistent in rows:
+        if school_id not in figures:
+            continue
+        values = (int(pupils), int(possible), int(attended), int(persistent))
+        if with_concern:
+            figures[school_id].attendance["with_concerns"] = values
+        total = totals[school_id]
+        for index, value in enumerate(values):
+            total[index] += value
+    for school_id, total in totals.items():
+        figures[school_id].attendance["roll"] = (total[0], total[1], total[2], total[3])
+
+
+def _attendance_per_pupil_sql(period: Period, files: Sequence[Path]) -> str:
+    """Each pupil's possible and attended sessions in the period, from the Parquet copies."""
     chars, digits, _lates, _parts = storage_translations()
     start, end = f"DATE '{period.start}'", f"DATE '{period.end}'"
-    rows = db.execute(
-        f"""WITH weeks_read AS (
+    return f"""WITH weeks_read AS (
             SELECT school_id, pupil_id, marks,
                    greatest(0, date_diff('day', week_start, {start})) * 2 AS lo,
                    least(10, (date_diff('day', week_start, {end}) + 1) * 2) AS hi
@@ -680,31 +657,9 @@ def _attendance(
                        s, '0', ''), '1', ''), '2', ''), '3', '')) AS possible,
                    length(s) - length(replace(replace(s, '0', ''), '1', '')) AS attended
             FROM combos
-        ),
-        per AS (
-            SELECT school_id, pupil_id, sum(possible) AS possible, sum(attended) AS attended
-            FROM weeks_read JOIN counted USING (marks, lo, hi) GROUP BY ALL
-        ),
-        tagged AS (
-            SELECT per.*, k.pupil_id IS NOT NULL AS with_concern FROM per
-            LEFT JOIN kids k USING (school_id, pupil_id) WHERE possible > 0
         )
-        SELECT school_id, with_concern, count(*), sum(possible), sum(attended),
-               count(*) FILTER (WHERE 100 * (possible - attended) >= {threshold} * possible)
-        FROM tagged GROUP BY ALL"""
-    ).fetchall()
-    totals: dict[UUID, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for school_id, with_concern, pupils, possible, attended, persistent in rows:
-        if school_id not in figures:
-            continue
-        values = (int(pupils), int(possible), int(attended), int(persistent))
-        if with_concern:
-            figures[school_id].attendance["with_concerns"] = values
-        total = totals[school_id]
-        for index, value in enumerate(values):
-            total[index] += value
-    for school_id, total in totals.items():
-        figures[school_id].attendance["roll"] = (total[0], total[1], total[2], total[3])
+        SELECT school_id, pupil_id, sum(possible) AS possible, sum(attended) AS attended
+        FROM weeks_read JOIN counted USING (marks, lo, hi) GROUP BY ALL"""
 
 
 def _findings(figures: dict[UUID, SchoolFigures]) -> None:

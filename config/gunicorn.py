@@ -17,3 +17,10 @@ max_requests = 2000
 max_requests_jitter = 200
 accesslog = os.environ.get("CAIRN_ACCESS_LOG") or None
 errorlog = "-"
+
+
+def post_worker_init(_worker: object) -> None:
+    """Each worker reads the analytics copy in the background as it starts (analytics/store.py)."""
+    from analytics.store import warm_in_background
+
+    warm_in_background()

@@ -353,6 +353,7 @@ CAIRN_ANALYTICS_SUPPRESS_BELOW = env_int("CAIRN_ANALYTICS_SUPPRESS_BELOW", 5, mi
 # The high-expectations check counts neglect concerns that led to a decision beyond monitoring
 # within this many days of being written (Cairn's own default [U]).
 CAIRN_ANALYTICS_ESCALATION_DAYS = env_int("CAIRN_ANALYTICS_ESCALATION_DAYS", 7, minimum=1)
-# How many extracts of append-only records the analytics engine keeps in memory per process
-# (keyed by schools, period and the tables' row counts; 0 turns it off).
-CAIRN_ANALYTICS_EXTRACT_CACHE = env_int("CAIRN_ANALYTICS_EXTRACT_CACHE", 8, minimum=0)
+# Each web process keeps a columnar copy of the append-only records the dashboards read
+# (analytics/store.py). With this on, a gunicorn worker reads it in the background as it
+# starts, so the first dashboard after a restart does not wait for it.
+CAIRN_ANALYTICS_WARM_ON_START = env_bool("CAIRN_ANALYTICS_WARM_ON_START", True)

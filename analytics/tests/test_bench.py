@@ -10,11 +10,14 @@ pytestmark = pytest.mark.django_db
 
 def test_bench_dashboard_rows(tmp_path):
     rows = bench_dashboard(pupils=1000, years=1, workdir=tmp_path)
+    states = (
+        "cold: a new process reads every table whole",
+        "after a new concern: the copy reads the new rows",
+        "warm: nothing new since the last view",
+    )
     assert [r["what"] for r in rows] == [
-        "trust dashboard aggregates (autumn term 2025, cold: every table read from the database)",
-        "trust dashboard aggregates (autumn term 2025, warm: records cached)",
-        "trust dashboard aggregates (all 1 years, cold: every table read from the database)",
-        "trust dashboard aggregates (all 1 years, warm: records cached)",
+        *(f"trust dashboard aggregates (autumn term 2025, {s})" for s in states),
+        *(f"trust dashboard aggregates (all 1 years, {s})" for s in states),
         "governors' PDF for one school (autumn term 2025, cold)",
     ]
     keys = {"what", "scale", "value", "unit", "reference_what", "reference_value", "peak_mb"}
@@ -22,5 +25,6 @@ def test_bench_dashboard_rows(tmp_path):
         assert keys <= set(row)
         assert row["value"] > 0
         assert row["reference_value"] > 0
-    assert Concern.objects.count() == 300
+    assert Concern.objects.filter(source_system="bench-analytics").count() == 300
+    assert Concern.objects.filter(source_system="bench-analytics-new").count() == 6
     assert 0 < Decision.objects.count() < 300
