@@ -33,6 +33,7 @@ LOCAL_APPS = [
     "voice",
     "attendance",
     "concerns",
+    "factors",
     "chronology",
     "ui",
     "patterns",
