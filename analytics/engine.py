@@ -261,6 +261,12 @@ CREATE TEMP TABLE actions AS
     FROM base_actions a JOIN concerns c USING (concern_id)
     LEFT JOIN base_completions x ON x.action_id = a.pk
     WHERE a.created <= $end_epoch;
+CREATE TEMP TABLE factors AS
+    SELECT f.school_id, f.pupil_id, f.code FROM base_factors f
+    WHERE f.school_id IN (SELECT school_id FROM chosen)
+      AND f.recorded <= $end_epoch AND f.known_from <= $end
+      AND NOT EXISTS (SELECT 1 FROM base_factor_withdrawals w
+                      WHERE w.factor_id = f.pk AND w.withdrawn <= $end_epoch);
 CREATE TEMP TABLE encompass AS
     SELECT school_id, pupil_id,
            CAST(timezone($tz, to_timestamp(occurred)) AS DATE) AS occurred
@@ -381,6 +387,12 @@ def _factor_condition(slug: str) -> str | None:
         parts.append(
             "EXISTS (SELECT 1 FROM cpc x WHERE x.school_id = k.school_id "
             f"AND x.pupil_id = k.pupil_id AND x.code IN ({codes}))"
+        )
+    if factor.factor_codes:
+        codes = ", ".join(_q(c) for c in factor.factor_codes)
+        parts.append(
+            "EXISTS (SELECT 1 FROM factors f WHERE f.school_id = k.school_id "
+            f"AND f.pupil_id = k.pupil_id AND f.code IN ({codes}))"
         )
     if factor.encompass:
         parts.append(

@@ -47,6 +47,8 @@ class HouseholdFactor:
     slug: str
     label: str
     concern_categories: tuple[str, ...]
+    # CIN assessment factor codes recorded for the child (factors app) that count as this factor.
+    factor_codes: tuple[str, ...]
     encompass: bool
     pupil_flags: tuple[str, ...]
     scr_percent: float | None
@@ -58,7 +60,9 @@ class HouseholdFactor:
     @property
     def recorded(self) -> bool:
         """Whether Cairn's records can show this factor yet."""
-        return bool(self.concern_categories or self.encompass or self.pupil_flags)
+        return bool(
+            self.concern_categories or self.factor_codes or self.encompass or self.pupil_flags
+        )
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -98,6 +102,7 @@ def household_factors() -> tuple[HouseholdFactor, ...]:
                 slug=row["factor"],
                 label=row["label"],
                 concern_categories=_split(row["concern_categories"]),
+                factor_codes=_split(row["factor_codes"]),
                 encompass=row["encompass"] == "yes",
                 pupil_flags=flags,
                 scr_percent=float(row["scr_percent"]) if row["scr_percent"] else None,

@@ -1,8 +1,9 @@
 # ruff: noqa: S608 (SQL built from table names and numbers Cairn itself holds; no user text)
 """A columnar copy, kept in each process, of the append-only records the dashboards read.
 
-Concerns, their subjects, versions and categories, decisions, actions, completions and
-Operation Encompass notifications are never updated in place or deleted (STYLE.md; the
+Concerns, their subjects, versions and categories, decisions, actions, completions, Operation
+Encompass notifications and known factors (with their withdrawals) are never updated in place or
+deleted (STYLE.md; the
 concerns app's services only add rows). So each table's copy only ever needs the rows added
 since it was last read. On each dashboard:
 
@@ -42,6 +43,7 @@ from concerns.models import (
     EncompassNotification,
     Part,
 )
+from factors.models import KnownFactor, KnownFactorWithdrawal
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +114,27 @@ SOURCES: tuple[Source, ...] = (
         ActionCompletion,
         lambda: ActionCompletion.objects.values_list("id", "action_id", "completed_at"),
         {"pk": "bigint", "action_id": "uuid", "completed": "epoch"},
+    ),
+    Source(
+        "base_factors",
+        KnownFactor,
+        lambda: KnownFactor.objects.values_list(
+            "id", "school_id", "pupil_id", "code", "known_from", "recorded_at"
+        ),
+        {
+            "pk": "uuid",
+            "school_id": "uuid",
+            "pupil_id": "uuid",
+            "code": "text",
+            "known_from": "date",
+            "recorded": "epoch",
+        },
+    ),
+    Source(
+        "base_factor_withdrawals",
+        KnownFactorWithdrawal,
+        lambda: KnownFactorWithdrawal.objects.values_list("id", "factor_id", "withdrawn_at"),
+        {"pk": "bigint", "factor_id": "uuid", "withdrawn": "epoch"},
     ),
     Source(
         "base_encompass",

@@ -107,6 +107,7 @@ def _ensure_records(*, schools: list[Any], years: int, seed: int = SEED) -> int:
         EncompassNotification,
         Part,
     )
+    from factors.models import FactorSource, KnownFactor, KnownFactorWithdrawal
     from pupils.models import Enrolment, Pupil
     from schools.models import Membership, Role
 
@@ -185,6 +186,32 @@ def _ensure_records(*, schools: list[Any], years: int, seed: int = SEED) -> int:
                 batch_size=5000,
             )
             _decide_and_act(concerns=concerns, dsl=dsl, rng=rng)
+            # Factors known about some of those children's households (CIN codes), a few
+            # of them withdrawn later.
+            factors = [
+                KnownFactor(
+                    school=school,
+                    pupil_id=pupil_id,
+                    code=rng.choice(("3B", "3B", "4B", "4B", "1B", "2B", "3A", "4C")),
+                    source=FactorSource.ASSESSMENT,
+                    known_from=(day := first_day + timedelta(days=rng.randrange(span))),
+                    recorded_by=dsl,
+                    recorded_at=datetime(day.year, day.month, day.day, 16, tzinfo=zone),
+                )
+                for pupil_id in rng.sample(cohort, len(cohort) // 5)
+            ]
+            KnownFactor.objects.bulk_create(factors, batch_size=2000)
+            KnownFactorWithdrawal.objects.bulk_create(
+                [
+                    KnownFactorWithdrawal(
+                        factor=factor,
+                        reason="Synthetic: no longer so.",
+                        withdrawn_by=dsl,
+                        withdrawn_at=factor.recorded_at + timedelta(days=90),
+                    )
+                    for factor in factors[::10]
+                ]
+            )
             for _ in range(10 * years):
                 day = first_day + timedelta(days=rng.randrange(span))
                 moment = datetime(day.year, day.month, day.day, 22, tzinfo=zone)

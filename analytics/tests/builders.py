@@ -21,6 +21,7 @@ from concerns.models import (
     Outcome,
     Part,
 )
+from factors.models import FactorSource, KnownFactor, KnownFactorWithdrawal
 from patterns.models import FindingDecision, FindingOutcome
 from patterns.tests.factories import FindingFactory
 from pupils.models import Pupil, SenStatus, Sex, SocialCareStatus
@@ -71,6 +72,18 @@ def _concern(
     )
     version.categories.set(school.concern_categories.filter(code__in=codes))
     return concern
+
+
+def _factor(school: School, pupil: Pupil, code: str, known: str, dsl: Membership) -> KnownFactor:
+    return KnownFactor.objects.create(
+        school=school,
+        pupil=pupil,
+        code=code,
+        source=FactorSource.ASSESSMENT,
+        known_from=dt.date.fromisoformat(known),
+        recorded_by=dsl,
+        recorded_at=at(known + "T16:00"),
+    )
 
 
 def _decide(
@@ -178,6 +191,19 @@ def build(school: School, dsl: Membership, tmp_path: Path) -> HandBuilt:
         recorded_at=at("2025-10-11T08:00"),
     )
     notification.pupils.add(p["p3"])
+    # Factors known about the children's households (CIN assessment factor codes).
+    _factor(school, p["p2"], "4B", "2025-10-01", dsl)  # parental mental ill-health
+    _factor(school, p["p2"], "3B", "2025-11-01", dsl)  # domestic abuse
+    _factor(school, p["p1"], "1B", "2025-12-01", dsl)  # parental alcohol misuse
+    _factor(school, p["p1"], "2B", "2026-01-10", dsl)  # known after the term: not counted
+    dropped = _factor(school, p["p3"], "2B", "2025-09-15", dsl)
+    KnownFactorWithdrawal.objects.create(  # withdrawn before the term ended: not counted
+        factor=dropped,
+        reason="Recorded against the wrong child.",
+        withdrawn_by=dsl,
+        withdrawn_at=at("2025-11-30T10:00"),
+    )
+    _factor(school, p["p4"], "4B", "2025-10-01", dsl)  # no concern this term: not counted
     FindingFactory(school=school, pupil=p["p1"])
     decided = FindingFactory(school=school, pupil=p["p2"])
     FindingDecision.objects.create(

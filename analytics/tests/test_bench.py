@@ -4,6 +4,7 @@ import pytest
 
 from bench.analytics import bench_dashboard
 from concerns.models import Concern, Decision
+from factors.models import KnownFactor
 
 pytestmark = pytest.mark.django_db
 
@@ -27,4 +28,5 @@ def test_bench_dashboard_rows(tmp_path):
         assert row["reference_value"] > 0
     assert Concern.objects.filter(source_system="bench-analytics").count() == 300
     assert Concern.objects.filter(source_system="bench-analytics-new").count() == 6
+    assert KnownFactor.objects.count() == 50  # a fifth of the 250 children with concerns
     assert 0 < Decision.objects.count() < 300

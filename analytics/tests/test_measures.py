@@ -74,12 +74,16 @@ def test_neglect_cooccurrence(built, figures):
 
 def test_household_factors(built, figures):
     f = figures.schools[built.school.pk]
-    # Domestic abuse: p1 (category) and p3 (Operation Encompass). Poverty: p1, p3 disadvantaged.
-    # Drugs and alcohol: only p4's August concern, outside the term.
+    # Children with concerns this term: p1, p2, p3, p5.
+    # Domestic abuse: p1 (category), p3 (Operation Encompass), p2 (known factor 3B).
+    # Parental mental ill-health: p2 (4B); p4's 4B is not counted (no concern this term).
+    # Parental alcohol misuse: p1 (1B). Parental drug misuse: p1's 2B is known only after the
+    # term and p3's was withdrawn before it ended; p4's drugs-and-alcohol concern is in August.
+    # Poverty: p1, p3 disadvantaged.
     assert f.household == {
-        "domestic_abuse": 2,
-        "parental_mental_health": None,
-        "parental_alcohol_misuse": 0,
+        "domestic_abuse": 3,
+        "parental_mental_health": 1,
+        "parental_alcohol_misuse": 1,
         "parental_drug_misuse": 0,
         "poverty": 2,
     }
@@ -150,9 +154,9 @@ def test_governors_see_small_numbers_suppressed(built, figures):
     assert household["Domestic abuse"][1].text == "fewer than 5"
     assert household["Domestic abuse"][2].text == WITHHELD
     assert household["Domestic abuse"][3].text == "55%"  # national figures are never suppressed
-    assert household["Parental mental ill-health"][1].text == "not recorded yet"
+    assert household["Parental mental ill-health"][1].text == "fewer than 5"
     # A zero is not a small number: it identifies no one.
-    assert household["Parental alcohol misuse"][1].text == "0"
+    assert household["Parental drug misuse"][1].text == "0"
     expectations = {row[0].text: row for row in tables["high-expectations"].rows}
     assert expectations["Disadvantaged pupils"][7].text == WITHHELD  # median of 2 cases
     capacity = {row[0].text: row for row in tables["capacity"].rows}
