@@ -98,6 +98,24 @@ class Policy:
         return Cell(f"{value:g}", float(value))
 
 
+PROTECTED = "not shown (would reveal a small number)"
+
+
+def secondary(values: list[int], p: Policy) -> set[int]:
+    """Which further cells of a group to withhold so that no small number can be worked out.
+
+    `values` are counts that add up to a total shown elsewhere (the roll, the children with
+    concerns, the trust's row). If exactly one of them is withheld as small, it would be the
+    total minus the others; so the smallest other non-zero count is withheld too (secondary
+    suppression, as official statistics practise it [U]). Zeros are shown: they reveal nothing.
+    """
+    primary = [index for index, n in enumerate(values) if p.small(n)]
+    if len(primary) != 1:
+        return set()
+    others = [(n, index) for index, n in enumerate(values) if n > 0 and index not in primary]
+    return {min(others)[1]} if others else set()
+
+
 def text(value: str) -> Cell:
     return Cell(value, None, numeric=False)
 
@@ -293,16 +311,24 @@ def profile(f: SchoolFigures, p: Policy) -> Table:
             (v for d, v in f.profile if d == dimension),
             key=lambda v: (bands.index(v) if v in bands else len(bands), v),
         )
-        for value in values:
-            kids, roll = f.profile[(dimension, value)]
+        counts = [f.profile[(dimension, value)] for value in values]
+        hide_kids = secondary([kids for kids, _roll in counts], p)
+        hide_roll = secondary([roll for _kids, roll in counts], p)
+        for index, (value, (kids, roll)) in enumerate(zip(values, counts, strict=True)):
             rows.append(
                 [
                     text(label),
                     text(value),
-                    p.count(kids),
-                    p.percent(kids, f.children_with_concerns),
-                    p.count(roll),
-                    p.percent(roll, f.roll),
+                    *(
+                        (Cell(PROTECTED), Cell(PROTECTED))
+                        if index in hide_kids
+                        else (p.count(kids), p.percent(kids, f.children_with_concerns))
+                    ),
+                    *(
+                        (Cell(PROTECTED), Cell(PROTECTED))
+                        if index in hide_roll
+                        else (p.count(roll), p.percent(roll, f.roll))
+                    ),
                 ]
             )
     return Table(
@@ -319,7 +345,15 @@ def profile(f: SchoolFigures, p: Policy) -> Table:
         rows,
         [
             "Children with concerns who were on the roll in the period; age at the end of the "
-            "period; ethnicity in the census's broad groups."
+            "period; ethnicity in the census's broad groups.",
+            *(
+                [
+                    "Where one group of a characteristic is a small number, the next smallest is "
+                    "not shown either, so that it cannot be worked out from the total."
+                ]
+                if p.suppress
+                else []
+            ),
         ],
     )
 
@@ -464,25 +498,51 @@ def comparison(figures: Figures, names: dict[object, str], p: Policy) -> Table:
     entries = [(names[sid], f) for sid, f in figures.schools.items()]
     entries.sort(key=lambda e: e[0])
     entries.append(("All schools in the trust", merge(f for _n, f in entries)))
-    for name, f in entries:
+    # Counts that add up to the trust's row: a single small school would be the trust's total
+    # minus the others, so a second school's count is withheld with it (see `secondary`).
+    additive = (
+        "roll",
+        "children_with_concerns",
+        "neglect_children",
+        "open_cases",
+        "decisions_waiting",
+        "overdue_actions",
+        "overdue_reviews",
+        "findings_waiting",
+    )
+    schools_only = entries[:-1]
+    hidden = {name: secondary([getattr(f, name) for _n, f in schools_only], p) for name in additive}
+
+    def count(row: int, name: str) -> Cell:
+        if row in hidden[name]:
+            return Cell(PROTECTED)
+        return p.count(getattr(entries[row][1], name))
+
+    def share(row: int, name: str) -> Cell:
+        f = entries[row][1]
+        if row in hidden[name] or row in hidden["roll"]:
+            return Cell(PROTECTED)
+        return p.percent(getattr(f, name), f.roll)
+
+    for row, (name, f) in enumerate(entries):
         dis = f.expectations.get("disadvantaged", (0, 0, 0, 0, None))
         oth = f.expectations.get("other", (0, 0, 0, 0, None))
         att = f.attendance.get("with_concerns", (0, 0, 0, 0))
         rows.append(
             [
                 text(name),
-                p.count(f.roll),
-                p.count(f.children_with_concerns),
-                p.percent(f.children_with_concerns, f.roll),
-                p.count(f.neglect_children),
-                p.percent(f.neglect_children, f.roll),
+                count(row, "roll"),
+                count(row, "children_with_concerns"),
+                share(row, "children_with_concerns"),
+                count(row, "neglect_children"),
+                share(row, "neglect_children"),
                 p.percent(dis[2], dis[0]),
                 p.percent(oth[2], oth[0]),
-                p.count(f.open_cases),
-                p.count(f.decisions_waiting),
-                p.count(f.overdue_actions),
-                p.count(f.overdue_reviews),
-                p.count(f.findings_waiting),
+                count(row, "open_cases"),
+                count(row, "decisions_waiting"),
+                count(row, "overdue_actions"),
+                count(row, "overdue_reviews"),
+                count(row, "findings_waiting"),
                 Cell(WITHHELD)
                 if p.small(att[0])
                 else (
@@ -514,7 +574,8 @@ def comparison(figures: Figures, names: dict[object, str], p: Policy) -> Table:
         rows,
         [
             f"Counts below {p.below} show as 'fewer than {p.below}'; percentages from them are "
-            "not shown."
+            "not shown. Where only one school's count is small, another school's is not shown "
+            "either, so that it cannot be worked out from the trust's total."
         ],
     )
 

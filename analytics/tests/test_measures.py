@@ -229,3 +229,77 @@ def test_line_chart_breaks_at_withheld_months(built, figures):
     assert 'role="img"' in svg
     assert "<title" in svg
     assert "<desc" in svg
+
+
+@pytest.mark.parametrize(
+    ("values", "hidden"),
+    [
+        ([3, 10, 7, 0], {2}),  # one small: the smallest other non-zero goes with it
+        ([3, 4, 10], set()),  # two small: neither can be worked out from the total
+        ([10, 12], set()),  # nothing small
+        ([3, 0, 0], set()),  # nothing else to hide (the total is the small number itself)
+        ([0, 0, 9], set()),  # zeros reveal nothing
+    ],
+)
+def test_secondary_suppression_of_a_group(values, hidden):
+    from analytics.tables import secondary
+
+    assert secondary(values, Policy(True, 5)) == hidden
+    assert secondary(values, Policy(False, 5)) == set()
+
+
+def test_no_small_number_in_the_profile_can_be_worked_out_from_its_total(built, figures):
+    from analytics.tables import PROTECTED
+
+    f = figures.schools[built.school.pk]
+    table = school_tables(figures, f, Policy(True, 5))["profile"]
+    by_dimension: dict[str, list[list]] = {}
+    for row in table.rows:
+        by_dimension.setdefault(row[0].text, []).append(row)
+    protected = 0
+    for rows in by_dimension.values():
+        for column in (2, 4):
+            cells = [row[column].text for row in rows]
+            small = cells.count("fewer than 5")
+            shown_nonzero = [c for c in cells if c not in {"fewer than 5", PROTECTED, "0"}]
+            # Never exactly one withheld cell beside shown non-zero ones.
+            assert not (small == 1 and PROTECTED not in cells and shown_nonzero)
+            protected += cells.count(PROTECTED)
+    assert protected > 0  # the hand-built school has such groups (e.g. sex: 2 of 4 female)
+    for row in table.rows:
+        for cell in row:
+            if cell.text == PROTECTED:
+                assert cell.number is None
+    # The school team sees every count.
+    team = school_tables(figures, f, Policy(False, 5))["profile"]
+    assert all(cell.text != PROTECTED for row in team.rows for cell in row)
+
+
+def test_one_small_school_in_the_trust_table_takes_another_with_it():
+    import uuid
+
+    from analytics.engine import Figures, SchoolFigures
+    from analytics.tables import PROTECTED, comparison
+
+    a, b, c = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    schools = {
+        a: SchoolFigures(roll=400, children_with_concerns=3, open_cases=6),
+        b: SchoolFigures(roll=500, children_with_concerns=12, open_cases=2),
+        c: SchoolFigures(roll=600, children_with_concerns=20, open_cases=3),
+    }
+    figures = Figures(period=AUTUMN, as_of=TODAY, schools=schools, category_labels={})
+    table = comparison(figures, {a: "School A", b: "School B", c: "School C"}, Policy(True, 5))
+    rows = {row[0].text: [cell.text for cell in row] for row in table.rows}
+    # Children with a concern: A's 3 is small; B's 12 (the smallest other) is hidden with it,
+    # and so is B's share of its roll (which would give the count back).
+    assert rows["School A"][2:4] == ["fewer than 5", WITHHELD]
+    assert rows["School B"][2:4] == [PROTECTED, PROTECTED]
+    assert rows["School C"][2:4] == ["20", "3.3%"]
+    assert rows["All schools in the trust"][2] == "35"
+    # Open cases: two schools are small, so neither can be worked out: nothing more hidden.
+    assert [rows[n][8] for n in ("School A", "School B", "School C")] == [
+        "6",
+        "fewer than 5",
+        "fewer than 5",
+    ]
+    assert [rows[n][1] for n in ("School A", "School B", "School C")] == ["400", "500", "600"]
