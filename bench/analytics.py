@@ -410,6 +410,87 @@ def bench_dashboard(
     return rows
 
 
+def page_rows(*, database_url: str, workdir: Path, years: int) -> list[dict[str, Any]]:
+    """The trust dashboard page itself for a trust lead, through gunicorn (one worker, so one
+    copy): the first view after the server starts, a view after each of three new concerns,
+    and repeat views. Sequential: one person looking at their dashboard."""
+    from accounts.models import User
+    from bench.attendance import school_plan
+    from bench.server import request_once, running_server
+    from bench.suite import signed_in_cookie
+    from schools.models import Membership, Role, School
+
+    schools = list(School.objects.filter(urn__in=[p[0] for p in school_plan(40_000)]))
+    trust = schools[0].trust
+    assert trust is not None
+    user, _ = User.objects.get_or_create(
+        email="analytics-bench-lead@bench.example", defaults={"full_name": "Bench trust lead"}
+    )
+    Membership.objects.get_or_create(user=user, trust=trust, role=Role.TRUST_LEAD)
+    headers = {"Cookie": signed_in_cookie(user.email), "Host": "127.0.0.1"}
+    start = date(2026, 7, 31) - timedelta(days=365 * years)
+    pages = {
+        "autumn term 2025": "/analytics/trust/?term=2025-autumn",
+        f"all {years} years": f"/analytics/trust/?start={start}&end=2026-07-31",
+    }
+    rows: list[dict[str, Any]] = []
+
+    def view(path: str) -> float:
+        started = time.perf_counter()
+        status, body = request_once(server.host, "GET", path, headers=headers)
+        elapsed = (time.perf_counter() - started) * 1000
+        if status != 200 or b"side by side" not in body:
+            raise RuntimeError(f"trust dashboard {path}: HTTP {status}")
+        return elapsed
+
+    env = {"CAIRN_ATTENDANCE_STORE_DIR": str((workdir / "columnar").resolve())}
+    with running_server(database_url, workers=1, extra_env=env) as server:
+        reference = sorted(
+            _timed(lambda: request_once(server.host, "GET", "/health/")) for _ in range(20)
+        )[10]
+        first = view(pages["autumn term 2025"])
+        rows.append(
+            {
+                "what": "trust dashboard page (autumn term 2025), first view after the server "
+                "starts (the worker reads its copy in the background as it starts)",
+                "value": round(first),
+                "unit": "ms",
+                "reference_what": "GET /health/ p50 ms",
+                "reference_value": round(reference, 1),
+                "peak_mb": server.peak_mb(),
+                "target": "< 1 s",
+            }
+        )
+        added = 1000
+        for label, path in pages.items():
+            for state, runs in (("after a new concern", 3), ("repeat view", 5)):
+                times = []
+                for _ in range(runs):
+                    if state == "after a new concern":
+                        _one_more_concern(schools[added % len(schools)], added)
+                        added += 1
+                    times.append(view(path))
+                times.sort()
+                rows.append(
+                    {
+                        "what": f"trust dashboard page ({label}), {state}",
+                        "value": round(times[len(times) // 2]),
+                        "unit": f"ms (median of {runs})",
+                        "reference_what": "GET /health/ p50 ms",
+                        "reference_value": round(reference, 1),
+                        "peak_mb": server.peak_mb(),
+                        "target": "< 1 s",
+                    }
+                )
+    return rows
+
+
+def _timed(call: Any) -> float:
+    started = time.perf_counter()
+    call()
+    return (time.perf_counter() - started) * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pupils", type=int, default=40_000)
@@ -437,7 +518,11 @@ def main() -> None:
         workdir=args.workdir,
         attendance=not args.no_attendance,
     ):
-        print(json.dumps(row))
+        print(json.dumps(row), flush=True)
+    for row in page_rows(
+        database_url=os.environ["DATABASE_URL"], workdir=args.workdir, years=args.years
+    ):
+        print(json.dumps(row), flush=True)
 
 
 if __name__ == "__main__":

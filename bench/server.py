@@ -67,9 +67,11 @@ def server_env(database_url: str) -> dict[str, str]:
 
 
 @contextmanager
-def running_server(database_url: str, *, workers: int | None = None) -> Iterator[Server]:
+def running_server(
+    database_url: str, *, workers: int | None = None, extra_env: dict[str, str] | None = None
+) -> Iterator[Server]:
     port = free_port()
-    env = server_env(database_url) | {"CAIRN_BIND": f"127.0.0.1:{port}"}
+    env = server_env(database_url) | {"CAIRN_BIND": f"127.0.0.1:{port}"} | (extra_env or {})
     if workers:
         env["CAIRN_WORKERS"] = str(workers)
     process = subprocess.Popen(

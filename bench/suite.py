@@ -218,15 +218,18 @@ def attendance_rows(scale: str, database: str, pupils: int) -> list[Row]:
     return rows
 
 
-def analytics_rows(scale: str, database: str, pupils: int, years: int) -> list[Row]:
-    """The trust dashboard's aggregates and the governors' PDF, over the attendance bench's
-    schools (their registers are imported already) with `years` of records added."""
-    from bench.analytics import bench_dashboard
+def analytics_rows(
+    scale: str, database: str, pupils: int, years: int, database_url: str
+) -> list[Row]:
+    """The trust dashboard's aggregates, the page itself through gunicorn, and the governors'
+    PDF, over the attendance bench's schools (their registers are imported already) with
+    `years` of records added."""
+    from bench.analytics import bench_dashboard, page_rows
     from bench.common import DATA
 
-    raw = bench_dashboard(
-        pupils=pupils, years=years, workdir=DATA / f"attendance-{scale}-{database}"
-    )
+    workdir = DATA / f"attendance-{scale}-{database}"
+    raw = bench_dashboard(pupils=pupils, years=years, workdir=workdir)
+    raw += page_rows(database_url=database_url, workdir=workdir, years=years)
     return [
         Row(**{**r, "scale": f"{scale} {pupils:,}, {years} y", "database": database}) for r in raw
     ]
@@ -316,7 +319,7 @@ def main() -> None:
     )
     rows += ctf_rows(args.scale, args.database, args.ctf_sizes)
     rows += attendance_rows(args.scale, args.database, args.pupils)
-    rows += analytics_rows(args.scale, args.database, args.pupils, args.years)
+    rows += analytics_rows(args.scale, args.database, args.pupils, args.years, args.database_url)
     if args.database == "sqlite":  # the engine reads no database: measure it once
         rows += patterns_rows(args.scale, args.database, args.pupils, args.schools)
     args.out.write_text(json.dumps([r.__dict__ for r in rows]))
