@@ -276,7 +276,8 @@ def _one_more_concern(school: Any, serial: int) -> None:
         written_at=now,
         source_system="bench-analytics-new",
     )
-    pupil_id = Enrolment.objects.filter(school=school).values_list("pupil_id", flat=True)[serial]
+    pupils = Enrolment.objects.filter(school=school).values_list("pupil_id", flat=True)
+    pupil_id = pupils[serial % pupils.count()]
     ConcernPupil.objects.create(concern=concern, pupil_id=pupil_id, part=Part.SUBJECT)
     version = ConcernVersion.objects.create(
         concern=concern, number=1, facts="Synthetic.", written_at=now
