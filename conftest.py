@@ -91,6 +91,15 @@ def school_admin(school) -> Membership:
 
 
 @pytest.fixture
+def attendance_lead(school) -> Membership:
+    """Attendance lead at `school`: the attendance cohort lists, summary, register imports and code
+    equivalents, and any child's attendance panel at `school` (audited); otherwise as a member of
+    staff: records concerns and sees only what they recorded. No front sheet, chronology,
+    findings or other people's concerns."""
+    return _member(school, Role.ATTENDANCE_LEAD, "attendance@oakfield.example")
+
+
+@pytest.fixture
 def trust_lead(trust) -> Membership:
     """Trust safeguarding lead: aggregates across `trust`; child records only where the trust
     allows it (it does not, unless a test turns `trust.trust_lead_child_access` on)."""

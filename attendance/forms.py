@@ -57,3 +57,19 @@ class CodeMappingForm(forms.Form):
         if not raw or any(ch.isspace() for ch in raw):
             raise forms.ValidationError("Enter the code without spaces.")
         return raw
+
+
+class CodeMappingWithdrawForm(forms.Form):
+    """Withdraw one equivalent. Each equivalent on the page has its own, prefixed by its id."""
+
+    reason = forms.CharField(
+        label="Why are you withdrawing it?",
+        max_length=1000,
+        widget=forms.Textarea,
+        help_text="For example: the MIS uses this sub-code for medical appointments, not illness.",
+        error_messages={"required": "Enter why you are withdrawing this equivalent."},
+    )
+
+    def __init__(self, *args: object, raw_code: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["reason"].label = f"Why are you withdrawing {raw_code}?"

@@ -12,6 +12,7 @@ import uuid
 from typing import ClassVar
 
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 
@@ -109,8 +110,21 @@ class AttendanceAmendment(models.Model):
         return f"{self.week_id}: was {self.previous_marks}"
 
 
+class CodeMappingQuerySet(models.QuerySet["CodeMapping"]):
+    def in_force(self) -> "CodeMappingQuerySet":
+        """Equivalents not withdrawn: the ones an import reads raw codes through."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def withdrawn(self) -> "CodeMappingQuerySet":
+        return self.filter(withdrawn_at__isnull=False)
+
+
 class CodeMapping(models.Model):
-    """A school's own equivalent for a raw MIS code (e.g. a sub-code) → a statutory code."""
+    """A school's own equivalent for a raw MIS code (e.g. a sub-code) → a statutory code.
+
+    Never deleted: a wrong equivalent is withdrawn, with who, when and why, and the raw code may
+    then be mapped again. Marks already imported keep the statutory code they were read as.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
@@ -118,14 +132,41 @@ class CodeMapping(models.Model):
     statutory_code = models.CharField(max_length=3)
     created_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_reason = models.TextField(blank=True)
+
+    objects = CodeMappingQuerySet.as_manager()
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["school", "raw_code"], name="code_mapping_unique"),
+            # One equivalent in force per raw code; withdrawn ones stay beside it.
+            models.UniqueConstraint(
+                fields=["school", "raw_code"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="code_mapping_unique_in_force",
+            ),
+            # Withdrawn means all three of when, by whom and why; in force means none of them.
+            models.CheckConstraint(
+                condition=(
+                    Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True, withdrawn_reason="")
+                    | (
+                        Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False)
+                        & ~Q(withdrawn_reason="")
+                    )
+                ),
+                name="code_mapping_withdrawn_with_reason",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.raw_code} → {self.statutory_code}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class ColumnarState(models.Model):

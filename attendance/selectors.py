@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.module_loading import import_string
 
 from attendance import columnar
+from attendance.access import sees_open_records
 from attendance.codes import NO_MARK, code_table
 from attendance.measures import (
     T_NOT_COUNTED,
@@ -114,11 +115,15 @@ class Cohorts:
     part_time: list[CohortRow] = field(default_factory=list)
     patterns: list[CohortRow] = field(default_factory=list)
     absent_from_education: list["AbsentFromEducation"] = field(default_factory=list)
+    # Whether the viewer is shown which children off roll have a record open (attendance.access).
+    shows_open_records: bool = False
     summary: GroupMeasures | None = None
 
 
 def cohorts_for(*, viewer: Membership, period_key: str, as_of: date) -> Cohorts:
-    """The cohort lists for the viewer's school over the period (child-level: DSL team, head)."""
+    """The cohort lists for the viewer's school over the period (child-level: DSL team, head,
+    attendance lead). Children off roll while a safeguarding record is open are listed only for
+    those who read whole records (`attendance.access.sees_open_records`)."""
     schools = attendance_schools_for(viewer=viewer)
     files = files_for(schools)
     period = resolve_period(key=period_key, as_of=as_of, files=files)
@@ -145,7 +150,9 @@ def cohorts_for(*, viewer: Membership, period_key: str, as_of: date) -> Cohorts:
         or r.measures.sudden_fall
         or r.measures.lateness_pattern
     ]
-    cohorts.absent_from_education = absent_from_education(schools=schools, period=period)
+    if sees_open_records(viewer=viewer):
+        cohorts.shows_open_records = True
+        cohorts.absent_from_education = absent_from_education(schools=schools, period=period)
     return cohorts
 
 

@@ -1,4 +1,4 @@
-"""Writes to attendance: importing registers and setting a school's code mappings."""
+"""Writes to attendance: importing registers, setting and withdrawing a school's code mappings."""
 
 import hashlib
 from collections.abc import Callable, Iterator
@@ -7,9 +7,12 @@ from pathlib import Path
 from typing import IO
 from uuid import UUID, uuid4
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from attendance import columnar
+from attendance.access import CODE_MAPPERS
 from attendance.codes import code_table
 from attendance.importers.common import (
     MAX_PROBLEMS,
@@ -245,6 +248,8 @@ def code_mapping_set(
         raise ValueError(f"{statutory_code!r} is not a statutory attendance code")
     if not raw_code or any(ch.isspace() for ch in raw_code):
         raise ValueError("a raw code is one or more characters without spaces")
+    if CodeMapping.objects.in_force().filter(school=school, raw_code=raw_code).exists():
+        raise ValueError(f"{raw_code} is already mapped for this school")
     mapping = CodeMapping.objects.create(
         school=school, raw_code=raw_code, statutory_code=statutory_code, created_by=actor
     )
@@ -255,6 +260,41 @@ def code_mapping_set(
         details={"raw_code": raw_code, "statutory_code": statutory_code},
     )
     return mapping
+
+
+@transaction.atomic
+def code_mapping_withdraw(*, actor: Membership, mapping: CodeMapping, reason: str) -> CodeMapping:
+    """Withdraw one of a school's equivalents, saying why; nothing is deleted.
+
+    Later imports no longer read the raw code through it (a file still using the code is refused
+    until it has an equivalent again, or is read through a default one); marks already stored keep
+    the statutory code they were read as. Raises PermissionDenied for anyone but the school's own
+    code mappers, ValidationError without a reason or for an equivalent already withdrawn.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Enter why you are withdrawing this equivalent.")
+    if actor.role not in CODE_MAPPERS or actor.school_id is None:
+        raise PermissionDenied("Only the school's own register importers withdraw equivalents.")
+    if actor.school_id != mapping.school_id:
+        raise PermissionDenied("An equivalent is withdrawn only by its own school.")
+    # Lock the row so that two people withdrawing at once leave one withdrawal, not two.
+    locked = CodeMapping.objects.select_for_update().get(pk=mapping.pk)
+    if locked.is_withdrawn:
+        raise ValidationError(f"{locked.raw_code} was withdrawn already.")
+    locked.withdrawn_at = timezone.now()
+    locked.withdrawn_by = actor
+    locked.withdrawn_reason = reason
+    locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.ATTENDANCE_CODE_MAPPING_WITHDRAWN,
+        target=locked,
+        school_id=locked.school_id,
+        reason=reason,
+        details={"raw_code": locked.raw_code, "statutory_code": locked.statutory_code},
+    )
+    return locked
 
 
 __all__ = ["AttendanceImportError", "ImportResult", "WeekRecord", "attendance_import"]

@@ -9,14 +9,22 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from attendance.access import (
+    ATTENDANCE_ONLY_READERS,
+    CODE_MAPPERS,
+    access_code_mapping_to_withdraw,
+    access_pupil_attendance,
+    code_mappings_managed_by,
+)
 from attendance.charts import heat_map, trend_line
 from attendance.codes import default_mappings
-from attendance.forms import CodeMappingForm, PeriodForm, UploadForm
+from attendance.forms import CodeMappingForm, CodeMappingWithdrawForm, PeriodForm, UploadForm
 from attendance.importers.common import AttendanceImportError
 from attendance.models import CodeMapping
 from attendance.selectors import (
@@ -26,17 +34,30 @@ from attendance.selectors import (
     group_summary,
     pupil_panel,
 )
-from attendance.services import attendance_import, code_mapping_set
+from attendance.services import attendance_import, code_mapping_set, code_mapping_withdraw
 from audit import services as audit
 from audit.models import AuditAction
-from pupils.access import access_pupil
 from schools.http import CairnRequest, role_required
 from schools.models import Role
 
-_CHILD_READERS = [Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER, Role.TRUST_LEAD]
-_COHORT_READERS = [Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER]
-_SUMMARY_READERS = [Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER, Role.GOVERNOR, Role.TRUST_LEAD]
-_UPLOADERS = [Role.DSL, Role.DEPUTY_DSL, Role.SCHOOL_ADMIN]
+# The attendance lead reads registers (cohorts, a child's panel) but no other part of the record.
+_CHILD_READERS = [
+    Role.DSL,
+    Role.DEPUTY_DSL,
+    Role.HEADTEACHER,
+    Role.TRUST_LEAD,
+    Role.ATTENDANCE_LEAD,
+]
+_COHORT_READERS = [Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER, Role.ATTENDANCE_LEAD]
+_SUMMARY_READERS = [
+    Role.DSL,
+    Role.DEPUTY_DSL,
+    Role.HEADTEACHER,
+    Role.GOVERNOR,
+    Role.TRUST_LEAD,
+    Role.ATTENDANCE_LEAD,
+]
+_UPLOADERS = sorted(CODE_MAPPERS)
 
 
 def _period(request: CairnRequest) -> tuple[str, date, PeriodForm]:
@@ -64,7 +85,7 @@ def panel_context(panel: Panel) -> dict[str, object]:
 @require_GET
 @role_required(_CHILD_READERS)
 def pupil(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
-    child = access_pupil(viewer=request.membership, pupil_id=pupil_id)
+    child = access_pupil_attendance(viewer=request.membership, pupil_id=pupil_id)
     key, as_of, form = _period(request)
     panel = pupil_panel(viewer=request.membership, pupil=child, period_key=key, as_of=as_of)
     audit.record(
@@ -75,7 +96,16 @@ def pupil(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
         request=request,
         details={"period": key, "as_of": as_of.isoformat()},
     )
-    context = {"pupil": child, "form": form, "periods": PERIOD_CHOICES, **panel_context(panel)}
+    context = {
+        "pupil": child,
+        "form": form,
+        "periods": PERIOD_CHOICES,
+        # Someone who reads registers only is sent back to the lists, not to the child's record.
+        "may_open_record": request.membership.role not in ATTENDANCE_ONLY_READERS,
+        "may_open_cohorts": request.membership.role in _COHORT_READERS,
+        "query": urlencode({"period": key, "as_of": as_of.isoformat()}),
+        **panel_context(panel),
+    }
     return render(request, "attendance/pupil.html", context)
 
 
@@ -160,28 +190,88 @@ def upload(request: CairnRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(_UPLOADERS)
 def mappings(request: CairnRequest) -> HttpResponse:
-    """The school's own equivalents for MIS codes, and a form to add one."""
+    """The school's own equivalents for MIS codes: add one, withdraw one, see those withdrawn."""
+    if request.method == "POST" and "withdraw" in request.POST:
+        return _withdraw_mapping(request)
     school = request.membership.school
     assert school is not None
     form = CodeMappingForm(request.POST) if request.method == "POST" else CodeMappingForm()
     if request.method == "POST" and form.is_valid():
         raw = form.cleaned_data["raw_code"]
-        if CodeMapping.objects.filter(school=school, raw_code=raw).exists():
-            form.add_error("raw_code", f"{raw} is already mapped for this school.")
-        else:
+        try:
             code_mapping_set(
                 actor=request.membership,
                 school=school,
                 raw_code=raw,
                 statutory_code=form.cleaned_data["statutory_code"],
             )
+        except ValueError as exc:  # the form has checked the rest: the code is mapped already
+            form.add_error("raw_code", f"{exc}.")
+        else:
             messages.success(
                 request, f"{raw} will be read as {form.cleaned_data['statutory_code']}."
             )
             return redirect("attendance:mappings")
-    own = CodeMapping.objects.filter(school=school).order_by("raw_code")
+    return _mappings_page(request, form=form)
+
+
+def _withdraw_prefix(mapping: CodeMapping) -> str:
+    return f"withdraw-{mapping.pk}"
+
+
+def _withdraw_mapping(request: CairnRequest) -> HttpResponse:
+    """POST `withdraw` (the equivalent's id) and its prefixed `reason`: the "Withdraw" form."""
+    try:
+        mapping_id = UUID(request.POST["withdraw"])
+    except ValueError as exc:
+        raise Http404("No such code equivalent") from exc
+    mapping = access_code_mapping_to_withdraw(viewer=request.membership, mapping_id=mapping_id)
+    form = CodeMappingWithdrawForm(
+        request.POST, prefix=_withdraw_prefix(mapping), raw_code=mapping.raw_code
+    )
+    if form.is_valid():
+        try:
+            code_mapping_withdraw(
+                actor=request.membership, mapping=mapping, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:  # withdrawn by someone else since: no field to point at
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"{mapping.raw_code} is no longer read as {mapping.statutory_code}. "
+                "Marks already imported keep their codes.",
+            )
+            return redirect("attendance:mappings")
+    return _mappings_page(request, form=CodeMappingForm(), withdrawing=(mapping, form))
+
+
+def _mappings_page(
+    request: CairnRequest,
+    *,
+    form: CodeMappingForm,
+    withdrawing: tuple[CodeMapping, CodeMappingWithdrawForm] | None = None,
+) -> HttpResponse:
+    managed = code_mappings_managed_by(viewer=request.membership).select_related(
+        "created_by__user", "withdrawn_by__user"
+    )
+    in_force = []
+    for mapping in managed.in_force().order_by("raw_code"):
+        if withdrawing is not None and withdrawing[0].pk == mapping.pk:
+            withdraw_form = withdrawing[1]
+        else:
+            withdraw_form = CodeMappingWithdrawForm(
+                prefix=_withdraw_prefix(mapping), raw_code=mapping.raw_code
+            )
+        in_force.append((mapping, withdraw_form))
     return render(
         request,
         "attendance/mappings.html",
-        {"form": form, "own": own, "defaults": sorted(default_mappings().items())},
+        {
+            "form": form,
+            "withdraw_form": withdrawing[1] if withdrawing is not None else None,
+            "own": in_force,
+            "withdrawn": managed.withdrawn().order_by("-withdrawn_at"),
+            "defaults": sorted(default_mappings().items()),
+        },
     )

@@ -45,6 +45,10 @@ class AuditAction(models.TextChoices):
     FINDING_VIEWED = "finding_viewed", "Pattern finding viewed"
     ATTENDANCE_IMPORTED = "attendance_imported", "Attendance registers imported"
     ATTENDANCE_CODE_MAPPED = "attendance_code_mapped", "Attendance code mapping set"
+    ATTENDANCE_CODE_MAPPING_WITHDRAWN = (
+        "attendance_code_mapping_withdrawn",
+        "Attendance code mapping withdrawn",
+    )
     ATTENDANCE_VIEWED = "attendance_viewed", "Child's attendance viewed"
     ATTENDANCE_COHORT_VIEWED = "attendance_cohort_viewed", "Attendance cohort list viewed"
     CONCERN_RECORDED = "concern_recorded", "Concern recorded"

@@ -1,6 +1,7 @@
 """Who may open a concern and what hangs off it. Absent and forbidden get the same answer: 404.
 
-- Staff: only the concerns they recorded themselves (and what was added to them).
+- Staff and the attendance lead: only the concerns they recorded themselves (and what was
+  added to them), never the safeguarding team's decisions.
 - DSL, deputy DSL, headteacher: every concern at their school.
 - Trust lead: concerns at the trust's schools, where the trust allows child-level access.
 - Governors and school administrators: never.
@@ -19,10 +20,12 @@ from concerns.models import (
     Decision,
     EncompassNotification,
 )
-from schools.models import Membership, Role
+from schools.models import OWN_RECORD_ROLES, Membership, Role
 from schools.reasons import reason_for
 
 _SCHOOL_WIDE = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
+# Who reads the safeguarding team's decisions and actions on a concern they may open.
+_DECISION_READERS = _SCHOOL_WIDE | {Role.TRUST_LEAD}
 # The restricted register of allegations about adults: the DSL and the headteacher (case manager).
 _ALLEGATION_READERS = frozenset({Role.DSL, Role.HEADTEACHER})
 
@@ -31,7 +34,7 @@ def concerns_visible_to(*, viewer: Membership) -> QuerySet[Concern]:
     """Every concern `viewer` may open."""
     if viewer.role in _SCHOOL_WIDE and viewer.school_id is not None:
         return Concern.objects.filter(school_id=viewer.school_id)
-    if viewer.role == Role.STAFF and viewer.school_id is not None:
+    if viewer.role in OWN_RECORD_ROLES and viewer.school_id is not None:
         return Concern.objects.filter(school_id=viewer.school_id, recorded_by=viewer)
     if viewer.role == Role.TRUST_LEAD and viewer.trust is not None:
         if not viewer.trust.trust_lead_child_access:
@@ -63,8 +66,9 @@ def access_concern_for_triage(*, viewer: Membership, concern_id: UUID) -> Concer
 
 
 def sees_decisions(*, viewer: Membership) -> bool:
-    """Staff see what they recorded and what was added to it, not the DSL's decisions."""
-    return viewer.role != Role.STAFF
+    """Staff see what they recorded and what was added to it, not the DSL's decisions; so does
+    every other role not named here (deny by default)."""
+    return viewer.role in _DECISION_READERS
 
 
 def access_attachment(*, viewer: Membership, attachment_id: UUID) -> Attachment:

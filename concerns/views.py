@@ -29,10 +29,12 @@ from concerns.forms import (
 from concerns.models import BodyRegion, Outcome
 from pupils.access import pupils_on_roll_for
 from schools.http import CairnRequest, role_required
-from schools.models import Role
+from schools.models import OWN_RECORD_ROLES, Role
 
-RECORDERS = [Role.STAFF, Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER]
-READERS = [Role.STAFF, Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER, Role.TRUST_LEAD]
+# Every member of staff records concerns; staff and the attendance lead read back only their own
+# (concerns.access decides which concern each may open).
+RECORDERS = [*sorted(OWN_RECORD_ROLES), Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER]
+READERS = [*RECORDERS, Role.TRUST_LEAD]
 DSL_TEAM = [Role.DSL, Role.DEPUTY_DSL]
 
 

@@ -34,6 +34,13 @@ PERSONAS = [
     Persona("headteacher", "head@brookside.example", "Helen Okafor", Role.HEADTEACHER, "primary"),
     Persona("governor", "governor@brookside.example", "Gareth Lowe", Role.GOVERNOR, "primary"),
     Persona("school_admin", "admin@brookside.example", "Amira Bell", Role.SCHOOL_ADMIN, "primary"),
+    Persona(
+        "attendance_lead",
+        "attendance@brookside.example",
+        "Alys Morgan",
+        Role.ATTENDANCE_LEAD,
+        "primary",
+    ),
     Persona("secondary_dsl", "dsl@hilltop.example", "Sam Reyes", Role.DSL, "secondary"),
     Persona("secondary_teacher", "teacher@hilltop.example", "Priya Nair", Role.STAFF, "secondary"),
     Persona("trust_lead", "lead@riverbend.example", "Morgan Hale", Role.TRUST_LEAD, None),

@@ -27,13 +27,25 @@ class Role(models.TextChoices):
     GOVERNOR = "governor", "Governor"
     TRUST_LEAD = "trust_lead", "Trust safeguarding lead"
     SCHOOL_ADMIN = "school_admin", "School administrator"
+    ATTENDANCE_LEAD = "attendance_lead", "Attendance lead"
 
 
 # Roles whose holders can read child-level records, and so must use two-factor sign-in.
 CHILD_RECORD_ROLES = frozenset(
-    {Role.STAFF, Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER, Role.TRUST_LEAD}
+    {
+        Role.STAFF,
+        Role.DSL,
+        Role.DEPUTY_DSL,
+        Role.HEADTEACHER,
+        Role.TRUST_LEAD,
+        Role.ATTENDANCE_LEAD,
+    }
 )
 DSL_TEAM_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL})
+# Members of staff who record what they see and hear (concerns, a child's words) and read back
+# only what they recorded themselves: "staff see what they logged; DSLs see their school".
+# The attendance lead is one of them; their reading of registers is granted in `attendance`.
+OWN_RECORD_ROLES = frozenset({Role.STAFF, Role.ATTENDANCE_LEAD})
 
 
 class Trust(models.Model):

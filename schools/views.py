@@ -28,6 +28,7 @@ _HOME_TEMPLATES = {
     Role.GOVERNOR: "schools/home/governor.html",
     Role.TRUST_LEAD: "schools/home/trust_lead.html",
     Role.SCHOOL_ADMIN: "schools/home/school_admin.html",
+    Role.ATTENDANCE_LEAD: "schools/home/attendance_lead.html",
 }
 
 

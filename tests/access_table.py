@@ -18,6 +18,7 @@ PERSONAS = (
     "governor",
     "trust_lead",
     "school_admin",
+    "attendance_lead",
     "other_school_dsl",
 )
 

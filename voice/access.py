@@ -4,8 +4,9 @@ The rules (issue 7; `records-and-access.md` §6 "access limited to those who nee
 - the safeguarding team (DSL, deputy) and the headteacher read every entry at their school;
 - a child's trusted adult (the staff member named on the child's current check-in schedule)
   records and reads that child's entries;
-- any other member of staff may record an entry for a child on the roll (a child chooses whom
-  to talk to) and reads only the entries they recorded;
+- any other member of staff (the attendance lead too: `schools.models.OWN_RECORD_ROLES`) may
+  record an entry for a child on the roll (a child chooses whom to talk to) and reads only the
+  entries they recorded;
 - governors, school administrators and trust leads never read a child's voice here;
 - nobody reads another school's entries.
 """
@@ -17,11 +18,11 @@ from django.http import Http404
 
 from pupils.access import pupils_on_roll_for
 from pupils.models import Pupil
-from schools.models import DSL_TEAM_ROLES, Membership, Role
+from schools.models import DSL_TEAM_ROLES, OWN_RECORD_ROLES, Membership, Role
 from voice.models import CheckInSchedule, VoiceAttachment, VoiceEntry
 
 SCHOOL_WIDE_VOICE_READERS = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
-VOICE_RECORDERS = frozenset({Role.STAFF, Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
+VOICE_RECORDERS = SCHOOL_WIDE_VOICE_READERS | OWN_RECORD_ROLES
 
 
 def current_schedules() -> QuerySet[CheckInSchedule]:
@@ -46,7 +47,7 @@ def voice_entries_visible_to(*, viewer: Membership) -> QuerySet[VoiceEntry]:
     at_school = VoiceEntry.objects.filter(school_id=viewer.school_id)
     if viewer.role in SCHOOL_WIDE_VOICE_READERS:
         return at_school
-    if viewer.role == Role.STAFF:
+    if viewer.role in OWN_RECORD_ROLES:
         return at_school.filter(
             Q(recorded_by=viewer) | Q(pupil_id__in=pupil_ids_assigned_to(viewer=viewer))
         )
@@ -107,7 +108,7 @@ def access_pupil_voice(*, viewer: Membership, pupil_id: UUID) -> Pupil:
     `voice_entries_visible_to` allows)."""
     if viewer.role in SCHOOL_WIDE_VOICE_READERS and viewer.school is not None:
         pupil = Pupil.objects.filter(pk=pupil_id, enrolments__school=viewer.school).first()
-    elif viewer.role == Role.STAFF:
+    elif viewer.role in OWN_RECORD_ROLES:
         pupil = (
             Pupil.objects.filter(pk=pupil_id)
             .filter(

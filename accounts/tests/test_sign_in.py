@@ -124,6 +124,14 @@ def test_child_record_roles_must_enrol_before_anything_else(teacher):
     assert TOTPDevice.objects.get(user=teacher.user).confirmed_at is not None
 
 
+def test_the_attendance_lead_reads_child_records_so_must_enrol(attendance_lead):
+    client = Client()
+    assert _password_step(client, "attendance@oakfield.example").status_code == 302
+    response = client.get("/attendance/")
+    assert response.status_code == 302
+    assert response["Location"] == "/account/two-factor/set-up/"
+
+
 def test_governor_needs_no_second_factor(governor):
     client = Client()
     _password_step(client, "governor@oakfield.example")

@@ -91,8 +91,11 @@ class SchoolRoll:
             "upn", "pupil_id"
         ):
             pupil_by_upn.setdefault(former, by_uuid[pupil_id])
+        # Only equivalents in force: a withdrawn one no longer reads anything.
         mappings = dict(
-            CodeMapping.objects.filter(school=school).values_list("raw_code", "statutory_code")
+            CodeMapping.objects.in_force()
+            .filter(school=school)
+            .values_list("raw_code", "statutory_code")
         )
         return cls(
             school=school, pupil_by_upn=pupil_by_upn, spans=spans, codes=CodeMap.build(mappings)

@@ -33,6 +33,7 @@ def records(teacher, dsl, pupil):
         ("governor", False),
         ("school_admin", False),
         ("trust_lead", False),
+        ("attendance_lead", False),
         ("other_school_dsl", False),
     ],
 )
@@ -132,10 +133,18 @@ def test_encompass_is_for_the_dsl_team(request, dsl, pupil, persona, sees):
     assert access.encompass_visible_to(viewer=viewer).exists() is sees
 
 
-def test_staff_do_not_see_decisions(teacher, dsl, headteacher):
+def test_staff_do_not_see_decisions(teacher, attendance_lead, dsl, headteacher):
     assert not access.sees_decisions(viewer=teacher)
+    assert not access.sees_decisions(viewer=attendance_lead)
     assert access.sees_decisions(viewer=dsl)
     assert access.sees_decisions(viewer=headteacher)
+
+
+def test_the_attendance_lead_sees_the_concerns_they_recorded(attendance_lead, teacher, pupil):
+    theirs = make_concern(author=attendance_lead, pupil=pupil)
+    make_concern(author=teacher, pupil=pupil)
+    assert list(access.concerns_visible_to(viewer=attendance_lead)) == [theirs]
+    assert access.access_concern(viewer=attendance_lead, concern_id=theirs.pk) == theirs
 
 
 def test_attachments_follow_their_concern(teacher, dsl, other_school_dsl, pupil):

@@ -182,6 +182,32 @@ class TestWhoSeesWhat:
         assert "MASH-123" not in body
         assert "Record a decision" not in body
 
+    def test_the_attendance_lead_records_and_reads_back_only_their_own(
+        self, client_for, attendance_lead, teacher, dsl, pupil, school
+    ):
+        client = client_for(attendance_lead)
+        data = _post_data(pupil, school, facts="Absent every Monday since half-term; quiet.")
+        assert client.post(reverse("concerns:record"), data).status_code == 302
+        theirs = Concern.objects.get(recorded_by=attendance_lead)
+        assert Alert.objects.filter(concern=theirs, recipient=dsl).exists()
+        make_decision(dsl=dsl, concern=theirs)
+        teachers = make_concern(author=teacher, pupil=pupil)
+
+        mine = client.get(reverse("concerns:mine"))
+        assert [c.pk for c in mine.context["concerns"]] == [theirs.pk]
+        body = client.get(reverse("concerns:detail", args=[theirs.pk])).content.decode()
+        assert "Absent every Monday since half-term" in body
+        assert "threshold met" not in body
+        assert "MASH-123" not in body
+        dsls = client_for(dsl).get(reverse("concerns:detail", args=[theirs.pk])).content.decode()
+        assert "threshold met" in dsls
+        assert "MASH-123" in dsls
+        # The child's name is not a link to the chronology, which they cannot open.
+        assert reverse("chronology:pupil", args=[pupil.pk]) not in body
+        assert client.get(reverse("concerns:detail", args=[teachers.pk])).status_code == 404
+        assert client.get(reverse("concerns:inbox")).status_code == 403
+        assert client.get(reverse("chronology:pupil", args=[pupil.pk])).status_code == 403
+
     def test_staff_cannot_amend(self, client_for, teacher, pupil):
         concern = make_concern(author=teacher, pupil=pupil)
         response = client_for(teacher).post(

@@ -1,7 +1,8 @@
 """What every persona gets from each concerns URL (tests/test_url_access.py enumerates them).
 
 The world's concern was recorded by the teacher about the world's pupil; the DSL has decided
-it (a referral) and given the teacher an action.
+it (a referral) and given the teacher an action. The attendance lead records concerns like any
+member of staff, and finds none of the teacher's.
 """
 
 from types import SimpleNamespace
@@ -59,23 +60,26 @@ def _records(w: Any) -> SimpleNamespace:
 
 
 _recorders = ("teacher", "dsl", "deputy_dsl", "headteacher")
+# Roles that may record a concern but did not record the world's one.
+_not_its_recorder = {"attendance_lead": 404}
 _team = ("dsl", "deputy_dsl")
 _concern = lambda w: {"concern_id": _records(w).concern.pk}  # noqa: E731
 _pupil = lambda w: {"pupil_id": w.pupil.pk}  # noqa: E731
 
 CASES = {
-    "concerns:record": Case(allow(*_recorders, other_school_dsl=200)),
-    "concerns:mine": Case(allow(*_recorders, other_school_dsl=200)),
+    "concerns:record": Case(allow(*_recorders, "attendance_lead", other_school_dsl=200)),
+    "concerns:mine": Case(allow(*_recorders, "attendance_lead", other_school_dsl=200)),
     "concerns:inbox": Case(allow(*_team, other_school_dsl=200)),
     "concerns:actions": Case(allow(*_team, other_school_dsl=200)),
     "concerns:search": Case(allow(*_team, other_school_dsl=200)),
     "concerns:allegations": Case(allow("dsl", "headteacher", other_school_dsl=200)),
     # The trust in the test world does not let its lead open child-level records.
     "concerns:detail": Case(
-        allow(*_recorders, trust_lead=404, other_school_dsl=404), kwargs=_concern
+        allow(*_recorders, trust_lead=404, other_school_dsl=404, **_not_its_recorder),
+        kwargs=_concern,
     ),
     "concerns:add_note": Case(
-        allow(*_recorders, ok=400, trust_lead=404, other_school_dsl=404),
+        allow(*_recorders, ok=400, trust_lead=404, other_school_dsl=404, **_not_its_recorder),
         kwargs=_concern,
         method="post",
     ),
@@ -88,11 +92,11 @@ CASES = {
     ),
     # Only the assignee (the teacher) and the school's DSL team may complete an action.
     "concerns:complete_action": Case(
-        allow(*_recorders, headteacher=404, other_school_dsl=404),
+        allow(*_recorders, headteacher=404, other_school_dsl=404, **_not_its_recorder),
         kwargs=lambda w: {"action_id": _records(w).action.pk},
     ),
     "concerns:attachment": Case(
-        allow(*_recorders, trust_lead=404, other_school_dsl=404),
+        allow(*_recorders, trust_lead=404, other_school_dsl=404, **_not_its_recorder),
         kwargs=lambda w: {"attachment_id": _records(w).attachment.pk},
     ),
     "concerns:behaviour_import": Case(allow(*_team, other_school_dsl=200)),

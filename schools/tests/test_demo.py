@@ -39,3 +39,16 @@ def test_builds_the_demo_trust_once_and_its_personas_can_sign_in(settings, capsy
     assert response.status_code == 302
     assert "Brookside Primary School" in client.get("/").content.decode()
     assert audit_chain_verify().intact
+
+
+def test_the_readme_names_every_demo_persona():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    for persona in PERSONAS:
+        assert f"| `{persona.email}` | {persona.role.label} |" in readme, persona.key
+    roles = readme.split("## Roles", 1)[1].split("\n## ", 1)[0]
+    for role in Role:
+        assert f"`{role.value}`" in roles, role

@@ -219,3 +219,19 @@ def test_only_the_author_or_the_safeguarding_team_may_amend(
     # The trusted adult and the head read it but may not rewrite another adult's record.
     assert client_for(trusted_adult).get(f"/voice/entries/{entry.pk}/amend/").status_code == 404
     assert client_for(headteacher).get(f"/voice/entries/{entry.pk}/amend/").status_code == 404
+
+
+def test_the_attendance_lead_records_like_any_member_of_staff(
+    client_for, attendance_lead, dsl, pupil
+):
+    """A child chooses whom to talk to: the attendance lead records what they said, and reads
+    back only that, as a member of staff does."""
+    client = client_for(attendance_lead)
+    response = client.post(f"/voice/pupils/{pupil.pk}/record/", _form())
+    assert response.status_code == 302
+    theirs = VoiceEntry.objects.get(recorded_by=attendance_lead)
+    assert client.get(f"/voice/entries/{theirs.pk}/").status_code == 200
+    by_dsl = VoiceEntryFactory(pupil=pupil, recorded_by=dsl)
+    assert client.get(f"/voice/entries/{by_dsl.pk}/").status_code == 404
+    page = client.get(f"/voice/pupils/{pupil.pk}/")
+    assert [e.pk for e in page.context["entries"]] == [theirs.pk]
