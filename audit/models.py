@@ -88,6 +88,9 @@ class AuditAction(models.TextChoices):
     ANALYTICS_EXPORTED = "analytics_exported", "Safeguarding dashboard table exported"
     GOVERNORS_REPORT_EXPORTED = "governors_report_exported", "Governors' report downloaded"
     GOVERNOR_ACTIONS_WRITTEN = "governor_actions_written", "Actions for governors written"
+    FACTOR_RECORDED = "factor_recorded", "Known factor recorded"
+    FACTOR_WITHDRAWN = "factor_withdrawn", "Known factor withdrawn"
+    FACTORS_VIEWED = "factors_viewed", "Child's known factors viewed"
 
 
 class AuditEvent(models.Model):

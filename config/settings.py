@@ -228,6 +228,7 @@ DEMO_SEEDERS = [
     "voice.demo.seed",
     "attendance.demo.seed",
     "concerns.demo.seed",
+    "factors.demo.seed",
     "patterns.demo.seed",
     "analytics.demo.seed",
 ]
@@ -241,6 +242,8 @@ CHRONOLOGY_SOURCES: list[str] = [
     "concerns.chronology.action_entries",
     "concerns.chronology.behaviour_entries",
     "concerns.chronology.encompass_entries",
+    "factors.chronology.factor_entries",
+    "factors.chronology.withdrawal_entries",
 ]
 
 # The child's voice (voice/): attachments such as a drawing or a photo of the child's writing.
@@ -334,6 +337,7 @@ PUPIL_FRONT_SHEET_PANELS: list[str] = [
     "chronology.panels.front_sheet_panel",
     "patterns.panels.front_sheet_panel",
     "voice.panels.front_sheet_panel",
+    "factors.panels.front_sheet_panel",
     "attendance.panels.front_sheet_panel",
 ]
 # Functions `(pupil_ids) -> {pupil_id: [label, ...]}` saying which children have records.

@@ -9,6 +9,7 @@ urlpatterns = [
     path("findings/", include("patterns.urls")),
     path("attendance/", include("attendance.urls")),
     path("concerns/", include("concerns.urls")),
+    path("factors/", include("factors.urls")),
     path("chronology/", include("chronology.urls")),
     path("analytics/", include("analytics.urls")),
     path("", include("schools.urls")),

@@ -32,7 +32,7 @@ class KnownFactor(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="known_factors")
-    # A CIN census assessment factor code (factors/data: the codes of cin-codes.md §1, with the
+    # A CIN census assessment factor code (factors.codes: the codes of cin-codes.md §1, with the
     # legacy 18A/19A accepted for older records).
     code = models.CharField(max_length=3)
     source = models.CharField(max_length=20, choices=FactorSource.choices)
@@ -49,6 +49,17 @@ class KnownFactor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} for {self.pupil_id} from {self.known_from}"
+
+    @property
+    def description(self) -> str:
+        """The DfE description of the code (factors.codes)."""
+        from factors.codes import describe
+
+        return describe(self.code)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return hasattr(self, "withdrawal")
 
 
 class KnownFactorWithdrawal(models.Model):

@@ -1,4 +1,5 @@
-"""Facts from the database: selectors over the pupils, concerns, attendance and voice apps.
+"""Facts from the database: selectors over the pupils, concerns, attendance, voice and factors
+apps.
 
 `DatabaseFacts(...).source()` is the engine's `FactSource` for real records (the JSON Lines loader
 in `patterns.loaders` is the other one; it stays free of Django so `make evaluate` needs no
@@ -47,6 +48,8 @@ from concerns.models import (
     ReferralOutcome,
 )
 from concerns.models import Part as ConcernPart
+from factors.codes import CodeGroup, recordable_codes
+from factors.models import KnownFactor
 from patterns.engine import SCHOOL_TZ, FactSource, cutoff
 from patterns.facts import (
     ActionFact,
@@ -56,6 +59,7 @@ from patterns.facts import (
     ConcernFact,
     DecisionFact,
     DecisionKind,
+    HouseholdFactorFact,
     HouseholdFacts,
     LeavingReason,
     Part,
@@ -63,7 +67,7 @@ from patterns.facts import (
     RollFact,
     VoiceFact,
 )
-from patterns.indicators import action_kind_for, indicators_for
+from patterns.indicators import action_kind_for, indicator_for_cin, indicators_for
 from pupils.models import Enrolment, HouseholdMember, Pupil, Relationship
 from voice.models import (
     CheckInSchedule,
@@ -81,6 +85,8 @@ LOOKBACK_DAYS = 400
 BODY_MAP = "body_map"
 BEHAVIOUR = "behaviour_incident"
 ENCOMPASS = "operation_encompass"
+# A factor the safeguarding team recorded (factors app): the evidence kind is "factor:known".
+KNOWN_FACTOR = "known"
 
 _PARTS: dict[str, Part] = {
     ConcernPart.SUBJECT: Part.SUBJECT,
@@ -180,6 +186,8 @@ class DatabaseFacts:
         self._households_of: dict[str, set[str]] = {}
         self._members_of: dict[str, set[str]] = {}
         self._complete: set[str] = set()
+        # Each loaded child's recorded factors about the household, for their households.
+        self._household_factors: dict[str, list[HouseholdFactorFact]] = {}
         self.queries_by_chunk: list[int] = []
 
     def source(self) -> FactSource:
@@ -241,6 +249,12 @@ class DatabaseFacts:
             HouseholdFacts(
                 household_id=household_id,
                 children=tuple(children[p] for p in sorted(members[household_id]) if p in children),
+                factors=tuple(
+                    dataclasses.replace(f, household_id=household_id)
+                    for p in sorted(members[household_id])
+                    if p in children
+                    for f in self._household_factors.get(p, ())
+                ),
                 adult_count=adults.get(household_id, 0),
             )
             for household_id in wanted
@@ -305,6 +319,7 @@ class DatabaseFacts:
         attendance = self._attendance(pupils)
         voice = self._voice(pupils)
         cadences = self._cadences(pupils, school_of)
+        self._household_factors.update(self._known_factors(pupils))
         facts = []
         for pid, row in pupils.items():
             if pid not in school_of:
@@ -660,6 +675,47 @@ class DatabaseFacts:
                 )
             )
         return cadences
+
+    def _known_factors(self, pupils: dict[str, Any]) -> dict[str, list[HouseholdFactorFact]]:
+        """Factors the safeguarding team recorded about each child's household (factors app):
+        the codes about the parent(s) or carer(s) or another person in the household, and
+        domestic abuse of which the child is the subject (3A), that map to an indicator
+        (`patterns/data/indicators.json` "cin_factors": 3A, 3B, 3C, 4B, 1B, 2B). Those known by
+        the as-of date and written by its end count, unless withdrawn by then (the withdrawal
+        is written when it is made, so "what did we know at the time" keeps one withdrawn later).
+        """
+        codes = [
+            code
+            for code, factor in recordable_codes().items()
+            if (factor.group in {CodeGroup.PARENT, CodeGroup.HOUSEHOLD} or code == "3A")
+            and indicator_for_cin(code)
+        ]
+        rows = (
+            KnownFactor.objects.filter(
+                pupil_id__in=list(pupils),
+                code__in=codes,
+                known_from__lte=self.as_of,
+                recorded_at__lt=self.end,
+            )
+            .exclude(withdrawal__withdrawn_at__lt=self.end)
+            .values_list("id", "pupil_id", "code", "known_from", "recorded_at")
+        )
+        found: dict[str, list[HouseholdFactorFact]] = {pid: [] for pid in pupils}
+        for factor_id, pupil_id, code, known_from, recorded_at in rows:
+            indicator = indicator_for_cin(code)
+            assert indicator is not None
+            found[str(pupil_id)].append(
+                HouseholdFactorFact(
+                    id=str(factor_id),
+                    household_id="",  # set per household by load_households
+                    indicator=indicator,
+                    noted_at=_at_nine(known_from),
+                    recorded_at=recorded_at,
+                    cin_code=code,
+                    source_kind=KNOWN_FACTOR,
+                )
+            )
+        return found
 
 
 def database_source(*, as_of: date, school_ids: Collection[str] | None = None) -> FactSource:

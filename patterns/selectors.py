@@ -122,6 +122,7 @@ EVIDENCE_LABELS = {
     "enrolment": "Leaving the roll",
     "behaviour": "Behaviour incident",
     "encompass": "Operation Encompass notification",
+    "factor:known": "Known factor",
 }
 
 
@@ -164,6 +165,10 @@ def _child_of(viewer: Any, finding: Finding, kind: str, ref: str) -> Any:
         return UUID(ref.split(":", maxsplit=1)[0])
     if kind == "behaviour":
         return BehaviourIncident.objects.filter(pk=ref).values_list("pupil_id", flat=True).first()
+    if kind == "factor:known":
+        from factors.models import KnownFactor
+
+        return KnownFactor.objects.filter(pk=ref).values_list("pupil_id", flat=True).first()
     if kind == "encompass" and not (
         sees_encompass(viewer=viewer)
         and EncompassNotification.objects.filter(pk=ref, school_id=viewer.school_id).exists()
@@ -179,6 +184,7 @@ _CHILD_PAGES = {
     "encompass": "chronology:pupil",
     "cadence": "voice:plan",
     "enrolment": "pupils:detail",
+    "factor:known": "factors:pupil",
 }
 
 
@@ -187,6 +193,7 @@ def _evidence_url(viewer: Any, finding: Finding, kind: str, ref: str) -> str | N
     Access goes through each app's own access functions (never inherited from the finding)."""
     from django.urls import reverse
 
+    from factors.access import access_pupil_factors
     from pupils.access import access_pupil
     from voice.access import access_pupil_to_plan, access_voice_entry
 
@@ -205,6 +212,10 @@ def _evidence_url(viewer: Any, finding: Finding, kind: str, ref: str) -> str | N
         return None
     if kind == "cadence" and not _opens(
         lambda: access_pupil_to_plan(viewer=viewer, pupil_id=pupil_id)
+    ):
+        return None
+    if kind == "factor:known" and not _opens(
+        lambda: access_pupil_factors(viewer=viewer, pupil_id=pupil_id)
     ):
         return None
     return reverse(_CHILD_PAGES[kind], args=[pupil_id])

@@ -50,7 +50,7 @@ class TrioSettings:
     domestic_abuse: frozenset[str] = setting(
         group("trio_domestic_abuse"),
         doc="Indicators that count as domestic abuse in the household (incl. Encompass).",
-        source="patterns/data/indicators.json group 'trio_domestic_abuse' (CIN 3B)",
+        source="patterns/data/indicators.json group 'trio_domestic_abuse' (CIN 3A, 3B, 3C)",
     )
     parental_mental_health: frozenset[str] = setting(
         group("trio_parental_mental_health"),
@@ -74,8 +74,11 @@ def trio(facts: HouseholdFacts, *, as_of: date, config: TrioSettings) -> list[Ra
     ("the trio of vulnerabilities"): national-reviews.md §1 and §4 [V SecEd]; CIN factors 3B, 4B,
     1B, 2B (cin-codes.md §1 [V]).
 
-    Evidence: the household factors (including Operation Encompass notifications) and the concerns
-    about any child of the household that show them, with their dates.
+    Evidence: the factors the safeguarding team recorded as known for any child of the household
+    (CIN codes 3A, 3B and 3C for domestic abuse, 4B for parental mental ill-health, 1B and 2B for
+    parental alcohol and drug misuse: cin-codes.md §1 [V]; a factor withdrawn by then no longer
+    counts), Operation Encompass notifications, and the concerns about any child of the household
+    that show them, with their dates.
 
     Does not mean: that any child is being harmed. It asks the DSL to look at the household as a
     whole and at what each child is living with.

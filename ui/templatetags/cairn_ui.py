@@ -8,6 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from ui.forms import DATE_PARTS, DateInputWidget
+
 register = template.Library()
 
 _INPUT_TYPES = {
@@ -21,6 +23,8 @@ _INPUT_TYPES = {
 
 
 def _kind(widget: forms.Widget) -> str:
+    if isinstance(widget, DateInputWidget):
+        return "date"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
     if isinstance(widget, forms.CheckboxSelectMultiple):
@@ -34,6 +38,30 @@ def _kind(widget: forms.Widget) -> str:
     if isinstance(widget, forms.ClearableFileInput | forms.FileInput):
         return "file"
     return "input"
+
+
+def _select_groups(choices: Any) -> list[tuple[str | None, list[tuple[str, Any]]]]:
+    """A select's options as [(group label or None, [(value, label)])]: a choice whose label is
+    itself a list of choices becomes an <optgroup>, as in Django's grouped choices."""
+    groups: list[tuple[str | None, list[tuple[str, Any]]]] = []
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            groups.append((str(value), [(str(v), text) for v, text in label]))
+        elif groups and groups[-1][0] is None:
+            groups[-1][1].append((str(value), label))
+        else:
+            groups.append((None, [(str(value), label)]))
+    return groups
+
+
+def _date_parts(bound: forms.BoundField, widget: DateInputWidget) -> list[dict[str, Any]]:
+    """The day, month and year boxes with what was typed (or the initial date)."""
+    value = bound.value()
+    typed = value if isinstance(value, list | tuple) else widget.decompress(value)
+    return [
+        {"name": name, "label": label, "width": width, "value": typed[i]}
+        for i, (name, label, width) in enumerate(DATE_PARTS)
+    ]
 
 
 @register.simple_tag
@@ -60,30 +88,42 @@ def govuk_field(bound: forms.BoundField, **options: Any) -> SafeString:
         "field": bound,
         "kind": kind,
         "input_type": input_type,
-        "id": bound.id_for_label or f"id_{bound.html_name}",
+        "id": (bound.auto_id if kind == "date" else bound.id_for_label) or f"id_{bound.html_name}",
         "value": value,
         "errors": bound.errors,
         "options": options,
         "choices": list(bound.subwidgets) if kind in {"radios", "checkboxes"} else [],
-        "select_choices": [(str(v), label) for v, label in getattr(bound.field, "choices", [])]
+        "select_groups": _select_groups(
+            getattr(bound.field, "choices", None) or getattr(widget, "choices", [])
+        )
         if kind == "select"
         else [],
+        "date_parts": _date_parts(bound, widget) if isinstance(widget, DateInputWidget) else [],
         "required": bound.field.required,
     }
     return render_to_string("ui/includes/field.html", context)
 
 
+def _summary_target(bound: forms.BoundField) -> str:
+    """Where the summary's link for a field lands: its control, or its first radio or box."""
+    if bound.id_for_label:
+        return bound.id_for_label
+    if _kind(bound.field.widget) in {"radios", "checkboxes"} and bound.auto_id:
+        return f"{bound.auto_id}_0"
+    return bound.auto_id or f"id_{bound.html_name}"
+
+
 @register.simple_tag
-def govuk_error_summary(*forms_: forms.BaseForm) -> SafeString:
+def govuk_error_summary(*forms_: forms.BaseForm | None) -> SafeString:
     """The error summary at the top of a page, linking to each field in error."""
     items: list[dict[str, object]] = []
     for form in forms_:
+        if form is None:
+            continue  # a page may pass a form it shows only sometimes
         for name, errors in form.errors.items():
             if name == "__all__":
                 items.extend({"href": "", "text": e} for e in errors)
                 continue
-            bound = form[name]
-            items.extend(
-                {"href": f"#{bound.id_for_label or 'id_' + name}", "text": e} for e in errors
-            )
+            target = _summary_target(form[name])
+            items.extend({"href": f"#{target}", "text": e} for e in errors)
     return render_to_string("ui/includes/error_summary.html", {"items": items})

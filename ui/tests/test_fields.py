@@ -2,8 +2,11 @@
 
 import datetime
 
+import pytest
 from django import forms
+from django.core.exceptions import ValidationError
 
+from ui.forms import DateInputField
 from ui.templatetags.cairn_ui import govuk_error_summary, govuk_field
 
 
@@ -46,3 +49,62 @@ def test_textarea_keeps_what_was_typed():
     form = _Form(data={"note": "<b>seen</b> at lunch"})
     html = govuk_field(form["note"])
     assert "&lt;b&gt;seen&lt;/b&gt; at lunch</textarea>" in html
+
+
+class _Grouped(forms.Form):
+    fruit = forms.ChoiceField(
+        choices=[("", "Choose"), ("Stone fruit", [("p", "Plum"), ("c", "Cherry")]), ("x", "Other")]
+    )
+    on = DateInputField(label="On", name="The day", help_text="For example, 27 3 2026")
+
+
+def test_grouped_choices_become_option_groups():
+    html = govuk_field(_Grouped(data={"fruit": "c"})["fruit"])
+    assert '<optgroup label="Stone fruit">' in html
+    assert '<option value="c" selected>Cherry</option>' in html
+    assert html.index("</optgroup>") < html.index('<option value="x"')
+
+
+def test_date_input_pattern():
+    form = _Grouped(initial={"on": datetime.date(2026, 3, 27)})
+    html = govuk_field(form["on"])
+    assert 'class="govuk-date-input" id="id_on"' in html
+    assert 'role="group"' in html
+    for name, value in (("day", "27"), ("month", "3"), ("year", "2026")):
+        assert (
+            f'id="id_on_{name}" name="on_{name}" type="text" inputmode="numeric" value="{value}"'
+            in html
+        )
+    form = _Grouped(data={"fruit": "p", "on_day": "27", "on_month": "", "on_year": "2026"})
+    assert not form.is_valid()
+    assert form.errors["on"] == ["The day must include a month."]
+    html = govuk_field(form["on"])
+    assert 'id="id_on-error"' in html
+    assert 'value="27"' in html
+    assert "govuk-input--error" in html
+    assert 'href="#id_on_day"' in govuk_error_summary(form)
+    valid = _Grouped(data={"fruit": "p", "on_day": "1", "on_month": "02", "on_year": "2026"})
+    assert valid.is_valid()
+    assert valid.cleaned_data["on"] == datetime.date(2026, 2, 1)
+    assert valid.has_changed()
+    same = _Grouped(initial={"fruit": "p", "on": datetime.date(2026, 2, 1)}, data=valid.data)
+    assert not same.has_changed()
+
+
+def test_summary_links_radios_to_the_first_option_and_skips_absent_forms():
+    form = _Form(data={"when": "2026-01-01", "at": "2026-01-01T09:00"})
+    assert not form.is_valid()
+    summary = govuk_error_summary(form, None)
+    assert 'href="#id_kind_0"' in summary
+
+
+def test_date_input_edge_cases():
+    field = DateInputField(required=False)
+    assert field.clean(["", "", ""]) is None
+    assert field.clean(datetime.date(2026, 1, 2)) == datetime.date(2026, 1, 2)
+    assert field.to_python(None) is None
+    with pytest.raises(ValidationError, match=r"The date must be a real date\."):
+        field.clean(["1st", "2", "2026"])
+    with pytest.raises(ValidationError, match="must include a day and a year"):
+        field.clean(["", "2", ""])
+    assert field.has_changed(None, ["x", "2", "2026"])
