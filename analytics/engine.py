@@ -322,11 +322,15 @@ CREATE TEMP TABLE first_beyond AS
 def _setup(
     db: duckdb.DuckDBPyConnection,
     directory: Path,
+    *,
+    types: dict[str, dict[str, str]],
     school_ids: list[UUID],
     period: Period,
     as_of_end: datetime,
 ) -> None:
-    for name, (_queryset, columns) in _per_request(school_ids, period).items():
+    """Load the per-dashboard files written in `directory` (typed by `types`), then cut the
+    store's copy to the schools and period."""
+    for name, columns in types.items():
         _load(db, name, directory / f"{name}.tsv", columns)
     db.execute("CREATE TEMP TABLE chosen (school_id UUID)")
     db.executemany("INSERT INTO chosen VALUES (?)", [(str(s),) for s in school_ids])
@@ -437,8 +441,10 @@ def compute(
     within_days = settings.CAIRN_ANALYTICS_ESCALATION_DAYS
     with tempfile.TemporaryDirectory(prefix="cairn-analytics-") as work:
         directory = Path(work)
-        for name, (queryset, _columns) in _per_request(ids, period).items():
+        reads = _per_request(ids, period)
+        for name, (queryset, _columns) in reads.items():
             _dump(directory / f"{name}.tsv", queryset)
+        types = {name: columns for name, (_queryset, columns) in reads.items()}
         copy = store.store()
         # One dashboard at a time per process uses the copy: a refresh that has to read a
         # table whole replaces it, which must not happen under another thread's query.
@@ -448,7 +454,9 @@ def compute(
             try:
                 db.execute(f"SET threads TO {settings.CAIRN_ATTENDANCE_DUCKDB_THREADS}")
                 db.execute("SET TimeZone = 'UTC'")
-                _setup(db, directory, ids, period, as_of_end)
+                _setup(
+                    db, directory, types=types, school_ids=ids, period=period, as_of_end=as_of_end
+                )
                 _measures(
                     db,
                     figures=figures,
