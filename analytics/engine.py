@@ -124,10 +124,11 @@ def _q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-# How each raw column is turned into its DuckDB value. Values arrive as the database driver
-# gives them, written as text: UUIDs as 32 hex digits (SQLite) or with hyphens (PostgreSQL),
-# booleans as 0/1 or True/False, timestamps in UTC with or without "+00:00" — each of these
-# reads back as the same DuckDB value, so both databases give identical tables.
+# How each raw column is turned into its DuckDB value. Values arrive as text: from SQLite as
+# the driver gives them (UUIDs as 32 hex digits, booleans as 0/1, timestamps in UTC with
+# "+00:00"), from PostgreSQL as COPY writes them (UUIDs with hyphens, booleans as t/f,
+# timestamps in the connection's UTC with "+00") — each reads back as the same DuckDB value, so
+# both databases give identical tables.
 _CASTS = {
     "uuid": "CAST({c} AS UUID)",
     "text": "{c}",
@@ -143,8 +144,20 @@ _CASTS = {
 
 
 def _dump(path: Path, queryset: QuerySet[Any]) -> None:
-    """Write the queryset's rows as the driver returns them (no per-row Python conversion)."""
+    """Write the queryset's rows as tab-separated text, with no Python object per row.
+
+    On PostgreSQL the server writes the text itself (`COPY (query) TO STDOUT`, NULL as an
+    empty field) and the blocks go straight to the file; elsewhere the driver's rows are
+    written as it returns them. Either way an empty field reads back as NULL (`_load`)."""
+    queryset = queryset.order_by()  # a model's default ordering would only cost a sort here
     sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    if connection.vendor == "postgresql":
+        with path.open("wb") as handle, connection.cursor() as cursor:
+            raw = cursor.cursor  # the driver's own cursor, in Django's transaction
+            with raw.copy(f"COPY ({sql}) TO STDOUT (FORMAT text, NULL '')", params) as copy:
+                for block in copy:
+                    handle.write(block)
+        return
     with (
         path.open("w", newline="", encoding="utf-8") as handle,
         connection.cursor() as cursor,
@@ -189,8 +202,9 @@ def load_rows(
 def _per_request(
     school_ids: list[UUID], period: Period
 ) -> dict[str, tuple[QuerySet[Any], dict[str, str]]]:
-    """What is read afresh for each dashboard: the roll (pupils change in place) and the
-    schools' category codes. Everything else comes from the store (analytics/store.py)."""
+    """The reads that are not part of the store's incremental copy: the roll (pupils change in
+    place; kept whole under a change marker instead) and the schools' category codes (a few
+    rows, read for each dashboard)."""
     return {
         "roll": (
             # Dates and flags cast in SQL: the driver then hands back text and numbers without
@@ -290,10 +304,7 @@ def _category_labels(school_ids: list[UUID]) -> tuple[dict[str, str], frozenset[
 
 
 _SQL_SETUP = """
-CREATE TEMP TABLE r AS
-    SELECT DISTINCT school_id, pupil_id, dob, sex, ethnicity, sen, disability,
-           disadvantaged, fsm, social_care
-    FROM roll;
+CREATE TEMP VIEW r AS SELECT * FROM $roll;
 CREATE TEMP TABLE cur_cat AS
     SELECT DISTINCT c.concern_id, k.code, k.cp_code
     FROM categories c JOIN category_codes k USING (category_id);
@@ -324,12 +335,13 @@ def _setup(
     directory: Path,
     *,
     types: dict[str, dict[str, str]],
+    roll: str,
     school_ids: list[UUID],
     period: Period,
     as_of_end: datetime,
 ) -> None:
     """Load the per-dashboard files written in `directory` (typed by `types`), then cut the
-    store's copy to the schools and period."""
+    store's copy to the schools and period; `roll` names the store's kept roll table."""
     for name, columns in types.items():
         _load(db, name, directory / f"{name}.tsv", columns)
     db.execute("CREATE TEMP TABLE chosen (school_id UUID)")
@@ -343,6 +355,7 @@ def _setup(
         "$tz": _q(settings.TIME_ZONE),
         "$start": f"DATE '{period.start}'",
         "$end": f"DATE '{period.end}'",
+        "$roll": roll,
     }
     sql = _SQL_RECORDS + _SQL_SETUP
     for placeholder, value in values.items():
@@ -442,20 +455,31 @@ def compute(
     with tempfile.TemporaryDirectory(prefix="cairn-analytics-") as work:
         directory = Path(work)
         reads = _per_request(ids, period)
+        roll_rows, roll_columns = reads.pop("roll")
         for name, (queryset, _columns) in reads.items():
             _dump(directory / f"{name}.tsv", queryset)
         types = {name: columns for name, (_queryset, columns) in reads.items()}
+        marker = store.roll_marker()  # before the roll is read (see store.roll_marker)
         copy = store.store()
         # One dashboard at a time per process uses the copy: a refresh that has to read a
         # table whole replaces it, which must not happen under another thread's query.
         with copy.lock:
             copy.refresh(load_rows)
+            roll = _kept_roll(
+                copy, marker, school_ids=ids, period=period, rows=roll_rows, columns=roll_columns
+            )
             db = copy.cursor()
             try:
                 db.execute(f"SET threads TO {settings.CAIRN_ATTENDANCE_DUCKDB_THREADS}")
                 db.execute("SET TimeZone = 'UTC'")
                 _setup(
-                    db, directory, types=types, school_ids=ids, period=period, as_of_end=as_of_end
+                    db,
+                    directory,
+                    types=types,
+                    roll=roll,
+                    school_ids=ids,
+                    period=period,
+                    as_of_end=as_of_end,
                 )
                 _measures(
                     db,
@@ -478,6 +502,29 @@ def compute(
     return Figures(
         period=period, as_of=as_of, schools=figures, category_labels=labels, neglect_codes=neglect
     )
+
+
+def _kept_roll(
+    copy: store.Store,
+    marker: tuple[int, int],
+    *,
+    school_ids: list[UUID],
+    period: Period,
+    rows: QuerySet[Any],
+    columns: dict[str, str],
+) -> str:
+    """The store's table holding the roll (one row per pupil and school) for these schools and
+    this period, read from the database only if pupils or enrolments changed since it was
+    kept. Rolls kept under an older marker are dropped: they can never be asked for again."""
+    copy.forget(lambda key: key[0] == "roll" and key[1] != marker)
+    key = ("roll", marker, tuple(sorted(str(s) for s in school_ids)), period.start, period.end)
+
+    def build(name: str) -> None:
+        load_rows(copy.db, f"{name}_rows", rows, columns)
+        copy.db.execute(f"CREATE TABLE {name} AS SELECT DISTINCT * FROM {name}_rows")
+        copy.db.execute(f"DROP TABLE {name}_rows")
+
+    return copy.kept(key, build)
 
 
 def _measures(

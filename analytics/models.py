@@ -41,3 +41,18 @@ class GovernorActions(models.Model):
 
     def __str__(self) -> str:
         return f"Actions for governors, {self.period_start} to {self.period_end}"
+
+
+class RollChange(models.Model):
+    """A mark that pupils or enrolments changed: the dashboards' roll is read again after one.
+
+    Rows are written by database triggers on the pupils and enrolments tables (migration 0002),
+    never by Cairn's code, so no write can change the roll without leaving one: on PostgreSQL a
+    row per statement, on SQLite a row per changed row (older marks are pruned there, since one
+    writer at a time means the newest id alone says whether anything changed). See ADR 11,
+    "The roll"."""
+
+    id = models.BigAutoField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"roll change {self.id}"

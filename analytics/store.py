@@ -18,7 +18,9 @@ since it was last read. On each dashboard:
 
 So the copy is never stale: it holds exactly the rows the count says, and a new concern costs
 the next dashboard a read of a few rows instead of every table (ADR 11, "Incremental copy").
-The roll (pupils change in place) and the category codes are not kept here.
+The roll changes in place (pupils' details, enrolments), so it is not read incrementally: each
+roll the dashboards read is kept whole (`kept`) under the roll change log's marker
+(`roll_marker`, written by database triggers), and read again once the marker moves.
 """
 
 import logging
@@ -30,9 +32,10 @@ from typing import Any
 import duckdb
 from django.conf import settings
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Max, Model, QuerySet
 from django.db.models.expressions import RawSQL
 
+from analytics.models import RollChange
 from concerns.models import (
     Action,
     ActionCompletion,
@@ -150,6 +153,14 @@ SOURCES: tuple[Source, ...] = (
 )
 
 
+def roll_marker() -> tuple[int, int]:
+    """Where the roll's change log stands (migration analytics/0002): any committed change to
+    pupils or enrolments moves it. Read before the roll is, so a change committed in between
+    is seen by the next dashboard."""
+    row = RollChange.objects.aggregate(count=Count("id"), newest=Max("id"))
+    return int(row["count"]), int(row["newest"] or 0)
+
+
 def _position_sql(model: type[Model]) -> str:
     """Where a row sits in insertion order, as SQL on the model's own table."""
     table = connection.ops.quote_name(model._meta.db_table)
@@ -210,18 +221,32 @@ class Store:
         """The name of a table holding `sql`'s result, made once per `key` and kept for the
         next dashboard (the newest few are kept). The key must name everything the result
         depends on: e.g. the attendance copies' file names, which change with every import."""
+        return self.kept(key, lambda name: self.db.execute(f"CREATE TABLE {name} AS {sql()}"))
+
+    def kept(self, key: tuple[object, ...], build: Callable[[str], object]) -> str:
+        """The name of a table `build(name)` made once per `key` in this copy and kept for the
+        next dashboard (the newest few are kept); see `derived`."""
         with self.lock:
             name = self.derived_tables.get(key)
             if name is None:
                 name = f"derived_{self.derived_made}"
                 self.derived_made += 1
-                self.db.execute(f"CREATE TABLE {name} AS {sql()}")
+                build(name)
                 self.derived_tables[key] = name
                 self.derived_names.append(key)
                 while len(self.derived_names) > DERIVED_KEPT:
-                    old = self.derived_names.pop(0)
-                    self.db.execute(f"DROP TABLE {self.derived_tables.pop(old)}")
+                    self._drop(self.derived_names[0])
             return name
+
+    def forget(self, stale: Callable[[tuple[object, ...]], bool]) -> None:
+        """Drop the kept tables whose key `stale` says can no longer be asked for."""
+        with self.lock:
+            for key in [k for k in self.derived_names if stale(k)]:
+                self._drop(key)
+
+    def _drop(self, key: tuple[object, ...]) -> None:
+        self.derived_names.remove(key)
+        self.db.execute(f"DROP TABLE {self.derived_tables.pop(key)}")
 
     def refresh(self, load: "Loader") -> RefreshReport:
         """Bring every table up to the database's rows. `load(db, name, queryset, columns)`
@@ -315,4 +340,13 @@ def reset() -> None:
         _STORE = None
 
 
-__all__ = ["SOURCES", "RefreshReport", "Source", "Store", "reset", "store", "warm_in_background"]
+__all__ = [
+    "SOURCES",
+    "RefreshReport",
+    "Source",
+    "Store",
+    "reset",
+    "roll_marker",
+    "store",
+    "warm_in_background",
+]

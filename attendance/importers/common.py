@@ -3,6 +3,7 @@ and writing week rows in bulk (all-or-nothing, idempotent; docs/import-attendanc
 
 import contextlib
 import tempfile
+import uuid
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -74,32 +75,53 @@ class SchoolRoll:
 
     @classmethod
     def load(cls, school: School) -> "SchoolRoll":
+        return cls.load_many([school])[school.pk]
+
+    @classmethod
+    def load_many(cls, schools: list[School]) -> dict[UUID, "SchoolRoll"]:
+        """The rolls of `schools`, read in one query per table whatever their number."""
         # Pupils are keyed by their database value as text (32 hex digits on SQLite, the
         # uuid's text on PostgreSQL) so that rows are written without converting an id per row.
         prep = AttendanceWeek._meta.get_field("pupil").get_db_prep_value
-        pupil_by_upn: dict[str, Any] = {}
-        spans: dict[Any, list[tuple[date, date | None]]] = {}
-        rows = Enrolment.objects.filter(school=school).values_list(
-            "pupil_id", "pupil__upn", "start_date", "end_date"
+        ids = [school.pk for school in schools]
+        pupil_by_upn: dict[UUID, dict[str, Any]] = {pk: {} for pk in ids}
+        spans: dict[UUID, dict[Any, list[tuple[date, date | None]]]] = {pk: {} for pk in ids}
+        schools_of: dict[UUID, set[UUID]] = {}
+        rows = (
+            Enrolment.objects.filter(school_id__in=ids)
+            .order_by()
+            .values_list("school_id", "pupil_id", "pupil__upn", "start_date", "end_date")
         )
         by_uuid: dict[UUID, Any] = {}
-        for pupil_id, upn, start, end in rows:
+        for school_id, pupil_id, upn, start, end in rows:
             key = by_uuid.setdefault(pupil_id, str(prep(pupil_id, connection)))
-            pupil_by_upn[upn] = key
-            spans.setdefault(key, []).append((start, end))
-        for former, pupil_id in FormerUPN.objects.filter(pupil_id__in=list(by_uuid)).values_list(
-            "upn", "pupil_id"
-        ):
-            pupil_by_upn.setdefault(former, by_uuid[pupil_id])
+            pupil_by_upn[school_id][upn] = key
+            spans[school_id].setdefault(key, []).append((start, end))
+            schools_of.setdefault(pupil_id, set()).add(school_id)
+        former = FormerUPN.objects.filter(
+            pupil_id__in=Enrolment.objects.filter(school_id__in=ids).values("pupil_id")
+        ).order_by()
+        for upn, pupil_id in former.values_list("upn", "pupil_id"):
+            for school_id in schools_of.get(pupil_id, ()):
+                pupil_by_upn[school_id].setdefault(upn, by_uuid[pupil_id])
         # Only equivalents in force: a withdrawn one no longer reads anything.
-        mappings = dict(
+        mappings: dict[UUID, dict[str, str]] = {pk: {} for pk in ids}
+        for school_id, raw_code, statutory in (
             CodeMapping.objects.in_force()
-            .filter(school=school)
-            .values_list("raw_code", "statutory_code")
-        )
-        return cls(
-            school=school, pupil_by_upn=pupil_by_upn, spans=spans, codes=CodeMap.build(mappings)
-        )
+            .filter(school_id__in=ids)
+            .order_by()
+            .values_list("school_id", "raw_code", "statutory_code")
+        ):
+            mappings[school_id][raw_code] = statutory
+        return {
+            school.pk: cls(
+                school=school,
+                pupil_by_upn=pupil_by_upn[school.pk],
+                spans=spans[school.pk],
+                codes=CodeMap.build(mappings[school.pk]),
+            )
+            for school in schools
+        }
 
     def pupil(self, upn: str) -> Any:
         """The pupil's id as the database stores it."""
@@ -179,13 +201,30 @@ class Rolls:
         self._by_urn: dict[str, School | None] = {}
         self._roll_by_urn: dict[str, SchoolRoll] = {}
         self._by_dfe: dict[tuple[str, str], School | None] = {}
+        self._prefetched = False
 
     def roll(self, school: School) -> SchoolRoll:
         if self.allowed is not None and school.pk not in self.allowed:
             raise RowError(f"you may not import registers for {school.name}")
         if school.pk not in self._rolls:
-            self._rolls[school.pk] = SchoolRoll.load(school)
+            if self._rolls and not self._prefetched and school.trust_id is not None:
+                self._prefetch_trust(school.trust_id)
+            if school.pk not in self._rolls:
+                self._rolls[school.pk] = SchoolRoll.load(school)
         return self._rolls[school.pk]
+
+    def _prefetch_trust(self, trust_id: UUID) -> None:
+        """A second school in one file: the file is a trust's, so read the rolls of the
+        trust's other schools (those this import may write) together, now. Read one at a
+        time as each first appears, every read would wait for the rows being written."""
+        self._prefetched = True
+        schools = School.objects.filter(trust_id=trust_id).exclude(pk__in=list(self._rolls))
+        if self.allowed is not None:
+            schools = schools.filter(pk__in=self.allowed)
+        chosen = list(schools)
+        for school in chosen:
+            self._by_urn.setdefault(school.urn, school)
+        self._rolls.update(SchoolRoll.load_many(chosen))
 
     def by_urn(self, urn: str) -> SchoolRoll:
         roll = self._roll_by_urn.get(urn)
@@ -301,6 +340,8 @@ class WeekWriter:
         # statements, and `_drain()` is the barrier before anything reads what was written.
         self._copier: ThreadPoolExecutor | None = None
         self._copying: Future[None] | None = None
+        self._fresh_pending: dict[UUID, Future[bool]] = {}
+        self._last_school: UUID | None = None
 
     @staticmethod
     def _db(field: Any, value: Any) -> Any:
@@ -309,9 +350,14 @@ class WeekWriter:
     def _is_fresh(self, school_id: UUID, school_db: Any) -> bool:
         fresh = self._fresh.get(school_id)
         if fresh is None:
-            # Lock the school's columnar state: imports for one school queue behind each other.
-            ColumnarState.objects.select_for_update().get_or_create(school_id=school_id)
-            fresh = not AttendanceWeek.objects.filter(school_id=school_id).exists()
+            pending = self._fresh_pending.pop(school_id, None)
+            if pending is not None:
+                fresh = pending.result()
+            else:
+                # Lock the school's columnar state: imports for one school queue behind each
+                # other.
+                ColumnarState.objects.select_for_update().get_or_create(school_id=school_id)
+                fresh = not AttendanceWeek.objects.filter(school_id=school_id).exists()
             self._fresh[school_id] = fresh
             if fresh:
                 if self._tee_dir is None:
@@ -341,10 +387,46 @@ class WeekWriter:
         if copying is not None:
             copying.result()
 
-    def _copy_in_background(self, rows: list[tuple[Any, ...]], columns: str) -> None:
-        self._drain()
+    def _executor(self) -> ThreadPoolExecutor:
         if self._copier is None:
             self._copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cairn-copy")
+        return self._copier
+
+    def _check_fresh_in_background(self, school_id: UUID) -> None:
+        """On PostgreSQL, lock a newly seen school's columnar state and ask whether it holds
+        weeks already on the writer thread, queued behind the COPY in flight; its rows are
+        still being parsed, so the answer is ready before its first batch needs it (`_is_fresh`).
+        The same statements as the synchronous path, on the import's own connection."""
+        raw = connection.connection
+        state = connection.ops.quote_name(ColumnarState._meta.db_table)
+        school_db = self._db(AttendanceWeek._meta.get_field("school"), school_id)
+        token = self._db(ColumnarState._meta.get_field("version_token"), uuid.uuid4())
+
+        def check() -> bool:
+            with raw.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {state} (school_id, version_token, changed_at) "  # noqa: S608
+                    "VALUES (%s, %s, %s) ON CONFLICT (school_id) DO NOTHING",
+                    [school_db, token, self.now],
+                )
+                cursor.execute(
+                    f"SELECT 1 FROM {state} WHERE school_id = %s FOR UPDATE",  # noqa: S608
+                    [school_db],
+                )
+                cursor.execute(
+                    f"SELECT EXISTS (SELECT 1 FROM {self.week_table} "  # noqa: S608
+                    "WHERE school_id = %s)",
+                    [school_db],
+                )
+                row = cursor.fetchone()
+                return not row[0]
+
+        self._fresh_pending[school_id] = self._executor().submit(check)
+
+    def _copy_in_background(self, rows: list[tuple[Any, ...]], columns: str) -> None:
+        self._drain()
+        self._executor()
+        assert self._copier is not None
         raw = connection.connection
         statement = f"COPY {self.week_table} ({columns}) FROM STDIN"
 
@@ -359,6 +441,9 @@ class WeekWriter:
         try:
             self.flush()
             self._drain()
+            for pending in self._fresh_pending.values():  # schools seen but not written
+                pending.result()
+            self._fresh_pending.clear()
         finally:
             self._stop_copier()
 
@@ -371,6 +456,10 @@ class WeekWriter:
         """Let any COPY in flight end (its error no longer matters), then drop the tee files."""
         with contextlib.suppress(Exception):  # the import is refused or rolling back already
             self._drain()
+        for pending in self._fresh_pending.values():
+            with contextlib.suppress(Exception):
+                pending.result()
+        self._fresh_pending.clear()
         self._stop_copier()
         for tee in self._tees.values():
             tee.close()
@@ -378,16 +467,38 @@ class WeekWriter:
             self._tee_dir.cleanup()
 
     def add(self, record: WeekRecord) -> None:
+        if record.school_id is not self._last_school:  # rows come school by school
+            self._last_school = record.school_id
+            if (
+                connection.vendor == "postgresql"
+                and record.school_id not in self._fresh
+                and record.school_id not in self._fresh_pending
+            ):
+                self._check_fresh_in_background(record.school_id)
         self.counts.marks += SESSIONS_PER_WEEK - record.marks.count(NO_MARK)
         self.buffer.append(record)
         if len(self.buffer) >= self.BATCH:
-            self.flush()
+            self.flush(self._batch_end())
+
+    def _batch_end(self) -> int:
+        """Where to end a full batch: before the last pupil's run of rows, so that a pupil whose
+        weeks come together (as every MIS writes them) is written in one batch. The next batch
+        then starts with pupils this import has not written, whose weeks need no look-up, and
+        so no wait for the COPY in flight (see `_existing`)."""
+        buffer = self.buffer
+        last = buffer[-1]
+        for index in range(len(buffer) - 2, -1, -1):
+            record = buffer[index]
+            if record.pupil_id != last.pupil_id or record.school_id != last.school_id:
+                return index + 1
+        return len(buffer)  # one pupil fills the batch: write it all
 
     def add_all(self, records: Iterable[WeekRecord]) -> None:
         for record in records:
             self.add(record)
 
-    def flush(self) -> None:
+    def flush(self, end: int | None = None) -> None:
+        """Write the buffered rows (the first `end` of them, if given; the rest stay)."""
         if not self.buffer:
             return
         if not self._tuned and connection.vendor == "sqlite":
@@ -396,7 +507,9 @@ class WeekWriter:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size = -262144")
             self._tuned = True
-        records, self.buffer = self.buffer, []
+        if end is None:
+            end = len(self.buffer)
+        records, self.buffer = self.buffer[:end], self.buffer[end:]
         by_school: dict[UUID, dict[tuple[Any, date], WeekRecord]] = {}
         school_id: UUID | None = None
         school_records: dict[tuple[Any, date], WeekRecord] = {}

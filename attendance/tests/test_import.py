@@ -318,3 +318,57 @@ def test_a_write_that_fails_midway_leaves_nothing(tmp_path, school, pupil, monke
     assert not AttendanceWeek.objects.exists()
     assert not AttendanceImport.objects.exists()
     assert not AuditEvent.objects.filter(action=AuditAction.ATTENDANCE_IMPORTED).exists()
+
+
+@pytest.mark.django_db
+def test_a_trust_file_reads_the_other_schools_rolls_together(tmp_path):
+    """A file naming a second school of a trust reads the rolls of the trust's schools at once
+    (one read per table, however many schools), and writes each school's weeks as before."""
+    first = SchoolFactory()
+    others = [SchoolFactory(trust=first.trust) for _ in range(4)]
+    elsewhere = SchoolFactory()  # another trust: not read with this trust's rolls
+    schools = [first, *others]
+    pupils = {s.pk: EnrolmentFactory(school=s, start_date=date(2025, 1, 6)).pupil for s in schools}
+    text = "urn,upn,week_start,marks\n" + "".join(
+        weeks_csv(pupils[s.pk], s, MONDAY, ["/\\" * 5] * 2).split("\n", 1)[1] for s in schools
+    )
+    from attendance.importers.common import Rolls, RowError, SchoolRoll
+
+    loads: list[list[str]] = []
+    real = SchoolRoll.load_many.__func__
+
+    def counted(cls, chosen):
+        loads.append(sorted(s.name for s in chosen))
+        return real(cls, chosen)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SchoolRoll, "load_many", classmethod(counted))
+        result = import_text(tmp_path, text)
+    assert result.batch.weeks_created == 10
+    assert loads == [[first.name], sorted(s.name for s in others)]
+    assert elsewhere.name not in loads[1]
+    for school in schools:
+        assert AttendanceWeek.objects.filter(school=school, pupil=pupils[school.pk]).count() == 2
+    # An uploader limited to some schools reads only those, and is refused the rest.
+    rolls = Rolls(default_school=None, allowed_school_ids={first.pk, others[0].pk})
+    rolls.roll(first)
+    rolls.roll(others[0])
+    assert set(rolls.loaded) == {first.pk, others[0].pk}
+    with pytest.raises(RowError, match="you may not import registers for"):
+        rolls.roll(others[1])
+
+
+def test_a_full_batch_ends_before_the_last_pupils_weeks(school):
+    """A batch is cut where one pupil's run of weeks begins, so each pupil's weeks are written
+    together (the next batch needs no look-up of what this import wrote)."""
+    from attendance.importers.common import WeekRecord, WeekWriter
+
+    batch = AttendanceImport.objects.create(
+        source=ImportSource.CSV_WEEKS, file_name="t.csv", sha256="0" * 64
+    )
+    writer = WeekWriter(batch=batch)
+    record = WeekRecord(school_id=school.pk, pupil_id="a", week_start=MONDAY, marks="/" * 10)
+    writer.buffer = [record, record._replace(pupil_id="b"), record._replace(pupil_id="b")]
+    assert writer._batch_end() == 1
+    writer.buffer = [record] * 3
+    assert writer._batch_end() == 3  # one pupil fills the batch: all of it
