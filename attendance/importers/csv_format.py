@@ -66,24 +66,29 @@ def parse_weeks(
     width = len(header)
     dates = _Dates()
     default = rolls.by_urn("") if i_urn is None else None
-    for number, row in enumerate(rows, start=2):
-        if not row:
-            continue
-        where = f"row {number}"
-        try:
-            if len(row) != width:
-                raise RowError(f"{len(row)} fields; the header has {width}")
-            roll = default or rolls.by_urn(row[i_urn] if i_urn is not None else "")
-            week_start = dates.parse(row[i_week], "week_start")
-            if week_start.weekday() != 0:
-                raise RowError(f"week_start {row[i_week]!r} is not a Monday")
-            pupil_id = roll.pupil(row[i_upn])
-            storage, raw = roll.encode_week_string(row[i_marks], week_start)
-            roll.check_enrolled(pupil_id, week_start, storage)
-        except RowError as problem:
-            yield where, problem
-            continue
-        yield where, WeekRecord(roll.school_id, pupil_id, week_start, storage, raw)
+    # The csv reader is read directly (no wrapping generator: this loop runs once per row of
+    # a trust's year, 1.6 million times); a malformed line is reported with its number.
+    try:
+        for number, row in enumerate(rows, start=2):
+            if not row:
+                continue
+            try:
+                if len(row) != width:
+                    raise RowError(f"{len(row)} fields; the header has {width}")
+                roll = default or rolls.by_urn(row[i_urn] if i_urn is not None else "")
+                week_start = dates.parse(row[i_week], "week_start")
+                if week_start.weekday() != 0:
+                    raise RowError(f"week_start {row[i_week]!r} is not a Monday")
+                pupil_id = roll.pupil(row[i_upn])
+                storage, raw = roll.encode_week_string(row[i_marks], week_start)
+                roll.check_enrolled(pupil_id, week_start, storage)
+            except RowError as problem:
+                yield f"row {number}", problem
+                continue
+            # Where a good row came from is never shown: no label is made for it.
+            yield "", WeekRecord(roll.school_id, pupil_id, week_start, storage, raw)
+    except csv.Error as exc:
+        raise CsvFormatError(f"row {getattr(rows, 'line_num', '?')}: {exc}") from None
 
 
 def parse_sessions(
@@ -155,8 +160,9 @@ def parse_csv(
     names = {h.strip().lower() for h in header}
     if "urn" not in names and rolls.default_school is None:
         raise CsvFormatError("row 1 (header): no urn column, and no school was chosen")
-    parser = parse_weeks if kind == "weeks" else parse_sessions
-    return kind, parser(_guarded(reader), header, rolls)
+    if kind == "weeks":
+        return kind, parse_weeks(reader, header, rolls)
+    return kind, parse_sessions(_guarded(reader), header, rolls)
 
 
 def _guarded(reader: Any) -> Iterator[list[str]]:

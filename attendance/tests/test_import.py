@@ -311,10 +311,14 @@ def test_a_write_that_fails_midway_leaves_nothing(tmp_path, school, pupil, monke
         monkeypatch.setattr(common.WeekWriter, "add", add)
         expected = IntegrityError
     path = write_csv(tmp_path, weeks_csv(pupil, school, MONDAY, ["/\\" * 5] * 6))
+    import sys
+
     from attendance.services import attendance_import
 
+    switch_interval = sys.getswitchinterval()
     with pytest.raises(expected):
         attendance_import(actor=None, path=path)
+    assert sys.getswitchinterval() == switch_interval  # restored after the writer failed
     assert not AttendanceWeek.objects.exists()
     assert not AttendanceImport.objects.exists()
     assert not AuditEvent.objects.filter(action=AuditAction.ATTENDANCE_IMPORTED).exists()
@@ -372,3 +376,20 @@ def test_a_full_batch_ends_before_the_last_pupils_weeks(school):
     assert writer._batch_end() == 1
     writer.buffer = [record] * 3
     assert writer._batch_end() == 3  # one pupil fills the batch: all of it
+
+
+def test_the_interpreter_switch_interval_is_restored_after_an_import(tmp_path, school, pupil):
+    """On PostgreSQL the GIL is handed over more often while the COPY writer runs (ADR 7); the
+    process's own setting comes back when the import ends, whether it succeeded or failed."""
+    import sys
+
+    before = sys.getswitchinterval()
+    import_text(tmp_path, weeks_csv(pupil, school, MONDAY, ["/\\" * 5] * 3))
+    assert sys.getswitchinterval() == before
+    with pytest.raises(AttendanceImportError):
+        import_text(
+            tmp_path,
+            weeks_csv(pupil, school, MONDAY, ["/\\" * 5] * 3)
+            + f"{school.urn},A999999999999,{MONDAY},{'/' * 10}\n",
+        )
+    assert sys.getswitchinterval() == before
