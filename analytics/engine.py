@@ -87,7 +87,9 @@ class SchoolFigures:
     neglect_children: int = 0
     neglect_concerns: int = 0
     # (month "YYYY-MM", category code) -> concerns; "" = all concerns that month, NEG = concerns
-    # with a neglect category.
+    # with a neglect category. Filled for a dashboard of one school; for several, the months
+    # of all of them together are in `Figures.monthly` (no table shows one school's months, and
+    # a trust's five years are tens of thousands of rows per school).
     monthly: dict[tuple[str, str], int] = field(default_factory=dict)
     # category code -> (children with neglect and this category, neglect concerns also carrying it)
     cooccurrence: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -117,6 +119,8 @@ class Figures:
     schools: dict[UUID, SchoolFigures]
     category_labels: dict[str, str]
     neglect_codes: frozenset[str] = frozenset()
+    # The chosen schools' concerns by month, together (see SchoolFigures.monthly).
+    monthly: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def _q(text: str) -> str:
@@ -449,6 +453,7 @@ def compute(
     end_epoch = int(as_of_end.timestamp())
     ids = list(school_ids)
     figures = {sid: SchoolFigures() for sid in ids}
+    monthly: dict[tuple[str, str], int] = {}
     if not ids:
         return Figures(period=period, as_of=as_of, schools={}, category_labels={})
     within_days = settings.CAIRN_ANALYTICS_ESCALATION_DAYS
@@ -484,6 +489,7 @@ def compute(
                 _measures(
                     db,
                     figures=figures,
+                    monthly=monthly,
                     period=period,
                     as_of=as_of,
                     end_epoch=end_epoch,
@@ -500,7 +506,12 @@ def compute(
     _findings(figures)
     labels, neglect = _category_labels(ids)
     return Figures(
-        period=period, as_of=as_of, schools=figures, category_labels=labels, neglect_codes=neglect
+        period=period,
+        as_of=as_of,
+        schools=figures,
+        category_labels=labels,
+        neglect_codes=neglect,
+        monthly=monthly,
     )
 
 
@@ -531,6 +542,7 @@ def _measures(
     db: duckdb.DuckDBPyConnection,
     *,
     figures: dict[UUID, SchoolFigures],
+    monthly: dict[tuple[str, str], int],
     period: Period,
     as_of: date,
     end_epoch: int,
@@ -562,17 +574,22 @@ def _measures(
         f"WHERE cp_code = '{NEGLECT_CP_CODE}' GROUP BY ALL",
         lambda f, kids, n: _set(f, neglect_children=kids, neglect_concerns=n),
     )
-    put(
-        # cur_cat and neg_concerns hold each concern (and code) once, so count(*) is exact.
-        f"""WITH m AS (SELECT concern_id, school_id, strftime(occurred, '%Y-%m') AS month
+    # cur_cat and neg_concerns hold each concern (and code) once, so count(*) is exact.
+    monthly_sql = f"""WITH m AS (SELECT concern_id, school_id, strftime(occurred, '%Y-%m') AS month
                        FROM inper)
         SELECT school_id, month, code, count(*) FROM m JOIN cur_cat USING (concern_id)
         GROUP BY ALL
         UNION ALL SELECT school_id, month, '', count(*) FROM m GROUP BY ALL
         UNION ALL SELECT school_id, month, '{NEGLECT_CP_CODE}', count(*) FROM m
-        WHERE concern_id IN (SELECT concern_id FROM neg_concerns) GROUP BY ALL""",
-        lambda f, month, code, n: f.monthly.__setitem__((month, code), n),
-    )
+        WHERE concern_id IN (SELECT concern_id FROM neg_concerns) GROUP BY ALL"""
+    if len(figures) == 1:
+        put(monthly_sql, lambda f, month, code, n: f.monthly.__setitem__((month, code), n))
+        monthly.update(next(iter(figures.values())).monthly)
+    else:
+        for month, code, n in _rows(
+            db, f"SELECT month, code, sum(n) FROM ({monthly_sql}) t(s, month, code, n) GROUP BY ALL"
+        ):
+            monthly[(month, code)] = int(n)
     put(
         f"""WITH neg AS (SELECT DISTINCT school_id, pupil_id FROM cpc
                          WHERE cp_code = '{NEGLECT_CP_CODE}')

@@ -10,7 +10,7 @@ from analytics.charts import Chart, dashboard_charts
 from analytics.engine import Figures, compute
 from analytics.models import GovernorActions
 from analytics.periods import Period
-from analytics.tables import Policy, Table, comparison, merge, school_tables
+from analytics.tables import Policy, Table, combine, comparison, school_tables
 from schools.models import Membership, Role, School
 
 # Roles that see their own school's dashboard with every count shown (they may read the
@@ -61,10 +61,7 @@ def dashboard_for(
     schools = dashboard_schools(viewer=viewer)
     policy = Policy.for_viewer(suppress=True) if for_governors else policy_for(viewer=viewer)
     figures = compute(school_ids=[s.pk for s in schools], period=period, today=today)
-    combined = merge(figures.schools.values())
-    if len(schools) == 1:
-        combined = figures.schools[schools[0].pk]
-    tables = school_tables(figures, combined, policy)
+    tables = school_tables(figures, combine(figures), policy)
     if viewer.role == Role.TRUST_LEAD:
         names: dict[object, str] = {s.pk: s.name for s in schools}
         side = comparison(figures, names, policy)

@@ -120,6 +120,16 @@ def text(value: str) -> Cell:
     return Cell(value, None, numeric=False)
 
 
+def combine(figures: Figures) -> SchoolFigures:
+    """A dashboard's schools together: the one school's figures, or the schools' counts added
+    up with the months of all of them (which the engine counts together; SchoolFigures)."""
+    if len(figures.schools) == 1:
+        return next(iter(figures.schools.values()))
+    total = merge(figures.schools.values())
+    total.monthly = dict(figures.monthly)
+    return total
+
+
 def merge(parts: Iterable[SchoolFigures]) -> SchoolFigures:
     """A trust's totals: the schools' counts added up (medians are not additive: left out)."""
     total = SchoolFigures()

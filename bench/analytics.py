@@ -336,7 +336,7 @@ def bench_dashboard(
 
     from analytics.engine import compute
     from analytics.periods import Period, term_containing
-    from analytics.tables import Policy, merge, school_tables
+    from analytics.tables import Policy, combine, school_tables
     from attendance import columnar
     from attendance.services import attendance_import
     from bench.attendance import ensure_schools_and_pupils, generate_marks, peak_rss, school_plan
@@ -383,7 +383,7 @@ def bench_dashboard(
                     figures = compute(
                         school_ids=school_ids, period=period, today=today, attendance_files=files
                     )
-                    school_tables(figures, merge(figures.schools.values()), Policy(True, 5))
+                    school_tables(figures, combine(figures), Policy(True, 5))
                     times.append(time.perf_counter() - started)
             rows.append(
                 {

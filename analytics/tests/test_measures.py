@@ -303,3 +303,16 @@ def test_one_small_school_in_the_trust_table_takes_another_with_it():
         "fewer than 5",
     ]
     assert [rows[n][1] for n in ("School A", "School B", "School C")] == ["400", "500", "600"]
+
+
+def test_several_schools_months_are_counted_together(built, figures, other_school):
+    """A trust's dashboard counts the months of its schools together (no table shows one
+    school's months): the same numbers as the school alone when the other has no concerns."""
+    from analytics.tables import combine
+
+    both = compute(school_ids=[built.school.pk, other_school.pk], period=AUTUMN, today=TODAY)
+    one = figures.schools[built.school.pk].monthly
+    assert both.monthly == one
+    assert combine(both).monthly == one
+    assert combine(figures).monthly == one
+    assert combine(both).concerns == figures.schools[built.school.pk].concerns
