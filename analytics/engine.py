@@ -26,7 +26,6 @@ Definitions (the dashboard's table notes say how each is counted):
   comparison (attendance.md §3 [V]; `CAIRN_ATTENDANCE_PERSISTENT_PERCENT`).
 """
 
-import csv
 import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
@@ -147,14 +146,19 @@ _CASTS = {
 }
 
 
-def _dump(path: Path, queryset: QuerySet[Any]) -> None:
-    """Write the queryset's rows as tab-separated text, with no Python object per row.
+def _dump(path: Path, queryset: QuerySet[Any], columns: dict[str, str]) -> None:
+    """Write the queryset's rows as tab-separated text, with no Python object per value.
 
-    On PostgreSQL the server writes the text itself (`COPY (query) TO STDOUT`, NULL as an
-    empty field) and the blocks go straight to the file; elsewhere the driver's rows are
-    written as it returns them. Either way an empty field reads back as NULL (`_load`)."""
+    The database writes each row's text itself: PostgreSQL by `COPY (query) TO STDOUT` (NULL
+    as an empty field), its blocks going straight to the file; SQLite by joining each row's
+    values with tabs in the query (NULL as an empty string), one string per row to write. An
+    empty field reads back as NULL (`_load`). `columns` (name → kind, in the queryset's order)
+    says which values are text: a tab or line break in one would end the field or the row, so
+    SQLite replaces them with a space there (COPY escapes them, and `_load` reads the escape as
+    it stands). Ids, numbers, dates and times need no such care."""
     queryset = queryset.order_by()  # a model's default ordering would only cost a sort here
-    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
     if connection.vendor == "postgresql":
         with path.open("wb") as handle, connection.cursor() as cursor:
             raw = cursor.cursor  # the driver's own cursor, in Django's transaction
@@ -162,15 +166,23 @@ def _dump(path: Path, queryset: QuerySet[Any]) -> None:
                 for block in copy:
                     handle.write(block)
         return
-    with (
-        path.open("w", newline="", encoding="utf-8") as handle,
-        connection.cursor() as cursor,
-    ):
-        # Values here are ids, codes, dates and numbers: no tab, quote or newline to escape.
-        writer = csv.writer(handle, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\")
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(20_000):
-            writer.writerows(rows)
+    kinds = list(columns.values())
+    if len(kinds) != len(compiler.select):
+        raise ValueError(f"{len(compiler.select)} columns selected, {len(kinds)} typed")
+    names = [f"c{i}" for i in range(len(kinds))]
+    values = []
+    for name, kind in zip(names, kinds, strict=True):
+        value = f"ifnull(CAST({name} AS TEXT), '')"
+        if kind == "text":
+            for char in (9, 10, 13):
+                value = f"replace({value}, char({char}), ' ')"
+        values.append(value)
+    line = " || char(9) || ".join(values)
+    with path.open("w", encoding="utf-8") as handle, connection.cursor() as cursor:
+        cursor.execute(f"WITH q({', '.join(names)}) AS ({sql}) SELECT {line} FROM q", params)
+        while rows := cursor.fetchmany(50_000):
+            handle.write("\n".join(row[0] for row in rows))
+            handle.write("\n")
 
 
 def _load(
@@ -199,7 +211,7 @@ def load_rows(
     """Write a queryset's rows into a new (shared) DuckDB table, typed: the store's loader."""
     with tempfile.TemporaryDirectory(prefix="cairn-analytics-") as work:
         path = Path(work) / f"{name}.tsv"
-        _dump(path, queryset)
+        _dump(path, queryset, columns)
         _load(db, name, path, columns, temporary=False)
 
 
@@ -461,8 +473,8 @@ def compute(
         directory = Path(work)
         reads = _per_request(ids, period)
         roll_rows, roll_columns = reads.pop("roll")
-        for name, (queryset, _columns) in reads.items():
-            _dump(directory / f"{name}.tsv", queryset)
+        for name, (queryset, columns) in reads.items():
+            _dump(directory / f"{name}.tsv", queryset, columns)
         types = {name: columns for name, (_queryset, columns) in reads.items()}
         marker = store.roll_marker()  # before the roll is read (see store.roll_marker)
         copy = store.store()

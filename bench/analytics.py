@@ -244,10 +244,10 @@ def _bare_scan(*, school_ids: list[Any], period: Any, files: list[Path]) -> floa
         directory = Path(work)
         # The roll and category codes (read for each dashboard) and every append-only table
         # (the analytics copy), as TSV: the same rows the engine reads.
-        for name, (queryset, _columns) in _per_request(school_ids, period).items():
-            _dump(directory / f"{name}.tsv", queryset)
+        for name, (queryset, columns) in _per_request(school_ids, period).items():
+            _dump(directory / f"{name}.tsv", queryset, columns)
         for source in SOURCES:
-            _dump(directory / f"{source.name}.tsv", source.rows())
+            _dump(directory / f"{source.name}.tsv", source.rows(), source.columns)
         started = time.perf_counter()
         db = duckdb.connect()
         for path in sorted(directory.glob("*.tsv")):

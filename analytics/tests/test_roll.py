@@ -120,3 +120,13 @@ def test_a_new_enrolment_is_on_the_next_dashboards_roll(built):
     after = _figures(built)
     assert after["roll"] == before["roll"] + 1
     assert after == _fresh(built)
+
+
+def test_a_tab_or_line_break_in_a_value_does_not_split_the_roll(built):
+    """The database writes each row's text; a stray tab or line break in a code (written
+    around the validators) must not end a field or a row early."""
+    before = _figures(built)
+    Pupil.objects.filter(pk=built.pupils["p8"].pk).update(ethnicity="W\tB\n")
+    after = _figures(built)
+    assert after["roll"] == before["roll"] == 8
+    assert sum(roll for (d, _v), (_k, roll) in after["profile"].items() if d == "ethnicity") == 8
