@@ -2,11 +2,16 @@
 test_measures.py for the sums). Records are written straight to the tables, with the times the
 tests need; analytics only reads them."""
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from analytics import store
+from analytics.engine import compute
+from analytics.periods import term_containing
 from attendance.services import attendance_import
 from concerns import services as concern_services
 from concerns.models import (
@@ -230,3 +235,17 @@ def build(school: School, dsl: Membership, tmp_path: Path) -> HandBuilt:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     attendance_import(actor=None, path=path, school=school)
     return HandBuilt(school, p, c)
+
+
+def autumn_figures(built: HandBuilt) -> dict[str, Any]:
+    """The hand-built school's figures for autumn 2025, as a plain dict (for comparisons)."""
+    result = compute(
+        school_ids=[built.school.pk], period=term_containing(dt.date(2025, 10, 1)), today=TODAY
+    )
+    return dataclasses.asdict(result.schools[built.school.pk])
+
+
+def fresh_autumn_figures(built: HandBuilt) -> dict[str, Any]:
+    """The same, from an empty analytics copy (what the incremental copy must agree with)."""
+    store.reset()
+    return autumn_figures(built)

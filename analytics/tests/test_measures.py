@@ -11,14 +11,9 @@ import pytest
 from analytics.engine import NEGLECT_CP_CODE, compute
 from analytics.periods import PeriodForm, term_containing
 from analytics.tables import WITHHELD, Policy, school_tables
-from analytics.tests.builders import TODAY, build
+from analytics.tests.builders import TODAY
 
 AUTUMN = term_containing(dt.date(2025, 10, 1))
-
-
-@pytest.fixture
-def built(school, dsl, other_school, tmp_path):
-    return build(school, dsl, tmp_path)
 
 
 @pytest.fixture

@@ -1,38 +1,18 @@
 """The roll the dashboards keep: read again after any change to pupils or enrolments, by any
 path (the change log is written by database triggers), and reused while nothing changed."""
 
-import dataclasses
 import datetime as dt
 
 import pytest
 from django.db import connection
 
 from analytics import store
-from analytics.engine import compute
 from analytics.models import RollChange
-from analytics.periods import term_containing
-from analytics.tests.builders import TODAY, build
+from analytics.tests.builders import TODAY, autumn_figures, fresh_autumn_figures
 from concerns.models import Concern
 from pupils.models import Enrolment, Pupil, Sex
 from pupils.tests.factories import EnrolmentFactory, PupilFactory
 from schools.models import School
-
-AUTUMN = term_containing(dt.date(2025, 10, 1))
-
-
-@pytest.fixture
-def built(school, dsl, other_school, tmp_path):
-    return build(school, dsl, tmp_path)
-
-
-def _figures(built):
-    result = compute(school_ids=[built.school.pk], period=AUTUMN, today=TODAY)
-    return dataclasses.asdict(result.schools[built.school.pk])
-
-
-def _fresh(built):
-    store.reset()
-    return _figures(built)
 
 
 def _kept_rolls() -> list[str]:
@@ -93,40 +73,40 @@ def test_other_records_leave_the_marker_alone(built):
 
 
 def test_the_roll_is_kept_while_nothing_changes(built):
-    first = _figures(built)
+    first = autumn_figures(built)
     kept = _kept_rolls()
     assert len(kept) == 1
-    again = _figures(built)
+    again = autumn_figures(built)
     assert _kept_rolls() == kept
     assert again == first
 
 
 def test_a_pupil_changed_in_bulk_is_counted_on_the_next_dashboard(built):
-    before = _figures(built)
+    before = autumn_figures(built)
     kept = _kept_rolls()
     # p4 to p8 are girls; one becomes a boy by a bulk update (no save(), no signal).
     Pupil.objects.filter(pk=built.pupils["p8"].pk).update(sex=Sex.MALE)
-    after = _figures(built)
+    after = autumn_figures(built)
     assert _kept_rolls() != kept
     assert len(_kept_rolls()) == 1  # the roll kept under the old marker is dropped
     boys_before = before["profile"][("sex", "Male")]
     assert after["profile"][("sex", "Male")] == (boys_before[0], boys_before[1] + 1)
-    assert after == _fresh(built)
+    assert after == fresh_autumn_figures(built)
 
 
 def test_a_new_enrolment_is_on_the_next_dashboards_roll(built):
-    before = _figures(built)
+    before = autumn_figures(built)
     EnrolmentFactory(pupil=PupilFactory(), school=built.school, start_date=dt.date(2025, 9, 3))
-    after = _figures(built)
+    after = autumn_figures(built)
     assert after["roll"] == before["roll"] + 1
-    assert after == _fresh(built)
+    assert after == fresh_autumn_figures(built)
 
 
 def test_a_tab_or_line_break_in_a_value_does_not_split_the_roll(built):
     """The database writes each row's text; a stray tab or line break in a code (written
     around the validators) must not end a field or a row early."""
-    before = _figures(built)
+    before = autumn_figures(built)
     Pupil.objects.filter(pk=built.pupils["p8"].pk).update(ethnicity="W\tB\n")
-    after = _figures(built)
+    after = autumn_figures(built)
     assert after["roll"] == before["roll"] == 8
     assert sum(roll for (d, _v), (_k, roll) in after["profile"].items() if d == "ethnicity") == 8
