@@ -127,11 +127,11 @@ def _q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-# How each raw column is turned into its DuckDB value. Values arrive as text: from SQLite as
-# the driver gives them (UUIDs as 32 hex digits, booleans as 0/1, timestamps in UTC with
-# "+00:00"), from PostgreSQL as COPY writes them (UUIDs with hyphens, booleans as t/f,
-# timestamps in the connection's UTC with "+00") — each reads back as the same DuckDB value, so
-# both databases give identical tables.
+# How each raw column is turned into its DuckDB value. Values arrive as text (`_dump`): from
+# SQLite as it stores them, cast to text in the query (UUIDs as 32 hex digits, booleans as 0/1,
+# timestamps in UTC as "YYYY-MM-DD HH:MM:SS[.ffffff]"), from PostgreSQL as COPY writes them
+# (UUIDs with hyphens, booleans as t/f, timestamps in the connection's UTC with "+00") — each
+# reads back as the same DuckDB value, so both databases give identical tables.
 _CASTS = {
     "uuid": "CAST({c} AS UUID)",
     "text": "{c}",
