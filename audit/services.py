@@ -13,6 +13,7 @@ from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from audit.bounds import bounded
 from audit.models import AuditAction, AuditEvent
 
 if TYPE_CHECKING:
@@ -131,7 +132,8 @@ def record(
         ip_address=info.ip_address,
         user_agent=info.user_agent,
         reason=reason,
-        details=details or {},
+        # Bounded: a value quoted from a hostile file must not make a 200 MB event.
+        details=bounded(details or {}),
         prev_seal=prev_seal,
     )
     event.seal = compute_seal(event)

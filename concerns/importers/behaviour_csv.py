@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit import services as audit
+from audit.bounds import quoted
 from audit.models import AuditAction
 from concerns.importers.common import ImportFailed, LineError, PupilLookup, parse_datetime
 from concerns.models import BehaviourIncident, Source
@@ -112,11 +113,11 @@ def _parse_row(
     if not ref:
         return LineError(number, "incident_id", "is empty")
     if ref in seen:
-        return LineError(number, "incident_id", f"{ref!r} appears twice in the file")
+        return LineError(number, "incident_id", f"{quoted(ref)} appears twice in the file")
     seen.add(ref)
     pupil = lookup.get(row.get("upn", ""))
     if pupil is None:
-        return LineError(number, "upn", f"{row.get('upn')!r} is not a pupil here")
+        return LineError(number, "upn", f"{quoted(row.get('upn'))} is not a pupil here")
     try:
         occurred = parse_datetime(
             f"{row['date']}T{row['time']}" if row.get("time") else row["date"]
