@@ -128,6 +128,8 @@ LOGOUT_REDIRECT_URL = "accounts:sign_in"
 # Sign-in protection.
 CAIRN_SIGN_IN_MAX_FAILURES = env_int("CAIRN_SIGN_IN_MAX_FAILURES", 5, minimum=1)
 CAIRN_SIGN_IN_LOCKOUT_MINUTES = env_int("CAIRN_SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1)
+# Each failure past the limit doubles an account's pause, up to this (a day).
+CAIRN_SIGN_IN_MAX_LOCKOUT_MINUTES = env_int("CAIRN_SIGN_IN_MAX_LOCKOUT_MINUTES", 24 * 60, minimum=1)
 CAIRN_IDLE_TIMEOUT_MINUTES = env_int("CAIRN_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
 CAIRN_TOTP_ISSUER = env_str("CAIRN_TOTP_ISSUER", "Cairn")
 
