@@ -267,7 +267,7 @@ def recovery_codes_issue(*, request: HttpRequest, user: User) -> list[str]:
     return codes
 
 
-def sign_in_failures_prune(*, older_than: timedelta | None = None) -> int:
+def sign_in_failures_prune(*, older_than: timedelta | None = None, dry_run: bool = False) -> int:
     """Remove failed sign-ins older than `older_than` (default `CAIRN_SIGN_IN_FAILURES_KEEP_DAYS`,
     never less than the longest pause they can cause); the audit trail keeps each attempt."""
     if older_than is None:
@@ -278,5 +278,8 @@ def sign_in_failures_prune(*, older_than: timedelta | None = None) -> int:
         )
     )
     cutoff = timezone.now() - max(older_than, longest)
-    deleted, _ = SignInFailure.objects.filter(Q(at__lt=cutoff)).delete()
+    old = SignInFailure.objects.filter(Q(at__lt=cutoff))
+    if dry_run:
+        return old.count()
+    deleted, _ = old.delete()
     return deleted
