@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit import services as audit
-from audit.bounds import name_problem, quoted
+from audit.bounds import clip, name_problem, quoted
 from audit.models import AuditAction
 from concerns.importers.common import ImportFailed, LineError, PupilLookup, parse_datetime
 from concerns.models import (
@@ -125,6 +125,10 @@ def read_json_lines(text: str) -> Iterator[tuple[int, dict[str, Any] | LineError
         except RecursionError:
             # The decoder gives up on deep nesting by recursing until Python stops it.
             yield number, LineError(number, "", f"nested more than {MAX_DEPTH} levels deep")
+            continue
+        except ValueError as exc:
+            # Not a decoding error, yet not JSON Cairn can read: a number of 100,000 digits.
+            yield number, LineError(number, "", f"not valid JSON ({clip(str(exc), 120)})")
             continue
         if not isinstance(value, dict):
             yield number, LineError(number, "", "each line must be a JSON object")
