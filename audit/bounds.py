@@ -63,12 +63,20 @@ def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
     return repr(clip(text, limit))
 
 
+def visible(text: str) -> str:
+    """`text` with control characters written as escapes (a NUL as \\x00), for a list of
+    values in a message; PostgreSQL cannot keep a NUL in text or JSON at all."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def bounded(value: Any, *, text_limit: int = DETAIL_TEXT_LIMIT, depth: int = 0) -> Any:
     """`value` (an audit event's details) with every string clipped and every list shortened.
 
     Nesting deeper than a few levels is not something Cairn writes; it is cut off."""
     if isinstance(value, str):
-        return clip(value, text_limit)
+        return clip(value, text_limit).replace("\x00", "\\x00")
     if depth > 8:
         return ELLIPSIS
     if isinstance(value, Mapping):

@@ -194,6 +194,8 @@ def _text(
         return ""
     if not isinstance(value, str):
         raise _Bad(LineError(line, name, "must be text"))
+    if "\x00" in value:
+        raise _Bad(LineError(line, name, "holds a NUL character (\\u0000), which is not text"))
     if len(value) > limit:
         raise _Bad(LineError(line, name, f"is {len(value):,} characters, longer than {limit}"))
     if is_name and (problem := name_problem(value)):

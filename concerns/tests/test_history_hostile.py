@@ -110,3 +110,34 @@ def test_the_command_refuses_an_oversized_file_before_reading_it(
     with pytest.raises(CommandError, match=r"CAIRN_UPLOAD_LIMITS\['history'\]"):
         call_command("import_history", str(path), "--school", school.urn, "--as", dsl.user.email)
     assert not Concern.objects.exists()
+
+
+def test_a_behaviour_csv_cell_longer_than_its_column_is_refused_not_cut(dsl, pupil):
+    # Before the fix the incident type was cut to 120 characters and imported.
+    from concerns.importers.behaviour_csv import behaviour_import_csv
+
+    text = (
+        "incident_id,upn,date,type,recorded_by\n"
+        f"B1,{pupil.upn},2024-01-15,{'T' * 121},Mr Oldteacher\n"
+    )
+    with pytest.raises(ImportFailed) as failed:
+        behaviour_import_csv(actor=dsl, text=text)
+    assert [str(e) for e in failed.value.errors] == [
+        "line 2, field 'type': is 121 characters, longer than 120"
+    ]
+    assert not BehaviourIncident.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_a_nul_character_is_refused_with_its_line(dsl, pupil, fmt):
+    # PostgreSQL cannot keep a NUL in text: before the fix the import failed with a DataError.
+    if fmt == "jsonl":
+        text = _line(pupil, text="nul\u0000byte")
+    else:
+        text = (
+            "kind,upn,occurred_at,author_name,text\n"
+            f"concern,{pupil.upn},2024-01-15,J. Old,nul\x00byte\n"
+        )
+    [error] = _refused(dsl, text, fmt=fmt)
+    assert error.startswith(("line 1, field 'text'", "line 2, field 'text'"))
+    assert "NUL" in error

@@ -188,6 +188,13 @@ class CsvReader:
                 line = self._lines.line
                 if not any(cell.strip() for cell in row):
                     continue
+                if any("\x00" in cell for cell in row):
+                    # Not text, and PostgreSQL cannot keep it: refused here, with its line.
+                    self.problems.add(
+                        f"Line {line}: holds a NUL character (byte 0), which is not text. "
+                        "Save the file from the MIS as CSV UTF-8."
+                    )
+                    continue
                 if len(row) > len(columns):
                     self.problems.add(
                         f"Line {line}: {len(row)} cells, but the heading row has {len(columns)}."

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from audit.bounds import clip, name_problem, quoted
+from audit.bounds import clip, name_problem, quoted, visible
 from pupils.codes import ethnicity_codes, relationship_codes, year_groups
 from pupils.models import RelationshipKind, SenStatus, Sex
 from pupils.upn import upn_problem
@@ -145,7 +145,7 @@ class Problems:
 
     def unknown_code(self, where: str, field_name: str, value: str) -> None:
         if len(self.unknown[field_name]) < MAX_ERRORS:
-            self.unknown[field_name].add(clip(value, 40))
+            self.unknown[field_name].add(visible(clip(value, 40)))
         self.add(f"{where}, {field_name}: {quoted(value)} is not a known code.")
 
     def __bool__(self) -> bool:

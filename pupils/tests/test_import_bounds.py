@@ -93,7 +93,7 @@ def test_a_ctf_address_line_longer_than_its_column_is_refused(receiving_school):
 
 
 @pytest.mark.parametrize(
-    "control", ["\u202e", "\u202d", "\u2066", "\u2067", "\u200f", "\u0000", "\t", "\u0085"]
+    "control", ["\u202e", "\u202d", "\u2066", "\u2067", "\u200f", "\u0007", "\t", "\u0085"]
 )
 def test_a_name_with_a_direction_or_control_character_is_refused(school, control):
     # Before the fix "Ava\u202eKcim" was stored and shown as "AvamicK".
@@ -121,3 +121,10 @@ def test_the_command_refuses_an_oversized_file_before_reading_it(school, setting
     with pytest.raises(CommandError, match=r"pupils.csv: The file is .*CAIRN_UPLOAD_LIMITS"):
         call_command("import_pupils", str(path), "--school", school.urn)
     assert not ImportBatch.objects.exists()
+
+
+def test_a_nul_character_in_a_cell_is_refused_with_its_line(school):
+    # PostgreSQL cannot keep a NUL: before the fix the import crashed there with a DataError.
+    with pytest.raises(ImportFileError, match=r"^Line 2: holds a NUL character"):
+        _import(_csv(_row(surname="Test\x00child")), school)
+    assert Pupil.objects.count() == 0
