@@ -128,3 +128,12 @@ def test_a_nul_character_in_a_cell_is_refused_with_its_line(school):
     with pytest.raises(ImportFileError, match=r"^Line 2: holds a NUL character"):
         _import(_csv(_row(surname="Test\x00child")), school)
     assert Pupil.objects.count() == 0
+
+
+def test_a_huge_element_the_importer_does_not_read_is_refused_not_stored(receiving_school):
+    # Before the fix a <Pupil> carrying 2 MB in an element Cairn ignores was kept whole as the
+    # pupil's raw record.
+    data = ctf(pupil_xml(upn=U1, extra="<Notes>" + "n" * 2_000_000 + "</Notes>"))
+    with pytest.raises(ImportFileError, match=r"<Pupil> 1 \(UPN R999888825002\): 1.9 MB of XML"):
+        _import(data, receiving_school, kind=ImportKind.CTF)
+    assert Pupil.objects.count() == 0
