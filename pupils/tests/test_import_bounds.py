@@ -4,8 +4,10 @@ controls are refused whole, with the line named, and nothing they quote is unbou
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from audit.bounds import QUOTE_LIMIT, quoted
 from audit.models import AuditAction, AuditEvent
@@ -137,3 +139,22 @@ def test_a_huge_element_the_importer_does_not_read_is_refused_not_stored(receivi
     with pytest.raises(ImportFileError, match=r"<Pupil> 1 \(UPN R999888825002\): 1.9 MB of XML"):
         _import(data, receiving_school, kind=ImportKind.CTF)
     assert Pupil.objects.count() == 0
+
+
+def test_a_5_mb_upload_does_not_make_a_5_mb_page(client_for, school_admin, settings, tmp_path):
+    # Before the fix every problem quoted its value whole: a 5 MB upload, a 5 MB page.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    rows = "".join(
+        f"{U1},Ava,Testchild,{'9' * 100_000}\n" for _ in range(50)
+    )  # 50 lines, each with a 100,000-character date: 5 MB
+    upload = SimpleUploadedFile("big.csv", (HEADER + rows).encode())
+    assert upload.size > 5_000_000
+    response = client_for(school_admin).post(
+        reverse("pupils:import_upload"),
+        {"kind": "csv", "mapping": "cairn", "file": upload},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "cannot be imported; nothing was changed" in html
+    assert len(html) < 100_000
+    assert len(str(ImportBatch.objects.get().summary)) < 50_000
