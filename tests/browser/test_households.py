@@ -2,6 +2,7 @@
 and exports their household chronology. axe-core checks every page."""
 
 import datetime
+import re
 
 from playwright.sync_api import Page, expect
 
@@ -10,6 +11,9 @@ from pupils.models import Address, HouseholdMember, HouseholdSuggestion, PupilAd
 from pupils.services import household_suggestions_refresh
 from pupils.tests.factories import EnrolmentFactory, PupilFactory
 from tests.browser.conftest import assert_accessible, sign_in_as
+
+# The pair is named in the order the suggestion holds them, which is not always the same.
+PAIR = re.compile(r"^(Ava Testchild and Ben Testchild|Ben Testchild and Ava Testchild)$")
 
 
 def _lives_at_3_mill_lane(pupil) -> None:
@@ -45,14 +49,10 @@ def test_dsl_confirms_a_household_then_reads_and_exports_its_chronology(
     page.goto(f"{live_server.url}/")
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Household links").click()
     expect(page.get_by_role("heading", level=1, name="Household links to check")).to_be_visible()
-    expect(
-        page.get_by_role("cell", name="Ava Testchild and Ben Testchild", exact=True)
-    ).to_be_visible()
+    expect(page.get_by_role("cell", name=PAIR)).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="Decide on Ava Testchild and Ben Testchild").click()
-    expect(
-        page.get_by_role("heading", level=1, name="Ava Testchild and Ben Testchild")
-    ).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"^Decide on (Ava|Ben) Testchild and")).click()
+    expect(page.get_by_role("heading", level=1, name=PAIR)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Save decision").click()  # no answer chosen
     expect(page.get_by_role("alert")).to_be_visible()
