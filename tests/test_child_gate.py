@@ -442,3 +442,12 @@ def test_trust_lead_whose_trust_does_not_allow_child_access_is_never_asked(trust
     assert list_reason(viewer=trust_lead) == ""
     with pytest.raises(Http404):
         child_read(viewer=trust_lead, pupil_ids=[pupil.pk])
+
+
+def test_trust_lead_partial_search_without_a_reason_is_sent_to_the_asking_page(client_for, lead):
+    response = client_for(lead).get(
+        reverse("pupils:search"), {"q": "Testchild"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith(reverse("pupils:list_reason") + "?next=")
+    assert response.content == b""
