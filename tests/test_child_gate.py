@@ -451,3 +451,39 @@ def test_trust_lead_partial_search_without_a_reason_is_sent_to_the_asking_page(c
     assert response.status_code == 204
     assert response["HX-Redirect"].startswith(reverse("pupils:list_reason") + "?next=")
     assert response.content == b""
+
+
+def test_gate_reach_is_empty_for_a_school_role_with_no_school(pupil):
+    from schools.models import Membership, Role
+
+    nowhere = Membership(role=Role.STAFF, school=None)
+    assert not children_within_reach(viewer=nowhere).exists()
+
+
+def test_access_pupils_refuses_when_none_of_the_children_may_be_read(other_school_dsl, pupil):
+    from pupils.access import access_pupils
+
+    with pytest.raises(Http404):
+        access_pupils(viewer=other_school_dsl, pupil_ids=[pupil.pk])
+
+
+def test_household_finding_passes_the_gate_with_its_households_children(dsl, school, pupil):
+    from patterns.access import access_finding
+    from patterns.tests.factories import FindingFactory
+    from pupils.tests.factories import HouseholdFactory, HouseholdMemberFactory
+
+    home = HouseholdMemberFactory(
+        household=HouseholdFactory(trust=school.trust), pupil=pupil
+    ).household
+    finding = FindingFactory(
+        school=school, pupil=None, subject_kind="household", household_id=str(home.pk)
+    )
+    assert access_finding(viewer=dsl, finding_id=finding.pk) == finding
+    # A household none of whose children the school holds is not its to read, whatever the
+    # finding's school says.
+    elsewhere = HouseholdMemberFactory(household=HouseholdFactory()).household
+    stray = FindingFactory(
+        school=school, pupil=None, subject_kind="household", household_id=str(elsewhere.pk)
+    )
+    with pytest.raises(Http404):
+        access_finding(viewer=dsl, finding_id=stray.pk)
