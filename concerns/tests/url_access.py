@@ -69,9 +69,10 @@ _pupil = lambda w: {"pupil_id": w.pupil.pk}  # noqa: E731
 CASES = {
     "concerns:record": Case(allow(*_recorders, "attendance_lead", other_school_dsl=200)),
     "concerns:mine": Case(allow(*_recorders, "attendance_lead", other_school_dsl=200)),
-    "concerns:inbox": Case(allow(*_team, other_school_dsl=200)),
+    # The headteacher reads every concern at the school: the inbox (read-only) and search.
+    "concerns:inbox": Case(allow(*_team, "headteacher", other_school_dsl=200)),
     "concerns:actions": Case(allow(*_team, other_school_dsl=200)),
-    "concerns:search": Case(allow(*_team, other_school_dsl=200)),
+    "concerns:search": Case(allow(*_team, "headteacher", other_school_dsl=200)),
     "concerns:allegations": Case(allow("dsl", "headteacher", other_school_dsl=200)),
     # The trust in the test world does not let its lead open child-level records.
     "concerns:detail": Case(

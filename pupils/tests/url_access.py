@@ -37,6 +37,8 @@ CASES = {
     ),
     # Only a trust lead is ever asked; this test world's trust does not allow child records.
     "pupils:access_reason": Case(allow(trust_lead=404), kwargs=_child),
+    # A trust lead says why they are finding children before the search lists any.
+    "pupils:list_reason": Case(allow("trust_lead")),
     "pupils:household": Case(
         allow("dsl", "deputy_dsl", "headteacher", trust_lead=404, other_school_dsl=404),
         kwargs=_household,
