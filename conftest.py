@@ -1,8 +1,9 @@
 """Personas shared by every test. Each docstring states what that persona may reach."""
 
 import os
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -151,30 +152,6 @@ def client_for() -> Callable[[Membership], Client]:
     return signed_in_client
 
 
-@dataclass
-class World:
-    """Everything the URL access table may need to build a URL."""
-
-    school: School
-    pupil: Pupil
-    dsl: Membership
-    teacher: Membership
-    other_school_dsl: Membership
-    school_admin: Membership
-
-
-@pytest.fixture
-def world(school, pupil, dsl, teacher, other_school_dsl, school_admin) -> World:
-    return World(
-        school=school,
-        pupil=pupil,
-        dsl=dsl,
-        teacher=teacher,
-        other_school_dsl=other_school_dsl,
-        school_admin=school_admin,
-    )
-
-
 @pytest.fixture(autouse=True)
 def _private_files(settings, tmp_path_factory):
     """Each test's uploaded files and attendance Parquet copies go to throwaway folders, never
@@ -193,3 +170,33 @@ def _fresh_analytics_copy():
     store.reset()
     yield
     store.reset()
+
+
+# -- The URL access table's size, printed at the end of every run (tests/test_url_access.py) ----
+
+_ACCESS_TABLE_TESTS = {
+    "test_response_for_persona": "GET (or the row's own method)",
+    "test_post_for_persona": "POST to views that also take GET",
+}
+_access_cases: Counter[tuple[str, str]] = Counter()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when != "call" and not (report.when == "setup" and report.outcome != "passed"):
+        return
+    path, _, test = report.nodeid.partition("::")
+    function = test.split("[", 1)[0]
+    if path.endswith("tests/test_url_access.py") and function in _ACCESS_TABLE_TESTS:
+        _access_cases[(function, report.outcome)] += 1
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not _access_cases:
+        return
+    total = sum(_access_cases.values())
+    terminalreporter.section("URL access table")
+    terminalreporter.write_line(f"{total} persona × URL pattern × method cases run")
+    for function, label in _ACCESS_TABLE_TESTS.items():
+        outcomes = {o: n for (f, o), n in _access_cases.items() if f == function}
+        detail = ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items()))
+        terminalreporter.write_line(f"  {label}: {sum(outcomes.values())} ({detail})")

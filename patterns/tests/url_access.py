@@ -1,4 +1,3 @@
-from patterns.tests.factories import finding_for
 from tests.access_table import Case, allow
 
 # Findings are about children: the school's DSL team and headteacher read them, at their own
@@ -7,7 +6,10 @@ CASES = {
     "patterns:inbox": Case(allow("dsl", "deputy_dsl", "headteacher", "other_school_dsl")),
     "patterns:detail": Case(
         allow("dsl", "deputy_dsl", "headteacher", other_school_dsl=404),
-        kwargs=lambda w: {"finding_id": finding_for(w).pk},
+        kwargs=lambda w: {"finding_id": w.finding.pk},
+        post=lambda w: {"outcome": "acted_on", "action_taken": "Posted by the access table."},
+        # The headteacher reads findings; only the safeguarding team decides them.
+        post_overrides={"headteacher": 403},
     ),
     # Thresholds are the DSL's to set, for their own school (neglect-indicators.md §5 rule 1).
     "patterns:settings": Case(allow("dsl", "deputy_dsl", "other_school_dsl")),

@@ -1,4 +1,4 @@
-from tests.access_table import Case, allow
+from tests.access_table import Case, allow, child_level
 
 # The trust in the test world does not let its lead open children's records.
 # Another school's DSL may search, and finds only their own school's children.
@@ -7,44 +7,40 @@ _child = lambda w: {"pupil_id": w.pupil.pk}  # noqa: E731
 _importers = ("school_admin", "dsl", "deputy_dsl")
 
 
-def _household(world) -> dict[str, object]:
-    from pupils.tests.factories import HouseholdFactory, HouseholdMemberFactory
-
-    member = HouseholdMemberFactory(
-        household=HouseholdFactory(trust=world.school.trust), pupil=world.pupil
-    )
-    return {"household_id": member.household_id}
-
-
-def _suggestion(world) -> dict[str, object]:
-    from pupils.tests.factories import EnrolmentFactory, HouseholdSuggestionFactory
-
-    other = EnrolmentFactory(school=world.school).pupil
-    return {"suggestion_id": HouseholdSuggestionFactory(pupil_a=world.pupil, pupil_b=other).pk}
-
-
-def _batch(world) -> dict[str, object]:
-    from pupils.tests.factories import ImportBatchFactory
-
-    return {"batch_id": ImportBatchFactory(school=world.school).pk}
+_household = lambda w: {"household_id": w.household.pk}  # noqa: E731
+_suggestion = lambda w: {"suggestion_id": w.suggestion.pk}  # noqa: E731
+_batch = lambda w: {"batch_id": w.batch.pk}  # noqa: E731
+# Part of the child's forename: matches the child without repeating the whole marker.
+_search = lambda w: {"q": w.pupil.legal_forename[:-2]}  # noqa: E731
 
 
 CASES = {
-    "pupils:search": Case(_readers),
+    "pupils:search": Case(_readers, data=_search),
     "pupils:detail": Case(
-        allow("dsl", "deputy_dsl", "headteacher", trust_lead=404, other_school_dsl=404),
+        child_level(allow("dsl", "deputy_dsl", "headteacher", other_school_dsl=404)),
         kwargs=_child,
+        # The brother's front sheet too (he is in the concern and the household).
+        variants=((lambda w: {"pupil_id": w.sibling.pk}, lambda w: {}),),
     ),
-    # Only a trust lead is ever asked; this test world's trust does not allow child records.
-    "pupils:access_reason": Case(allow(trust_lead=404), kwargs=_child),
+    # Only a trust lead is ever asked, and only where the trust allows child records.
+    # The page names the child whose record the lead is about to open (nothing more of it).
+    "pupils:access_reason": Case(
+        allow("trust_lead_no_reason", "trust_lead_reason", trust_lead=404),
+        kwargs=_child,
+        shows_name_to=frozenset({"trust_lead_no_reason"}),
+        post=lambda w: {"reason": "Posted by the access table."},
+        post_by="trust_lead_no_reason",
+    ),
     "pupils:household": Case(
-        allow("dsl", "deputy_dsl", "headteacher", trust_lead=404, other_school_dsl=404),
+        child_level(allow("dsl", "deputy_dsl", "headteacher", other_school_dsl=404)),
         kwargs=_household,
     ),
     # Another school's DSL sees their own (empty) list.
     "pupils:suggestions": Case(allow("dsl", "deputy_dsl", "other_school_dsl")),
     "pupils:suggestion_decide": Case(
-        allow("dsl", "deputy_dsl", other_school_dsl=404), kwargs=_suggestion
+        allow("dsl", "deputy_dsl", other_school_dsl=404),
+        kwargs=_suggestion,
+        post=lambda w: {"decision": "reject", "reason": "Posted by the access table."},
     ),
     "pupils:import_upload": Case(allow(*_importers, "other_school_dsl")),
     "pupils:import_preview": Case(allow(*_importers, other_school_dsl=404), kwargs=_batch),
