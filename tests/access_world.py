@@ -70,6 +70,12 @@ class AccessWorld:
     media_root: Path
     objects: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def child_object_ids(self) -> set[Any]:
+        """The ids of the world's children and of every record about them."""
+        children = {self.pupil.pk, self.sibling.pk}
+        return children | {obj.pk for obj in self.objects.values() if hasattr(obj, "pk")}
+
     def __getattr__(self, name: str) -> Any:
         # Rows of the app tables read w.<object> (w.concern, w.household …) and w.<persona>.
         objects = self.__dict__.get("objects", {})
@@ -207,6 +213,7 @@ def build(media_root: Path) -> AccessWorld:
 
     # The teacher's concern about the child, with a body map mark and an attachment.
     concerns.categories_ensure(school=school)
+    concerns.categories_ensure(school=elsewhere)
     category = school.concern_categories.get(code="neglect")
     concern = concerns.concern_record(
         actor=teacher,
