@@ -15,9 +15,10 @@ from uuid import UUID
 from django.http import Http404
 
 from attendance.models import CodeMapping, CodeMappingQuerySet
-from pupils.access import access_pupil
+from pupils.access import access_pupil, child_level
 from pupils.models import Pupil
 from schools.models import Membership, Role
+from schools.reasons import not_child_level
 
 # Roles that read registers without reading the rest of a child's record.
 ATTENDANCE_ONLY_READERS = frozenset({Role.ATTENDANCE_LEAD})
@@ -28,6 +29,11 @@ CODE_MAPPERS = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.SCHOOL_ADMIN, Role.ATT
 _OPEN_RECORD_READERS = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
 
 
+def _itself(pupil: Pupil) -> list[UUID]:
+    return [pupil.pk]
+
+
+@child_level(_itself)
 def access_pupil_attendance(*, viewer: Membership, pupil_id: UUID) -> Pupil:
     """The child, if `viewer` may read this child's attendance; otherwise Http404.
 
@@ -57,6 +63,7 @@ def code_mappings_managed_by(*, viewer: Membership) -> CodeMappingQuerySet:
     return CodeMapping.objects.filter(school_id=viewer.school_id)
 
 
+@not_child_level("A school's table of register codes: no child is named in it")
 def access_code_mapping_to_withdraw(*, viewer: Membership, mapping_id: UUID) -> CodeMapping:
     """An equivalent in force at the viewer's school, for them to withdraw; otherwise Http404."""
     mapping = (

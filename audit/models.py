@@ -84,6 +84,8 @@ class AuditAction(models.TextChoices):
         "Shown to a sibling's school as having records",
     )
     ACCESS_REASON_GIVEN = "access_reason_given", "Reason given to open a child's record"
+    CHILDREN_LISTED = "children_listed", "List of children viewed"
+    RECORD_FORM_OPENED = "record_form_opened", "Form about a child's record opened"
     ANALYTICS_VIEWED = "analytics_viewed", "Safeguarding dashboard viewed"
     ANALYTICS_EXPORTED = "analytics_exported", "Safeguarding dashboard table exported"
     GOVERNORS_REPORT_EXPORTED = "governors_report_exported", "Governors' report downloaded"

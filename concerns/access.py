@@ -20,14 +20,26 @@ from concerns.models import (
     Decision,
     EncompassNotification,
 )
-from schools.models import OWN_RECORD_ROLES, Membership, Role
-from schools.reasons import reason_for
+from pupils.access import child_level
+from schools.models import CHILD_RECORD_ROLES, OWN_RECORD_ROLES, Membership, Role
 
 _SCHOOL_WIDE = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
 # Who reads the safeguarding team's decisions and actions on a concern they may open.
 _DECISION_READERS = _SCHOOL_WIDE | {Role.TRUST_LEAD}
 # The restricted register of allegations about adults: the DSL and the headteacher (case manager).
 _ALLEGATION_READERS = frozenset({Role.DSL, Role.HEADTEACHER})
+# Who may be given an action on a concern: the school's roles that read children's records, and
+# so can open the action and the child it is about (`access_action`). Never a governor or the
+# school administrator, who can open neither.
+ACTION_ASSIGNEE_ROLES = CHILD_RECORD_ROLES - {Role.TRUST_LEAD}
+
+
+def _concern_children(concern: Concern) -> list[UUID]:
+    return list(concern.parts.values_list("pupil_id", flat=True))
+
+
+def _children_of_its_concern(item: Attachment | Decision | Action) -> list[UUID]:
+    return _concern_children(item.concern)
 
 
 def concerns_visible_to(*, viewer: Membership) -> QuerySet[Concern]:
@@ -43,14 +55,20 @@ def concerns_visible_to(*, viewer: Membership) -> QuerySet[Concern]:
     return Concern.objects.none()
 
 
+@child_level(_concern_children)
 def access_concern(*, viewer: Membership, concern_id: UUID) -> Concern:
-    """The concern, if `viewer` may read it; otherwise Http404."""
+    """The concern, if `viewer` may read it; otherwise Http404. A trust lead says why before
+    opening a record about each of the concern's children (the gate, `pupils.access`)."""
     concern = concerns_visible_to(viewer=viewer).filter(pk=concern_id).first()
     if concern is None:
         raise Http404("No such concern")
-    # A trust lead says why before opening a record about any of the concern's children.
-    reason_for(viewer=viewer, pupil_ids=concern.parts.values_list("pupil_id", flat=True))
     return concern
+
+
+def reads_every_concern_at_school(*, viewer: Membership) -> bool:
+    """The DSL team and the headteacher read every concern at their school, so they may list
+    them (the inbox, search); only the DSL team decides on them (`can_triage`)."""
+    return viewer.role in _SCHOOL_WIDE and viewer.school_id is not None
 
 
 def can_triage(*, viewer: Membership, concern: Concern) -> bool:
@@ -58,6 +76,7 @@ def can_triage(*, viewer: Membership, concern: Concern) -> bool:
     return viewer.is_dsl_team and viewer.school_id == concern.school_id
 
 
+@child_level(_concern_children)
 def access_concern_for_triage(*, viewer: Membership, concern_id: UUID) -> Concern:
     concern = access_concern(viewer=viewer, concern_id=concern_id)
     if not can_triage(viewer=viewer, concern=concern):
@@ -71,6 +90,7 @@ def sees_decisions(*, viewer: Membership) -> bool:
     return viewer.role in _DECISION_READERS
 
 
+@child_level(_children_of_its_concern)
 def access_attachment(*, viewer: Membership, attachment_id: UUID) -> Attachment:
     attachment = (
         Attachment.objects.filter(pk=attachment_id, concern__in=concerns_visible_to(viewer=viewer))
@@ -82,6 +102,28 @@ def access_attachment(*, viewer: Membership, attachment_id: UUID) -> Attachment:
     return attachment
 
 
+def may_be_assigned(*, membership: Membership, concern: Concern) -> bool:
+    """Whether `membership` may be given an action on `concern`: current, at its school, in a
+    role that reads children's records."""
+    if not membership.is_active:
+        return False
+    if membership.school_id != concern.school_id:
+        return False
+    return membership.role in ACTION_ASSIGNEE_ROLES
+
+
+def action_assignees_for(*, concern: Concern) -> QuerySet[Membership]:
+    """Everyone who may be given an action on `concern` (see `may_be_assigned`)."""
+    return (
+        Membership.objects.filter(
+            school_id=concern.school_id, is_active=True, role__in=ACTION_ASSIGNEE_ROLES
+        )
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+
+
+@child_level(_children_of_its_concern)
 def access_decision_for_triage(*, viewer: Membership, decision_id: UUID) -> Decision:
     if viewer.school is None:
         raise Http404("No such decision")
@@ -97,6 +139,7 @@ def access_decision_for_triage(*, viewer: Membership, decision_id: UUID) -> Deci
     return decision
 
 
+@child_level(_children_of_its_concern)
 def access_action(*, viewer: Membership, action_id: UUID) -> Action:
     """An action its assignee, or the school's DSL team, may complete."""
     action = Action.objects.filter(pk=action_id).select_related("concern").first()

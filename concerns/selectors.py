@@ -7,7 +7,7 @@ from uuid import UUID
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from concerns.access import concerns_visible_to
+from concerns.access import concerns_visible_to, reads_every_concern_at_school
 from concerns.models import (
     Action,
     ActionCompletion,
@@ -41,8 +41,9 @@ def latest_version(concern: Concern) -> ConcernVersion:
 
 
 def inbox_for(*, viewer: Membership) -> QuerySet[Concern]:
-    """Concerns at the viewer's school with no decision yet, urgent first, then newest."""
-    if not viewer.is_dsl_team:
+    """Concerns at the viewer's school with no decision yet, urgent first, then newest (for the
+    DSL team to decide; the headteacher reads the same list)."""
+    if not reads_every_concern_at_school(viewer=viewer):
         return Concern.objects.none()
     undecided = ~Exists(Decision.objects.filter(concern=OuterRef("pk")))
     return _with_parts(
@@ -75,7 +76,7 @@ def current_decisions(*, concern: Concern) -> list[Decision]:
 
 
 def open_actions_for_school(*, viewer: Membership) -> QuerySet[Action]:
-    if not viewer.is_dsl_team or viewer.school is None:
+    if not reads_every_concern_at_school(viewer=viewer) or viewer.school is None:
         return Action.objects.none()
     done = Exists(ActionCompletion.objects.filter(action=OuterRef("pk")))
     return (
@@ -102,7 +103,7 @@ def actions_for(*, viewer: Membership) -> QuerySet[Action]:
 
 def reviews_due(*, viewer: Membership, today: date | None = None) -> QuerySet[Decision]:
     """Current "monitor" decisions whose review date has come."""
-    if not viewer.is_dsl_team or viewer.school is None:
+    if not reads_every_concern_at_school(viewer=viewer) or viewer.school is None:
         return Decision.objects.none()
     return Decision.objects.filter(
         concern__school=viewer.school,
@@ -110,10 +111,6 @@ def reviews_due(*, viewer: Membership, today: date | None = None) -> QuerySet[De
         superseded_by__isnull=True,
         review_date__lte=today or timezone.localdate(),
     ).select_related("concern")
-
-
-def staff_for_actions(*, school_id: UUID) -> QuerySet[Membership]:
-    return Membership.objects.filter(school_id=school_id, is_active=True).select_related("user")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,9 +133,9 @@ SEARCH_LIMIT = 100
 
 
 def concern_search(*, viewer: Membership, search: ConcernSearch) -> QuerySet[Concern]:
-    """Concerns matching every criterion given, for the DSL team. Words match the facts, the
-    child's words and further information in any version."""
-    if not viewer.is_dsl_team:
+    """Concerns matching every criterion given, for the DSL team and the headteacher. Words match
+    the facts, the child's words and further information in any version."""
+    if not reads_every_concern_at_school(viewer=viewer):
         return Concern.objects.none()
     queryset = concerns_visible_to(viewer=viewer)
     for word in search.words.split()[:8]:

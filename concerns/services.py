@@ -27,6 +27,7 @@ from django.utils.text import slugify
 
 from audit import services as audit
 from audit.models import AuditAction
+from concerns.access import may_be_assigned
 from concerns.models import (
     Action,
     ActionCompletion,
@@ -605,6 +606,11 @@ def action_assign(
 ) -> Action:
     if assignee.school_id != concern.school_id or not assignee.is_active:
         raise ValidationError("Actions go to current staff of the concern's school.")
+    if not may_be_assigned(membership=assignee, concern=concern):
+        raise ValidationError(
+            f"{assignee.user.full_name} ({assignee.get_role_display()}) cannot open this "
+            "child's records, so cannot be given an action on this concern."
+        )
     if not description.strip():
         raise ValidationError("Describe the action.")
     action = Action.objects.create(

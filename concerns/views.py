@@ -27,7 +27,7 @@ from concerns.forms import (
     posted_files,
 )
 from concerns.models import BodyRegion, Outcome
-from pupils.access import pupils_on_roll_for
+from pupils.access import child_form_read, child_list_read, pupils_on_roll_for
 from schools.http import CairnRequest, role_required
 from schools.models import OWN_RECORD_ROLES, Role
 
@@ -76,6 +76,12 @@ def record(request: CairnRequest) -> HttpResponse:
         else:
             messages.success(request, "Concern recorded. The safeguarding team has been alerted.")
             return redirect("concerns:detail", concern_id=concern.pk)
+    child_list_read(
+        viewer=viewer,
+        listed="children on roll (concern form)",
+        count=pupils.count(),
+        request=request,
+    )
     return render(
         request,
         "concerns/record.html",
@@ -93,8 +99,15 @@ def record(request: CairnRequest) -> HttpResponse:
 @require_GET
 @role_required(RECORDERS)
 def mine(request: CairnRequest) -> HttpResponse:
-    concerns = selectors.concerns_recorded_by(viewer=request.membership)[:200]
-    actions = selectors.actions_for(viewer=request.membership)[:100]
+    concerns = list(selectors.concerns_recorded_by(viewer=request.membership)[:200])
+    actions = list(selectors.actions_for(viewer=request.membership)[:100])
+    child_list_read(
+        viewer=request.membership,
+        listed="concerns I recorded and my actions",
+        count=len(concerns) + len(actions),
+        request=request,
+        details={"concerns": len(concerns), "actions": len(actions)},
+    )
     return render(request, "concerns/mine.html", {"concerns": concerns, "actions": actions})
 
 
@@ -180,6 +193,12 @@ def amend(request: CairnRequest, concern_id: UUID) -> HttpResponse:
         else:
             messages.success(request, "Amendment saved as a new version.")
             return redirect("concerns:detail", concern_id=concern.pk)
+    child_form_read(
+        viewer=viewer,
+        pupil_ids=services.concern_pupil_ids(concern),
+        form="amend a concern",
+        request=request,
+    )
     return render(
         request,
         "concerns/amend.html",
@@ -274,9 +293,7 @@ def referral_outcome(request: CairnRequest, decision_id: UUID) -> HttpResponse:
 def assign_action(request: CairnRequest, concern_id: UUID) -> HttpResponse:
     viewer = request.membership
     concern = access.access_concern_for_triage(viewer=viewer, concern_id=concern_id)
-    form = ActionForm(
-        posted(request), staff=selectors.staff_for_actions(school_id=concern.school_id)
-    )
+    form = ActionForm(posted(request), staff=access.action_assignees_for(concern=concern))
     if request.method == "POST" and form.is_valid():
         try:
             services.action_assign(
@@ -324,18 +341,33 @@ def complete_action(request: CairnRequest, action_id: UUID) -> HttpResponse:
     )
 
 
+# The headteacher reads every concern at the school, so lists them too; only the DSL team decides.
+SCHOOL_READERS = [*DSL_TEAM, Role.HEADTEACHER]
+
+
 @require_GET
-@role_required(DSL_TEAM)
+@role_required(SCHOOL_READERS)
 def inbox(request: CairnRequest) -> HttpResponse:
     viewer = request.membership
+    concerns = list(selectors.inbox_for(viewer=viewer)[:200])
+    overdue = list(selectors.overdue_actions(viewer=viewer)[:100])
+    reviews = list(selectors.reviews_due(viewer=viewer)[:100])
+    child_list_read(
+        viewer=viewer,
+        listed="concerns inbox",
+        count=len(concerns) + len(overdue) + len(reviews),
+        request=request,
+        details={"concerns": len(concerns), "overdue": len(overdue), "reviews": len(reviews)},
+    )
     return render(
         request,
         "concerns/inbox.html",
         {
-            "concerns": selectors.inbox_for(viewer=viewer)[:200],
+            "concerns": concerns,
             "unseen": selectors.unseen_alerts(viewer=viewer),
-            "overdue": selectors.overdue_actions(viewer=viewer)[:100],
-            "reviews": selectors.reviews_due(viewer=viewer)[:100],
+            "overdue": overdue,
+            "reviews": reviews,
+            "can_triage": viewer.is_dsl_team,
         },
     )
 
@@ -344,13 +376,12 @@ def inbox(request: CairnRequest) -> HttpResponse:
 @role_required(DSL_TEAM)
 def actions(request: CairnRequest) -> HttpResponse:
     viewer = request.membership
+    open_actions = list(selectors.open_actions_for_school(viewer=viewer))
+    child_list_read(viewer=viewer, listed="open actions", count=len(open_actions), request=request)
     return render(
         request,
         "concerns/actions.html",
-        {
-            "actions": selectors.open_actions_for_school(viewer=viewer),
-            "today": timezone.localdate(),
-        },
+        {"actions": open_actions, "today": timezone.localdate()},
     )
 
 
@@ -381,7 +412,7 @@ def attachment(request: CairnRequest, attachment_id: UUID) -> HttpResponse:
 
 
 @require_GET
-@role_required(DSL_TEAM)
+@role_required(SCHOOL_READERS)
 def search(request: CairnRequest) -> HttpResponse:
     viewer = request.membership
     categories = selectors.categories_for(school=viewer.school)

@@ -22,7 +22,7 @@ from concerns.forms import (
 from concerns.importers.behaviour_csv import behaviour_import_csv
 from concerns.importers.common import ImportFailed
 from concerns.models import Category, ChildPresent
-from pupils.access import access_pupil, pupils_on_roll_for
+from pupils.access import access_pupil, child_form_read, child_list_read, pupils_on_roll_for
 from schools.http import CairnRequest, role_required
 from schools.models import Role
 
@@ -56,6 +56,9 @@ def behaviour_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
         else:
             messages.success(request, "Behaviour incident recorded.")
             return redirect("chronology:pupil", pupil_id=pupil.pk)
+    child_form_read(
+        viewer=viewer, pupil_ids=[pupil.pk], form="record a behaviour incident", request=request
+    )
     return render(
         request,
         "concerns/behaviour_add.html",
@@ -137,6 +140,12 @@ def encompass_add(request: CairnRequest) -> HttpResponse:
         else:
             messages.success(request, "Police notification recorded.")
             return redirect("concerns:inbox")
+    child_list_read(
+        viewer=viewer,
+        listed="children on roll (police notification form)",
+        count=pupils.count(),
+        request=request,
+    )
     return render(
         request,
         "concerns/encompass_add.html",

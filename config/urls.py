@@ -1,5 +1,10 @@
 from django.urls import include, path
 
+# Refused, missing and failed pages in the service's own layout (ui/templates/ui/4xx, 500).
+handler403 = "ui.views.error_403"
+handler404 = "ui.views.error_404"
+handler500 = "ui.views.error_500"
+
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("ui.urls")),

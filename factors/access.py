@@ -16,13 +16,20 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from factors.models import KnownFactor
-from pupils.access import pupils_visible_to
+from pupils.access import child_level, pupils_visible_to
 from pupils.models import Pupil
 from schools.models import DSL_TEAM_ROLES, Membership, Role
-from schools.reasons import reason_for
 
 FACTOR_RECORDERS = DSL_TEAM_ROLES
 FACTOR_READERS = DSL_TEAM_ROLES | {Role.TRUST_LEAD}
+
+
+def _itself(pupil: Pupil) -> list[UUID]:
+    return [pupil.pk]
+
+
+def _its_child(factor: KnownFactor) -> list[UUID]:
+    return [factor.pupil_id]
 
 
 def factors_visible_to(*, viewer: Membership) -> QuerySet[KnownFactor]:
@@ -36,6 +43,7 @@ def factors_visible_to(*, viewer: Membership) -> QuerySet[KnownFactor]:
     return KnownFactor.objects.filter(school__trust=viewer.trust)
 
 
+@child_level(_itself)
 def access_pupil_factors(*, viewer: Membership, pupil_id: UUID) -> Pupil:
     """The child, if `viewer` may read the factors known about them; otherwise Http404.
 
@@ -48,10 +56,10 @@ def access_pupil_factors(*, viewer: Membership, pupil_id: UUID) -> Pupil:
     pupil = pupils_visible_to(viewer=viewer).filter(pk=pupil_id).first()
     if pupil is None:
         raise Http404("No such child")
-    reason_for(viewer=viewer, pupil_ids=[pupil.pk])
     return pupil
 
 
+@child_level(_itself)
 def access_pupil_to_record_factor(*, viewer: Membership, pupil_id: UUID) -> Pupil:
     """The child, if `viewer` is of the safeguarding team of a school the child is or was at."""
     if viewer.role not in FACTOR_RECORDERS:
@@ -59,6 +67,7 @@ def access_pupil_to_record_factor(*, viewer: Membership, pupil_id: UUID) -> Pupi
     return access_pupil_factors(viewer=viewer, pupil_id=pupil_id)
 
 
+@child_level(_its_child)
 def access_factor_to_withdraw(*, viewer: Membership, factor_id: UUID) -> KnownFactor:
     """A factor recorded at the viewer's school, for its safeguarding team to withdraw."""
     if viewer.role not in FACTOR_RECORDERS:

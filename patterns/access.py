@@ -8,9 +8,25 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from patterns.models import Finding
+from pupils.access import child_level
 from schools.models import Membership, Role
 
 FINDING_READERS = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
+
+
+def _its_children(finding: Finding) -> list[UUID]:
+    """The child a finding is about, or the children of the household it is about."""
+    from pupils.models import HouseholdMember
+
+    if finding.pupil_id is not None:
+        return [finding.pupil_id]
+    try:
+        household = UUID(finding.household_id)
+    except ValueError:
+        return []
+    return list(
+        HouseholdMember.objects.filter(household_id=household).values_list("pupil_id", flat=True)
+    )
 
 
 def findings_visible_to(*, viewer: Membership) -> QuerySet[Finding]:
@@ -22,6 +38,7 @@ def findings_visible_to(*, viewer: Membership) -> QuerySet[Finding]:
     return Finding.objects.filter(school_id=viewer.school_id)
 
 
+@child_level(_its_children)
 def access_finding(*, viewer: Membership, finding_id: UUID) -> Finding:
     """The finding, if `viewer` may read it; otherwise Http404."""
     finding = (

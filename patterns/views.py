@@ -16,6 +16,7 @@ from patterns.models import FindingOutcome
 from patterns.registry import all_detectors, get_detector
 from patterns.selectors import configs_for_schools, evidence_rows, findings_for_school
 from patterns.services import detector_settings_set, finding_decide
+from pupils.access import child_list_read
 from schools.http import CairnRequest, role_required
 from schools.models import Role
 
@@ -39,6 +40,13 @@ def inbox(request: CairnRequest) -> HttpResponse:
     show_stale = request.GET.get("stale") == "1"
     findings = findings_for_school(school_id=request.membership.school_id, include_stale=show_stale)
     rows = [{"finding": f, "summary": _explanation(f.detector)["summary"]} for f in findings]
+    child_list_read(
+        viewer=request.membership,
+        listed="findings",
+        count=len(rows),
+        request=request,
+        details={"stale_shown": show_stale},
+    )
     return render(request, "patterns/inbox.html", {"rows": rows, "show_stale": show_stale})
 
 

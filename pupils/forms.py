@@ -58,6 +58,24 @@ class SuggestionDecisionForm(forms.Form):
     )
 
 
+class ListReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you need to find children at the trust's schools?",
+        help_text=(
+            "For example, a school has asked for advice about a family. It is recorded with every "
+            "list of children you see in the next 30 minutes. You will also be asked why before "
+            "you open any one child's record."
+        ),
+        min_length=10,
+        max_length=1000,
+        widget=forms.Textarea,
+        error_messages={
+            "required": "Enter why you need to find children",
+            "min_length": "Enter a reason of at least 10 characters that says why you need it",
+        },
+    )
+
+
 class AccessReasonForm(forms.Form):
     reason = forms.CharField(
         label="Why do you need to open this child's record?",

@@ -35,6 +35,7 @@ from pupils.models import (
     SuggestionStatus,
 )
 from schools.models import DSL_TEAM_ROLES, Membership
+from schools.reasons import list_reason
 
 
 class SearchStatus:
@@ -73,7 +74,11 @@ class PupilSearch:
 
 
 def pupil_search(*, viewer: Membership, search: PupilSearch, limit: int = 50) -> QuerySet[Pupil]:
-    """Children the viewer may open, matching a name or UPN, a year group and a status."""
+    """Children the viewer may open, matching a name or UPN, a year group and a status.
+
+    A trust lead must have said why they are finding children (the gate, `pupils.access`).
+    """
+    list_reason(viewer=viewer)
     pupils = pupils_visible_to(viewer=viewer)
     for word in search.text.split():
         pupils = pupils.filter(

@@ -5,6 +5,7 @@ from pupils import views
 app_name = "pupils"
 urlpatterns = [
     path("", views.search, name="search"),
+    path("reason/", views.list_reason, name="list_reason"),
     path("<uuid:pupil_id>/", views.detail, name="detail"),
     path("<uuid:pupil_id>/reason/", views.access_reason, name="access_reason"),
     path("households/<uuid:household_id>/", views.household, name="household"),

@@ -20,9 +20,11 @@ from pupils.access import (
     access_import_batch,
     access_pupil,
     access_suggestion_to_decide,
+    child_form_read,
+    child_list_read,
     pupils_visible_to,
 )
-from pupils.forms import AccessReasonForm, ImportForm, SuggestionDecisionForm
+from pupils.forms import AccessReasonForm, ImportForm, ListReasonForm, SuggestionDecisionForm
 from pupils.importers.apply import import_file
 from pupils.importers.csv import available_mappings
 from pupils.importers.records import ImportFileError
@@ -40,8 +42,16 @@ _IMPORTERS = [Role.SCHOOL_ADMIN, Role.DSL, Role.DEPUTY_DSL]
 @require_GET
 @role_required(_CHILD_READERS)
 def search(request: CairnRequest) -> HttpResponse:
+    """Find a child. A trust lead says why they are looking before any child is listed."""
     criteria = selectors.PupilSearch.from_query(request.GET)
-    pupils = selectors.pupil_search(viewer=request.membership, search=criteria)
+    pupils = list(selectors.pupil_search(viewer=request.membership, search=criteria))
+    child_list_read(
+        viewer=request.membership,
+        listed="pupil search",
+        count=len(pupils),
+        request=request,
+        details={"query": criteria.text, "year": criteria.year_group, "status": criteria.status},
+    )
     template = "pupils/search.html#results" if request.htmx else "pupils/search.html"
     return render(
         request,
@@ -127,7 +137,13 @@ def household(request: CairnRequest, household_id: UUID) -> HttpResponse:
 @require_GET
 @role_required(_DSL_TEAM)
 def suggestions(request: CairnRequest) -> HttpResponse:
-    pending = selectors.pending_suggestions_for(viewer=request.membership)[:200]
+    pending = list(selectors.pending_suggestions_for(viewer=request.membership)[:200])
+    child_list_read(
+        viewer=request.membership,
+        listed="household links to confirm",
+        count=len(pending),
+        request=request,
+    )
     return render(request, "pupils/suggestions.html", {"suggestions": pending})
 
 
@@ -149,6 +165,12 @@ def suggestion_decide(request: CairnRequest, suggestion_id: UUID) -> HttpRespons
         else:
             messages.success(request, "Recorded: they are not one household.")
         return redirect("pupils:suggestions")
+    child_form_read(
+        viewer=request.membership,
+        pupil_ids=[suggestion.pupil_a_id, suggestion.pupil_b_id],
+        form="decide a household link",
+        request=request,
+    )
     return render(
         request, "pupils/suggestion_decide.html", {"suggestion": suggestion, "form": form}
     )
@@ -288,3 +310,25 @@ def access_reason(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
         "pupils/access_reason.html",
         {"pupil": pupil, "form": form, "next": next_url},
     )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required([Role.TRUST_LEAD])
+def list_reason(request: CairnRequest) -> HttpResponse:
+    """A trust lead says why they are finding children before any is listed (schools.reasons)."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    form = ListReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"].strip()
+        remember_reason(request.session, pupil_id=None, reason=reason)
+        audit.record(
+            actor=request.membership,
+            action=AuditAction.ACCESS_REASON_GIVEN,
+            request=request,
+            reason=reason,
+            details={"for": "finding children"},
+        )
+        return redirect(next_url or reverse("pupils:search"))
+    return render(request, "pupils/list_reason.html", {"form": form, "next": next_url})

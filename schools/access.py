@@ -5,8 +5,10 @@ from uuid import UUID
 from django.http import Http404
 
 from schools.models import Invitation, Membership, Role
+from schools.reasons import not_child_level
 
 
+@not_child_level("A colleague's role at the school: no child is named in it")
 def access_staff_membership(*, viewer: Membership, membership_id: UUID) -> Membership:
     """A role at the viewer's school, if the viewer administers that school."""
     if viewer.role != Role.SCHOOL_ADMIN or viewer.school_id is None:
@@ -21,6 +23,7 @@ def access_staff_membership(*, viewer: Membership, membership_id: UUID) -> Membe
     return membership
 
 
+@not_child_level("An invitation to join the school: no child is named in it")
 def access_invitation(*, viewer: Membership, invitation_id: UUID) -> Invitation:
     """An open invitation to the viewer's school, if the viewer administers that school."""
     if viewer.role != Role.SCHOOL_ADMIN or viewer.school_id is None:

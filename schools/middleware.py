@@ -44,16 +44,43 @@ class MembershipMiddleware:
 
 
 class AccessReasonMiddleware:
-    """Sends a trust lead who opens a child's record without a reason to the page that asks."""
+    """The gate's half in the request cycle (ADR 14).
+
+    Sends a trust lead who opens a child's record, or a list of children, without a reason to
+    the page that asks. And forbids keeping a copy of any response to a signed-in person
+    (`Cache-Control: no-store`, with `Pragma: no-cache` for old proxies): every page that shows
+    a child is shown only to someone signed in, so no such page can be left out, in a shared
+    browser's cache or a proxy's, whatever view or export produced it.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        signed_in_before = _signed_in(request)
+        response = self.get_response(request)
+        if signed_in_before or _signed_in(request):
+            forbid_caching(response)
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, AccessReasonRequiredError):
             return None
-        url = reverse("pupils:access_reason", args=[exception.pupil_id])
+        if exception.pupil_id is None:
+            url = reverse("pupils:list_reason")
+        else:
+            url = reverse("pupils:access_reason", args=[exception.pupil_id])
         return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
+
+
+def forbid_caching(response: HttpResponse) -> None:
+    """No copy kept anywhere: not by the browser (back button, disk cache), not by a proxy."""
+    if "no-store" not in response.get("Cache-Control", ""):
+        response["Cache-Control"] = "no-store"
+    response["Pragma"] = "no-cache"
+    response.headers.pop("Expires", None)

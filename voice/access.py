@@ -16,13 +16,22 @@ from uuid import UUID
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from pupils.access import pupils_on_roll_for
+from pupils.access import child_level, pupils_on_roll_for
 from pupils.models import Pupil
 from schools.models import DSL_TEAM_ROLES, OWN_RECORD_ROLES, Membership, Role
 from voice.models import CheckInSchedule, VoiceAttachment, VoiceEntry
 
 SCHOOL_WIDE_VOICE_READERS = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
 VOICE_RECORDERS = SCHOOL_WIDE_VOICE_READERS | OWN_RECORD_ROLES
+
+
+def _itself(pupil: Pupil) -> list[UUID]:
+    return [pupil.pk]
+
+
+def _its_child(item: VoiceEntry | VoiceAttachment) -> list[UUID]:
+    entry = item.entry if isinstance(item, VoiceAttachment) else item
+    return [entry.pupil_id]
 
 
 def current_schedules() -> QuerySet[CheckInSchedule]:
@@ -54,6 +63,7 @@ def voice_entries_visible_to(*, viewer: Membership) -> QuerySet[VoiceEntry]:
     return VoiceEntry.objects.none()
 
 
+@child_level(_its_child)
 def access_voice_entry(*, viewer: Membership, entry_id: UUID) -> VoiceEntry:
     """The entry, if `viewer` may read it; otherwise Http404."""
     entry = (
@@ -74,6 +84,7 @@ def may_amend(*, viewer: Membership, entry: VoiceEntry) -> bool:
     return entry.recorded_by_id == viewer.pk
 
 
+@child_level(_its_child)
 def access_voice_entry_to_amend(*, viewer: Membership, entry_id: UUID) -> VoiceEntry:
     entry = access_voice_entry(viewer=viewer, entry_id=entry_id)
     if not may_amend(viewer=viewer, entry=entry):
@@ -81,6 +92,7 @@ def access_voice_entry_to_amend(*, viewer: Membership, entry_id: UUID) -> VoiceE
     return entry
 
 
+@child_level(_its_child)
 def access_voice_attachment(*, viewer: Membership, attachment_id: UUID) -> VoiceAttachment:
     """The attachment, if `viewer` may read the entry it belongs to; otherwise Http404."""
     attachment = (
@@ -93,6 +105,7 @@ def access_voice_attachment(*, viewer: Membership, attachment_id: UUID) -> Voice
     return attachment
 
 
+@child_level(_itself)
 def access_pupil_to_record(*, viewer: Membership, pupil_id: UUID) -> Pupil:
     """A child on the roll of the viewer's school, for whom `viewer` may record an entry."""
     if viewer.role not in VOICE_RECORDERS:
@@ -103,6 +116,7 @@ def access_pupil_to_record(*, viewer: Membership, pupil_id: UUID) -> Pupil:
     return pupil
 
 
+@child_level(_itself)
 def access_pupil_voice(*, viewer: Membership, pupil_id: UUID) -> Pupil:
     """The child, if `viewer` may open the child's voice page (which shows only the entries
     `voice_entries_visible_to` allows)."""
@@ -124,6 +138,7 @@ def access_pupil_voice(*, viewer: Membership, pupil_id: UUID) -> Pupil:
     return pupil
 
 
+@child_level(_itself)
 def access_pupil_to_plan(*, viewer: Membership, pupil_id: UUID) -> Pupil:
     """A child on the roll, for the safeguarding team to set a status and check-ins."""
     if viewer.role not in DSL_TEAM_ROLES:

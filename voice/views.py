@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit import services as audit
 from audit.models import AuditAction
-from pupils.access import pupils_on_roll_for
+from pupils.access import child_form_read, child_list_read, pupils_on_roll_for
 from schools.http import CairnRequest, role_required
 from schools.models import DSL_TEAM_ROLES
 from voice import attachments, selectors, services
@@ -68,11 +68,15 @@ def record_choose(request: CairnRequest) -> HttpResponse:
                 | Q(preferred_surname__icontains=word)
             )
         found = list(pupils.order_by("legal_surname", "legal_forename")[:20])
-    context = {
-        "text": text,
-        "found": found,
-        "mine": selectors.check_ins_for_adult(viewer=request.membership),
-    }
+    mine = selectors.check_ins_for_adult(viewer=request.membership)
+    child_list_read(
+        viewer=request.membership,
+        listed="children to record a voice entry for",
+        count=len(found) + len(mine),
+        request=request,
+        details={"query": text, "found": len(found), "my_check_ins": len(mine)},
+    )
+    context = {"text": text, "found": found, "mine": mine}
     template = "voice/record_choose.html#results" if request.htmx else "voice/record_choose.html"
     return render(request, template, context)
 
@@ -110,6 +114,12 @@ def record(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
         else:
             messages.success(request, f"{pupil.display_name}'s voice has been recorded.")
             return redirect("voice:entry", entry_id=entry.pk)
+    child_form_read(
+        viewer=request.membership,
+        pupil_ids=[pupil.pk],
+        form="record the child's voice",
+        request=request,
+    )
     return render(request, "voice/record.html", {"pupil": pupil, "form": form})
 
 
@@ -224,6 +234,12 @@ def amend(request: CairnRequest, entry_id: UUID) -> HttpResponse:
         else:
             messages.success(request, "The entry has been amended. The earlier version is kept.")
             return redirect("voice:entry", entry_id=found.pk)
+    child_form_read(
+        viewer=request.membership,
+        pupil_ids=[found.pupil_id],
+        form="amend a voice entry",
+        request=request,
+    )
     return render(request, "voice/amend.html", {"entry": found, "pupil": found.pupil, "form": form})
 
 
@@ -258,11 +274,14 @@ def attachment(request: CairnRequest, attachment_id: UUID) -> HttpResponse:
 @role_required(_RECORDERS)
 def my_check_ins(request: CairnRequest) -> HttpResponse:
     """The children this adult checks in with, overdue first."""
-    return render(
-        request,
-        "voice/my_check_ins.html",
-        {"check_ins": selectors.check_ins_for_adult(viewer=request.membership)},
+    check_ins = selectors.check_ins_for_adult(viewer=request.membership)
+    child_list_read(
+        viewer=request.membership,
+        listed="my check-ins",
+        count=len(check_ins),
+        request=request,
     )
+    return render(request, "voice/my_check_ins.html", {"check_ins": check_ins})
 
 
 @require_GET
@@ -278,6 +297,13 @@ def school_check_ins(request: CairnRequest) -> HttpResponse:
         key=lambda c: -c.days_overdue,
     )
     others = [c for c in check_ins if c.state != selectors.DueState.OVERDUE]
+    child_list_read(
+        viewer=request.membership,
+        listed="the school's check-ins",
+        count=len(check_ins),
+        request=request,
+        details={"overdue": len(overdue)},
+    )
     return render(
         request,
         "voice/school_check_ins.html",

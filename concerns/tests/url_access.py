@@ -57,11 +57,13 @@ CASES = {
         allow(*_recorders, "attendance_lead", other_school_dsl=200), post=_concern_post
     ),
     "concerns:mine": Case(allow(*_recorders, "attendance_lead", other_school_dsl=200)),
-    "concerns:inbox": Case(allow(*_team, other_school_dsl=200)),
+    # The headteacher reads every concern at the school: the inbox (read-only) and search.
+    "concerns:inbox": Case(allow(*_team, "headteacher", other_school_dsl=200)),
     "concerns:actions": Case(allow(*_team, other_school_dsl=200)),
     # Part of the child's name: matches the world's concern without repeating the marker.
     "concerns:search": Case(
-        allow(*_team, other_school_dsl=200), data=lambda w: {"child": w.pupil.legal_surname[:-2]}
+        allow(*_team, "headteacher", other_school_dsl=200),
+        data=lambda w: {"child": w.pupil.legal_surname[:-2]},
     ),
     "concerns:allegations": Case(allow("dsl", "headteacher", other_school_dsl=200)),
     # The trust in the test world does not let its lead open child-level records.

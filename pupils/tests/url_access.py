@@ -1,4 +1,4 @@
-from tests.access_table import Case, allow, child_level
+from tests.access_table import ASKS_REASON, Case, allow, child_level
 
 # The trust in the test world does not let its lead open children's records.
 # Another school's DSL may search, and finds only their own school's children.
@@ -15,7 +15,8 @@ _search = lambda w: {"q": w.pupil.legal_forename[:-2]}  # noqa: E731
 
 
 CASES = {
-    "pupils:search": Case(_readers, data=_search),
+    # A trust lead whose trust allows child records says why before any child is listed.
+    "pupils:search": Case(_readers | {"trust_lead_no_reason": ASKS_REASON}, data=_search),
     "pupils:detail": Case(
         child_level(allow("dsl", "deputy_dsl", "headteacher", other_school_dsl=404)),
         kwargs=_child,
@@ -28,6 +29,12 @@ CASES = {
         allow("trust_lead_no_reason", "trust_lead_reason", trust_lead=404),
         kwargs=_child,
         shows_name_to=frozenset({"trust_lead_no_reason"}),
+        post=lambda w: {"reason": "Posted by the access table."},
+        post_by="trust_lead_no_reason",
+    ),
+    # A trust lead says why they are finding children before the search lists any.
+    "pupils:list_reason": Case(
+        allow("trust_lead"),
         post=lambda w: {"reason": "Posted by the access table."},
         post_by="trust_lead_no_reason",
     ),

@@ -24,6 +24,13 @@ def test_trust_lead_gives_a_reason_then_reads(page: Page, live_server, trust_lea
     page.get_by_role("button", name="Continue").click()
 
     page.get_by_role("link", name="Pupils").first.click()
+    # Asked why before any child is listed (ADR 14), then the search.
+    expect(page.get_by_role("heading", name="Say why you are looking for children")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Why do you need to find children at the trust's schools?").fill(
+        "A school asked for advice about a family at two of our schools."
+    )
+    page.get_by_role("button", name="Search for a child").click()
     page.get_by_role("link", name="Ava Testchild").click()
     expect(page.get_by_role("heading", name="Say why you need this record")).to_be_visible()
     assert_accessible(page)
