@@ -6,8 +6,10 @@ missing, so a new view cannot arrive without saying who may reach it.
 
 The world (tests/access_world.py): the teacher recorded a concern about the child; the other
 teacher did not. The trust lead appears three times: with the trust not allowing its lead to open
-child records (`trust_lead`), allowing it but no reason given yet (`trust_lead_no_reason`), and
-allowing it with a reason given for the world's child (`trust_lead_reason`).
+child records (`trust_lead`), allowing it but no reason given yet (`trust_lead_no_reason`),
+allowing it with a reason given only for another child of the school (`trust_lead_other_reason`:
+a reason is for one child, not a key to all), and allowing it with a reason given for each of the
+world's children and for finding children (`trust_lead_reason`).
 """
 
 from collections.abc import Callable, Mapping
@@ -24,6 +26,7 @@ PERSONAS = (
     "governor",
     "trust_lead",
     "trust_lead_no_reason",
+    "trust_lead_other_reason",
     "trust_lead_reason",
     "school_admin",
     "attendance_lead",
@@ -41,6 +44,7 @@ NOT_THE_CHILD = frozenset(
         "other_school_dsl",
         "trust_lead",
         "trust_lead_no_reason",
+        "trust_lead_other_reason",
     }
 )
 # Staff who may find the child on the roll (name and UPN) but read none of the child's record.
@@ -65,8 +69,10 @@ class Case:
     `method` is the method the row is read with; views that also take POST are sent one too
     (tests/test_url_access.py finds them by introspection). `post` is a POST body that writes
     something when `post_by` sends it (checked), so that a refused POST writing nothing says
-    something; without one, an empty form is sent. `post_overrides` are statuses that differ for
-    the POST. `shows_name_to`: personas who may see the child's name (not the record) here.
+    something; without one, an empty form is sent; someone who may not see the child writes
+    nothing about the child with it unless they are `post_by` or among `writers`.
+    `post_overrides` are statuses that differ for the POST. `shows_name_to`: personas who may see
+    the child's name (not the record) here.
     """
 
     expect: Mapping[str, int]
@@ -75,6 +81,8 @@ class Case:
     data: Callable[[Any], dict[str, Any]] = field(default=_no_kwargs)
     post: Callable[[Any], dict[str, Any]] | None = None
     post_by: str = "dsl"
+    # Others who may write with this POST though they may not see the child's record.
+    writers: frozenset[str] = frozenset()
     post_overrides: Mapping[str, int] = field(default_factory=dict)
     shows_name_to: frozenset[str] = frozenset()
     # Further (kwargs, data) pairs sent to the same pattern: another export format, say.
@@ -109,6 +117,7 @@ def allow(
     derived = {
         "other_teacher": "teacher",
         "trust_lead_no_reason": "trust_lead",
+        "trust_lead_other_reason": "trust_lead_no_reason",
         "trust_lead_reason": "trust_lead",
     }
     for persona, like in derived.items():
@@ -119,11 +128,13 @@ def allow(
 
 def child_level(expect: Mapping[str, int], *, with_reason: int = 200) -> dict[str, int]:
     """A page about one child: the trust lead of a trust that allows it is asked why first, and
-    with a reason gets `with_reason`; where the trust does not allow it, 404 (no such child)."""
+    with a reason for this child gets `with_reason`; where the trust does not allow it, 404 (no
+    such child)."""
     return {
         **expect,
         "trust_lead": 404,
         "trust_lead_no_reason": ASKS_REASON,
+        "trust_lead_other_reason": ASKS_REASON,
         "trust_lead_reason": with_reason,
     }
 

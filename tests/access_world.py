@@ -169,6 +169,11 @@ def build(media_root: Path) -> AccessWorld:
         legal_forename=m.add("identity", "cousin"), legal_surname="Example"
     )
     EnrolmentFactory(pupil=cousin, school=school, start_date=datetime.date(2022, 9, 5))
+    # A child with nothing recorded, whom the trust lead has a reason to look at (not a marker).
+    stranger: Pupil = PupilFactory(  # type: ignore[assignment]
+        legal_forename="Noah", legal_surname="Otherchild"
+    )
+    EnrolmentFactory(pupil=stranger, school=school, start_date=datetime.date(2022, 9, 5))
 
     address = Address.objects.create(
         paon=m.add("record", "house"),
@@ -362,5 +367,6 @@ def build(media_root: Path) -> AccessWorld:
             "factor": factor,
             "finding": finding,
             "cousin": cousin,
+            "stranger": stranger,
         },
     )

@@ -28,6 +28,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.middleware import SESSION_LAST_SEEN
+from audit.models import AuditEvent
 from schools.models import Trust
 from schools.reasons import remember_reason
 from tests import access_world
@@ -151,7 +152,9 @@ def client_for(world: access_world.AccessWorld, persona: str, *, csrf: bool = Fa
                 reason="Advice sought by the school",
             )
     session.save()
-    if persona in {"trust_lead_no_reason", "trust_lead_reason"}:
+    if persona == "trust_lead_other_reason":
+        remember_reason(session, pupil_id=world.stranger.pk, reason="Advice about another child")
+    if persona in {"trust_lead_no_reason", "trust_lead_other_reason", "trust_lead_reason"}:
         Trust.objects.filter(pk=world.trust.pk).update(trust_lead_child_access=True)
     client.cookies[settings.SESSION_COOKIE_NAME] = key
     return client
@@ -329,6 +332,11 @@ def _row_counts() -> dict[str, int]:
         return dict(zip(tables, cursor.fetchone(), strict=True))
 
 
+def _audit_about_child(world: access_world.AccessWorld) -> int:
+    children = [world.pupil.pk, world.sibling.pk, world.cousin.pk]
+    return AuditEvent.objects.filter(pupil_id__in=children).count()
+
+
 def _files(root: Path) -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
 
@@ -349,16 +357,18 @@ def _with_csrf(client: Client, data: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("name", GET_AND_POST)
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_post_for_persona(name, persona, world, db):
+def test_post_for_persona(name, persona, world, db, caplog):
     case = TABLE[name]
     url = reverse(name, kwargs=case.kwargs(world))
     client = client_for(world, persona, csrf=True)
     data = _with_csrf(client, case.post(world) if case.post else {})
     expected = case.post_expect(persona)
     counts, files = _row_counts(), _files(world.media_root)
+    about_child_before = _audit_about_child(world)
     response = client.post(url, data=data)
     label = f"POST {name}"
-    assert response.status_code != 403 or b"CSRF" not in response.content, f"{label}: CSRF"
+    refused_by_csrf = [r for r in caplog.records if r.name == "django.security.csrf"]
+    assert not refused_by_csrf, f"{label}: the CSRF token was not accepted"
     refused = _refused(persona, expected, response)
     if refused:
         problems = check(world, persona, case, expected, label, response)
@@ -374,14 +384,22 @@ def test_post_for_persona(name, persona, world, db):
     about_child = bool(set(case.kwargs(world).values()) & world.child_object_ids) or str(
         world.pupil.pk
     ) in str(data)
-    guarded = persona in NOT_THE_CHILD and about_child and persona != case.post_by
+    writer = persona == case.post_by or persona in case.writers
+    guarded = persona in NOT_THE_CHILD and about_child and not writer
     if refused or guarded:
         after = _row_counts()
         changed = {t: (counts[t], after[t]) for t in counts if counts[t] != after[t]}
+        if not refused:
+            # Their own page's audit event (what they were shown of their own school) is
+            # theirs to write; nothing about the world's child is.
+            changed.pop(AuditEvent._meta.db_table, None)
+            if _audit_about_child(world) != about_child_before:
+                changed["audit events naming the world's child"] = (0, 1)
         if changed:
-            problems.append(f"{persona} {label} was refused but wrote rows: {changed}")
+            what = "was refused but" if refused else "named the world's child and"
+            problems.append(f"{persona} {label} {what} wrote rows: {changed}")
         if _files(world.media_root) != files:
-            problems.append(f"{persona} {label} was refused but wrote a file")
+            problems.append(f"{persona} {label} wrote a file")
     assert not problems, "\n".join(problems)
 
 
@@ -407,12 +425,16 @@ def test_the_post_body_writes_when_permitted(name, world, db):
     assert any(after[t] != counts[t] for t in counts), f"{case.post_by} POST {name} wrote nothing"
 
 
-def test_a_post_without_the_token_is_refused(world, db):
-    """The token the POST cases send is what makes them pass CSRF: without it, 403."""
+def test_a_post_without_the_token_is_refused(world, db, caplog):
+    """The token the POST cases send is what gets them past CSRF: without it, Django's CSRF
+    check refuses (and logs it, which is how the POST cases tell a CSRF refusal apart)."""
     client = client_for(world, "dsl", csrf=True)
     url = reverse("concerns:decide", kwargs={"concern_id": world.concern.pk})
     assert client.post(url, data={}).status_code == 403
+    assert [r for r in caplog.records if r.name == "django.security.csrf"]
+    caplog.clear()
     assert client.post(url, data=_with_csrf(client, {})).status_code == 400  # the empty form
+    assert not [r for r in caplog.records if r.name == "django.security.csrf"]
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,11 @@ CASES = {
         },
         # Only the safeguarding team records a factor: a trust lead is told there is no such
         # child, reason or not.
-        post_overrides={"trust_lead_no_reason": 404, "trust_lead_reason": 404},
+        post_overrides={
+            "trust_lead_no_reason": 404,
+            "trust_lead_other_reason": 404,
+            "trust_lead_reason": 404,
+        },
     ),
     # Without a reason the safeguarding team gets the page back with the error; a trust lead
     # never withdraws (403), another school's DSL is told there is no such factor.

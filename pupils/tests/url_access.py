@@ -16,7 +16,10 @@ _search = lambda w: {"q": w.pupil.legal_forename[:-2]}  # noqa: E731
 
 CASES = {
     # A trust lead whose trust allows child records says why before any child is listed.
-    "pupils:search": Case(_readers | {"trust_lead_no_reason": ASKS_REASON}, data=_search),
+    "pupils:search": Case(
+        _readers | {"trust_lead_no_reason": ASKS_REASON, "trust_lead_other_reason": ASKS_REASON},
+        data=_search,
+    ),
     "pupils:detail": Case(
         child_level(allow("dsl", "deputy_dsl", "headteacher", other_school_dsl=404)),
         kwargs=_child,
@@ -26,11 +29,14 @@ CASES = {
     # Only a trust lead is ever asked, and only where the trust allows child records.
     # The page names the child whose record the lead is about to open (nothing more of it).
     "pupils:access_reason": Case(
-        allow("trust_lead_no_reason", "trust_lead_reason", trust_lead=404),
+        allow(
+            "trust_lead_no_reason", "trust_lead_other_reason", "trust_lead_reason", trust_lead=404
+        ),
         kwargs=_child,
-        shows_name_to=frozenset({"trust_lead_no_reason"}),
+        shows_name_to=frozenset({"trust_lead_no_reason", "trust_lead_other_reason"}),
         post=lambda w: {"reason": "Posted by the access table."},
         post_by="trust_lead_no_reason",
+        writers=frozenset({"trust_lead_other_reason"}),
     ),
     # A trust lead says why they are finding children before the search lists any.
     "pupils:list_reason": Case(
