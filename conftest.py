@@ -3,6 +3,7 @@
 import os
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -74,6 +75,12 @@ def teacher(school) -> Membership:
 
 
 @pytest.fixture
+def other_teacher(school) -> Membership:
+    """Another member of staff at `school`, who recorded nothing of what a test records."""
+    return _member(school, Role.STAFF, "teacher2@oakfield.example")
+
+
+@pytest.fixture
 def headteacher(school) -> Membership:
     """Headteacher: reads everything at `school`."""
     return _member(school, Role.HEADTEACHER, "head@oakfield.example")
@@ -105,6 +112,32 @@ def trust_lead(trust) -> Membership:
     """Trust safeguarding lead: aggregates across `trust`; child records only where the trust
     allows it (it does not, unless a test turns `trust.trust_lead_child_access` on)."""
     return _member(None, Role.TRUST_LEAD, "lead@oakfield.example", trust=trust)
+
+
+def _trust_lead_allowed(trust_lead: Membership) -> Membership:
+    assert trust_lead.trust is not None
+    trust_lead.trust.trust_lead_child_access = True
+    trust_lead.trust.save(update_fields=["trust_lead_child_access"])
+    return trust_lead
+
+
+@pytest.fixture
+def trust_lead_no_reason(trust_lead) -> Membership:
+    """The trust lead, where the trust lets its lead open child records once they say why."""
+    return _trust_lead_allowed(trust_lead)
+
+
+@pytest.fixture
+def trust_lead_other_reason(trust_lead) -> Membership:
+    """As `trust_lead_no_reason`; the reason (for another child) is given on the client, as
+    tests/test_url_access.py does."""
+    return _trust_lead_allowed(trust_lead)
+
+
+@pytest.fixture
+def trust_lead_reason(trust_lead) -> Membership:
+    """As `trust_lead_no_reason`; the reason is given on the client (`with_access_reason`)."""
+    return _trust_lead_allowed(trust_lead)
 
 
 @pytest.fixture
@@ -150,6 +183,32 @@ def with_access_reason(client: Client, *pupils: Pupil, reason: str = "Advice sou
 @pytest.fixture
 def client_for() -> Callable[[Membership], Client]:
     return signed_in_client
+
+
+@dataclass
+class World:
+    """A small world for tests that read the access table's rows one at a time; the rows build
+    what else they need in it (`tests.access_table.world_object`). The access table itself runs
+    in the seeded world of tests/access_world.py."""
+
+    school: School
+    pupil: Pupil
+    dsl: Membership
+    teacher: Membership
+    other_school_dsl: Membership
+    school_admin: Membership
+
+
+@pytest.fixture
+def world(school, pupil, dsl, teacher, other_school_dsl, school_admin) -> World:
+    return World(
+        school=school,
+        pupil=pupil,
+        dsl=dsl,
+        teacher=teacher,
+        other_school_dsl=other_school_dsl,
+        school_admin=school_admin,
+    )
 
 
 @pytest.fixture(autouse=True)

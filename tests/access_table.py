@@ -34,6 +34,8 @@ PERSONAS = (
 )
 
 SIGNED_IN = PERSONAS[1:]
+# The trust lead in a trust that allows child records: one role, three states of the session.
+TRUST_LEAD_STATES = ("trust_lead_no_reason", "trust_lead_other_reason", "trust_lead_reason")
 
 # Who must never receive anything about the world's child, on any page or download.
 NOT_THE_CHILD = frozenset(
@@ -55,6 +57,19 @@ RECORDER = frozenset({"teacher"})
 
 # A trust lead who has given no reason is sent to the page that asks for one.
 ASKS_REASON = 1302
+
+
+def world_object(world: Any, name: str, build: Callable[[Any], Any]) -> Any:
+    """The world's `name`. The access world (tests/access_world.py) seeds every object with its
+    markers; the small per-test world of conftest (`world`, used by other tests that read these
+    rows) has none, and gets each object built by `build` on first use, once per test."""
+    objects = getattr(world, "objects", None)
+    if objects is not None:
+        return objects[name]
+    built = world.__dict__.setdefault("_built", {})
+    if name not in built:
+        built[name] = build(world)
+    return built[name]
 
 
 def _no_kwargs(world: Any) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from django.urls import reverse
 from audit.models import AuditAction, AuditEvent
 from conftest import signed_in_client, with_access_reason
 from schools.reasons import CHILD_LEVEL, GATE_ATTRIBUTE, remember_reason
-from tests.access_table import PERSONAS, SIGNED_IN, Case
+from tests.access_table import PERSONAS, SIGNED_IN, TRUST_LEAD_STATES, Case
 from tests.pdf import pdf_text
 from tests.test_url_access import ALL_NAMES, TABLE
 
@@ -327,7 +327,8 @@ _ADMITTED = [
     (name, persona)
     for name in ALL_NAMES
     for persona in PERSONAS
-    if persona not in {"anonymous", "trust_lead"} and TABLE[name].expect[persona] == 200
+    if persona not in {"anonymous", "trust_lead", *TRUST_LEAD_STATES}
+    and TABLE[name].expect[persona] == 200
 ]
 
 

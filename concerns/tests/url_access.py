@@ -5,9 +5,63 @@ pupil; the DSL has decided it (a referral) and given the teacher an action. The 
 and the other teacher record concerns like any member of staff, and find none of the teacher's.
 """
 
+from types import SimpleNamespace
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests.access_table import Case, allow, child_level
+
+
+def _records(w: Any) -> SimpleNamespace:
+    """The world's concern, decision, action and attachment: seeded in the access world
+    (tests/access_world.py), made once per test in conftest's small world."""
+    objects = getattr(w, "objects", None)
+    if objects is not None:
+        names = ("concern", "decision", "action", "attachment", "category")
+        return SimpleNamespace(**{name: objects[name] for name in names})
+    cached = getattr(w, "_concern_records", None)
+    if cached is not None:
+        return cached
+    from concerns import services
+    from concerns.models import Outcome, Part
+
+    services.categories_ensure(school=w.school)
+    concern = services.concern_record(
+        actor=w.teacher,
+        data=services.ConcernInput(
+            children=[services.ChildPart(pupil=w.pupil, part=Part.SUBJECT)],
+            occurred_at=timezone.now(),
+            facts="No coat in the rain again.",
+            attachments=[SimpleUploadedFile("note.txt", b"A note from the child.")],
+        ),
+    )
+    decision = services.decision_record(
+        actor=w.dsl,
+        concern=concern,
+        data=services.DecisionInput(
+            outcome=Outcome.SOCIAL_CARE,
+            rationale="Threshold met.",
+            referral_date=timezone.localdate(),
+        ),
+    )
+    action = services.action_assign(
+        actor=w.dsl,
+        concern=concern,
+        assignee=w.teacher,
+        description="Check the coat tomorrow.",
+        due_on=timezone.localdate(),
+    )
+    records = SimpleNamespace(
+        concern=concern,
+        decision=decision,
+        action=action,
+        attachment=concern.attachments.get(),
+        category=w.school.concern_categories.get(code="neglect"),
+    )
+    w._concern_records = records
+    return records
 
 
 def _today() -> str:
@@ -21,7 +75,7 @@ def _concern_post(w) -> dict[str, object]:
         "occurred_on": _today(),
         "occurred_time": "09:30",
         "facts": "Posted by the access table.",
-        "categories": [str(w.category.pk)],
+        "categories": [str(_records(w).category.pk)],
     }
 
 
@@ -49,7 +103,7 @@ _recorders = ("teacher", "dsl", "deputy_dsl", "headteacher")
 # Roles that may record a concern but did not record the world's one.
 _not_its_recorder = {"attendance_lead": 404, "other_teacher": 404}
 _team = ("dsl", "deputy_dsl")
-_concern = lambda w: {"concern_id": w.concern.pk}  # noqa: E731
+_concern = lambda w: {"concern_id": _records(w).concern.pk}  # noqa: E731
 _pupil = lambda w: {"pupil_id": w.pupil.pk}  # noqa: E731
 
 CASES = {
@@ -83,7 +137,7 @@ CASES = {
         kwargs=_concern,
         post=lambda w: {
             "facts": "Posted by the access table.",
-            "categories": [str(w.category.pk)],
+            "categories": [str(_records(w).category.pk)],
             "reason": "Posted by the access table.",
         },
     ),
@@ -101,7 +155,7 @@ CASES = {
     ),
     "concerns:referral_outcome": Case(
         allow(*_team, other_school_dsl=404),
-        kwargs=lambda w: {"decision_id": w.decision.pk},
+        kwargs=lambda w: {"decision_id": _records(w).decision.pk},
         post=lambda w: {
             "received_on": _today(),
             "outcome": "Posted by the access table.",
@@ -111,13 +165,13 @@ CASES = {
     # Only the assignee (the teacher) and the school's DSL team may complete an action.
     "concerns:complete_action": Case(
         allow(*_recorders, headteacher=404, other_school_dsl=404, **_not_its_recorder),
-        kwargs=lambda w: {"action_id": w.action.pk},
+        kwargs=lambda w: {"action_id": _records(w).action.pk},
         post=lambda w: {"note": "Posted by the access table."},
         post_by="teacher",
     ),
     "concerns:attachment": Case(
         child_level(allow(*_recorders, other_school_dsl=404, **_not_its_recorder)),
-        kwargs=lambda w: {"attachment_id": w.attachment.pk},
+        kwargs=lambda w: {"attachment_id": _records(w).attachment.pk},
     ),
     "concerns:behaviour_import": Case(allow(*_team, other_school_dsl=200)),
     "concerns:behaviour_add": Case(
@@ -136,7 +190,7 @@ CASES = {
     ),
     "concerns:category_edit": Case(
         allow(*_team, other_school_dsl=404),
-        kwargs=lambda w: {"category_id": w.category.pk},
+        kwargs=lambda w: {"category_id": _records(w).category.pk},
         post=lambda w: {"label": "Posted by the access table", "is_active": "on"},
     ),
 }

@@ -1,10 +1,19 @@
 """Who reaches each factors URL. The world's trust does not let its lead open child records, so
 the trust lead gets past the role check and is then told the child does not exist (404)."""
 
-from tests.access_table import Case, allow, child_level
+from tests.access_table import Case, allow, child_level, world_object
 
 _child = lambda w: {"pupil_id": w.pupil.pk}  # noqa: E731
-_factor = lambda w: {"factor_id": w.factor.pk}  # noqa: E731
+
+
+def _build_factor(world):
+    from factors.tests.factories import KnownFactorFactory
+
+    return KnownFactorFactory(pupil=world.pupil, recorded_by=world.dsl)
+
+
+def _factor(world) -> dict[str, object]:
+    return {"factor_id": world_object(world, "factor", _build_factor).pk}
 
 
 _team = ("dsl", "deputy_dsl")

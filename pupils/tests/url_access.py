@@ -1,4 +1,4 @@
-from tests.access_table import ASKS_REASON, Case, allow, child_level
+from tests.access_table import ASKS_REASON, Case, allow, child_level, world_object
 
 # The trust in the test world does not let its lead open children's records.
 # Another school's DSL may search, and finds only their own school's children.
@@ -7,9 +7,39 @@ _child = lambda w: {"pupil_id": w.pupil.pk}  # noqa: E731
 _importers = ("school_admin", "dsl", "deputy_dsl")
 
 
-_household = lambda w: {"household_id": w.household.pk}  # noqa: E731
-_suggestion = lambda w: {"suggestion_id": w.suggestion.pk}  # noqa: E731
-_batch = lambda w: {"batch_id": w.batch.pk}  # noqa: E731
+def _build_household(world):
+    from pupils.tests.factories import HouseholdFactory, HouseholdMemberFactory
+
+    household = HouseholdFactory(trust=world.school.trust)
+    HouseholdMemberFactory(household=household, pupil=world.pupil)
+    return household
+
+
+def _build_suggestion(world):
+    from pupils.tests.factories import EnrolmentFactory, HouseholdSuggestionFactory
+
+    other = EnrolmentFactory(school=world.school).pupil
+    return HouseholdSuggestionFactory(pupil_a=world.pupil, pupil_b=other)
+
+
+def _build_batch(world):
+    from pupils.tests.factories import ImportBatchFactory
+
+    return ImportBatchFactory(school=world.school)
+
+
+def _household(world) -> dict[str, object]:
+    return {"household_id": world_object(world, "household", _build_household).pk}
+
+
+def _suggestion(world) -> dict[str, object]:
+    return {"suggestion_id": world_object(world, "suggestion", _build_suggestion).pk}
+
+
+def _batch(world) -> dict[str, object]:
+    return {"batch_id": world_object(world, "batch", _build_batch).pk}
+
+
 # Part of the child's forename: matches the child without repeating the whole marker.
 _search = lambda w: {"q": w.pupil.legal_forename[:-2]}  # noqa: E731
 

@@ -3,11 +3,41 @@ nothing, so the entry belongs to the DSL; school-wide readers (DSL team, headtea
 The attendance lead is a member of staff here: records for any child on the roll, reads only
 what they recorded (or were made trusted adult for), and so gets what the teacher gets."""
 
-from tests.access_table import Case, allow
+from tests.access_table import Case, allow, world_object
 
 _child = lambda w: {"pupil_id": w.pupil.pk}  # noqa: E731
-_entry = lambda w: {"entry_id": w.entry.pk}  # noqa: E731
-_attachment = lambda w: {"attachment_id": w.voice_attachment.pk}  # noqa: E731
+
+
+def _build_entry(world):
+    from voice.tests.factories import voice_entry
+
+    return voice_entry(pupil=world.pupil, recorded_by=world.dsl)
+
+
+def _build_attachment(world):
+    # In conftest's small world the stored file is missing: readers get past the access check
+    # to a 404 for the file (see voice/tests/test_attachments for real files).
+    from voice.models import VoiceAttachment
+
+    entry = world_object(world, "entry", _build_entry)
+    return VoiceAttachment.objects.create(
+        entry=entry,
+        added_in=entry.versions.get(),
+        original_name="drawing.png",
+        content_type="image/png",
+        size=8,
+        sha256="0" * 64,
+        stored_as="aa/missing.png",
+        uploaded_by=world.dsl,
+    )
+
+
+def _entry(world) -> dict[str, object]:
+    return {"entry_id": world_object(world, "entry", _build_entry).pk}
+
+
+def _attachment(world) -> dict[str, object]:
+    return {"attachment_id": world_object(world, "voice_attachment", _build_attachment).pk}
 
 
 def _voice_post(w) -> dict[str, object]:
