@@ -70,7 +70,14 @@ class AccessReasonMiddleware:
             url = reverse("pupils:list_reason")
         else:
             url = reverse("pupils:access_reason", args=[exception.pupil_id])
-        return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+        target = f"{url}?{urlencode({'next': request.get_full_path()})}"
+        if request.headers.get("HX-Request") == "true":
+            # A partial update (the search's results) would swap the whole asking page into
+            # part of this one: have htmx load it as a page instead.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)
 
 
 def _signed_in(request: HttpRequest) -> bool:

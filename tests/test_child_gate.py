@@ -19,12 +19,21 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
 from conftest import signed_in_client, with_access_reason
-from schools.reasons import CHILD_LEVEL, GATE_ATTRIBUTE, remember_reason
+from pupils.access import child_level, child_read, children_within_reach
+from pupils.models import Pupil
+from schools.reasons import (
+    CHILD_LEVEL,
+    GATE_ATTRIBUTE,
+    AccessReasonRequiredError,
+    list_reason,
+    remember_reason,
+)
 from tests.access_table import PERSONAS, SIGNED_IN, TRUST_LEAD_STATES, Case
 from tests.pdf import pdf_text
 from tests.test_url_access import ALL_NAMES, TABLE
@@ -392,3 +401,90 @@ def test_record_form_view_is_audited_for_the_child(name, form, client_for, dsl, 
     assert response.status_code == 200
     [event] = _reads(AuditAction.RECORD_FORM_OPENED)
     assert (event.pupil_id, event.details) == (pupil.pk, {"form": form})
+
+
+# --- The gate itself ----------------------------------------------------------------------------
+
+
+def test_gate_refuses_a_child_outside_the_viewers_reach_whatever_the_access_rule(
+    other_school_dsl, governor, pupil
+):
+    """A second line: an access function whose own rule is wrong still cannot hand another
+    school's child, or any child to a governor, past the gate."""
+
+    @child_level(lambda found: [found.pk])
+    def access_too_generous(*, viewer, pupil_id):
+        return Pupil.objects.get(pk=pupil_id)
+
+    for viewer in (other_school_dsl, governor):
+        with pytest.raises(Http404):
+            access_too_generous(viewer=viewer, pupil_id=pupil.pk)
+
+
+def test_gate_lets_school_roles_through_without_a_reason(dsl, attendance_lead, pupil):
+    """No role at the school is asked why; the gate passes what is within their reach."""
+    for viewer in (dsl, attendance_lead):
+        assert pupil in children_within_reach(viewer=viewer)
+        child_read(viewer=viewer, pupil_ids=[pupil.pk])  # raises nothing
+        child_read(viewer=viewer, pupil_ids=[])  # a household finding with no member on record
+
+
+def test_gate_asks_a_trust_lead_for_each_child_and_refuses_one_naming_no_child(lead, pupil):
+    with pytest.raises(AccessReasonRequiredError) as asked:
+        child_read(viewer=lead, pupil_ids=[pupil.pk])
+    assert asked.value.pupil_id == pupil.pk
+    lead.access_reasons = {str(pupil.pk): REASON}
+    child_read(viewer=lead, pupil_ids=[pupil.pk])
+    with pytest.raises(Http404):
+        child_read(viewer=lead, pupil_ids=[])
+
+
+def test_trust_lead_whose_trust_does_not_allow_child_access_is_never_asked(trust_lead, pupil):
+    assert list_reason(viewer=trust_lead) == ""
+    with pytest.raises(Http404):
+        child_read(viewer=trust_lead, pupil_ids=[pupil.pk])
+
+
+def test_trust_lead_partial_search_without_a_reason_is_sent_to_the_asking_page(client_for, lead):
+    response = client_for(lead).get(
+        reverse("pupils:search"), {"q": "Testchild"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith(reverse("pupils:list_reason") + "?next=")
+    assert response.content == b""
+
+
+def test_gate_reach_is_empty_for_a_school_role_with_no_school(pupil):
+    from schools.models import Membership, Role
+
+    nowhere = Membership(role=Role.STAFF, school=None)
+    assert not children_within_reach(viewer=nowhere).exists()
+
+
+def test_access_pupils_refuses_when_none_of_the_children_may_be_read(other_school_dsl, pupil):
+    from pupils.access import access_pupils
+
+    with pytest.raises(Http404):
+        access_pupils(viewer=other_school_dsl, pupil_ids=[pupil.pk])
+
+
+def test_household_finding_passes_the_gate_with_its_households_children(dsl, school, pupil):
+    from patterns.access import access_finding
+    from patterns.tests.factories import FindingFactory
+    from pupils.tests.factories import HouseholdFactory, HouseholdMemberFactory
+
+    home = HouseholdMemberFactory(
+        household=HouseholdFactory(trust=school.trust), pupil=pupil
+    ).household
+    finding = FindingFactory(
+        school=school, pupil=None, subject_kind="household", household_id=str(home.pk)
+    )
+    assert access_finding(viewer=dsl, finding_id=finding.pk).pk == finding.pk
+    # A household none of whose children the school holds is not its to read, whatever the
+    # finding's school says.
+    elsewhere = HouseholdMemberFactory(household=HouseholdFactory()).household
+    stray = FindingFactory(
+        school=school, pupil=None, subject_kind="household", household_id=str(elsewhere.pk)
+    )
+    with pytest.raises(Http404):
+        access_finding(viewer=dsl, finding_id=stray.pk)

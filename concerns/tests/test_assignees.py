@@ -62,3 +62,14 @@ def test_posting_a_governor_as_assignee_is_refused_with_nothing_written(
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert Action.objects.count() == before
+
+
+def test_may_be_assigned_refuses_a_former_member_and_another_schools_staff(
+    concern, teacher, other_school_dsl
+):
+    from concerns.access import may_be_assigned
+
+    assert may_be_assigned(membership=teacher, concern=concern)
+    assert not may_be_assigned(membership=other_school_dsl, concern=concern)
+    teacher.is_active = False
+    assert not may_be_assigned(membership=teacher, concern=concern)
