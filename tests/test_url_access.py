@@ -134,8 +134,8 @@ def _private_files(settings, world):
 
 def client_for(world: access_world.AccessWorld, persona: str, *, csrf: bool = False) -> Client:
     """A client for `persona`, reusing the session signed in when the world was built; the
-    trust's setting and the reason are set for the trust lead's three states (and rolled back
-    with the test)."""
+    trust's setting and the reasons are set for the trust lead's states (and rolled back with
+    the test)."""
     client = Client(enforce_csrf_checks=csrf)
     if persona == "anonymous":
         return client
@@ -151,9 +151,9 @@ def client_for(world: access_world.AccessWorld, persona: str, *, csrf: bool = Fa
                 pupil_id=child.pk if child else None,
                 reason="Advice sought by the school",
             )
-    session.save()
     if persona == "trust_lead_other_reason":
         remember_reason(session, pupil_id=world.stranger.pk, reason="Advice about another child")
+    session.save()
     if persona in {"trust_lead_no_reason", "trust_lead_other_reason", "trust_lead_reason"}:
         Trust.objects.filter(pk=world.trust.pk).update(trust_lead_child_access=True)
     client.cookies[settings.SESSION_COOKIE_NAME] = key
@@ -423,6 +423,24 @@ def test_the_post_body_writes_when_permitted(name, world, db):
     )
     after = _row_counts()
     assert any(after[t] != counts[t] for t in counts), f"{case.post_by} POST {name} wrote nothing"
+
+
+def test_the_trust_lead_states_differ_only_in_their_reasons(world, db):
+    """The other-reason state holds a reason for another child only; the reason state one for
+    each of the world's children (read back from the session each client sends)."""
+    from schools.reasons import reasons_in_session
+
+    def reasons(persona: str) -> set[str]:
+        client = client_for(world, persona)
+        key = client.cookies[settings.SESSION_COOKIE_NAME].value
+        return set(reasons_in_session(SessionStore(session_key=key)))
+
+    children = {str(c.pk) for c in (world.pupil, world.sibling, world.cousin)}
+    assert reasons("trust_lead_no_reason") == set()
+    assert reasons("trust_lead_other_reason") == {str(world.stranger.pk)}
+    assert children < reasons("trust_lead_reason")
+    world.trust.refresh_from_db()
+    assert world.trust.trust_lead_child_access
 
 
 def test_a_post_without_the_token_is_refused(world, db, caplog):
