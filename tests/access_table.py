@@ -98,6 +98,9 @@ class Case:
     post_by: str = "dsl"
     # Others who may write with this POST though they may not see the child's record.
     writers: frozenset[str] = frozenset()
+    # Nobody but `post_by` and `writers` may write with this POST, child or not (a body that
+    # names someone else's role, say).
+    only_writers: bool = False
     post_overrides: Mapping[str, int] = field(default_factory=dict)
     shows_name_to: frozenset[str] = frozenset()
     # Further (kwargs, data) pairs sent to the same pattern: another export format, say.

@@ -24,7 +24,12 @@ _admin_only = allow("school_admin")
 
 CASES = {
     "schools:home": Case(allow(*SIGNED_IN)),
-    "schools:choose_role": Case(allow(*SIGNED_IN)),
+    # Choosing a role names a membership: only its own person may act in it.
+    "schools:choose_role": Case(
+        allow(*SIGNED_IN),
+        post=lambda w: {"membership": str(w.dsl.pk)},
+        only_writers=True,
+    ),
     "schools:staff": Case(_admin_only),
     "schools:invite": Case(
         _admin_only,
