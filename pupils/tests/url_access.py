@@ -28,6 +28,22 @@ def _build_batch(world):
     return ImportBatchFactory(school=world.school)
 
 
+def _ctf_upload(world) -> dict[str, object]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pupils.tests.ctf_files import ctf, pupil_xml
+    from pupils.upn import upn_make
+
+    upn = upn_make(la_code="980", establishment_number="7777", year=16, serial=900)
+    school = world.school
+    body = ctf(pupil_xml(upn=upn), dest_la=school.la_code, dest_estab=school.establishment_number)
+    return {
+        "kind": "ctf",
+        "mapping": "cairn",
+        "file": SimpleUploadedFile(f"{school.la_code}_CTF_001.xml", body),
+    }
+
+
 def _household(world) -> dict[str, object]:
     return {"household_id": world_object(world, "household", _build_household).pk}
 
@@ -85,7 +101,10 @@ CASES = {
         kwargs=_suggestion,
         post=lambda w: {"decision": "reject", "reason": "Posted by the access table."},
     ),
-    "pupils:import_upload": Case(allow(*_importers, "other_school_dsl")),
+    # A CTF for the world's school, previewed (a batch and its stored upload) when allowed.
+    "pupils:import_upload": Case(
+        allow(*_importers, "other_school_dsl"), post=_ctf_upload, post_by="school_admin"
+    ),
     "pupils:import_preview": Case(allow(*_importers, other_school_dsl=404), kwargs=_batch),
     # The batch's file is gone in this test world: the importer is sent back to upload again.
     "pupils:import_commit": Case(
