@@ -101,6 +101,8 @@ class Case:
     # Nobody but `post_by` and `writers` may write with this POST, child or not (a body that
     # names someone else's role, say).
     only_writers: bool = False
+    # The body names the world's child in a way the test cannot see (a file's contents).
+    names_child: bool = False
     post_overrides: Mapping[str, int] = field(default_factory=dict)
     shows_name_to: frozenset[str] = frozenset()
     # Further (kwargs, data) pairs sent to the same pattern: another export format, say.

@@ -88,6 +88,14 @@ def _decision_post(w) -> dict[str, object]:
     }
 
 
+def _behaviour_csv(w) -> dict[str, object]:
+    text = (
+        "incident_id,upn,date,time,type,description,action_taken,recorded_by\n"
+        f"ACCESS1,{w.pupil.upn},{_today()},10:15,Posted by the access table,,,Mr Smith\n"
+    )
+    return {"file": SimpleUploadedFile("behaviour.csv", text.encode())}
+
+
 def _encompass_post(w) -> dict[str, object]:
     return {
         "police_reference": "Posted by the access table",
@@ -173,7 +181,10 @@ CASES = {
         child_level(allow(*_recorders, other_school_dsl=404, **_not_its_recorder)),
         kwargs=lambda w: {"attachment_id": _records(w).attachment.pk},
     ),
-    "concerns:behaviour_import": Case(allow(*_team, other_school_dsl=200)),
+    # A behaviour export naming the world's child: another school's DSL imports none of it.
+    "concerns:behaviour_import": Case(
+        allow(*_team, other_school_dsl=200), post=_behaviour_csv, names_child=True
+    ),
     "concerns:behaviour_add": Case(
         allow(*_team, other_school_dsl=404),
         kwargs=_pupil,
