@@ -1,8 +1,10 @@
 """Personas shared by every test. Each docstring states what that persona may reach."""
 
 import os
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -93,6 +95,12 @@ def teacher(school) -> Membership:
 
 
 @pytest.fixture
+def other_teacher(school) -> Membership:
+    """Another member of staff at `school`, who recorded nothing of what a test records."""
+    return _member(school, Role.STAFF, "teacher2@oakfield.example")
+
+
+@pytest.fixture
 def headteacher(school) -> Membership:
     """Headteacher: reads everything at `school`."""
     return _member(school, Role.HEADTEACHER, "head@oakfield.example")
@@ -124,6 +132,32 @@ def trust_lead(trust) -> Membership:
     """Trust safeguarding lead: aggregates across `trust`; child records only where the trust
     allows it (it does not, unless a test turns `trust.trust_lead_child_access` on)."""
     return _member(None, Role.TRUST_LEAD, "lead@oakfield.example", trust=trust)
+
+
+def _trust_lead_allowed(trust_lead: Membership) -> Membership:
+    assert trust_lead.trust is not None
+    trust_lead.trust.trust_lead_child_access = True
+    trust_lead.trust.save(update_fields=["trust_lead_child_access"])
+    return trust_lead
+
+
+@pytest.fixture
+def trust_lead_no_reason(trust_lead) -> Membership:
+    """The trust lead, where the trust lets its lead open child records once they say why."""
+    return _trust_lead_allowed(trust_lead)
+
+
+@pytest.fixture
+def trust_lead_other_reason(trust_lead) -> Membership:
+    """As `trust_lead_no_reason`; the reason (for another child) is given on the client, as
+    tests/test_url_access.py does."""
+    return _trust_lead_allowed(trust_lead)
+
+
+@pytest.fixture
+def trust_lead_reason(trust_lead) -> Membership:
+    """As `trust_lead_no_reason`; the reason is given on the client (`with_access_reason`)."""
+    return _trust_lead_allowed(trust_lead)
 
 
 @pytest.fixture
@@ -173,7 +207,9 @@ def client_for() -> Callable[[Membership], Client]:
 
 @dataclass
 class World:
-    """Everything the URL access table may need to build a URL."""
+    """A small world for tests that read the access table's rows one at a time; the rows build
+    what else they need in it (`tests.access_table.world_object`). The access table itself runs
+    in the seeded world of tests/access_world.py."""
 
     school: School
     pupil: Pupil
@@ -213,3 +249,33 @@ def _fresh_analytics_copy():
     store.reset()
     yield
     store.reset()
+
+
+# -- The URL access table's size, printed at the end of every run (tests/test_url_access.py) ----
+
+_ACCESS_TABLE_TESTS = {
+    "test_response_for_persona": "GET (or the row's own method)",
+    "test_post_for_persona": "POST to views that also take GET",
+}
+_access_cases: Counter[tuple[str, str]] = Counter()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when != "call" and not (report.when == "setup" and report.outcome != "passed"):
+        return
+    path, _, test = report.nodeid.partition("::")
+    function = test.split("[", 1)[0]
+    if path.endswith("tests/test_url_access.py") and function in _ACCESS_TABLE_TESTS:
+        _access_cases[(function, report.outcome)] += 1
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not _access_cases:
+        return
+    total = sum(_access_cases.values())
+    terminalreporter.section("URL access table")
+    terminalreporter.write_line(f"{total} persona × URL pattern × method cases run")
+    for function, label in _ACCESS_TABLE_TESTS.items():
+        outcomes = {o: n for (f, o), n in _access_cases.items() if f == function}
+        detail = ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items()))
+        terminalreporter.write_line(f"  {label}: {sum(outcomes.values())} ({detail})")

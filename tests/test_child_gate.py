@@ -34,7 +34,7 @@ from schools.reasons import (
     list_reason,
     remember_reason,
 )
-from tests.access_table import PERSONAS, SIGNED_IN, Case
+from tests.access_table import PERSONAS, SIGNED_IN, TRUST_LEAD_STATES, Case
 from tests.pdf import pdf_text
 from tests.test_url_access import ALL_NAMES, TABLE
 
@@ -336,7 +336,8 @@ _ADMITTED = [
     (name, persona)
     for name in ALL_NAMES
     for persona in PERSONAS
-    if persona not in {"anonymous", "trust_lead"} and TABLE[name].expect[persona] == 200
+    if persona not in {"anonymous", "trust_lead", *TRUST_LEAD_STATES}
+    and TABLE[name].expect[persona] == 200
 ]
 
 

@@ -1,4 +1,4 @@
-from tests.access_table import Case, allow
+from tests.access_table import Case, allow, child_level
 
 # The trust in the test world does not let its lead open children's records. The attendance lead
 # reads the registers of the school's children (never the rest of their record) and manages the
@@ -24,16 +24,12 @@ CASES = {
         allow("dsl", "deputy_dsl", "school_admin", "attendance_lead", "other_school_dsl")
     ),
     "attendance:mappings": Case(
-        allow("dsl", "deputy_dsl", "school_admin", "attendance_lead", "other_school_dsl")
+        allow("dsl", "deputy_dsl", "school_admin", "attendance_lead", "other_school_dsl"),
+        post=lambda w: {"raw_code": "I02", "statutory_code": "I"},
     ),
     "attendance:pupil": Case(
-        allow(
-            "dsl",
-            "deputy_dsl",
-            "headteacher",
-            "attendance_lead",
-            trust_lead=404,
-            other_school_dsl=404,
+        child_level(
+            allow("dsl", "deputy_dsl", "headteacher", "attendance_lead", other_school_dsl=404)
         ),
         kwargs=_child,
     ),

@@ -12,12 +12,12 @@ from django.utils import timezone
 from concerns import services
 from concerns.access import action_assignees_for
 from concerns.models import Action
-from concerns.tests.url_access import _records
+from concerns.tests.factories import make_concern
 
 
 @pytest.fixture
-def concern(world):
-    return _records(world).concern
+def concern(teacher, pupil):
+    return make_concern(author=teacher, pupil=pupil)
 
 
 def test_action_assignee_choices_leave_out_those_who_cannot_read_the_child(

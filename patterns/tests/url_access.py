@@ -1,5 +1,5 @@
 from patterns.tests.factories import finding_for
-from tests.access_table import Case, allow
+from tests.access_table import Case, allow, world_object
 
 # Findings are about children: the school's DSL team and headteacher read them, at their own
 # school only. Another school's DSL sees their own (empty) inbox and gets 404 for this finding.
@@ -7,7 +7,10 @@ CASES = {
     "patterns:inbox": Case(allow("dsl", "deputy_dsl", "headteacher", "other_school_dsl")),
     "patterns:detail": Case(
         allow("dsl", "deputy_dsl", "headteacher", other_school_dsl=404),
-        kwargs=lambda w: {"finding_id": finding_for(w).pk},
+        kwargs=lambda w: {"finding_id": world_object(w, "finding", finding_for).pk},
+        post=lambda w: {"outcome": "acted_on", "action_taken": "Posted by the access table."},
+        # The headteacher reads findings; only the safeguarding team decides them.
+        post_overrides={"headteacher": 403},
     ),
     # Thresholds are the DSL's to set, for their own school (neglect-indicators.md §5 rule 1).
     "patterns:settings": Case(allow("dsl", "deputy_dsl", "other_school_dsl")),
