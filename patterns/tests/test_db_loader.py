@@ -366,7 +366,16 @@ def test_words_sites_family_factors_and_old_history(db, school, dsl, tmp_path):
     child.enrolments.update(start_date=date(2019, 9, 2))
     with time_machine.travel(at("2021-03-01"), tick=False):
         old = make_concern(author=dsl, pupil=child, occurred_at=at("2021-03-01", 9))
+        first = concern_services.decision_record(
+            actor=dsl,
+            concern=old,
+            data=concern_services.DecisionInput(
+                outcome=Outcome.MONITOR, rationale="Watch.", review_date=date(2021, 3, 15)
+            ),
+        )
         concern_services.decision_record(
+            supersedes=first,
+            change_reason="Mum told us more.",
             actor=dsl,
             concern=old,
             data=concern_services.DecisionInput(
