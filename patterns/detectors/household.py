@@ -153,9 +153,10 @@ def trio_child(facts: PupilFacts, *, as_of: date, config: TrioSettings) -> list[
 @dataclass(frozen=True)
 class SiblingsSettings:
     window_days: int = setting(
-        90,
-        doc="Within how many days the concerns about each child must fall.",
-        source=CAIRN_DEFAULT,
+        365,
+        doc="Within how many days the concerns about each child must fall: over months and "
+        "terms, a school year.",
+        source="issue 18 'signs ... spread across a year'; " + CAIRN_DEFAULT,
     )
     min_children: int = setting(
         2,

@@ -46,7 +46,7 @@ def test_household_children_across_two_schools():
         household(younger, older, quiet), as_of=AS_OF, config=SiblingsSettings()
     )
     assert raised.detail == (
-        "2 concerns about 2 children of the household in the last 90 days, at 2 schools."
+        "2 concerns about 2 children of the household in the last 365 days, at 2 schools."
     )
     assert (
         household_children(household(younger, quiet), as_of=AS_OF, config=SiblingsSettings()) == []
