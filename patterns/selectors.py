@@ -56,7 +56,7 @@ def _open() -> Q:
     (a finding whose evidence aged out before anyone decided stays listed, never silently
     gone)."""
     decided = FindingDecision.objects.filter(finding_id=OuterRef("pk"))
-    return Q(stale=False) | ~Exists(decided)
+    return Q(stale=False) | Q(~Exists(decided))
 
 
 def findings_for_school(*, school_id: Any, include_stale: bool = False) -> QuerySet[Finding]:
@@ -317,7 +317,11 @@ def raised_from_records_as_of(*, pupil: Any, on: Any) -> list[dict[str, Any]]:
     )
     rows = []
     # The run holds this child's findings and their households' (never a sibling's own).
-    for raised in result.raised:
+    ordered = sorted(
+        result.raised,
+        key=lambda r: (-SEVERITY_RANK[r.severity], get_detector(r.detector).summary),
+    )
+    for raised in ordered:
         rows.append(
             {
                 "raised": raised,
@@ -326,5 +330,4 @@ def raised_from_records_as_of(*, pupil: Any, on: Any) -> list[dict[str, Any]]:
                 "severity_label": FindingSeverity(raised.severity.value).label,
             }
         )
-    rows.sort(key=lambda r: (-SEVERITY_RANK[r["raised"].severity], r["summary"]))
     return rows
