@@ -321,7 +321,15 @@ def test_cadences_from_statuses_their_ends_and_hand_set_schedules(db, school, ds
         CheckInScheduleFactory(
             pupil=child, set_by=staff_member(school=other_school), cadence_days=3
         )
-    (f,) = DatabaseFacts(as_of=date(2025, 4, 1)).load_pupils([str(child.pk)], date(2025, 4, 1))
+    # Loaded with a child of the other school, whose records at that school are read in the
+    # same query: the first child's records there are still not theirs here.
+    elsewhere = enrolled_pupil(school=other_school)
+    loaded = DatabaseFacts(as_of=date(2025, 4, 1)).load_pupils(
+        [str(child.pk), str(elsewhere.pk)], date(2025, 4, 1)
+    )
+    by_id = {facts.pupil_id: facts for facts in loaded}
+    f = by_id[str(child.pk)]
+    assert by_id[str(elsewhere.pk)].cadences == ()
     cadences = sorted(f.cadences, key=lambda c: c.effective_from)
     assert [(c.id, c.effective_from, c.days) for c in cadences] == [
         (str(status.pk), date(2025, 1, 6), 14),

@@ -106,7 +106,7 @@ def test_3c_counts_as_domestic_abuse(dsl, pupil, household):
 
 
 def test_evidence_links_to_the_factors_page_for_those_who_may_open_it(
-    dsl, other_school_dsl, pupil, household, school
+    dsl, other_school_dsl, headteacher, pupil, household, school
 ):
     factor = _record(dsl, pupil, "3B", date(2025, 11, 3), "2025-11-04")
     finding = FindingFactory(
@@ -119,4 +119,7 @@ def test_evidence_links_to_the_factors_page_for_those_who_may_open_it(
     assert row["label"] == "Known factor"
     assert row["url"] == f"/factors/pupils/{pupil.pk}/"
     (row,) = evidence_rows(viewer=other_school_dsl, finding=finding)
+    assert row["url"] is None
+    # The headteacher reads the finding and the child's record, but not the known factors.
+    (row,) = evidence_rows(viewer=headteacher, finding=finding)
     assert row["url"] is None

@@ -356,3 +356,25 @@ def test_as_they_stood_a_finding_raised_again_by_then_and_a_retired_detector(dsl
         ("Several small signs of neglect, from more than one adult, within a few weeks.", True),
         ("retired-detector", False),
     ]
+
+
+def test_the_home_count_is_the_dsl_teams_undecided_findings(dsl, teacher, school, pupil):
+    """The home page's count: findings waiting for a decision, including one that aged out
+    before anyone decided; nothing for staff outside the DSL team or with no membership."""
+    from types import SimpleNamespace
+
+    from django.template import Context, Template
+
+    from patterns.tests.factories import FindingDecisionFactory
+
+    FindingFactory(school=school, pupil=pupil)
+    FindingFactory(school=school, pupil=pupil, detector="trio", stale=True)
+    FindingDecisionFactory(finding=FindingFactory(school=school, pupil=pupil, detector="injuries"))
+    template = Template("{% load findings_home %}{% findings_home_count as n %}{{ n }}")
+
+    def count(membership):
+        return template.render(Context({"request": SimpleNamespace(membership=membership)}))
+
+    assert count(dsl) == "2"
+    assert count(teacher) == "0"
+    assert count(None) == "0"
