@@ -12,6 +12,7 @@ from django.utils import timezone
 from attendance.tests.factories import import_text, weeks_csv
 from concerns import services as concern_services
 from concerns.models import BodyRegion, BodySide, ChildPresent, Outcome
+from concerns.models import Part as ConcernPart
 from concerns.tests.factories import enrolled_pupil, make_concern, staff_member
 from patterns.db_loader import DatabaseFacts, attendance_days
 from patterns.engine import run
@@ -379,7 +380,7 @@ def test_words_sites_family_factors_and_old_history(db, school, dsl, tmp_path):
             author=dsl,
             pupil=child,
             occurred_at=at("2021-03-01", 9),
-            others=[(witness, Part.WITNESS)],
+            others=[(witness, ConcernPart.WITNESS)],
         )
         first = concern_services.decision_record(
             actor=dsl,
