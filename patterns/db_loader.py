@@ -107,7 +107,7 @@ _KINDS: dict[str, DecisionKind] = {
 }
 _LEAVING = {reason.value: reason for reason in LeavingReason}
 # The fields of a voice entry that hold the child's own words (voice.models.VoiceEntryVersion).
-_VOICE_WORDS = (
+VOICE_WORD_FIELDS = (
     "words",
     "typical_morning",
     "food",
@@ -686,7 +686,7 @@ class DatabaseFacts:
         first: dict[Any, Any] = {}
         latest: dict[Any, Any] = {}
         for row in versions.values(
-            "entry_id", "entry__pupil_id", "occurred_at", "entry__created_at", *_VOICE_WORDS
+            "entry_id", "entry__pupil_id", "occurred_at", "entry__created_at", *VOICE_WORD_FIELDS
         ):
             first.setdefault(row["entry_id"], row)
             latest[row["entry_id"]] = row
@@ -698,7 +698,7 @@ class DatabaseFacts:
                     pupil_id=str(row["entry__pupil_id"]),
                     heard_at=row["occurred_at"],
                     recorded_at=row["entry__created_at"],
-                    words="\n".join(said[name] for name in _VOICE_WORDS if said[name]),
+                    words="\n".join(said[name] for name in VOICE_WORD_FIELDS if said[name]),
                 )
             )
         return voice

@@ -378,3 +378,46 @@ def test_the_home_count_is_the_dsl_teams_undecided_findings(dsl, teacher, school
     assert count(dsl) == "2"
     assert count(teacher) == "0"
     assert count(None) == "0"
+
+
+def test_voice_distress_shows_the_childs_words_with_the_matches_marked(
+    client_for, dsl, teacher, school, pupil
+):
+    """The finding page shows the child's words from each record, the matched words in <mark>,
+    read with the school's own word lists; another record kind or one the viewer may not open
+    shows nothing extra."""
+    from concerns.tests.factories import make_concern
+    from patterns.selectors import words_marked
+    from patterns.services import detector_settings_set
+    from voice.tests.factories import VoiceEntryFactory
+
+    entry = VoiceEntryFactory(pupil=pupil, recorded_by=dsl, words="I was on my own, Miss.")
+    concern = make_concern(author=dsl, pupil=pupil, child_words="I’m clemmed and STARVING")
+    detector_settings_set(
+        actor=dsl,
+        school=school,
+        detector="voice-distress",
+        enabled=True,
+        values={"hunger": ["starving", "clemmed*"]},
+    )
+    finding = FindingFactory(
+        school=school,
+        pupil=pupil,
+        detector="voice-distress",
+        evidence=[
+            {"kind": "voice", "id": str(entry.pk), "date": "2025-01-10"},
+            {"kind": "concern", "id": str(concern.pk), "date": "2025-01-11"},
+            {"kind": "attendance", "id": f"{pupil.pk}:2025-01-12", "date": "2025-01-12"},
+            {"kind": "voice", "id": "v-from-a-file", "date": "2025-01-12"},
+        ],
+    )
+    body = client_for(dsl).get(reverse("patterns:detail", args=[finding.pk])).content.decode()
+    assert "I was <mark>on my own</mark>, Miss." in body
+    assert "I’m <mark>clemmed</mark> and <mark>STARVING</mark>" in body
+    assert words_marked(viewer=teacher, finding=finding) == {}  # opens neither record
+    assert words_marked(viewer=dsl, finding=FindingFactory(school=school, pupil=pupil)) == {}
+    # A school that turned the detector off: the default lists still mark the words.
+    detector_settings_set(
+        actor=dsl, school=school, detector="voice-distress", enabled=False, values={}
+    )
+    assert ("on my own", True) in words_marked(viewer=dsl, finding=finding)[str(entry.pk)]
