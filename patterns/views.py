@@ -33,6 +33,11 @@ from schools.http import CairnRequest, role_required
 from schools.models import Role
 
 
+def _sentence(text: str) -> str:
+    """A paragraph shown on its own starts with a capital letter."""
+    return text[:1].upper() + text[1:]
+
+
 def _explanation(slug: str) -> dict[str, Any]:
     """The detector's explanation for the DSL: its sources named as a reader cites them."""
     try:
@@ -42,8 +47,8 @@ def _explanation(slug: str) -> dict[str, Any]:
     why, evidence = entry.section("Why"), entry.section("Evidence")
     return {
         "summary": entry.summary,
-        "why": plain(why),
-        "evidence": plain(evidence),
+        "why": _sentence(plain(why)),
+        "evidence": _sentence(plain(evidence)),
         "does_not_mean": plain(entry.section("Does not mean")),
         "sources": sources(why, evidence),
     }
