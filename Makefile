@@ -35,8 +35,8 @@ demo: $(BIN)/.installed assets var
 	$(DEMO_ENV) $(PY) manage.py migrate --verbosity 0
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	@echo
-	@echo "Serving the demo school at http://127.0.0.1:8000 (Ctrl+C to stop)"
-	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving the demo school at http://127.0.0.1:8000 with its background worker (Ctrl+C stops both)"
+	$(DEMO_ENV) $(BIN)/honcho start -f Procfile
 
 demo-code: $(BIN)/.installed
 	@$(DEMO_ENV) $(PY) manage.py demo_totp

@@ -218,6 +218,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("CAIRN_LOG_LEVEL", "WARNING")},
+    # The worker's line per task (run_worker), printed once rather than by Django's handler too.
+    "loggers": {"django.tasks": {"handlers": ["console"], "propagate": False}},
 }
 
 # The UPN check letter rule is tagged [U] in the domain reference, so enforcing it is a setting.
