@@ -153,6 +153,25 @@ def _phase(
     return reference, recorded, _drain(since)
 
 
+def _paced(host: str, posts: list[Any], every: float) -> tuple[list[float], list[float]]:
+    """One concern every `every` seconds (a school day's pace: the worker is idle when each
+    arrives); the POSTs' times and each refresh's enqueue-to-stored time, in ms."""
+    from django.utils import timezone
+
+    from bench.server import request_once
+
+    since = timezone.now()
+    latencies = []
+    for method, path, body, headers in posts:
+        started = time.perf_counter()
+        status, _ = request_once(host, method, path, body, headers)
+        if status != 302:
+            raise RuntimeError(f"HTTP {status} recording a concern")
+        latencies.append((time.perf_counter() - started) * 1000)
+        time.sleep(every)
+    return latencies, _drain(since)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql"], required=True)
@@ -163,6 +182,7 @@ def main() -> None:
     parser.add_argument("--one", type=int, default=100, help="requests from one client")
     parser.add_argument("--many", type=int, default=400, help="requests from 20 clients")
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--paced", type=int, default=20, help="concerns one a second")
     args = parser.parse_args()
     url = args.database_url or (
         f"sqlite:///{SQLITE_DEFAULT}" if args.db == "sqlite" else PG_DEFAULT
@@ -226,6 +246,22 @@ def main() -> None:
                         )
                     )
                 print(rows[-1].line() if not refresh else rows[-2].line(), file=sys.stderr)
+            posts = _posts(cookie, args.paced, 3 + (10 if args.label == "after" else 0))
+            latencies, refresh = _paced(server.host, posts, every=1.0)
+            if refresh:
+                rows.append(
+                    Row(
+                        what="findings refresh enqueue to stored, one concern a second",
+                        scale="demo trust, 600 pupils",
+                        database=args.db,
+                        value=median(refresh),
+                        unit="ms p50",
+                        p95=percentile(refresh, 95),
+                        reference_what="the POST itself, p50 ms",
+                        reference_value=median(latencies),
+                        extra={"refreshes": len(refresh), "post_p95": percentile(latencies, 95)},
+                    )
+                )
         finally:
             if worker is not None:
                 worker.terminate()
