@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from audit import services as audit
+from audit.bounds import quoted, upload_refusal
 from audit.models import AuditAction
 from background.signals import announce_records_changed
 from concerns.models import (
@@ -171,9 +172,9 @@ def attachment_check(upload: Upload) -> str:
         raise ValidationError(
             f"{name}: files of this type are not accepted. Accepted: {', '.join(allowed)}."
         )
-    limit = settings.CAIRN_ATTACHMENT_MAX_BYTES
-    if (upload.size or 0) > limit:
-        raise ValidationError(f"{name}: the file is larger than {limit // (1024 * 1024)} MB.")
+    refusal = upload_refusal("attachment", upload.size or 0)
+    if refusal:
+        raise ValidationError(f"{quoted(name, 100)}: {refusal}")
     signatures = _SIGNATURES.get(extension)
     if signatures:
         upload.seek(0)

@@ -22,6 +22,7 @@ from attendance.importers.common import (
     WeekRecord,
     weeks_from_sessions,
 )
+from audit.bounds import quoted
 
 
 def _local(tag: str) -> str:
@@ -91,14 +92,14 @@ def _year(  # noqa: PLR0917 (an internal helper of parse_ctf)
         except ValueError:
             yield (
                 where,
-                RowError(f"AttendanceStartDate {start_text!r} is not a date (YYYY-MM-DD)"),
+                RowError(f"AttendanceStartDate {quoted(start_text)} is not a date (YYYY-MM-DD)"),
             )
             continue
         marks = _text(sessions, "AttendanceMarks")
         try:
             tokens = roll.codes.tokenise(marks.replace(" ", NO_MARK))
         except UnknownCodeError as exc:
-            yield where, RowError(f"AttendanceMarks: unknown code {exc.token!r}")
+            yield where, RowError(f"AttendanceMarks: unknown code {quoted(exc.token)}")
             continue
         slot = 0
         while day.weekday() > 4:
