@@ -411,7 +411,8 @@ CAIRN_TASK_RESULTS_KEEP_DAYS = env_int("CAIRN_TASK_RESULTS_KEEP_DAYS", 30, minim
 # Cron or systemd timers can run the same jobs instead: `run_worker --no-schedule` (docs/deploy.md).
 CAIRN_SCHEDULE: list[dict[str, str]] = [
     {"name": "nightly detector run", "task": "patterns.tasks.detectors_run_nightly", "at": "02:00"},
-    {"name": "housekeeping", "task": "background.tasks.housekeeping", "at": "03:30"},
+    {"name": "housekeeping", "task": "accounts.tasks.housekeeping", "at": "03:30"},
+    {"name": "tasks pruned", "task": "background.tasks.finished_tasks_prune", "at": "03:45"},
 ]
 
 # Analytics (issue 9). Counts below this show as "fewer than 5" in governor and trust
