@@ -42,7 +42,7 @@ def pytest_configure(config: pytest.Config) -> None:
             with self.connection.cursor() as cursor:
                 cursor.execute("SET session_replication_role = DEFAULT")
 
-    DatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
+    DatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign,assignment]
 
 
 @pytest.fixture
