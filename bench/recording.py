@@ -29,7 +29,7 @@ from bench.common import ROOT, Row, median, percentile, write_results
 from bench.server import LoadResult, load, running_server, server_env
 
 PG_DEFAULT = os.environ.get(
-    "CAIRN_BENCH_RECORDING_PG", "postgres://postgres@127.0.0.1:5432/cairn_archtasks"
+    "CAIRN_BENCH_RECORDING_PG", "postgres://postgres@127.0.0.1:5432/cairn_bench_recording"
 )
 SQLITE_DEFAULT = ROOT / "bench" / "data" / "recording.sqlite3"
 TEACHER = "teacher@brookside.example"
