@@ -92,3 +92,13 @@ def test_old_task_rows_are_forgotten_but_each_jobs_latest_time_kept(settings, ti
     assert latest.status == "SUCCESSFUL"
     assert latest.return_value == {"tasks": 1, "scheduled_runs": 1}
     assert ScheduledRun.objects.count() == 1  # the latest time, kept
+
+
+def test_manage_py_check_names_a_bad_schedule(settings):
+    from background.checks import schedule_check
+
+    assert schedule_check() == []
+    settings.CAIRN_SCHEDULE = [{**HOUSEKEEPING, "at": "25:00"}]
+    (error,) = schedule_check()
+    assert error.id == "background.E001"
+    assert "'at' must be a time of day such as 02:30, not '25:00'" in error.msg
