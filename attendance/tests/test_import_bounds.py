@@ -27,7 +27,7 @@ def test_a_huge_mark_is_quoted_short_in_the_error(tmp_path, school, pupil):
 
 
 def test_a_huge_upn_is_quoted_short(tmp_path, school, pupil):
-    text = f"urn,upn,week_start,marks\n{school.urn},{'U' * 500_000},{MONDAY},/\\/\\/\\/\\/\\\n"
+    text = f"urn,upn,week_start,marks\n{school.urn},{'U' * 100_000},{MONDAY},/\\/\\/\\/\\/\\\n"
     with pytest.raises(AttendanceImportError) as caught:
         import_text(tmp_path, text)
     assert len(str(caught.value.problems[0])) < 400
@@ -46,3 +46,27 @@ def test_the_command_refuses_an_oversized_file_before_reading_it(tmp_path, schoo
     with pytest.raises(CommandError, match=r"The file is .* up to 10 bytes"):
         call_command("import_attendance", str(path), "--no-progress")
     assert not AttendanceImport.objects.exists()
+
+
+def test_ctf_warnings_quote_the_files_values_short(tmp_path, db):
+    # Before the fix a huge <Year> or <SessionsPossible> went whole into the batch's warnings.
+    from pathlib import Path
+
+    from attendance.services import attendance_import
+    from pupils.tests.factories import EnrolmentFactory, PupilFactory
+    from schools.tests.factories import SchoolFactory
+
+    source = SchoolFactory(la_code="999", establishment_number="9999")
+    child = PupilFactory(upn="F999999925001")
+    EnrolmentFactory(pupil=child, school=source, start_date=date(2018, 9, 4))
+    text = (Path(__file__).parent / "data" / "ctf_example_synthetic.xml").read_text()
+    text = text.replace("<Year>2024</Year>", f"<Year>{'Y' * 100_000}</Year>", 1)
+    text = text.replace(
+        "<SessionsPossible>380</SessionsPossible>",
+        f"<SessionsPossible>{'3' * 100_000}</SessionsPossible>",
+    )
+    path = tmp_path / "ctf.xml"
+    path.write_text(text)
+    result = attendance_import(actor=None, path=path)
+    assert result.batch.warnings
+    assert all(len(w) < 400 for w in result.batch.warnings)

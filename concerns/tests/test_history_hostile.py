@@ -14,7 +14,7 @@ from concerns.models import BehaviourIncident, Concern
 pytestmark = pytest.mark.django_db
 
 
-def _line(pupil, **fields):
+def _line(pupil, *, ensure_ascii=True, **fields):
     record = {
         "kind": "concern",
         "upn": pupil.upn,
@@ -25,7 +25,7 @@ def _line(pupil, **fields):
         "source_ref": "OLD-1",
     }
     record.update(fields)
-    return json.dumps(record)
+    return json.dumps(record, ensure_ascii=ensure_ascii)
 
 
 def _refused(dsl, text, fmt="jsonl") -> list[str]:
@@ -51,7 +51,8 @@ def test_nesting_the_decoder_accepts_is_still_refused(dsl, pupil):
 
 def test_the_command_reports_a_deeply_nested_line(dsl, pupil, school, tmp_path: Path):
     path = tmp_path / "old.jsonl"
-    path.write_text(_line(pupil) + "\n" + "{" * 50_000 + "\n", encoding="utf-8")
+    deep = '{"kind": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    path.write_text(_line(pupil) + "\n" + deep + "\n", encoding="utf-8")
     with pytest.raises(CommandError, match="Nothing imported: 1 problem"):
         call_command("import_history", str(path), "--school", school.urn, "--as", dsl.user.email)
     assert not Concern.objects.exists()
@@ -59,7 +60,7 @@ def test_the_command_reports_a_deeply_nested_line(dsl, pupil, school, tmp_path: 
 
 def test_a_line_separator_inside_a_json_string_does_not_split_the_line(dsl, pupil):
     # JSON allows a raw U+2028 in a string; str.splitlines() used to cut the line there.
-    lines = read_json_lines(_line(pupil, text="First part\u2028second part"))
+    lines = read_json_lines(_line(pupil, ensure_ascii=False, text="First part\u2028second part"))
     import_history(actor=dsl, lines=lines, source_system="OldSys")
     assert Concern.objects.get().versions.get().facts == "First part\u2028second part"
 
@@ -79,8 +80,16 @@ def test_an_author_name_with_a_right_to_left_override_is_refused(dsl, pupil):
 
 
 def test_a_huge_value_is_quoted_short(dsl, pupil):
-    text = _line(pupil, review_date="9" * 1_000_000, kind="decision", concern_ref="x")
-    [error] = _refused(dsl, text)
+    decision = _line(
+        pupil,
+        kind="decision",
+        concern_ref="OLD-1",
+        outcome="monitor",
+        review_date="9" * 1_000_000,
+        source_ref=None,
+    )
+    [error] = _refused(dsl, _line(pupil) + "\n" + decision)
+    assert error.startswith("line 2, field 'review_date': '999")
     assert len(error) < 300
 
 

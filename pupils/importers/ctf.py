@@ -29,7 +29,7 @@ from defusedxml.ElementTree import iterparse
 from django.conf import settings
 from django.utils import timezone
 
-from audit.bounds import quoted, upload_limit, upload_refusal
+from audit.bounds import describe_size, quoted, upload_limit, upload_refusal
 from pupils.importers.records import (
     AddressRecord,
     ContactRecord,
@@ -49,6 +49,7 @@ from pupils.importers.records import (
 )
 
 _ROOTS = {"CTfile", "ATfile"}
+MAX_PUPIL_XML = 1024 * 1024
 _PUPIL_DATA = {"CTFpupilData", "ATFpupilData"}
 _VERSION_TAGS = {"CTFversion", "ATFversion"}
 
@@ -267,6 +268,7 @@ class CtfReader:
             sex=sex,
             raw=ET.tostring(pupil, encoding="unicode"),
         )
+        self._refuse_if_huge(record.raw, where)
         if basic is not None:
             for attribute, tag, limit in (
                 ("middle_names", "MiddleNames", 200),
@@ -315,6 +317,15 @@ class CtfReader:
         if after != before or upn is None or dob is None or not surname or not forename:
             return None
         return record
+
+    def _refuse_if_huge(self, raw: str, where: str) -> None:
+        """A real pupil is a few KB of XML. The raw XML is kept with the record, so a huge
+        element, even one Cairn does not read, would be stored whole: refused instead."""
+        if len(raw) > MAX_PUPIL_XML:
+            self.problems.add(
+                f"{where}: {describe_size(len(raw))} of XML; a pupil's record is never "
+                f"more than {describe_size(MAX_PUPIL_XML)}. Nothing was imported."
+            )
 
     def _eal(self, basic: ET.Element) -> bool | None:
         """English as an additional language: a first language (LanguageType F) other than

@@ -4,8 +4,10 @@ controls are refused whole, with the line named, and nothing they quote is unbou
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from audit.bounds import QUOTE_LIMIT, quoted
 from audit.models import AuditAction, AuditEvent
@@ -68,7 +70,7 @@ def test_a_contact_name_longer_than_its_column_is_refused(school):
 def test_a_huge_value_is_quoted_short_in_the_error_batch_summary_and_audit_event(school):
     # Before the fix the whole value was in the message, the failed batch's summary and the
     # audit event: a 200 MB element stored twice.
-    huge = "9" * 2_000_000
+    huge = "9" * 100_000  # under the csv module's own 131,072-character field limit
     data = _csv(f"{U1},Ava,Testchild,{huge}\n")
     with pytest.raises(ImportFileError) as refused:
         _import(data, school)
@@ -128,3 +130,31 @@ def test_a_nul_character_in_a_cell_is_refused_with_its_line(school):
     with pytest.raises(ImportFileError, match=r"^Line 2: holds a NUL character"):
         _import(_csv(_row(surname="Test\x00child")), school)
     assert Pupil.objects.count() == 0
+
+
+def test_a_huge_element_the_importer_does_not_read_is_refused_not_stored(receiving_school):
+    # Before the fix a <Pupil> carrying 2 MB in an element Cairn ignores was kept whole as the
+    # pupil's raw record.
+    data = ctf(pupil_xml(upn=U1, extra="<Notes>" + "n" * 2_000_000 + "</Notes>"))
+    with pytest.raises(ImportFileError, match=r"<Pupil> 1 \(UPN R999888825002\): 1.9 MB of XML"):
+        _import(data, receiving_school, kind=ImportKind.CTF)
+    assert Pupil.objects.count() == 0
+
+
+def test_a_5_mb_upload_does_not_make_a_5_mb_page(client_for, school_admin, settings, tmp_path):
+    # Before the fix every problem quoted its value whole: a 5 MB upload, a 5 MB page.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    rows = "".join(
+        f"{U1},Ava,Testchild,{'9' * 100_000}\n" for _ in range(50)
+    )  # 50 lines, each with a 100,000-character date: 5 MB
+    upload = SimpleUploadedFile("big.csv", (HEADER + rows).encode())
+    assert (upload.size or 0) > 5_000_000
+    response = client_for(school_admin).post(
+        reverse("pupils:import_upload"),
+        {"kind": "csv", "mapping": "cairn", "file": upload},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "cannot be imported; nothing was changed" in html
+    assert len(html) < 100_000
+    assert len(str(ImportBatch.objects.get().summary)) < 50_000
