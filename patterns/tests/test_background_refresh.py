@@ -174,3 +174,39 @@ def test_a_worker_killed_mid_refresh_loses_nothing(school, tmp_path):
     assert all(len(t.worker_ids) == 2 for t in refreshes)
     finding = Finding.objects.get(pupil=child)  # exactly one: the half-written one rolled back
     assert (finding.detector, len(finding.evidence)) == ("cumulative-neglect", 3)
+
+
+def test_a_refresh_racing_another_worker_runs_again(school, monkeypatch):
+    from django.db import IntegrityError
+
+    child = enrolled_pupil(school=school)
+    make_concern(author=staff_member(school=school), pupil=child)
+    calls: list[list[str]] = []
+    real = services.findings_refresh_changed
+
+    def raced_once(*, pupil_ids):
+        calls.append(list(pupil_ids))
+        if len(calls) == 1:
+            raise IntegrityError("another worker stored the same finding")
+        return real(pupil_ids=pupil_ids)
+
+    monkeypatch.setattr(services, "findings_refresh_changed", raced_once)
+    ran = run_pending_tasks()
+    (refresh,) = [t for t in ran if t.task_path == findings_refresh_queued.module_path]
+    assert refresh.status == "SUCCESSFUL"
+    assert calls == [[str(child.pk)], [str(child.pk)]]
+
+
+def test_the_nightly_run_is_a_task_that_stores_findings(school):
+    from patterns.tasks import detectors_run_nightly
+
+    child = enrolled_pupil(school=school)
+    a, b = staff_member(school=school), staff_member(school=school)
+    for days, author in ((12, a), (5, b), (1, a)):
+        make_concern(author=author, pupil=child, occurred_at=timezone.now() - timedelta(days=days))
+    DBTaskResult.objects.all().delete()  # the incremental refreshes are not what is tested
+    detectors_run_nightly.enqueue()
+    (ran,) = run_pending_tasks()
+    assert ran.status == "SUCCESSFUL"
+    assert "findings about" in ran.return_value
+    assert Finding.objects.filter(pupil=child, detector="cumulative-neglect").exists()
