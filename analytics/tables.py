@@ -18,14 +18,8 @@ from analytics.engine import (
     Figures,
     SchoolFigures,
 )
-from analytics.reference import (
-    CIN_CAVEAT,
-    CIN_SOURCE,
-    CIN_YEAR,
-    SCR_CAVEAT,
-    cin_factors,
-    household_factors,
-)
+from analytics.reference import SCR_CAVEAT, household_factors
+from factors.reference import CIN_CAVEAT, CIN_SOURCE, CIN_YEAR, cin_factors
 
 WITHHELD = "not shown (small number)"
 

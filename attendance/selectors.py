@@ -346,19 +346,6 @@ def _calendar(
     return days, weeks
 
 
-# --- Chronology events --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class AttendanceEvent:
-    pupil_id: UUID
-    school_id: UUID
-    kind: str  # "unexplained_run", "persistent", "severe", "first_unexplained_after"
-    day: date
-    title: str
-    summary: str
-
-
 def crossing_days(
     *, files: Sequence[Path], period: Period, pupil_ids: Sequence[UUID], min_sessions: int
 ) -> list[tuple[UUID, UUID, str, date, int, int]]:

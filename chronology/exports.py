@@ -19,8 +19,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-from chronology.entries import Entry
 from pupils.models import Pupil
+from sources.chronology import Entry
 
 MARKING = "OFFICIAL-SENSITIVE"
 REDACTED = "[staff name redacted]"

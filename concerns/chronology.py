@@ -1,4 +1,4 @@
-"""The concerns app's contributions to a child's chronology (see chronology/entries.py).
+"""The concerns app's contributions to a child's chronology (see sources/chronology.py).
 
 Each source returns only what `viewer` may see: concerns through `concerns_visible_to`,
 decisions only for those who see decisions, Operation Encompass only for the DSL team, and an
@@ -15,7 +15,6 @@ from uuid import UUID
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from chronology.entries import Entry, Window
 from concerns.access import concerns_visible_to, encompass_visible_to, sees_decisions
 from concerns.models import (
     Action,
@@ -31,6 +30,7 @@ from concerns.models import (
 )
 from pupils.access import pupils_visible_to
 from schools.models import Membership, Role
+from sources.chronology import Entry, Window
 
 _SUMMARY_LENGTH = 400
 _PART_SUFFIX = {Part.INVOLVED: " (another child involved)", Part.WITNESS: " (as a witness)"}

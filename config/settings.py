@@ -129,6 +129,9 @@ LOGOUT_REDIRECT_URL = "accounts:sign_in"
 CAIRN_SIGN_IN_MAX_FAILURES = env_int("CAIRN_SIGN_IN_MAX_FAILURES", 5, minimum=1)
 CAIRN_SIGN_IN_LOCKOUT_MINUTES = env_int("CAIRN_SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1)
 CAIRN_IDLE_TIMEOUT_MINUTES = env_int("CAIRN_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
+# Who must use a second factor beyond those who set one up: a function `(*, user_id) -> bool`
+# (accounts asks; schools knows which roles open children's records).
+CAIRN_TWO_FACTOR_REQUIRED_FOR = "schools.selectors.holds_child_record_role"
 CAIRN_TOTP_ISSUER = env_str("CAIRN_TOTP_ISSUER", "Cairn")
 
 SESSION_COOKIE_AGE = 12 * 60 * 60
@@ -233,7 +236,7 @@ DEMO_SEEDERS = [
     "analytics.demo.seed",
 ]
 
-# Functions that contribute entries to a child's chronology (see chronology/entries.py).
+# Functions that contribute entries to a child's chronology (see sources/chronology.py).
 CHRONOLOGY_SOURCES: list[str] = [
     "voice.chronology.voice_entries",
     "attendance.chronology.attendance_entries",

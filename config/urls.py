@@ -3,7 +3,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("ui.urls")),
-    path("audit/", include("audit.urls")),
     path("pupils/", include("pupils.urls")),
     path("voice/", include("voice.urls")),
     path("findings/", include("patterns.urls")),

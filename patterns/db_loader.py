@@ -50,8 +50,9 @@ from concerns.models import (
 from concerns.models import Part as ConcernPart
 from factors.codes import CodeGroup, recordable_codes
 from factors.models import KnownFactor
-from patterns.engine import SCHOOL_TZ, FactSource, cutoff
+from patterns.engine import FactSource, cutoff
 from patterns.facts import (
+    SCHOOL_TZ,
     ActionFact,
     ActionKind,
     AttendanceDayFact,

@@ -4,7 +4,7 @@ demo DSL's inbox and the pupil pages show findings that rest on real (synthetic)
 from django.utils import timezone
 
 from patterns.db_loader import DatabaseFacts
-from patterns.management.commands.run_detectors import run_in_chunks
+from patterns.runs import run_in_chunks
 from patterns.services import findings_refresh
 from schools.demo import DemoWorld
 

@@ -15,6 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+# The schools' clock (settings.TIME_ZONE): "the day" of a fact, a cut-off or a date-only record is
+# the day in England. The one definition the detectors, the engine and the loaders share.
+SCHOOL_TZ = ZoneInfo("Europe/London")
 
 
 class Part(StrEnum):

@@ -35,6 +35,7 @@ CASES = {
         allow("dsl", "deputy_dsl", "headteacher", trust_lead=404, other_school_dsl=404),
         kwargs=_child,
     ),
+    "pupils:access_log": Case(allow("dsl", "deputy_dsl", other_school_dsl=404), kwargs=_child),
     # Only a trust lead is ever asked; this test world's trust does not allow child records.
     "pupils:access_reason": Case(allow(trust_lead=404), kwargs=_child),
     "pupils:household": Case(
