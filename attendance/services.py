@@ -35,7 +35,7 @@ from attendance.models import (
 )
 from audit import services as audit
 from audit.models import AuditAction
-from patterns.services import findings_refresh_on_commit
+from background.signals import announce_records_changed
 from schools.models import Membership, School
 
 Progress = Callable[[int], None]
@@ -225,12 +225,10 @@ def attendance_import(
 
     transaction.on_commit(write_columnar_copies)
     batch_id = batch.pk
-    findings_refresh_on_commit(
-        lambda: (
-            AttendanceWeek.objects.filter(last_import_id=batch_id)
-            .values_list("pupil_id", flat=True)
-            .distinct()
-        )
+    announce_records_changed(
+        pupil_ids=AttendanceWeek.objects.filter(last_import_id=batch_id)
+        .values_list("pupil_id", flat=True)
+        .distinct()
     )
     return result
 

@@ -17,16 +17,15 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from audit import services as audit
 from audit.models import AuditAction
+from background.signals import announce_records_changed
 from concerns.models import (
     Action,
     ActionCompletion,
@@ -51,7 +50,7 @@ from concerns.models import (
     ReferralOutcome,
     Source,
 )
-from patterns.services import findings_refresh_on_commit
+from concerns.tasks import dsl_team_alert_email
 from pupils.models import Pupil
 from schools.models import DSL_TEAM_ROLES, Membership, School
 
@@ -354,31 +353,10 @@ def concern_record(
             for m in recipients
         ]
     )
-    emails = [m.user.email for m in recipients if m.user.email]
-    concern_id = concern.pk
-    urgent = data.urgent_told_dsl
-    transaction.on_commit(
-        lambda: _email_dsl_team(concern_id=concern_id, emails=emails, urgent=urgent)
-    )
-    findings_refresh_on_commit([c.pupil.pk for c in data.children])
+    # Queued in this transaction: the e-mail goes only if the concern is saved (docs/adr/0016).
+    dsl_team_alert_email.enqueue(concern_id=str(concern.pk))
+    announce_records_changed(pupil_ids=[c.pupil.pk for c in data.children])
     return concern
-
-
-def _email_dsl_team(*, concern_id: uuid.UUID, emails: list[str], urgent: bool) -> None:
-    """Tell the DSL team a concern is waiting. No child details: only a link behind sign-in."""
-    if not emails:
-        return
-    link = settings.CAIRN_BASE_URL.rstrip("/") + reverse("concerns:detail", args=[concern_id])
-    subject = "Cairn: a new concern" + (" (marked urgent)" if urgent else "")
-    body = (
-        "A new concern has been recorded in Cairn.\n\n"
-        f"Sign in to read it: {link}\n\n"
-        "This message deliberately holds no details. Do not forward it."
-    )
-    try:
-        send_mail(subject=subject, message=body, from_email=None, recipient_list=emails)
-    except Exception:
-        logger.exception("Could not email the DSL team about concern %s", concern_id)
 
 
 def concern_pupil_ids(concern: Concern) -> list[uuid.UUID]:
@@ -421,7 +399,7 @@ def concern_amend(
         reason=reason.strip(),
         details={"version": version.number},
     )
-    findings_refresh_on_commit(concern_pupil_ids(concern))
+    announce_records_changed(pupil_ids=concern_pupil_ids(concern))
     return version
 
 
@@ -550,7 +528,7 @@ def decision_record(
         reason=change_reason.strip(),
         details={"outcome": str(data.outcome), "decision": str(decision.pk)},
     )
-    findings_refresh_on_commit(concern_pupil_ids(concern))
+    announce_records_changed(pupil_ids=concern_pupil_ids(concern))
     return decision
 
 
@@ -589,7 +567,7 @@ def referral_outcome_record(
         request=request,
         details={"agrees": school_agrees},
     )
-    findings_refresh_on_commit(concern_pupil_ids(decision.concern))
+    announce_records_changed(pupil_ids=concern_pupil_ids(decision.concern))
     return result
 
 
@@ -623,7 +601,7 @@ def action_assign(
         request=request,
         details={"action": str(action.pk), "assignee": str(assignee.pk)},
     )
-    findings_refresh_on_commit(concern_pupil_ids(concern))
+    announce_records_changed(pupil_ids=concern_pupil_ids(concern))
     return action
 
 
@@ -646,7 +624,7 @@ def action_complete(
         request=request,
         details={"action": str(action.pk)},
     )
-    findings_refresh_on_commit(concern_pupil_ids(action.concern))
+    announce_records_changed(pupil_ids=concern_pupil_ids(action.concern))
     return completion
 
 
@@ -687,7 +665,7 @@ def behaviour_record(
         pupil_id=pupil.pk,
         request=request,
     )
-    findings_refresh_on_commit([pupil.pk])
+    announce_records_changed(pupil_ids=[pupil.pk])
     return incident
 
 
@@ -735,7 +713,7 @@ def encompass_record(
             pupil_id=pupil.pk,
             request=request,
         )
-    findings_refresh_on_commit([p.pk for p in data.pupils])
+    announce_records_changed(pupil_ids=[p.pk for p in data.pupils])
     return notification
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,6 +26,7 @@ ALLOWED_HOSTS = env_list("CAIRN_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CAIRN_CSRF_TRUSTED_ORIGINS")
 
 LOCAL_APPS = [
+    "background",
     "accounts",
     "audit",
     "schools",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",
     *LOCAL_APPS,
 ]
 
@@ -353,6 +355,31 @@ CAIRN_PATTERNS_INCREMENTAL = env_bool("CAIRN_PATTERNS_INCREMENTAL", default=True
 CAIRN_PATTERNS_INCREMENTAL_MAX_CHILDREN = env_int(
     "CAIRN_PATTERNS_INCREMENTAL_MAX_CHILDREN", 2000, minimum=1
 )
+
+# Background work (docs/adr/0016): Django's Tasks framework with the database as the queue, so there
+# is no broker to run. `manage.py run_worker` runs the tasks (the findings refresh, alert e-mails)
+# and the scheduled jobs below; `make demo` starts it beside the web server.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# A worker writes a heartbeat this often; a task held by a worker silent for longer than
+# CAIRN_WORKER_DEAD_AFTER_SECONDS goes back in the queue, at most CAIRN_WORKER_MAX_ATTEMPTS times.
+CAIRN_WORKER_HEARTBEAT_SECONDS = env_float("CAIRN_WORKER_HEARTBEAT_SECONDS", 5.0, minimum=0.05)
+CAIRN_WORKER_DEAD_AFTER_SECONDS = env_float("CAIRN_WORKER_DEAD_AFTER_SECONDS", 60.0, minimum=0.1)
+CAIRN_WORKER_MAX_ATTEMPTS = env_int("CAIRN_WORKER_MAX_ATTEMPTS", 3, minimum=1)
+# The findings refresh takes the other children queued for refreshing with it, up to this many.
+CAIRN_PATTERNS_REFRESH_BATCH = env_int("CAIRN_PATTERNS_REFRESH_BATCH", 200, minimum=1)
+# Finished task rows (ids and timings, never a child's details) are kept this long.
+CAIRN_TASK_RESULTS_KEEP_DAYS = env_int("CAIRN_TASK_RESULTS_KEEP_DAYS", 30, minimum=1)
+# The scheduled jobs, all in one place: tasks run daily at a local time (background/schedule.py).
+# Cron or systemd timers can run the same jobs instead: `run_worker --no-schedule` (docs/deploy.md).
+CAIRN_SCHEDULE: list[dict[str, str]] = [
+    {"name": "nightly detector run", "task": "patterns.tasks.detectors_run_nightly", "at": "02:00"},
+    {"name": "housekeeping", "task": "background.tasks.housekeeping", "at": "03:30"},
+]
 
 # Analytics (issue 9). Counts below this show as "fewer than 5" in governor and trust
 # aggregates, and percentages derived from them are withheld (Cairn's default, following the

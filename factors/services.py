@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditAction
+from background.signals import announce_records_changed
 from factors.codes import validate_code
 from factors.models import FactorSource, KnownFactor, KnownFactorWithdrawal
-from patterns.services import findings_refresh_on_commit
 from pupils.models import Enrolment, Pupil
 from schools.models import DSL_TEAM_ROLES, Membership
 
@@ -98,7 +98,7 @@ def factor_record(
         request=request,
         details={"code": code, "source": str(source), "known_from": known_from.isoformat()},
     )
-    findings_refresh_on_commit([pupil.pk])
+    announce_records_changed(pupil_ids=[pupil.pk])
     return factor
 
 
@@ -133,5 +133,5 @@ def factor_withdraw(
         request=request,
         details={"code": locked.code, "reason": reason},
     )
-    findings_refresh_on_commit([locked.pupil_id])
+    announce_records_changed(pupil_ids=[locked.pupil_id])
     return withdrawal

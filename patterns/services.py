@@ -1,7 +1,7 @@
 """Writing findings and decisions. Every write is a named function that audits itself."""
 
 import logging
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -77,8 +77,8 @@ def findings_refresh_for_children(
     as_of: date | None = None,
 ) -> RefreshSummary:
     """The incremental run: after a record about these children is written or amended, run the
-    detectors for them and their households and refresh their findings. Call it from the writing
-    service's `transaction.on_commit` with the database fact source."""
+    detectors for them and their households and refresh their findings (the background task
+    does, through `findings_refresh_changed`, with the database fact source)."""
     from patterns.selectors import school_configs
 
     result = run_incremental(
@@ -331,36 +331,40 @@ def detector_settings_set(
     return row
 
 
-def _refresh_now(pupil_ids: Callable[[], Iterable[Any]]) -> None:
-    """The incremental run after a commit. A failure is logged and never reaches the person who
-    saved the record: the record is already safe, and the nightly run catches up."""
+def findings_refresh_changed(*, pupil_ids: Collection[str]) -> RefreshSummary:
+    """The incremental run for children whose records changed, over the database as of today:
+    what the background task `patterns.tasks.findings_refresh_queued` does. An error is logged
+    and raised, so the task is marked failed with its traceback; the record itself was saved
+    in its own transaction, and the nightly run catches up."""
     from patterns.db_loader import database_source
 
+    today = timezone.localdate()
     try:
-        ids = sorted({str(pid) for pid in pupil_ids()})
-        limit: int = getattr(settings, "CAIRN_PATTERNS_INCREMENTAL_MAX_CHILDREN", 2000)
-        if len(ids) > limit:
-            logger.info(
-                "patterns: %s children touched (more than %s); left to the nightly run",
-                len(ids),
-                limit,
-            )
-            return
-        if ids:
-            today = timezone.localdate()
-            findings_refresh_for_children(
-                actor=None, source=database_source(as_of=today), pupil_ids=ids, as_of=today
-            )
+        return findings_refresh_for_children(
+            actor=None, source=database_source(as_of=today), pupil_ids=pupil_ids, as_of=today
+        )
     except Exception:
         logger.exception("patterns: the incremental run failed; the record was saved")
+        raise
 
 
-def findings_refresh_on_commit(pupil_ids: Iterable[Any] | Callable[[], Iterable[Any]]) -> None:
-    """After the current transaction commits, refresh the findings of these children (and their
-    households): call it from any service that writes a record detectors read. `pupil_ids` may
-    be a callable, evaluated after the commit (an import's children). Off when
-    `settings.CAIRN_PATTERNS_INCREMENTAL` is False (bulk loads; the nightly run catches up)."""
-    if not getattr(settings, "CAIRN_PATTERNS_INCREMENTAL", True):
+def findings_refresh_enqueue(*, pupil_ids: Collection[str], **_signal: Any) -> None:
+    """Queue a findings refresh for these children: the receiver of
+    `background.signals.records_changed`, connected in `PatternsConfig.ready`. It runs inside the
+    transaction that wrote the record, so the queued task commits or rolls back with it. Off
+    when `settings.CAIRN_PATTERNS_INCREMENTAL` is False (bulk loads; the nightly run catches
+    up); a save touching more than `CAIRN_PATTERNS_INCREMENTAL_MAX_CHILDREN` children is left
+    to the nightly run too."""
+    from patterns.tasks import findings_refresh_queued
+
+    if not settings.CAIRN_PATTERNS_INCREMENTAL or not pupil_ids:
         return
-    ids = pupil_ids if callable(pupil_ids) else (lambda fixed=list(pupil_ids): fixed)
-    transaction.on_commit(lambda: _refresh_now(ids))
+    limit: int = settings.CAIRN_PATTERNS_INCREMENTAL_MAX_CHILDREN
+    if len(pupil_ids) > limit:
+        logger.info(
+            "patterns: %s children touched (more than %s); left to the nightly run",
+            len(pupil_ids),
+            limit,
+        )
+        return
+    findings_refresh_queued.enqueue(pupil_ids=sorted(pupil_ids))

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditAction
-from patterns.services import findings_refresh_on_commit
+from background.signals import announce_records_changed
 from pupils.models import Pupil
 from schools.models import DSL_TEAM_ROLES, Membership
 from voice import attachments
@@ -180,7 +180,7 @@ def voice_entry_record(
             request=request,
             details={"occasion": str(content.occasion), "attachment": attachment is not None},
         )
-        findings_refresh_on_commit([pupil.pk])
+        announce_records_changed(pupil_ids=[pupil.pk])
         return entry
 
     return _with_files_cleaned_up(write, stored_files)
@@ -233,7 +233,7 @@ def voice_entry_amend(
             reason=reason.strip(),
             details={"version": version.number},
         )
-        findings_refresh_on_commit([locked.pupil_id])
+        announce_records_changed(pupil_ids=[locked.pupil_id])
         return version
 
     return _with_files_cleaned_up(write, stored_files)
@@ -285,7 +285,7 @@ def support_status_record(
         reason=reason.strip(),
         details={"level": str(level), "starts_on": starts_on.isoformat()},
     )
-    findings_refresh_on_commit([pupil.pk])
+    announce_records_changed(pupil_ids=[pupil.pk])
     return status
 
 
@@ -334,7 +334,7 @@ def check_in_schedule_set(
             "cadence_days": cadence_days,
         },
     )
-    findings_refresh_on_commit([pupil.pk])
+    announce_records_changed(pupil_ids=[pupil.pk])
     return schedule
 
 

@@ -6,9 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import AuditAction, AuditEvent
+from background.testing import queued_kwargs
 from factors import services
 from factors.models import FactorSource, KnownFactor, KnownFactorWithdrawal
 from factors.tests.factories import KnownFactorFactory
+from patterns.tasks import findings_refresh_queued
 from pupils.tests.factories import EnrolmentFactory, PupilFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,19 +33,14 @@ def _record(actor, pupil, **overrides):
     return services.factor_record(actor=actor, pupil=pupil, **values)
 
 
-def test_record_audits_and_refreshes_findings(
-    dsl, pupil, django_capture_on_commit_callbacks, monkeypatch
-):
-    refreshed = []
-    monkeypatch.setattr("patterns.services._refresh_now", lambda ids: refreshed.append(ids()))
-    with django_capture_on_commit_callbacks(execute=True):
-        factor = _record(dsl, pupil, code=" 4b ")
+def test_record_audits_and_refreshes_findings(dsl, pupil):
+    factor = _record(dsl, pupil, code=" 4b ")
     assert (factor.code, factor.school_id, factor.recorded_by) == ("4B", dsl.school_id, dsl)
     assert factor.note == "Single assessment."
     event = AuditEvent.objects.get(action=AuditAction.FACTOR_RECORDED)
     assert (event.pupil_id, event.target_id) == (pupil.pk, str(factor.pk))
     assert event.details == {"code": "4B", "source": "assessment", "known_from": "2026-02-20"}
-    assert refreshed == [[pupil.pk]]
+    assert queued_kwargs(findings_refresh_queued) == [{"pupil_ids": [str(pupil.pk)]}]
 
 
 def test_today_is_allowed_but_not_tomorrow(dsl, pupil):
@@ -110,16 +107,11 @@ def test_for_a_child_who_has_left(dsl):
     assert _record(dsl, left).pupil == left
 
 
-def test_withdraw_audits_and_refreshes_findings(
-    dsl, deputy_dsl, pupil, django_capture_on_commit_callbacks, monkeypatch
-):
+def test_withdraw_audits_and_refreshes_findings(dsl, deputy_dsl, pupil):
     factor = KnownFactorFactory(pupil=pupil, recorded_by=dsl)
-    refreshed = []
-    monkeypatch.setattr("patterns.services._refresh_now", lambda ids: refreshed.append(ids()))
-    with django_capture_on_commit_callbacks(execute=True):
-        withdrawal = services.factor_withdraw(
-            actor=deputy_dsl, factor=factor, reason=" Recorded for the wrong child. "
-        )
+    withdrawal = services.factor_withdraw(
+        actor=deputy_dsl, factor=factor, reason=" Recorded for the wrong child. "
+    )
     assert withdrawal.reason == "Recorded for the wrong child."
     assert withdrawal.withdrawn_by == deputy_dsl
     factor.refresh_from_db()
@@ -127,7 +119,7 @@ def test_withdraw_audits_and_refreshes_findings(
     event = AuditEvent.objects.get(action=AuditAction.FACTOR_WITHDRAWN)
     assert (event.pupil_id, event.target_id) == (pupil.pk, str(factor.pk))
     assert event.details == {"code": "3B", "reason": "Recorded for the wrong child."}
-    assert refreshed == [[pupil.pk]]
+    assert queued_kwargs(findings_refresh_queued) == [{"pupil_ids": [str(pupil.pk)]}]
 
 
 def test_withdraw_needs_a_reason(dsl, pupil):

@@ -1,0 +1,85 @@
+"""The patterns app's background tasks (docs/adr/0016): the findings refresh after records
+change, and the nightly detector run. Both are safe to run twice: a refresh compares each
+finding's inputs hash, so a second run with the same facts changes nothing."""
+
+import logging
+from io import StringIO
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.tasks import TaskContext, TaskResultStatus, task
+from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
+
+from patterns import services
+from patterns.services import RefreshSummary
+
+logger = logging.getLogger(__name__)
+
+
+@task(takes_context=True)
+def findings_refresh_queued(context: TaskContext[Any, Any], pupil_ids: list[str]) -> dict[str, Any]:
+    """Refresh the findings of these children and their households.
+
+    Coalescing: the refreshes queued behind this one are claimed by the same worker and their
+    children refreshed in the same run, so twenty concerns recorded in one second cost one run,
+    not twenty, and a child named in several of them is refreshed once. The claimed tasks are
+    marked RUNNING under this worker first: if the worker dies, they go back in the queue with
+    this one (background/worker.py); when the run succeeds they are marked done, naming this
+    task."""
+    siblings = _claim_queued_siblings(context)
+    children = sorted(
+        {*pupil_ids, *(pid for s in siblings for pid in s.args_kwargs["kwargs"]["pupil_ids"])}
+    )
+    try:
+        summary = _refresh(children)
+    except BaseException as error:
+        for sibling in siblings:
+            sibling.set_failed(error)
+        raise
+    if siblings:
+        DBTaskResult.objects.filter(pk__in=[s.pk for s in siblings]).update(
+            status=TaskResultStatus.SUCCESSFUL,
+            finished_at=timezone.now(),
+            return_value={"coalesced_into": str(context.task_result.id)},
+        )
+    return {"children": len(children), "coalesced": len(siblings), "summary": summary.line()}
+
+
+def _refresh(children: list[str]) -> RefreshSummary:
+    try:
+        return services.findings_refresh_changed(pupil_ids=children)
+    except IntegrityError:
+        # Another worker stored the same new finding a moment earlier: run again over its rows.
+        return services.findings_refresh_changed(pupil_ids=children)
+
+
+def _claim_queued_siblings(context: TaskContext[Any, Any]) -> list[DBTaskResult[Any, Any]]:
+    result = context.task_result
+    backend = result.task.get_backend()
+    if not isinstance(backend, DatabaseBackend) or not result.worker_ids:
+        return []
+    worker_id = result.worker_ids[-1]
+    with transaction.atomic():
+        queued = (
+            DBTaskResult.objects.ready()
+            .filter(task_path=result.task.module_path, backend_name=result.backend)
+            .exclude(pk=result.id)
+            .select_for_update(skip_locked=True)[: settings.CAIRN_PATTERNS_REFRESH_BATCH - 1]
+        )
+        siblings = list(queued)
+        for sibling in siblings:
+            sibling.claim(worker_id)
+    return siblings
+
+
+@task
+def detectors_run_nightly() -> str:
+    """Every school's detectors as of today (`manage.py run_detectors`): the nightly run that
+    catches whatever the incremental refreshes left (bulk loads, failures, the passing of time)."""
+    out = StringIO()
+    call_command("run_detectors", stdout=out)
+    return out.getvalue().strip().splitlines()[-1]
