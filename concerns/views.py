@@ -362,7 +362,7 @@ def attachment(request: CairnRequest, attachment_id: UUID) -> HttpResponse:
     path = services.attachment_path(item)
     if not path.exists():
         raise Http404("The file is missing")
-    services._audit_per_child(
+    services.audit_per_child(
         actor=viewer,
         action=AuditAction.ATTACHMENT_DOWNLOADED,
         concern=item.concern,
