@@ -3,7 +3,7 @@
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,6 +18,7 @@ from patterns.selectors import configs_for_schools, evidence_rows, findings_for_
 from patterns.services import detector_settings_set, finding_decide
 from schools.http import CairnRequest, role_required
 from schools.models import Role
+from ui.forms import form_write
 
 
 def _explanation(slug: str) -> dict[str, str]:
@@ -50,22 +51,22 @@ def detail(request: CairnRequest, finding_id: UUID) -> HttpResponse:
     if request.method == "POST":
         if not request.membership.is_dsl_team:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                finding_decide(
-                    actor=request.membership,
-                    finding=finding,
-                    outcome=FindingOutcome(form.cleaned_data["outcome"]),
-                    action_taken=form.cleaned_data["action_taken"],
-                    case_reference=form.cleaned_data["case_reference"],
-                    rationale=form.cleaned_data["rationale"],
-                    request=request,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, "Your decision has been recorded.")
-                return redirect("patterns:detail", finding_id=finding.pk)
+        written = form_write(
+            request,
+            form,
+            lambda: finding_decide(
+                actor=request.membership,
+                finding=finding,
+                outcome=FindingOutcome(form.cleaned_data["outcome"]),
+                action_taken=form.cleaned_data["action_taken"],
+                case_reference=form.cleaned_data["case_reference"],
+                rationale=form.cleaned_data["rationale"],
+                request=request,
+            ),
+        )
+        if written:
+            messages.success(request, "Your decision has been recorded.")
+            return redirect("patterns:detail", finding_id=finding.pk)
     audit.record(
         actor=request.membership,
         action=AuditAction.FINDING_VIEWED,
