@@ -35,7 +35,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from attendance.codes import NO_MARK, Treatment, code_table
-from attendance.models import AttendanceWeek
+from attendance.models import AttendanceAmendment, AttendanceWeek
 from concerns.models import (
     Action,
     BehaviourIncident,
@@ -107,6 +107,17 @@ _KINDS: dict[str, DecisionKind] = {
     Outcome.OTHER_AGENCY: DecisionKind.OTHER,
 }
 _LEAVING = {reason.value: reason for reason in LeavingReason}
+# The fields of a voice entry that hold the child's own words (voice.models.VoiceEntryVersion).
+_VOICE_WORDS = (
+    "words",
+    "typical_morning",
+    "food",
+    "sleep",
+    "who_looks_after_me",
+    "who_i_talk_to",
+    "worries",
+    "wishes",
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -317,6 +328,7 @@ class DatabaseFacts:
         households = self._households_of
         concerns = self._concerns(pupils)
         decisions, actions = self._casework(pupils)
+        history = self._history(pupils)
         attendance = self._attendance(pupils)
         voice = self._voice(pupils)
         cadences = self._cadences(pupils, school_of)
@@ -343,6 +355,8 @@ class DatabaseFacts:
                     roll=tuple(roll[pid]),
                     voice=tuple(voice[pid]),
                     cadences=tuple(cadences[pid]),
+                    factors=tuple(self._household_factors.get(pid, ())),
+                    history=tuple(history[pid]),
                 )
             )
         return facts
@@ -421,13 +435,16 @@ class DatabaseFacts:
         )
         concern_ids = sorted({p["concern_id"] for p in parts})
         self._concern_parts = parts
-        # The categories of each concern's latest version written by the cut.
+        # The categories and words of each concern's latest version written by the cut: an
+        # amendment written later was not known on the day.
         versions: dict[Any, tuple[int, int]] = {}
-        for vid, cid, number in ConcernVersion.objects.filter(
+        words: dict[Any, tuple[str, str]] = {}
+        for vid, cid, number, text, child_words in ConcernVersion.objects.filter(
             concern_id__in=concern_ids, written_at__lt=self.end
-        ).values_list("id", "concern_id", "number"):
+        ).values_list("id", "concern_id", "number", "facts", "child_words"):
             if cid not in versions or number > versions[cid][1]:
                 versions[cid] = (vid, number)
+                words[cid] = (text, child_words)
         codes: dict[Any, set[str]] = defaultdict(set)
         through = ConcernVersion.categories.through
         latest = {vid: cid for cid, (vid, _) in versions.items()}
@@ -435,14 +452,17 @@ class DatabaseFacts:
             "concernversion_id", "category__code"
         ):
             codes[latest[vid]].add(code)
-        marked = set(
-            BodyMark.objects.filter(concern_id__in=concern_ids).values_list("concern_id", flat=True)
-        )
+        regions: dict[Any, set[str]] = defaultdict(set)
+        for cid, region in BodyMark.objects.filter(concern_id__in=concern_ids).values_list(
+            "concern_id", "region"
+        ):
+            regions[cid].add(region)
         found: dict[str, list[ConcernFact]] = defaultdict(list)
         for p in parts:
             cid = p["concern_id"]
-            categories = frozenset(codes[cid]) | ({BODY_MAP} if cid in marked else frozenset())
+            categories = frozenset(codes[cid]) | ({BODY_MAP} if cid in regions else frozenset())
             author = p["concern__recorded_by_id"]
+            text, child_words = words.get(cid, ("", ""))
             found[str(p["pupil_id"])].append(
                 ConcernFact(
                     id=str(cid),
@@ -454,6 +474,9 @@ class DatabaseFacts:
                     part=_PARTS.get(p["part"], Part.OTHER),
                     categories=categories,
                     indicators=indicators_for(categories),
+                    text=text,
+                    child_words=child_words,
+                    body_regions=frozenset(regions.get(cid, ())),
                 )
             )
         behaviour = BehaviourIncident.objects.filter(
@@ -581,15 +604,71 @@ class DatabaseFacts:
                 )
         return decisions, actions
 
+    def _history(self, pupils: dict[str, Any]) -> dict[str, list[DecisionFact]]:
+        """Decisions on concerns about the child older than the look-back (referrals and
+        closures years ago): history does not expire. One query per chunk."""
+        subjects: dict[Any, list[str]] = defaultdict(list)
+        for pupil_id, concern_id in ConcernPupil.objects.filter(
+            pupil_id__in=list(pupils),
+            part=ConcernPart.SUBJECT,
+            concern__occurred_at__lt=_at_nine(self.start),
+        ).values_list("pupil_id", "concern_id"):
+            subjects[concern_id].append(str(pupil_id))
+        rows = list(
+            Decision.objects.filter(
+                concern_id__in=list(subjects), decided_at__lt=self.end, written_at__lt=self.end
+            ).values_list(
+                "id", "concern_id", "outcome", "decided_at", "written_at", "supersedes_id"
+            )
+        )
+        superseded = {r[5] for r in rows if r[5]}
+        history: dict[str, list[DecisionFact]] = defaultdict(list)
+        for did, cid, outcome, decided_at, written_at, _ in rows:
+            if did in superseded:
+                continue
+            for pid in subjects[cid]:
+                history[pid].append(
+                    DecisionFact(
+                        id=str(did),
+                        pupil_id=pid,
+                        case_id=str(cid),
+                        kind=_KINDS.get(outcome, DecisionKind.OTHER),
+                        decided_at=decided_at,
+                        recorded_at=written_at,
+                        concern_ids=frozenset({str(cid)}),
+                        closes_case=outcome == Outcome.NO_FURTHER_ACTION,
+                    )
+                )
+        return history
+
     def _attendance(self, pupils: dict[str, Any]) -> dict[str, list[AttendanceDayFact]]:
+        """Each week's marks as they stood at the cut: a week re-imported after it is read as
+        its amendment history says it was before (the earliest amendment written after the cut
+        holds the marks then in force, from the import that wrote them)."""
         days: dict[str, list[AttendanceDayFact]] = defaultdict(list)
         weeks = AttendanceWeek.objects.filter(
             pupil_id__in=list(pupils),
             week_start__gte=self.start - timedelta(days=6),
             week_start__lte=self.as_of,
-            recorded_at__lt=self.end,
-        ).values_list("pupil_id", "week_start", "marks", "recorded_at")
-        for pupil_id, week_start, marks, recorded_at in weeks:
+        ).values_list("id", "pupil_id", "week_start", "marks", "recorded_at")
+        later = [w for w in weeks if w[4] >= self.end]
+        earlier: dict[int, tuple[str, datetime]] = {}
+        if later:
+            amendments = (
+                AttendanceAmendment.objects.filter(
+                    week_id__in=[w[0] for w in later], recorded_at__gte=self.end
+                )
+                .order_by("-recorded_at", "-id")
+                .values_list("week_id", "previous_marks", "previous_import__imported_at")
+            )
+            for week_id, marks, imported_at in amendments:
+                earlier[week_id] = (marks, imported_at)  # the earliest after the cut wins
+        for week_id, pupil_id, week_start, current, written in weeks:
+            marks, recorded_at = (
+                (current, written) if written < self.end else earlier.get(week_id, ("", self.end))
+            )
+            if recorded_at >= self.end:
+                continue  # not imported by then
             pid = str(pupil_id)
             days[pid].extend(attendance_days(pid, week_start, marks, recorded_at))
         return days
@@ -598,12 +677,27 @@ class DatabaseFacts:
         """When each child's words were heard (the first version's date: what was known when the
         entry was written)."""
         voice: dict[str, list[VoiceFact]] = defaultdict(list)
-        for entry_id, pupil_id, heard, written in VoiceEntryVersion.objects.filter(
-            entry__pupil_id__in=list(pupils), number=1, entry__created_at__lt=self.end
-        ).values_list("entry_id", "entry__pupil_id", "occurred_at", "entry__created_at"):
-            voice[str(pupil_id)].append(
+        versions = VoiceEntryVersion.objects.filter(
+            entry__pupil_id__in=list(pupils),
+            entry__created_at__lt=self.end,
+            written_at__lt=self.end,
+        ).order_by("entry_id", "number")
+        first: dict[Any, Any] = {}
+        latest: dict[Any, Any] = {}
+        for row in versions.values(
+            "entry_id", "entry__pupil_id", "occurred_at", "entry__created_at", *_VOICE_WORDS
+        ):
+            first.setdefault(row["entry_id"], row)
+            latest[row["entry_id"]] = row
+        for entry_id, row in first.items():
+            said = latest[entry_id]
+            voice[str(row["entry__pupil_id"])].append(
                 VoiceFact(
-                    id=str(entry_id), pupil_id=str(pupil_id), heard_at=heard, recorded_at=written
+                    id=str(entry_id),
+                    pupil_id=str(row["entry__pupil_id"]),
+                    heard_at=row["occurred_at"],
+                    recorded_at=row["entry__created_at"],
+                    words="\n".join(said[name] for name in _VOICE_WORDS if said[name]),
                 )
             )
         return voice

@@ -46,12 +46,15 @@ def visible_as_of(pupil: PupilFacts, as_of: date) -> PupilFacts:
     """The child's facts as they stood at the end of `as_of`: records that had happened and been
     written by then, with parts written later (an outcome, a completion, a leaving date) hidden."""
     end = cutoff(as_of)
-    decisions = tuple(
-        d
-        if d.outcome_recorded_at is None or d.outcome_recorded_at < end
-        else dataclasses.replace(d, outcome_recorded_at=None)
-        for d in pupil.decisions
-        if d.decided_at < end and d.recorded_at < end
+    decisions, history = (
+        tuple(
+            d
+            if d.outcome_recorded_at is None or d.outcome_recorded_at < end
+            else dataclasses.replace(d, outcome_recorded_at=None)
+            for d in found
+            if d.decided_at < end and d.recorded_at < end
+        )
+        for found in (pupil.decisions, pupil.history)
     )
     actions = tuple(
         a if a.done_at is None or a.done_at < end else dataclasses.replace(a, done_at=None)
@@ -76,6 +79,8 @@ def visible_as_of(pupil: PupilFacts, as_of: date) -> PupilFacts:
         cadences=tuple(
             c for c in pupil.cadences if c.effective_from <= as_of and c.recorded_at < end
         ),
+        factors=tuple(f for f in pupil.factors if f.noted_at < end and f.recorded_at < end),
+        history=history,
     )
 
 

@@ -85,6 +85,13 @@ class ConcernFact:
     - `record_kind`: the kind of record the fact was built from, named in the evidence: `concern`,
       or another dated record about the child that shows an indicator (`behaviour` for a
       behaviour incident, `encompass` for an Operation Encompass notification).
+    - `text`: what the adult saw and heard, as recorded (the version in force at the cut);
+      `child_words`: the child's own words in it, verbatim (records-and-access.md §11); empty
+      when none were recorded.
+    - `body_regions`: the body-map regions of the marks recorded with it (`concerns.BodyRegion`
+      values: `head`, `neck`, `upper_back`, ...).
+    - `themes`: what the child spoke about, as ticked by the person recording (voice distress
+      themes: `hunger`, `fear`, `hurt`, `alone`, `caring`); empty when the form has no ticks.
     """
 
     id: str
@@ -98,6 +105,10 @@ class ConcernFact:
     indicators: frozenset[str] = frozenset()
     explanation_suitable: bool | None = None
     record_kind: str = "concern"
+    text: str = ""
+    child_words: str = ""
+    body_regions: frozenset[str] = frozenset()
+    themes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,12 +203,16 @@ class RollFact:
 @dataclass(frozen=True, slots=True)
 class VoiceFact:
     """The child's own words recorded on `heard_at` (records-and-access.md §11, "Voice of the
-    child": verbatim words, who asked, setting). Only the date matters to detectors."""
+    child": verbatim words, who asked, setting). `words` is everything the child said, as in
+    force at the cut (an amendment written later is not yet known); `themes` what the person
+    recording ticked that the child spoke about (see `ConcernFact.themes`)."""
 
     id: str
     pupil_id: str
     heard_at: datetime
     recorded_at: datetime
+    words: str = ""
+    themes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +267,13 @@ class PupilFacts:
     - `household_ids`: the households the child belongs to.
     - the child's records: concerns, decisions, actions, attendance days, roll periods, voice
       entries and cadences.
+    - `factors`: the factors the safeguarding team recorded as known for this child's family
+      (domestic abuse, parental mental ill-health, substance misuse: `HouseholdFactorFact` with
+      an empty `household_id`), so that detectors about the family run for a child whom no
+      household links to siblings.
+    - `history`: decisions on concerns older than the loader's look-back (a referral or a
+      closure years ago): history does not expire (national-reviews.md §1, "previously known
+      but closed" 19% [V SecEd]).
     """
 
     pupil_id: str
@@ -271,6 +293,8 @@ class PupilFacts:
     roll: tuple[RollFact, ...] = ()
     voice: tuple[VoiceFact, ...] = ()
     cadences: tuple[CadenceFact, ...] = ()
+    factors: tuple[HouseholdFactorFact, ...] = ()
+    history: tuple[DecisionFact, ...] = ()
 
     @property
     def in_poverty(self) -> bool:

@@ -10,6 +10,10 @@ Each fact is one JSON object with a `type`:
      "recorded_at": "2025-01-10T15:30:00+00:00", "author_id": "m1", "categories": ["hunger"]}
     {"type": "decision", "id": "d1", "pupil_id": "p1", "case_id": "k1", "kind": "monitor", ...}
     {"type": "action" | "attendance" | "roll" | "voice" | "cadence" | "household_factor", ...}
+    {"type": "known_factor", "id": "f1", "pupil_id": "p1", "cin_code": "4B",
+     "noted_at": "2025-01-10"}   (a factor known for one child's family, no household needed)
+    A concern may carry `text`, `child_words`, `body_regions` and `themes`; a voice entry
+    `words` and `themes`.
     {"type": "attendance_days", "pupil_id": "p1", "from": "2025-01-06", "to": "2025-01-31",
      "unauthorised": 2, "unexplained": 2}   (the same marks on each weekday)
 
@@ -184,6 +188,7 @@ class FactStore:
             roll=tuple(records.get("roll", ())),
             voice=tuple(records.get("voice", ())),
             cadences=tuple(records.get("cadences", ())),
+            factors=tuple(records.get("factors", ())),
         )
 
     def load_pupils(self, pupil_ids: Collection[str] | None, as_of: date) -> list[PupilFacts]:
@@ -252,6 +257,10 @@ def _concern(store: FactStore, f: _Reader) -> None:
             categories=categories,
             indicators=indicators_for(categories) | f.names("indicators"),
             explanation_suitable=f.flag("explanation_suitable", None),
+            text=f.text("text", ""),
+            child_words=f.text("child_words", ""),
+            body_regions=f.names("body_regions"),
+            themes=f.names("themes"),
         )
     )
 
@@ -358,6 +367,8 @@ def _voice(store: FactStore, f: _Reader) -> None:
             pupil_id=f.text("pupil_id"),
             heard_at=heard,
             recorded_at=f.moment("recorded_at", heard),
+            words=f.text("words", ""),
+            themes=f.names("themes"),
         )
     )
 
@@ -376,23 +387,31 @@ def _cadence(store: FactStore, f: _Reader) -> None:
     )
 
 
-def _household_factor(store: FactStore, f: _Reader) -> None:
+def _factor(f: _Reader, household_id: str, source_kind: str) -> HouseholdFactorFact:
     cin_code = f.text("cin_code", "")
     indicator = f.text("indicator", "") or (indicator_for_cin(cin_code) if cin_code else None)
     if not indicator:
         raise f.fail("cin_code", f"{cin_code!r} maps to no indicator; give 'indicator'")
     noted = f.moment("noted_at")
-    store.factors[f.text("household_id")].append(
-        HouseholdFactorFact(
-            id=f.text("id"),
-            household_id=f.text("household_id"),
-            indicator=indicator,
-            noted_at=noted,
-            recorded_at=f.moment("recorded_at", noted),
-            cin_code=cin_code,
-            source_kind=f.text("source_kind", "household"),
-        )
+    return HouseholdFactorFact(
+        id=f.text("id"),
+        household_id=household_id,
+        indicator=indicator,
+        noted_at=noted,
+        recorded_at=f.moment("recorded_at", noted),
+        cin_code=cin_code,
+        source_kind=f.text("source_kind", source_kind),
     )
+
+
+def _household_factor(store: FactStore, f: _Reader) -> None:
+    household_id = f.text("household_id")
+    store.factors[household_id].append(_factor(f, household_id, "household"))
+
+
+def _known_factor(store: FactStore, f: _Reader) -> None:
+    """A factor the safeguarding team recorded as known for one child's family."""
+    store.records[f.text("pupil_id")]["factors"].append(_factor(f, "", "known"))
 
 
 _READERS: Mapping[str, Callable[[FactStore, _Reader], None]] = {
@@ -407,6 +426,7 @@ _READERS: Mapping[str, Callable[[FactStore, _Reader], None]] = {
     "voice": _voice,
     "cadence": _cadence,
     "household_factor": _household_factor,
+    "known_factor": _known_factor,
 }
 
 

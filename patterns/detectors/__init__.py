@@ -1,5 +1,5 @@
 """The bundled detectors. Importing this package registers them (see `patterns.registry`)."""
 
-from patterns.detectors import attendance, casework, child, household, neglect
+from patterns.detectors import attendance, casework, child, household, injury, neglect, voice
 
-__all__ = ["attendance", "casework", "child", "household", "neglect"]
+__all__ = ["attendance", "casework", "child", "household", "injury", "neglect", "voice"]

@@ -8,13 +8,18 @@ from datetime import date, timedelta
 
 from patterns.detectors._common import (
     CAIRN_DEFAULT,
+    about_child,
     about_pupil,
+    concern_ref,
     decision_ref,
     local_date,
     plural,
+    showing,
     since,
+    span,
 )
 from patterns.facts import DecisionFact, DecisionKind, PupilFacts
+from patterns.indicators import group
 from patterns.registry import Raised, Severity, detector, setting
 
 
@@ -157,3 +162,132 @@ def monitoring_review_overdue(
         )
         raised.append(about_pupil(facts, Severity.CONSIDER, detail, [decision_ref(decision)]))
     return raised
+
+
+REFERRED = frozenset({DecisionKind.REFERRAL, DecisionKind.EARLY_HELP, DecisionKind.POLICE})
+REFERRAL_WORDS = {
+    DecisionKind.REFERRAL: "referral to children's social care",
+    DecisionKind.EARLY_HELP: "early help",
+    DecisionKind.POLICE: "referral to the police",
+}
+
+
+def _all_decisions(facts: PupilFacts) -> list[DecisionFact]:
+    """The child's decisions over all time: the recent ones and the history (no expiry)."""
+    unique = {d.id: d for d in [*facts.history, *facts.decisions]}
+    return _in_order(tuple(unique.values()))
+
+
+@dataclass(frozen=True)
+class ReferralClosedAgainSettings:
+    recent_days: int = setting(
+        365,
+        doc="How recent the latest referral must be for the prompt; the earlier referrals and "
+        "closures count however long ago they were.",
+        source="issue 18 'history does not expire after a year'; " + CAIRN_DEFAULT,
+    )
+    min_referrals: int = setting(
+        2,
+        doc="How many referrals (children's social care, early help, police), with a closure "
+        "between them, make the pattern.",
+        source="national-reviews.md §1 '19% previously known but closed' [V SecEd]; "
+        + CAIRN_DEFAULT,
+    )
+
+
+@detector(slug="referral-closed-again", version=1, settings=ReferralClosedAgainSettings)
+def referral_closed_again(
+    facts: PupilFacts, *, as_of: date, config: ReferralClosedAgainSettings
+) -> list[Raised]:
+    """Referred, closed, and referred again: a child whose referrals keep being closed, however
+    long ago the first was.
+
+    Why: in serious case reviews 2017-19, 19% of children had been known to children's social
+    care but closed (national-reviews.md §1 [V SecEd]); neglect is cumulative and is missed when
+    each referral is treated as new (national-reviews.md §2 [V SCIE]; neglect-indicators.md §5
+    [V]).
+
+    Evidence: the referrals and the closures between them, with their dates.
+
+    Does not mean: that any closure was wrong. It asks the DSL to read the referrals as one
+    history, tell the agency about the earlier ones, and escalate if the pattern repeats.
+    """
+    decisions = _all_decisions(facts)
+    referrals = [d for d in decisions if d.kind in REFERRED]
+    closures = [d for d in decisions if d.closes_case]
+    again = [r for r in referrals[1:] if any(c.decided_at < r.decided_at for c in closures)]
+    if len(referrals) < config.min_referrals or not again:
+        return []
+    if (as_of - local_date(referrals[-1].decided_at)).days >= config.recent_days:
+        return []
+    between = [c for c in closures if c.decided_at < again[-1].decided_at]
+    kinds = sorted({REFERRAL_WORDS[r.kind] for r in referrals})
+    detail = (
+        f"{plural(len(referrals), 'referral')} ({', '.join(kinds)}) since "
+        f"{local_date(referrals[0].decided_at):%-d %b %Y}, with "
+        f"{plural(len(between), 'closure')} between them; the latest on "
+        f"{local_date(referrals[-1].decided_at):%-d %b %Y}."
+    )
+    evidence = [decision_ref(d) for d in [*referrals, *between]]
+    return [about_pupil(facts, Severity.REVIEW, detail, evidence)]
+
+
+@dataclass(frozen=True)
+class PriorHistorySettings:
+    window_days: int = setting(
+        90, doc="How recent the new concerns must be (about a term).", source=CAIRN_DEFAULT
+    )
+    review_at: int = setting(
+        2,
+        doc="At this many new concerns the prompt asks for a review soon.",
+        source=CAIRN_DEFAULT,
+    )
+    welfare: frozenset[str] = setting(
+        group("welfare"),
+        doc="Indicators that count as a welfare concern.",
+        source="patterns/data/indicators.json group 'welfare'",
+    )
+
+
+@detector(slug="prior-history", version=1, settings=PriorHistorySettings)
+def prior_history(facts: PupilFacts, *, as_of: date, config: PriorHistorySettings) -> list[Raised]:
+    """New welfare concerns about a child with a past referral or closure on record, however
+    long ago.
+
+    Why: 19% of children in serious case reviews 2017-19 had been known to children's social
+    care but closed, and more were known to other services (national-reviews.md §1 [V SecEd]);
+    the cumulative nature of harm is missed when new concerns are read without the history
+    (national-reviews.md §2 [V SCIE]; neglect-indicators.md §5 [V]).
+
+    Evidence: the earlier referral or closure, and the new concerns since, with their dates.
+
+    Does not mean: that the new concerns are as serious as the old ones. It asks the DSL to read
+    them with the history, and to share the history with anyone now involved.
+    """
+    start = since(as_of, config.window_days)
+    past = [
+        d for d in _all_decisions(facts) if d.kind in REFERRED or (d.closes_case and d.concern_ids)
+    ]
+    new = [
+        c
+        for c in showing(about_child(facts), config.welfare, start)
+        if c.record_kind == "concern"
+        and past
+        and any(d.decided_at < c.occurred_at and c.id not in d.concern_ids for d in past)
+    ]
+    if not new:
+        return []
+    before = [d for d in past if d.decided_at < new[0].occurred_at]
+    referred = [d for d in before if d.kind in REFERRED]
+    shown = referred or before
+    what = (
+        f"{plural(len(referred), 'referral')} on record (the first "
+        f"{local_date(referred[0].decided_at):%-d %b %Y})"
+        if referred
+        else f"{plural(len(before), 'closure')} on record (the first "
+        f"{local_date(before[0].decided_at):%-d %b %Y})"
+    )
+    severity = Severity.REVIEW if referred and len(new) >= config.review_at else Severity.CONSIDER
+    detail = f"{what}; {plural(len(new), 'new concern')} {span(new)}."
+    evidence = [*(decision_ref(d) for d in shown), *(concern_ref(c) for c in new)]
+    return [about_pupil(facts, severity, detail, evidence)]

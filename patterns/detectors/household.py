@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from patterns.detectors._common import (
     CAIRN_DEFAULT,
+    about_pupil,
     concern_ref,
     local_date,
     plural,
     showing,
     since,
 )
-from patterns.facts import HouseholdFacts, Part
+from patterns.facts import HouseholdFactorFact, HouseholdFacts, Part, PupilFacts
 from patterns.indicators import group
 from patterns.registry import EvidenceRef, Raised, Severity, SubjectKind, detector, setting
 
@@ -83,37 +85,78 @@ def trio(facts: HouseholdFacts, *, as_of: date, config: TrioSettings) -> list[Ra
     Does not mean: that any child is being harmed. It asks the DSL to look at the household as a
     whole and at what each child is living with.
     """
-    start = since(as_of, config.window_days)
+    found = _trio_parts(config, since(as_of, config.window_days), facts.factors, facts.children)
+    if len(found) < config.min_parts:
+        return []
+    severity = Severity.REVIEW_NOW if len(found) == len(TRIO_LABELS) else Severity.REVIEW
+    labels = [TRIO_LABELS[name] for name in TRIO_LABELS if name in found]
+    detail = f"Recorded in the household: {', '.join(labels)}."
+    return [_about_household(facts, severity, detail, [r for rs in found.values() for r in rs])]
+
+
+def _trio_parts(
+    config: TrioSettings,
+    start: date,
+    factors: Iterable[HouseholdFactorFact],
+    children: Iterable[PupilFacts],
+) -> dict[str, list[EvidenceRef]]:
+    """Which of the three are recorded since `start`, each with the records showing it."""
     parts = {
         "domestic_abuse": config.domestic_abuse,
         "parental_mental_health": config.parental_mental_health,
         "parental_substance_misuse": config.parental_substance_misuse,
     }
+    factors, children = list(factors), list(children)
     found: dict[str, list[EvidenceRef]] = {}
     for name, indicators in parts.items():
         refs = [
             EvidenceRef(on=local_date(f.noted_at), kind=f"factor:{f.source_kind}", id=f.id)
-            for f in facts.factors
+            for f in factors
             if f.indicator in indicators and local_date(f.noted_at) >= start
         ]
-        for child in facts.children:
+        for child in children:
             refs.extend(concern_ref(c) for c in showing(child.concerns, indicators, start))
         if refs:
             found[name] = refs
+    return found
+
+
+@detector(slug="trio-child", version=1, settings=TrioSettings)
+def trio_child(facts: PupilFacts, *, as_of: date, config: TrioSettings) -> list[Raised]:
+    """Two or all three of domestic abuse, parental mental ill-health and parental substance
+    misuse known for the family of a child whom no household record links to siblings.
+
+    Why: in serious case reviews 2017-19 domestic abuse featured in 55%, parental mental ill-health
+    in 55%, parental alcohol misuse in 34% and drug misuse in 34%, and they often occur together
+    ("the trio of vulnerabilities"): national-reviews.md §1 and §4 [V SecEd]; CIN factors 3B, 4B,
+    1B, 2B (cin-codes.md §1 [V]). An only child, or one whose household is not recorded, lives
+    with them just the same.
+
+    Evidence: the factors recorded as known for the child's family and the concerns about the
+    child that show them, with their dates (for a child in a recorded household the household's
+    own finding covers it).
+
+    Does not mean: that the child is being harmed. It asks the DSL to consider what the child is
+    living with at home.
+    """
+    if facts.household_ids:
+        return []
+    found = _trio_parts(config, since(as_of, config.window_days), facts.factors, [facts])
     if len(found) < config.min_parts:
         return []
-    severity = Severity.REVIEW_NOW if len(found) == len(parts) else Severity.REVIEW
-    labels = [TRIO_LABELS[name] for name in parts if name in found]
-    detail = f"Recorded in the household: {', '.join(labels)}."
-    return [_about_household(facts, severity, detail, [r for rs in found.values() for r in rs])]
+    severity = Severity.REVIEW_NOW if len(found) == len(TRIO_LABELS) else Severity.REVIEW
+    labels = [TRIO_LABELS[name] for name in TRIO_LABELS if name in found]
+    detail = f"Known for the child's family: {', '.join(labels)}."
+    return [about_pupil(facts, severity, detail, [r for rs in found.values() for r in rs])]
 
 
 @dataclass(frozen=True)
 class SiblingsSettings:
     window_days: int = setting(
-        90,
-        doc="Within how many days the concerns about each child must fall.",
-        source=CAIRN_DEFAULT,
+        365,
+        doc="Within how many days the concerns about each child must fall: over months and "
+        "terms, a school year.",
+        source="issue 18 'signs ... spread across a year'; " + CAIRN_DEFAULT,
     )
     min_children: int = setting(
         2,
@@ -128,7 +171,7 @@ class SiblingsSettings:
 
 
 @detector(
-    slug="household-children", version=1, settings=SiblingsSettings, subject=SubjectKind.HOUSEHOLD
+    slug="household-children", version=2, settings=SiblingsSettings, subject=SubjectKind.HOUSEHOLD
 )
 def household_children(
     facts: HouseholdFacts, *, as_of: date, config: SiblingsSettings
@@ -141,7 +184,8 @@ def household_children(
     and siblings' DSLs should work together (records-and-access.md §11 "Sibling/household view"
     [P]); count across siblings in the same household (neglect-indicators.md §5 rule 3).
 
-    Evidence: the concerns about each child of the household, with their dates.
+    Evidence: the concerns about each child of the household, with their dates; one concern
+    about several of the children counts for each of them.
 
     Does not mean: that the concerns are connected. It asks the DSLs involved to look at the
     household together.
@@ -155,8 +199,8 @@ def household_children(
         if concerns:
             with_concerns[child.pupil_id] = (child, concerns)
     distinct = {c.id for _, concerns in with_concerns.values() for c in concerns}
-    # One concern naming several children of the household is one record, not a pattern.
-    if len(with_concerns) < config.min_children or len(distinct) < 2:
+    # One concern about several children of the household counts for each of them.
+    if len(with_concerns) < config.min_children:
         return []
     schools = {child.school_id for child, _ in with_concerns.values()}
     detail = (

@@ -275,3 +275,75 @@ def poverty_normalising_neglect(
     )
     evidence = [*(decision_ref(d) for d in closures), *(concern_ref(c) for c in closed)]
     return [about_pupil(facts, Severity.REVIEW, detail, evidence)]
+
+
+@dataclass(frozen=True)
+class PersistentNeglectSettings:
+    window_days: int = setting(
+        365,
+        doc="How far back signs count: over months and terms, a school year.",
+        source="issue 18 'over weeks and over months/terms'; neglect-indicators.md §5 "
+        "'neglect accumulates over time' and rule 3 (weight persistent signs); " + CAIRN_DEFAULT,
+    )
+    min_span_days: int = setting(
+        28,
+        doc="How many days at least between the first and the last sign: persistence, not one "
+        "bad week.",
+        source="neglect-indicators.md §4 'multiple or persistent signs' [V NSPCC]; "
+        + CAIRN_DEFAULT,
+    )
+    min_dates: int = setting(
+        3,
+        doc="On how many different days signs must be recorded; one adult's observations count.",
+        source="issue 18 asks for signs 'on two or more dates'; neglect-indicators.md §4 "
+        "'multiple or persistent signs' [V NSPCC]. Cairn asks for a third day before calling "
+        "signs persistent, because two single signs months apart are everyday life (one "
+        "missed breakfast, a tired week after a new baby); " + CAIRN_DEFAULT,
+    )
+    review_at_dates: int = setting(
+        4,
+        doc="At signs on this many different days the prompt asks for a review soon.",
+        source="neglect-indicators.md §5 'the same ... for the fourth time ... is a pattern' [P]",
+    )
+    indicators: frozenset[str] = setting(
+        group("low_level_neglect"),
+        doc="The signs of neglect counted, unmet health needs and missed appointments among them.",
+        source="patterns/data/indicators.json group 'low_level_neglect' (neglect-indicators.md "
+        "§2, §4 [V NSPCC])",
+    )
+
+
+@detector(slug="persistent-neglect", version=1, settings=PersistentNeglectSettings)
+def persistent_neglect(
+    facts: PupilFacts, *, as_of: date, config: PersistentNeglectSettings
+) -> list[Raised]:
+    """Signs of neglect that persist over months or terms, even when one adult records them.
+
+    Why: harm in serious case reviews builds over months, and neglect is missed when each episode
+    is seen alone ("the cumulative nature of harm": national-reviews.md §2 [V SCIE]; neglect in
+    about three-quarters of reviews, §1 [V SecEd]); look for multiple or persistent signs
+    (neglect-indicators.md §4 [V NSPCC]), including untreated health needs and children not
+    brought to appointments (§2 [V phrase, CG89]).
+
+    Evidence: the concerns showing signs of neglect over the months, with their dates, the signs
+    and how many adults recorded them.
+
+    Does not mean: that the child is neglected. It asks the DSL to read the months together, as
+    one story, rather than each concern as it came.
+    """
+    start = since(as_of, config.window_days)
+    signs = showing(about_child(facts), config.indicators, start)
+    if not signs:
+        return []
+    dates = sorted({local_date(c.occurred_at) for c in signs})
+    if len(dates) < config.min_dates or (dates[-1] - dates[0]).days < config.min_span_days:
+        return []
+    kinds = sorted({i for c in signs for i in c.indicators & config.indicators})
+    adults = {c.author_id for c in signs}
+    severity = Severity.REVIEW if len(dates) >= config.review_at_dates else Severity.CONSIDER
+    detail = (
+        f"{plural(len(signs), 'concern')} showing signs of neglect ({', '.join(kinds)}) on "
+        f"{plural(len(dates), 'day')} {span(signs)}, over {(dates[-1] - dates[0]).days} days, "
+        f"from {plural(len(adults), 'adult')}."
+    )
+    return [about_pupil(facts, severity, detail, map(concern_ref, signs))]

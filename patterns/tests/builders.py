@@ -49,6 +49,11 @@ def concern(
     recorded: str | None = None,
     explanation: bool | None = None,
     pupil_id: str = "p1",
+    text: str = "",
+    words: str = "",
+    regions: tuple[str, ...] = (),
+    themes: tuple[str, ...] = (),
+    kind: str = "concern",
 ) -> ConcernFact:
     return ConcernFact(
         id=cid,
@@ -59,6 +64,11 @@ def concern(
         part=part,
         indicators=frozenset(indicators),
         explanation_suitable=explanation,
+        text=text,
+        child_words=words,
+        body_regions=frozenset(regions),
+        themes=frozenset(themes),
+        record_kind=kind,
     )
 
 
@@ -128,8 +138,15 @@ def days(first: str, last: str, **counts: int) -> tuple[AttendanceDayFact, ...]:
     return tuple(result)
 
 
-def voice(vid: str, day: str) -> VoiceFact:
-    return VoiceFact(id=vid, pupil_id="p1", heard_at=at(day), recorded_at=at(day))
+def voice(vid: str, day: str, words: str = "", themes: tuple[str, ...] = ()) -> VoiceFact:
+    return VoiceFact(
+        id=vid,
+        pupil_id="p1",
+        heard_at=at(day),
+        recorded_at=at(day),
+        words=words,
+        themes=frozenset(themes),
+    )
 
 
 def cadence(cid: str, start: str, days_: int | None, status: str = "cin") -> CadenceFact:

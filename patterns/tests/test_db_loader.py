@@ -354,3 +354,100 @@ def test_household_after_a_batch_load_or_an_incremental_one(built):
         (found,) = incremental.load_households([household], day)
     assert {c.pupil_id for c in found.children} == both
     assert len(queries) == 1  # the adults; the sibling was read with the child
+
+
+def test_words_sites_family_factors_and_old_history(db, school, dsl, tmp_path):
+    """What a concern and a check-in said (the version in force at the cut), the body-map sites,
+    the family's known factors on the child, and decisions older than the look-back."""
+    from factors.services import factor_record
+    from patterns.db_loader import LOOKBACK_DAYS
+
+    child = enrolled_pupil(school=school)
+    child.enrolments.update(start_date=date(2019, 9, 2))
+    with time_machine.travel(at("2021-03-01"), tick=False):
+        old = make_concern(author=dsl, pupil=child, occurred_at=at("2021-03-01", 9))
+        first = concern_services.decision_record(
+            actor=dsl,
+            concern=old,
+            data=concern_services.DecisionInput(
+                outcome=Outcome.MONITOR, rationale="Watch.", review_date=date(2021, 3, 15)
+            ),
+        )
+        concern_services.decision_record(
+            supersedes=first,
+            change_reason="Mum told us more.",
+            actor=dsl,
+            concern=old,
+            data=concern_services.DecisionInput(
+                outcome=Outcome.SOCIAL_CARE,
+                rationale="Referred.",
+                agency="Children's services",
+                referral_date=date(2021, 3, 1),
+            ),
+        )
+    with time_machine.travel(at("2025-01-13"), tick=False):
+        hurt = concern_services.concern_record(
+            actor=dsl,
+            data=concern_services.ConcernInput(
+                children=[concern_services.ChildPart(pupil=child, part=Part.SUBJECT)],
+                occurred_at=at("2025-01-13", 9),
+                facts="Mum said he fell down the stairs.",
+                marks=[
+                    concern_services.MarkInput(
+                        side=BodySide.BACK, region=BodyRegion.UPPER_BACK, description="bruise"
+                    )
+                ],
+            ),
+        )
+        VoiceEntryFactory(pupil=child, recorded_by=dsl, words="I was on my own all weekend.")
+        factor_record(
+            actor=dsl, pupil=child, code="4B", source="family", known_from=date(2025, 1, 10)
+        )
+    with time_machine.travel(at("2025-01-20"), tick=False):
+        concern_services.concern_amend(
+            actor=dsl,
+            concern=hurt,
+            facts="Dad said he fell off his bike.",
+            child_words="Dad pushed me.",
+            categories=[],
+            reason="The child spoke to the DSL.",
+        )
+
+    def facts_on(day: date):
+        (f,) = DatabaseFacts(as_of=day).load_pupils([str(child.pk)], day)
+        return f
+
+    before, after = facts_on(date(2025, 1, 14)), facts_on(date(2025, 1, 21))
+    (concern,) = [c for c in before.concerns if c.id == str(hurt.pk)]
+    assert (concern.text, concern.child_words) == ("Mum said he fell down the stairs.", "")
+    assert concern.body_regions == {"upper_back"}
+    (amended,) = [c for c in after.concerns if c.id == str(hurt.pk)]
+    assert amended.child_words == "Dad pushed me."
+    assert [v.words for v in before.voice] == ["I was on my own all weekend."]
+    assert [(f.cin_code, f.indicator) for f in before.factors] == [("4B", "parental_mental_health")]
+    assert (date(2025, 1, 14) - date(2021, 3, 1)).days > LOOKBACK_DAYS
+    assert str(old.pk) not in {c.id for c in before.concerns}
+    assert [(d.kind, d.case_id) for d in before.history] == [(DecisionKind.REFERRAL, str(old.pk))]
+    assert facts_on(date(2021, 2, 28)).history == ()
+
+
+def test_a_register_week_reimported_later_reads_as_it_stood(db, school, tmp_path):
+    """A week imported on 20 Jan and re-imported on 27 Jan: as of the 22nd the first import's
+    marks (the amendment history), as of the 27th the new ones, as of the 19th none."""
+    child = enrolled_pupil(school=school)
+    with time_machine.travel(at("2025-01-20", 17), tick=False):
+        import_text(tmp_path, weeks_csv(child, school, date(2025, 1, 13), ["NN\\/\\/\\/\\/"]))
+    with time_machine.travel(at("2025-01-27", 17), tick=False):
+        import_text(tmp_path, weeks_csv(child, school, date(2025, 1, 13), ["MM\\/\\/\\/\\/"]))
+
+    def monday(day: date):
+        (f,) = DatabaseFacts(as_of=day).load_pupils([str(child.pk)], day)
+        return {d.day: d for d in f.attendance}.get(date(2025, 1, 13))
+
+    assert monday(date(2025, 1, 19)) is None
+    first = monday(date(2025, 1, 22))
+    assert first is not None
+    assert (first.unexplained, first.authorised) == (2, 0)
+    later = monday(date(2025, 1, 27))
+    assert later is not None
+    assert (later.unexplained, later.authorised) == (0, 2)

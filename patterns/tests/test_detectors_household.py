@@ -46,18 +46,17 @@ def test_household_children_across_two_schools():
         household(younger, older, quiet), as_of=AS_OF, config=SiblingsSettings()
     )
     assert raised.detail == (
-        "2 concerns about 2 children of the household in the last 90 days, at 2 schools."
+        "2 concerns about 2 children of the household in the last 365 days, at 2 schools."
     )
     assert (
         household_children(household(younger, quiet), as_of=AS_OF, config=SiblingsSettings()) == []
     )
     assert household(younger, older).school_ids == {"s1", "s2"}
-    # One concern naming both children is one record, not concerns about several children.
+    # One concern naming both children counts for each of them (issue 18).
     same = pupil(
         pupil_id="p2",
         school_id="s2",
         concerns=(concern("c1", "2025-01-14", "hygiene", pupil_id="p2"),),
     )
-    assert (
-        household_children(household(younger, same), as_of=AS_OF, config=SiblingsSettings()) == []
-    )
+    [both] = household_children(household(younger, same), as_of=AS_OF, config=SiblingsSettings())
+    assert both.detail.startswith("1 concern about 2 children of the household")

@@ -12,6 +12,7 @@ from patterns.engine import (
     visible_as_of,
 )
 from patterns.facts import ActionKind, DecisionKind, LeavingReason, RollFact
+from patterns.registry import all_detectors
 from patterns.tests.builders import (
     action,
     at,
@@ -144,7 +145,9 @@ def test_run_stamps_findings_with_detector_version_and_school():
     child = pupil(concerns=NEGLECT)
     source, calls = _source([child])
     result = run_incremental(source, pupil_ids=["p1"], as_of=d("2025-02-03"))
-    [raised] = result.raised
+    # Three concerns and none of the child's words: the voice-absent detector speaks too.
+    assert {r.detector for r in result.raised} == {"cumulative-neglect", "voice-absent"}
+    [raised] = [r for r in result.raised if r.detector == "cumulative-neglect"]
     assert (raised.detector, raised.version, raised.school_ids) == (
         "cumulative-neglect",
         1,
@@ -154,7 +157,7 @@ def test_run_stamps_findings_with_detector_version_and_school():
     assert ("pupils", ["p1"], d("2025-02-03")) in calls
     # The day before, the third concern had not happened: nothing.
     assert run_incremental(source, pupil_ids=["p1"], as_of=d("2025-02-02")).raised == ()
-    assert len(result.detectors) == 17
+    assert len(result.detectors) == len(all_detectors())
 
 
 def test_run_respects_school_scope_and_switched_off_detectors():
@@ -168,6 +171,7 @@ def test_run_respects_school_scope_and_switched_off_detectors():
     result = run(source, as_of=d("2025-02-03"), school_ids=["s1"])
     assert {(r.detector, r.subject_id, tuple(r.school_ids)) for r in result.raised} == {
         ("cumulative-neglect", "p1", ("s1",)),
+        ("voice-absent", "p1", ("s1",)),
         ("trio", "h1", ("s1",)),
         ("household-children", "h1", ("s1",)),
     }

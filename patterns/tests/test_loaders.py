@@ -35,10 +35,19 @@ def test_a_full_set_of_facts():
             {"type": "cadence", "id": "k1", "pupil_id": "p1", "effective_from": "2025-01-06", "days": 14},
             {"type": "household_factor", "id": "f1", "household_id": "h1", "cin_code": "4B", "noted_at": "2025-01-02"},
             {"type": "household_factor", "id": "f2", "household_id": "h1", "indicator": "poverty", "noted_at": "2025-01-02"},
+            {"type": "known_factor", "id": "f3", "pupil_id": "p1", "cin_code": "3B", "noted_at": "2025-01-03"},
+            {"type": "concern", "id": "c2", "pupil_id": "p1", "occurred_at": "2025-01-14", "author_id": "a",
+             "categories": ["injury"], "text": "Mum said he fell.", "child_words": "I fell",
+             "body_regions": ["neck"], "themes": ["fear"]},
+            {"type": "voice", "id": "v2", "pupil_id": "p1", "heard_at": "2025-01-16", "words": "scared", "themes": ["fear"]},
         ]
     )  # fmt: skip
     [facts] = store.load_pupils(None, date(2025, 2, 1))
-    [c] = facts.concerns
+    c, injury = facts.concerns
+    assert (injury.text, injury.child_words) == ("Mum said he fell.", "I fell")
+    assert (injury.body_regions, injury.themes) == ({"neck"}, {"fear"})
+    assert [(v.words, v.themes) for v in facts.voice] == [("", frozenset()), ("scared", {"fear"})]
+    assert [(f.id, f.household_id, f.source_kind) for f in facts.factors] == [("f3", "", "known")]
     assert c.indicators == {"neglect", "hunger", "tiredness"}
     assert c.part is Part.WITNESS
     assert c.occurred_at.hour == 9

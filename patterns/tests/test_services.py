@@ -294,6 +294,9 @@ def test_the_incremental_run_for_the_children_a_record_touches(dsl, pupil, schoo
     from patterns.services import findings_refresh_for_children
 
     detector_settings_set(actor=dsl, school=school, detector="injuries", enabled=False, values={})
+    detector_settings_set(
+        actor=dsl, school=school, detector="voice-absent", enabled=False, values={}
+    )
     facts = _facts(pupil, school, *SIGNS)
     source = FactSource(
         pupils=lambda ids, _: [facts] if str(pupil.pk) in (ids or ()) else [],

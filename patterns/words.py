@@ -1,0 +1,82 @@
+"""Reading words with word lists: the child's own words for the voice-distress themes, and an
+adult's account for who explained an injury. Transparent by design: every match returns the
+words that matched so the DSL sees them as evidence (no model, no score).
+
+The lists are data (`patterns/data/words.json`, with their sources); a school's DSL may replace
+any list in the detector's settings.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "words.json"
+
+
+class WordDataError(ValueError):
+    """The word list file is malformed; the message names the key at fault."""
+
+
+@cache
+def _data() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    themes = data.get("voice_themes")
+    if not isinstance(themes, dict) or not themes:
+        raise WordDataError(f"{DATA_FILE.name}: 'voice_themes' must be an object")
+    for name, theme in themes.items():
+        if not isinstance(theme.get("words"), list) or not theme.get("label"):
+            raise WordDataError(f"{DATA_FILE.name}: theme '{name}' needs 'label' and 'words'")
+    if not isinstance(data.get("parent_account"), list):
+        raise WordDataError(f"{DATA_FILE.name}: 'parent_account' must be a list")
+    return data
+
+
+def theme_words(theme: str) -> frozenset[str]:
+    """The default words for a voice theme; KeyError names an unknown theme."""
+    themes: dict[str, dict[str, Any]] = _data()["voice_themes"]
+    if theme not in themes:
+        raise KeyError(f"no voice theme '{theme}' in {DATA_FILE.name}")
+    return frozenset(themes[theme]["words"])
+
+
+def theme_label(theme: str) -> str:
+    """The theme in words ("being hungry"); the slug itself for a theme the file lacks."""
+    themes: dict[str, dict[str, Any]] = _data()["voice_themes"]
+    return str(themes.get(theme, {}).get("label", theme))
+
+
+def parent_account_words() -> frozenset[str]:
+    return frozenset(_data()["parent_account"])
+
+
+def _normalise(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'")))
+
+
+@cache
+def _pattern(phrase: str) -> re.Pattern[str] | None:
+    stem = phrase.endswith("*")
+    words = _normalise(phrase.rstrip("*"))
+    if not words:
+        return None
+    ending = r"[a-z0-9']*" if stem else ""
+    return re.compile(rf"(?<![a-z0-9']){re.escape(words)}{ending}(?![a-z0-9'])")
+
+
+def matches(text: str, phrases: Iterable[str]) -> list[str]:
+    """The phrases (as written in the list) found in `text` as whole words, in list order
+    sorted; case, punctuation and curly apostrophes ignored."""
+    if not text:
+        return []
+    normal = _normalise(text)
+    found = []
+    for phrase in sorted(set(phrases)):
+        pattern = _pattern(phrase)
+        if pattern is not None and pattern.search(normal):
+            found.append(phrase)
+    return found
