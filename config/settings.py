@@ -348,6 +348,15 @@ PUPIL_FRONT_SHEET_PANELS: list[str] = [
 # Functions `(pupil_ids) -> {pupil_id: [label, ...]}` saying which children have records.
 PUPIL_RECORD_FLAG_SOURCES: list[str] = ["concerns.flags.concern_flags"]
 
+# The record apps' facts for the pattern detectors (ADR 17): functions
+# `(*, pupils, window) -> {pupil_id: sources.facts.FactParts}`; pupils' own facts come first.
+PATTERN_FACT_SOURCES: list[str] = [
+    "concerns.facts.facts_for",
+    "attendance.facts.facts_for",
+    "voice.facts.facts_for",
+    "factors.facts.facts_for",
+]
+
 # Patterns: refresh findings for the children a record touches when it is saved (issue 8). Turn
 # off for bulk loads; the nightly `run_detectors` catches up.
 CAIRN_PATTERNS_INCREMENTAL = env_bool("CAIRN_PATTERNS_INCREMENTAL", default=True)

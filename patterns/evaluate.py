@@ -220,10 +220,10 @@ def tally(outcomes: Sequence[Outcome]) -> dict[str, Tally]:
             table[item.detector].raised += 1
             table[item.detector].true += 1
             table[item.detector].warning_days.append((item.by - when).days)
-        for item, when in outcome.missed:
+        for item, late in outcome.missed:
             table[item.detector].expected += 1
             table[item.detector].missed += 1
-            table[item.detector].raised += when is not None
+            table[item.detector].raised += late is not None
         for detector_slug, subject, _ in outcome.false:
             row = table[detector_slug]
             if not outcome.scenario.benign:
