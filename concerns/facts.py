@@ -266,34 +266,38 @@ def _casework(
 
 def _history(pupil_ids: list[str], window: FactWindow) -> dict[str, list[DecisionFact]]:
     """Decisions on concerns about the child older than the look-back. One query."""
-    subjects: dict[Any, list[str]] = defaultdict(list)
-    for pupil_id, concern_id in ConcernPupil.objects.filter(
-        pupil_id__in=pupil_ids,
-        part=ConcernPart.SUBJECT,
-        concern__occurred_at__lt=at_nine(window.start),
-    ).values_list("pupil_id", "concern_id"):
-        subjects[concern_id].append(str(pupil_id))
     rows = list(
         Decision.objects.filter(
-            concern_id__in=list(subjects), decided_at__lt=window.end, written_at__lt=window.end
-        ).values_list("id", "concern_id", "outcome", "decided_at", "written_at", "supersedes_id")
+            concern__parts__pupil_id__in=pupil_ids,
+            concern__parts__part=ConcernPart.SUBJECT,
+            concern__occurred_at__lt=at_nine(window.start),
+            decided_at__lt=window.end,
+            written_at__lt=window.end,
+        ).values_list(
+            "id",
+            "concern_id",
+            "outcome",
+            "decided_at",
+            "written_at",
+            "supersedes_id",
+            "concern__parts__pupil_id",
+        )
     )
     superseded = {r[5] for r in rows if r[5]}
     history: dict[str, list[DecisionFact]] = defaultdict(list)
-    for did, cid, outcome, decided_at, written_at, _ in rows:
+    for did, cid, outcome, decided_at, written_at, _, pupil_id in rows:
         if did in superseded:
             continue
-        for pid in subjects[cid]:
-            history[pid].append(
-                DecisionFact(
-                    id=str(did),
-                    pupil_id=pid,
-                    case_id=str(cid),
-                    kind=_KINDS.get(outcome, DecisionKind.OTHER),
-                    decided_at=decided_at,
-                    recorded_at=written_at,
-                    concern_ids=frozenset({str(cid)}),
-                    closes_case=outcome == Outcome.NO_FURTHER_ACTION,
-                )
+        history[str(pupil_id)].append(
+            DecisionFact(
+                id=str(did),
+                pupil_id=str(pupil_id),
+                case_id=str(cid),
+                kind=_KINDS.get(outcome, DecisionKind.OTHER),
+                decided_at=decided_at,
+                recorded_at=written_at,
+                concern_ids=frozenset({str(cid)}),
+                closes_case=outcome == Outcome.NO_FURTHER_ACTION,
             )
+        )
     return history
