@@ -43,6 +43,7 @@ class AuditAction(models.TextChoices):
     FINDING_DECIDED = "finding_decided", "Decision recorded on a pattern finding"
     DETECTOR_SETTINGS_CHANGED = "detector_settings_changed", "Pattern detector settings changed"
     FINDING_VIEWED = "finding_viewed", "Pattern finding viewed"
+    CHILD_FINDINGS_VIEWED = "child_findings_viewed", "Child's pattern findings viewed"
     ATTENDANCE_IMPORTED = "attendance_imported", "Attendance registers imported"
     ATTENDANCE_CODE_MAPPED = "attendance_code_mapped", "Attendance code mapping set"
     ATTENDANCE_CODE_MAPPING_WITHDRAWN = (

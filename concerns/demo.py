@@ -320,13 +320,14 @@ class _SchoolSeeder:
             )
 
     def accumulating_child(self, pupil: Pupil) -> None:
-        """Small signs of neglect from several adults, adding up over a few months."""
+        """Small signs of neglect from several adults, adding up over a few months up to the
+        last days before the seeding day (so the pattern is live whenever the demo is seeded)."""
         rng = self.rng
-        start = self.world.today - timedelta(days=rng.randrange(120, 200))
-        day = start
         total = rng.randrange(8, 13)
-        for number in range(total):
-            day += timedelta(days=rng.randrange(6, 16))
+        gaps = [rng.randrange(6, 16) for _ in range(total)]
+        day = self.world.today - timedelta(days=sum(gaps) + rng.randrange(1, 4))
+        for number, gap in enumerate(gaps):
+            day += timedelta(days=gap)
             if day >= self.world.today:
                 break
             last = number == total - 1

@@ -1,9 +1,12 @@
+from datetime import date
 from typing import Any
 
 from django import forms
 
+from patterns.citations import plain_source
 from patterns.models import FindingOutcome
 from patterns.registry import Detector
+from ui.forms import DateInputField
 
 
 class FindingDecisionForm(forms.Form):
@@ -24,6 +27,28 @@ class FindingDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="It will be raised again if new evidence arrives.",
     )
+
+
+class FindingsOnForm(forms.Form):
+    """The date to see a child's findings as they stood on (a GET form: no JavaScript needed)."""
+
+    on = DateInputField(
+        label="See the findings as they stood on",
+        name="The date",
+        required=False,
+        help_text="For example, 27 3 2025. Only what had been recorded by the end of that day "
+        "counts.",
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_on(self) -> date | None:
+        on: date | None = self.cleaned_data["on"]
+        if on is not None and on > self.today:
+            raise forms.ValidationError("The date must be today or in the past.")
+        return on
 
 
 def _shown(value: Any) -> str:
@@ -51,7 +76,7 @@ class DetectorSettingsForm(forms.Form):
             label = spec.name.replace("_", " ").capitalize()
             hint = (
                 f"{spec.metadata['doc']} Default: {_shown(default)}. "
-                f"Source: {spec.metadata['source']}."
+                f"Source: {plain_source(spec.metadata['source'])}."
             )
             field: forms.Field
             if isinstance(default, bool):

@@ -16,5 +16,8 @@ def front_sheet_panel(*, viewer: Membership, pupil: Pupil) -> Panel | None:
     return Panel(
         title="",
         template="patterns/_pupil_panel.html",
-        context={"finding_rows": findings_for_pupil(viewer=viewer, pupil_id=pupil.pk)},
+        context={
+            "finding_rows": findings_for_pupil(viewer=viewer, pupil_id=pupil.pk),
+            "pupil_id": pupil.pk,
+        },
     )

@@ -4,10 +4,10 @@ from collections.abc import Collection, Mapping
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from patterns.engine import ConfigFor
-from patterns.models import DetectorSettings, Finding
+from patterns.models import DetectorSettings, Finding, FindingDecision, FindingSeverity
 from patterns.registry import all_detectors
 
 
@@ -51,8 +51,18 @@ def school_configs(school_id: str) -> Mapping[str, Any | None]:
     return configs_for_schools([school_id])(school_id)
 
 
+def _open() -> Q:
+    """Findings still waiting for the DSL: raised now, or no longer current but never decided
+    (a finding whose evidence aged out before anyone decided stays listed, never silently
+    gone)."""
+    decided = FindingDecision.objects.filter(finding_id=OuterRef("pk"))
+    return Q(stale=False) | Q(~Exists(decided))
+
+
 def findings_for_school(*, school_id: Any, include_stale: bool = False) -> QuerySet[Finding]:
-    """The school's current findings, most severe and newest first (for the DSL's inbox)."""
+    """The school's current findings waiting for the DSL, most severe and newest first (for the
+    DSL's inbox): raised now, or no longer current and not decided. `include_stale` adds those
+    no longer current that were decided."""
     from django.db.models import Case, IntegerField, Value, When
 
     rank = Case(
@@ -63,7 +73,7 @@ def findings_for_school(*, school_id: Any, include_stale: bool = False) -> Query
     )
     findings = Finding.objects.filter(school_id=school_id, is_current=True)
     if not include_stale:
-        findings = findings.filter(stale=False)
+        findings = findings.filter(_open())
     return (
         findings.select_related("pupil")
         .prefetch_related("decisions")
@@ -81,7 +91,7 @@ def findings_for_pupil(*, viewer: Any, pupil_id: Any) -> list[dict[str, Any]]:
     rank = {"review_now": 3, "review": 2, "consider": 1}
     findings = sorted(
         findings_visible_to(viewer=viewer)
-        .filter(pupil_id=pupil_id, is_current=True, stale=False)
+        .filter(_open(), pupil_id=pupil_id, is_current=True)
         .prefetch_related("decisions"),
         key=lambda f: (-rank.get(f.severity, 0), -f.first_raised_at.timestamp()),
     )
@@ -220,6 +230,88 @@ def evidence_rows(*, viewer: Any, finding: Finding) -> list[dict[str, Any]]:
                 "id": e["id"],
                 "is_new": (kind, e["id"]) in new,
                 "url": _evidence_url(viewer, finding, kind, e["id"]),
+            }
+        )
+    return rows
+
+
+def earlier_decisions(*, finding: Finding) -> list[dict[str, Any]]:
+    """The decisions on the findings this one was raised again after (newest first), with the
+    evidence each rested on: what the DSL decided before, and why."""
+    rows = []
+    earlier = finding.supersedes
+    while earlier is not None:
+        for decision in earlier.decisions.select_related("decided_by__user").order_by(
+            "-decided_at"
+        ):
+            rows.append({"finding": earlier, "decision": decision})
+        earlier = earlier.supersedes
+    return rows
+
+
+def findings_as_they_stood(*, viewer: Any, pupil_id: Any, on: Any) -> list[dict[str, Any]]:
+    """The findings about the child that Cairn had raised by the end of `on` (a date), as they
+    stood then: current or already raised again, no longer current or not, and the decisions
+    recorded by then. Later decisions and later findings are left out."""
+    from patterns.access import findings_visible_to
+    from patterns.engine import cutoff
+    from patterns.registry import get_detector
+
+    end = cutoff(on)
+    findings = (
+        findings_visible_to(viewer=viewer)
+        .filter(pupil_id=pupil_id, first_raised_at__lt=end)
+        .select_related("superseded_by")
+        .prefetch_related("decisions__decided_by__user")
+        .order_by("-first_raised_at")
+    )
+    rows = []
+    for finding in findings:
+        successor = getattr(finding, "superseded_by", None)
+        if successor is not None and successor.first_raised_at < end:
+            continue  # raised again by then: its successor is the one that stood
+        decisions = [d for d in finding.decisions.all() if d.decided_at < end]
+        decisions.sort(key=lambda d: d.decided_at, reverse=True)
+        try:
+            summary = get_detector(finding.detector).summary
+        except KeyError:
+            summary = finding.detector
+        rows.append(
+            {
+                "finding": finding,
+                "summary": summary,
+                "decisions": decisions,
+                "stale": finding.stale_since is not None and finding.stale_since < end,
+            }
+        )
+    return rows
+
+
+def raised_from_records_as_of(*, pupil: Any, on: Any) -> list[dict[str, Any]]:
+    """What the detectors find in the records as they were written by the end of `on`: the
+    engine run for this child (and their households) as of that day, with the school's
+    settings, nothing stored. A record written later about an earlier day, an amendment, or a
+    register week imported again later does not change it (`patterns.db_loader`)."""
+    from patterns.db_loader import database_source
+    from patterns.engine import run_incremental
+    from patterns.registry import SEVERITY_RANK, SubjectKind, get_detector
+
+    result = run_incremental(
+        database_source(as_of=on), pupil_ids=[str(pupil.pk)], as_of=on, configs=school_configs
+    )
+    rows = []
+    # The run holds this child's findings and their households' (never a sibling's own).
+    ordered = sorted(
+        result.raised,
+        key=lambda r: (-SEVERITY_RANK[r.severity], get_detector(r.detector).summary),
+    )
+    for raised in ordered:
+        rows.append(
+            {
+                "raised": raised,
+                "summary": get_detector(raised.detector).summary,
+                "household": raised.subject_kind is SubjectKind.HOUSEHOLD,
+                "severity_label": FindingSeverity(raised.severity.value).label,
             }
         )
     return rows

@@ -1,36 +1,51 @@
 """The DSL's findings inbox and a finding with its evidence and the decision form."""
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit import services as audit
 from audit.models import AuditAction
 from patterns.access import FINDING_READERS, access_finding
-from patterns.forms import DetectorSettingsForm, FindingDecisionForm
+from patterns.citations import plain, sources
+from patterns.forms import DetectorSettingsForm, FindingDecisionForm, FindingsOnForm
 from patterns.models import FindingOutcome
 from patterns.registry import all_detectors, get_detector
-from patterns.selectors import configs_for_schools, evidence_rows, findings_for_school
+from patterns.selectors import (
+    configs_for_schools,
+    earlier_decisions,
+    evidence_rows,
+    findings_as_they_stood,
+    findings_for_pupil,
+    findings_for_school,
+    raised_from_records_as_of,
+)
 from patterns.services import detector_settings_set, finding_decide
+from pupils.access import access_pupil
 from schools.http import CairnRequest, role_required
 from schools.models import Role
 from ui.forms import form_write
 
 
-def _explanation(slug: str) -> dict[str, str]:
+def _explanation(slug: str) -> dict[str, Any]:
+    """The detector's explanation for the DSL: its sources named as a reader cites them."""
     try:
         entry = get_detector(slug)
     except KeyError:
-        return {"summary": slug, "why": "", "evidence": "", "does_not_mean": ""}
+        return {"summary": slug, "why": "", "evidence": "", "does_not_mean": "", "sources": []}
+    why, evidence = entry.section("Why"), entry.section("Evidence")
     return {
         "summary": entry.summary,
-        "why": entry.section("Why"),
-        "evidence": entry.section("Evidence"),
-        "does_not_mean": entry.section("Does not mean"),
+        "why": plain(why),
+        "evidence": plain(evidence),
+        "does_not_mean": plain(entry.section("Does not mean")),
+        "sources": sources(why, evidence),
     }
 
 
@@ -79,9 +94,39 @@ def detail(request: CairnRequest, finding_id: UUID) -> HttpResponse:
         "explanation": _explanation(finding.detector),
         "decisions": finding.decisions.select_related("decided_by__user"),
         "evidence": evidence_rows(viewer=request.membership, finding=finding),
+        "earlier": earlier_decisions(finding=finding),
         "form": form,
     }
     return render(request, "patterns/finding.html", context)
+
+
+@require_GET
+@role_required(FINDING_READERS)
+def pupil_findings(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
+    """A child's findings: those waiting now, or, with a date, as they stood on that day (the
+    findings Cairn had raised by then with the decisions made by then, and what the records
+    written by then show). Audited either way."""
+    pupil = access_pupil(viewer=request.membership, pupil_id=pupil_id)
+    today = timezone.localdate()
+    form = FindingsOnForm(request.GET or None, today=today)
+    on = form.cleaned_data["on"] if form.is_bound and form.is_valid() else None
+    audit.record(
+        actor=request.membership,
+        action=AuditAction.CHILD_FINDINGS_VIEWED,
+        target=pupil,
+        pupil_id=pupil.pk,
+        request=request,
+        details={"as_of": on.isoformat() if on else None},
+    )
+    context: dict[str, Any] = {"pupil": pupil, "form": form, "on": on}
+    if on is None:
+        context["rows"] = findings_for_pupil(viewer=request.membership, pupil_id=pupil.pk)
+    else:
+        context["stood"] = findings_as_they_stood(
+            viewer=request.membership, pupil_id=pupil.pk, on=on
+        )
+        context["recomputed"] = raised_from_records_as_of(pupil=pupil, on=on)
+    return render(request, "patterns/pupil.html", context)
 
 
 _SETTERS = [Role.DSL, Role.DEPUTY_DSL]
@@ -132,5 +177,5 @@ def settings_edit(request: CairnRequest, slug: str) -> HttpResponse:
         )
         messages.success(request, f"Settings for “{entry.summary}” saved.")
         return redirect("patterns:settings")
-    context = {"entry": entry, "why": entry.section("Why"), "form": form}
+    context = {"entry": entry, "why": plain(entry.section("Why")), "form": form}
     return render(request, "patterns/settings_edit.html", context)

@@ -2,7 +2,13 @@ import datetime
 
 import factory
 
-from patterns.models import Finding, FindingSeverity, FindingSubject
+from patterns.models import (
+    Finding,
+    FindingDecision,
+    FindingOutcome,
+    FindingSeverity,
+    FindingSubject,
+)
 
 _WHEN = datetime.datetime(2025, 2, 3, 18, 0, tzinfo=datetime.UTC)
 
@@ -29,6 +35,23 @@ class FindingFactory(factory.django.DjangoModelFactory):
     as_of = datetime.date(2025, 2, 3)
     first_raised_at = _WHEN
     last_seen_at = _WHEN
+
+
+class FindingDecisionFactory(factory.django.DjangoModelFactory):
+    """A DSL's "not a concern now", with its reason, by the finding's school's DSL."""
+
+    class Meta:
+        model = FindingDecision
+
+    finding = factory.SubFactory(FindingFactory)
+    outcome = FindingOutcome.NOT_A_CONCERN_NOW
+    rationale = "Talked with the family; the coat was lost on a trip."
+    decided_by = factory.SubFactory(
+        "schools.tests.factories.MembershipFactory",
+        school=factory.SelfAttribute("..finding.school"),
+        role="dsl",
+    )
+    decided_at = _WHEN + datetime.timedelta(days=1)
 
 
 def finding_for(world) -> Finding:

@@ -5,7 +5,7 @@ from datetime import date
 from chronology.entries import Window, chronology_sources
 from patterns.chronology import finding_entries
 from patterns.models import FindingSeverity
-from patterns.tests.factories import FindingFactory
+from patterns.tests.factories import FindingDecisionFactory, FindingFactory
 
 
 def test_findings_are_a_chronology_source(dsl, other_school_dsl, school, pupil):
@@ -40,14 +40,20 @@ def test_the_findings_panel_for_a_childs_page(dsl, teacher, school, pupil):
         school=school, pupil=pupil, detector="injuries", severity=FindingSeverity.REVIEW_NOW
     )
     FindingFactory(school=school, pupil=pupil, detector="retired")
-    FindingFactory(school=school, pupil=pupil, detector="trio", stale=True)
+    undecided = FindingFactory(school=school, pupil=pupil, detector="trio", stale=True)
+    decided = FindingFactory(school=school, pupil=pupil, detector="start-again", stale=True)
+    FindingDecisionFactory(finding=decided)
     rows = findings_for_pupil(viewer=dsl, pupil_id=pupil.pk)
     assert rows[0]["finding"].detector == "injuries"
-    assert len(rows) == 3
+    # Aged out before anyone decided: still listed. Decided and aged out: gone from the panel.
+    assert {r["finding"].pk for r in rows} >= {undecided.pk}
+    assert decided.pk not in {r["finding"].pk for r in rows}
+    assert len(rows) == 4
     assert findings_for_pupil(viewer=teacher, pupil_id=pupil.pk) == []
     html = render_to_string("patterns/_pupil_panel.html", {"finding_rows": rows})
     assert "Review today" in html
     assert "3 records, first raised 3 Feb 2025" in html
+    assert "No longer current, not decided" in html
     assert "No findings about this child." in render_to_string(
         "patterns/_pupil_panel.html", {"finding_rows": []}
     )

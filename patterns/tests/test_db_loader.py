@@ -365,8 +365,15 @@ def test_words_sites_family_factors_and_old_history(db, school, dsl, tmp_path):
 
     child = enrolled_pupil(school=school)
     child.enrolments.update(start_date=date(2019, 9, 2))
+    witness = enrolled_pupil(school=school)
+    witness.enrolments.update(start_date=date(2019, 9, 2))
     with time_machine.travel(at("2021-03-01"), tick=False):
-        old = make_concern(author=dsl, pupil=child, occurred_at=at("2021-03-01", 9))
+        old = make_concern(
+            author=dsl,
+            pupil=child,
+            occurred_at=at("2021-03-01", 9),
+            others=[(witness, Part.WITNESS)],
+        )
         first = concern_services.decision_record(
             actor=dsl,
             concern=old,
@@ -430,6 +437,11 @@ def test_words_sites_family_factors_and_old_history(db, school, dsl, tmp_path):
     assert str(old.pk) not in {c.id for c in before.concerns}
     assert [(d.kind, d.case_id) for d in before.history] == [(DecisionKind.REFERRAL, str(old.pk))]
     assert facts_on(date(2021, 2, 28)).history == ()
+    # The witness to the old concern has no history of their own from it.
+    (seen,) = DatabaseFacts(as_of=date(2025, 1, 14)).load_pupils(
+        [str(witness.pk)], date(2025, 1, 14)
+    )
+    assert seen.history == ()
 
 
 def test_a_register_week_reimported_later_reads_as_it_stood(db, school, tmp_path):

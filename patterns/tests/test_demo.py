@@ -29,3 +29,23 @@ def test_the_demo_dsl_sees_findings_resting_on_demo_records(client_for, capsys):
     page = client_for(dsl).get(reverse("patterns:detail", args=[one.pk])).content.decode()
     rows = page[page.index("Records it rests on") : page.index("Why this is shown")]
     assert '<a class="govuk-link" href="/' in rows  # the evidence one click away
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_shows_a_live_finding_from_every_slow_burn_detector(capsys):
+    call_command("seed_demo", "--force")
+    assert "9 children with slow-burn patterns" in capsys.readouterr().out
+    live = set(
+        Finding.objects.filter(is_current=True, stale=False).values_list("detector", flat=True)
+    )
+    assert {
+        "cumulative-neglect",
+        "persistent-neglect",
+        "injury-pattern",
+        "trio-child",
+        "voice-absent",
+        "voice-distress",
+        "household-children",
+        "referral-closed-again",
+        "prior-history",
+    } <= live

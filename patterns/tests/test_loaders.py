@@ -45,7 +45,8 @@ def test_a_full_set_of_facts():
     [facts] = store.load_pupils(None, date(2025, 2, 1))
     c, injury = facts.concerns
     assert (injury.text, injury.child_words) == ("Mum said he fell.", "I fell")
-    assert (injury.body_regions, injury.themes) == (frozenset({"neck"}), frozenset({"fear"}))
+    assert injury.body_regions == frozenset({"neck"})
+    assert injury.themes == frozenset({"fear"})
     assert [(v.words, v.themes) for v in facts.voice] == [("", frozenset()), ("scared", {"fear"})]
     assert [(f.id, f.household_id, f.source_kind) for f in facts.factors] == [("f3", "", "known")]
     assert c.indicators == {"neglect", "hunger", "tiredness"}

@@ -84,7 +84,7 @@ def test_new_evidence_before_any_decision_updates_the_finding(pupil, school, neg
     assert finding.as_of == date(2025, 2, 5)
 
 
-def test_a_finding_no_longer_raised_goes_stale_and_comes_back(pupil, school, neglect_run):
+def test_a_finding_no_longer_raised_goes_stale_and_comes_back(dsl, pupil, school, neglect_run):
     findings_refresh(actor=None, result=neglect_run, now=NOW)
     gone = _run(_facts(pupil, school, *SIGNS), "2025-04-30")
     assert gone.raised == ()
@@ -97,6 +97,11 @@ def test_a_finding_no_longer_raised_goes_stale_and_comes_back(pupil, school, neg
     assert finding.stale_since is None
     assert findings_for_school(school_id=school.pk).count() == 1
     findings_refresh(actor=None, result=gone, now=NOW)
+    # Aged out before anyone decided: it stays in the inbox, "no longer current, not decided".
+    assert findings_for_school(school_id=school.pk).count() == 1
+    finding_decide(
+        actor=dsl, finding=finding, outcome=FindingOutcome.NOT_A_CONCERN_NOW, rationale="Seen."
+    )
     assert findings_for_school(school_id=school.pk).count() == 0
     assert findings_for_school(school_id=school.pk, include_stale=True).count() == 1
 

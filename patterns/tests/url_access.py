@@ -9,6 +9,11 @@ CASES = {
         allow("dsl", "deputy_dsl", "headteacher", other_school_dsl=404),
         kwargs=lambda w: {"finding_id": finding_for(w).pk},
     ),
+    # A child's findings, now or as they stood on a date: read like the child's record.
+    "patterns:pupil": Case(
+        allow("dsl", "deputy_dsl", "headteacher", other_school_dsl=404),
+        kwargs=lambda w: {"pupil_id": w.pupil.pk},
+    ),
     # Thresholds are the DSL's to set, for their own school (neglect-indicators.md §5 rule 1).
     "patterns:settings": Case(allow("dsl", "deputy_dsl", "other_school_dsl")),
     "patterns:settings_edit": Case(

@@ -109,3 +109,47 @@ def test_dsl_follows_a_findings_evidence_to_the_concern(
     links.first.click()
     expect(page.get_by_text("Hungry again, 9 days ago.")).to_be_visible()
     assert_accessible(page)
+
+
+def test_dsl_opens_a_childs_findings_as_they_stood_on_a_date(
+    page: Page, live_server, dsl_with_a_finding, pupil
+):
+    """From the finding to all the child's findings, then as they stood on a date: a plain GET
+    form (no JavaScript needed), with the date's errors in the GOV.UK pattern."""
+    page.goto(f"{live_server.url}/sign-in/")
+    page.get_by_label("Email address").fill("dsl@oakfield.example")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code").fill(pyotp.TOTP(SECRET).now())
+    page.get_by_role("button", name="Continue").click()
+
+    page.goto(f"{live_server.url}/findings/{dsl_with_a_finding.pk}/")
+    expect(page.get_by_role("heading", name="Sources")).to_be_visible()
+    page.get_by_role("link", name="all findings about this child").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Findings")
+    expect(
+        page.get_by_role("link", name=re.compile("Several small signs of neglect"))
+    ).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Day").fill("31")
+    page.get_by_label("Month").fill("2")
+    page.get_by_label("Year").fill("2025")
+    page.get_by_role("button", name="Show findings on this date").click()
+    expect(page.get_by_role("alert")).to_contain_text("The date must be a real date.")
+    assert_accessible(page)
+
+    page.get_by_label("Day").fill("1")
+    page.get_by_label("Month").fill("2")
+    page.get_by_role("button", name="Show findings on this date").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Findings as they stood on 1 February 2025"
+    )
+    expect(
+        page.get_by_text("Cairn had raised no findings about this child by then.")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Day").fill("4")
+    page.get_by_role("button", name="Show findings on this date").click()
+    expect(page.get_by_text("not decided by then")).to_be_visible()
+    assert_accessible(page)
