@@ -13,6 +13,7 @@ from attendance.facts import attendance_days
 from attendance.tests.factories import import_text, weeks_csv
 from concerns import services as concern_services
 from concerns.models import BodyRegion, BodySide, ChildPresent, Outcome
+from concerns.models import Part as ConcernPart
 from concerns.tests.factories import enrolled_pupil, make_concern, staff_member
 from patterns.db_loader import DatabaseFacts
 from patterns.engine import run
@@ -372,7 +373,7 @@ def test_words_sites_family_factors_and_old_history(db, school, dsl, tmp_path):
             author=dsl,
             pupil=child,
             occurred_at=at("2021-03-01", 9),
-            others=[(witness, Part.WITNESS)],
+            others=[(witness, ConcernPart.WITNESS)],
         )
         first = concern_services.decision_record(
             actor=dsl,
