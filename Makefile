@@ -7,7 +7,7 @@ DEMO_ENV := CAIRN_DEBUG=1
 # The test suite runs with production settings (DEBUG off) and a throwaway key.
 TEST_ENV := CAIRN_ENV_FILE= CAIRN_DEBUG=0 CAIRN_HTTPS=0 CAIRN_MANIFEST_STATIC=0 CAIRN_SECRET_KEY=test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH
 
-.PHONY: bench-patterns install demo serve test test-fast lint format typecheck migrations-check assets lock bench bench-trust clean demo-code evaluate
+.PHONY: bench-patterns bench-recording install demo serve test test-fast lint format typecheck migrations-check assets lock bench bench-trust clean demo-code evaluate
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@PYBIN=$$(scripts/find-python.sh) && echo "Using $$PYBIN" && \
@@ -40,8 +40,8 @@ demo: $(BIN)/.installed assets var .env
 	$(DEMO_ENV) $(PY) manage.py migrate --verbosity 0
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	@echo
-	@echo "Serving the demo school at http://127.0.0.1:8000 (Ctrl+C to stop)"
-	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving the demo school at http://127.0.0.1:8000 with its background worker (Ctrl+C stops both)"
+	$(DEMO_ENV) $(BIN)/honcho start -f Procfile
 
 demo-code: $(BIN)/.installed
 	@$(DEMO_ENV) $(PY) manage.py demo_totp
@@ -83,6 +83,12 @@ bench-trust: $(BIN)/.installed assets
 # The incremental pattern run after recording a concern, through the real services and database.
 bench-patterns: $(BIN)/.installed
 	$(PY) -m bench.patterns_db --concerns 300
+
+# Recording a concern from 1 and 20 clients with the worker running, and the refresh's enqueue-to-
+# stored time (docs/performance.md); add --code-dir OTHER_CHECKOUT --label before for the old code.
+bench-recording: $(BIN)/.installed assets
+	$(PY) -m bench.recording --db sqlite --fresh
+	$(PY) -m bench.recording --db postgresql --fresh
 
 # Replay the pattern detectors' scenario suite (patterns/scenarios/) through "as of" each day.
 evaluate: $(BIN)/.installed

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import RecoveryCode, SignInFailure, TOTPDevice, User
 from audit import services as audit
 from audit.models import AuditAction
+from audit.services import client_address
 
 RECOVERY_CODE_COUNT = 10
 TOTP_PERIOD_SECONDS = 30
@@ -33,24 +34,64 @@ class LockState:
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(request)
+
+
+def _account_lock(*, email: str, now: datetime) -> LockState:
+    """Per account, with back-off: after `CAIRN_SIGN_IN_MAX_FAILURES` failures since the last
+    sign-in (within `CAIRN_SIGN_IN_MAX_LOCKOUT_MINUTES`), a pause of
+    `CAIRN_SIGN_IN_LOCKOUT_MINUTES` from the last failure, doubled by each failure after that,
+    never longer than `CAIRN_SIGN_IN_MAX_LOCKOUT_MINUTES`. Counted from any address."""
+    limit = settings.CAIRN_SIGN_IN_MAX_FAILURES
+    base = settings.CAIRN_SIGN_IN_LOCKOUT_MINUTES
+    cap = max(settings.CAIRN_SIGN_IN_MAX_LOCKOUT_MINUTES, base)
+    since = now - timedelta(minutes=cap)
+    last_login = User.objects.filter(email=email).values_list("last_login", flat=True).first()
+    if last_login is not None and last_login > since:
+        since = last_login
+    times = list(
+        SignInFailure.objects.filter(email=email, at__gt=since)
+        .order_by("-at")
+        .values_list("at", flat=True)[: limit + 16]
+    )
+    if len(times) < limit:
+        return LockState(locked=False, until=None)
+    minutes = min(base * 2 ** (len(times) - limit), cap)
+    until = times[0] + timedelta(minutes=minutes)
+    return LockState(locked=until > now, until=until)
+
+
+def _address_lock(*, ip_address: str | None, now: datetime) -> LockState:
+    """Per address, with a limit: `CAIRN_SIGN_IN_MAX_FAILURES_PER_ADDRESS` failures (any
+    accounts) within `CAIRN_SIGN_IN_LOCKOUT_MINUTES` pause that address for as long. Set high,
+    because a staffroom shares one public address."""
+    if not ip_address:
+        return LockState(locked=False, until=None)
+    window = timedelta(minutes=settings.CAIRN_SIGN_IN_LOCKOUT_MINUTES)
+    threshold = settings.CAIRN_SIGN_IN_MAX_FAILURES_PER_ADDRESS
+    times = list(
+        SignInFailure.objects.filter(ip_address=ip_address, at__gte=now - window)
+        .order_by("-at")
+        .values_list("at", flat=True)[:threshold]
+    )
+    if len(times) < threshold:
+        return LockState(locked=False, until=None)
+    return LockState(locked=True, until=times[0] + window)
 
 
 def lock_state(*, email: str, ip_address: str | None, now: datetime | None = None) -> LockState:
-    """Locked when the email, or the address it comes from, has too many recent failures."""
+    """Locked when this account, or the address the attempt comes from, has failed too often.
+
+    Never global: no count is shared by every account or every address, so no one can stop a
+    whole school signing in (ADR 15). Behind a reverse proxy `ip_address` is the client's own,
+    read through `CAIRN_TRUSTED_PROXY_COUNT` proxies (`audit.services.client_address`)."""
     now = now or timezone.now()
-    window = timedelta(minutes=settings.CAIRN_SIGN_IN_LOCKOUT_MINUTES)
-    recent = SignInFailure.objects.filter(at__gte=now - window)
-    by_email = recent.filter(email=email.lower()).order_by("-at")
-    by_ip = recent.filter(ip_address=ip_address).order_by("-at") if ip_address else None
-    limit = settings.CAIRN_SIGN_IN_MAX_FAILURES
-    # An address gets more room than an account: a staffroom shares one public address.
-    for failures, threshold in ((by_email, limit), (by_ip, limit * 4)):
-        if failures is None:
-            continue
-        times = list(failures.values_list("at", flat=True)[:threshold])
-        if len(times) >= threshold:
-            return LockState(locked=True, until=times[0] + window)
+    for state in (
+        _account_lock(email=email.lower(), now=now),
+        _address_lock(ip_address=ip_address, now=now),
+    ):
+        if state.locked:
+            return state
     return LockState(locked=False, until=None)
 
 
@@ -226,6 +267,19 @@ def recovery_codes_issue(*, request: HttpRequest, user: User) -> list[str]:
     return codes
 
 
-def sign_in_failures_prune(*, older_than: timedelta = timedelta(days=30)) -> int:
-    deleted, _ = SignInFailure.objects.filter(Q(at__lt=timezone.now() - older_than)).delete()
+def sign_in_failures_prune(*, older_than: timedelta | None = None, dry_run: bool = False) -> int:
+    """Remove failed sign-ins older than `older_than` (default `CAIRN_SIGN_IN_FAILURES_KEEP_DAYS`,
+    never less than the longest pause they can cause); the audit trail keeps each attempt."""
+    if older_than is None:
+        older_than = timedelta(days=settings.CAIRN_SIGN_IN_FAILURES_KEEP_DAYS)
+    longest = timedelta(
+        minutes=max(
+            settings.CAIRN_SIGN_IN_MAX_LOCKOUT_MINUTES, settings.CAIRN_SIGN_IN_LOCKOUT_MINUTES
+        )
+    )
+    cutoff = timezone.now() - max(older_than, longest)
+    old = SignInFailure.objects.filter(Q(at__lt=cutoff))
+    if dry_run:
+        return old.count()
+    deleted, _ = old.delete()
     return deleted

@@ -9,13 +9,15 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.forms import CodeForm, EnrolForm, SignInForm
 from accounts.middleware import SESSION_TWO_FACTOR_OK
 from accounts.models import User
+from accounts.redirects import safe_next_url
 from audit import services as audit
 from audit.models import AuditAction
 
@@ -30,8 +32,9 @@ def _finish_sign_in(request: HttpRequest, user: User, *, two_factor_ok: bool) ->
 
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
+    next_url = safe_next_url(request)
     if request.user.is_authenticated:
-        return redirect("schools:home")
+        return redirect(next_url or "schools:home")
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -46,7 +49,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             if user.has_confirmed_totp:
                 request.session.cycle_key()
                 request.session[SESSION_PENDING_USER] = str(user.pk)
-                return redirect("accounts:two_factor")
+                second = reverse("accounts:two_factor")
+                if next_url:
+                    second += "?" + urlencode({"next": next_url})
+                return redirect(second)
             with transaction.atomic():
                 _finish_sign_in(request, user, two_factor_ok=False)
                 audit.record(
@@ -56,7 +62,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                     request=request,
                     details={"second_factor": "none"},
                 )
-            return redirect("schools:home")
+            return redirect(next_url or "schools:home")
     return render(request, "accounts/sign_in.html", {"form": form})
 
 
@@ -77,7 +83,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         else:
             del request.session[SESSION_PENDING_USER]
             _finish_sign_in(request, user, two_factor_ok=True)
-            return redirect(request.GET.get("next") or "schools:home")
+            return redirect(safe_next_url(request) or "schools:home")
     return render(request, "accounts/two_factor.html", {"form": form})
 
 

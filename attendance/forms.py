@@ -1,5 +1,6 @@
 from django import forms
-from django.conf import settings
+
+from audit.bounds import upload_refusal
 
 
 class UploadForm(forms.Form):
@@ -11,11 +12,9 @@ class UploadForm(forms.Form):
 
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
-        limit = settings.CAIRN_ATTENDANCE_MAX_UPLOAD_MB * 1024 * 1024
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"The file is larger than {settings.CAIRN_ATTENDANCE_MAX_UPLOAD_MB} MB."
-            )
+        refusal = upload_refusal("attendance", int(upload.size))
+        if refusal:
+            raise forms.ValidationError(refusal)
         return upload
 
 

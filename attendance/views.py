@@ -34,6 +34,7 @@ from attendance.selectors import (
     pupil_panel,
 )
 from attendance.services import attendance_import, code_mapping_set, code_mapping_withdraw
+from attendance.summary import summary_rows
 from audit import services as audit
 from audit.models import AuditAction
 from schools.http import CairnRequest, role_required
@@ -139,10 +140,11 @@ def cohort(request: CairnRequest) -> HttpResponse:
 def summary(request: CairnRequest) -> HttpResponse:
     key, as_of, form = _period(request)
     groups = group_summary(viewer=request.membership, period_key=key, as_of=as_of)
+    rows = summary_rows(groups, role=request.membership.role)
     return render(
         request,
         "attendance/summary.html",
-        {"groups": groups, "form": form, "periods": PERIOD_CHOICES},
+        {"groups": groups, "rows": rows, "form": form, "periods": PERIOD_CHOICES},
     )
 
 

@@ -1,11 +1,13 @@
 """Reading the audit trail: verifying the chain, and a child's access log."""
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from uuid import UUID
 
 from django.db.models import QuerySet
 
+from audit.bounds import quoted
 from audit.models import AuditEvent
 from audit.services import GENESIS_SEAL, compute_seal
 
@@ -92,6 +94,72 @@ def audit_chain_verify(*, batch_size: int = 2000) -> ChainReport:
             )
         prev_seq, prev_seal = event.seq, event.seal
     return ChainReport(checked, None)
+
+
+ANCHOR_PREFIX = "cairn-audit-anchor"
+_ANCHOR = re.compile(rf"^{ANCHOR_PREFIX} seq=(\d{{1,18}}) seal=([0-9a-f]{{64}})(?: .*)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """The newest event's number and seal, copied somewhere the database's users cannot reach.
+
+    The chain shows an edited, inserted or deleted event in the middle; it cannot show that the
+    newest events were removed (the shorter trail is still a sound chain) or that the whole table
+    was emptied. An anchor kept outside the database can: the event it names must still be
+    there, with the same seal (docs/deploy.md, "Audit trail").
+    """
+
+    seq: int
+    seal: str
+
+    def __str__(self) -> str:
+        return f"{ANCHOR_PREFIX} seq={self.seq} seal={self.seal}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Anchor":
+        """An anchor from the line `audit_anchor` printed; ValueError naming what is wrong."""
+        match = _ANCHOR.match(text.strip())
+        if match is None:
+            raise ValueError(
+                f"{quoted(text.strip(), 100)} is not an audit anchor "
+                f"(expected '{ANCHOR_PREFIX} seq=N seal=<64 hex digits>')."
+            )
+        return cls(seq=int(match.group(1)), seal=match.group(2))
+
+
+def audit_anchor() -> Anchor:
+    """The anchor for the trail as it stands: its newest event, or the empty trail's genesis."""
+    last = AuditEvent.objects.order_by("-seq").values_list("seq", "seal").first()
+    if last is None:
+        return Anchor(seq=0, seal=GENESIS_SEAL)
+    return Anchor(seq=last[0], seal=last[1])
+
+
+def audit_anchor_problem(anchor: Anchor) -> str | None:
+    """Why the trail no longer holds what `anchor` recorded, or None if it does."""
+    if anchor.seq == 0:
+        return None if anchor.seal == GENESIS_SEAL else "The anchor for an empty trail is wrong."
+    stored = AuditEvent.objects.filter(seq=anchor.seq).values_list("seal", flat=True).first()
+    if stored is None:
+        newest = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+        if newest is None:
+            return (
+                f"The trail is empty, but the anchor records event #{anchor.seq}: "
+                "every event was removed."
+            )
+        if newest < anchor.seq:
+            return (
+                f"The trail ends at event #{newest}, but the anchor records event #{anchor.seq}: "
+                f"events #{newest + 1} to #{anchor.seq} were removed."
+            )
+        return f"Event #{anchor.seq}, which the anchor records, is missing from the trail."
+    if stored != anchor.seal:
+        return (
+            f"Event #{anchor.seq} differs from the anchor: its seal is not the one recorded, so "
+            "the trail up to it was rewritten."
+        )
+    return None
 
 
 def access_log_for_pupil(*, pupil_id: UUID) -> QuerySet[AuditEvent]:

@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import ipaddress
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +14,7 @@ from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from audit.bounds import bounded
 from audit.models import AuditAction, AuditEvent
 
 GENESIS_SEAL = "0" * 64
@@ -38,6 +40,33 @@ class Actor(Protocol):
     def school_id(self) -> Any: ...
 
 
+def client_address(request: HttpRequest) -> str | None:
+    """The address of the person making the request, read through the reverse proxies Cairn is
+    told it sits behind (`CAIRN_TRUSTED_PROXY_COUNT`; docs/deploy.md, ADR 15).
+
+    Each trusted proxy appends the address it was connected from to X-Forwarded-For, so with n
+    proxies the client is the n-th entry from the right; anything further left was written by
+    the client and is ignored. With no proxies, or a header shorter than the proxies promise (a
+    request that did not come through them), or an entry that is not an address, REMOTE_ADDR.
+    """
+    remote = str(request.META.get("REMOTE_ADDR") or "") or None
+    proxies = int(getattr(settings, "CAIRN_TRUSTED_PROXY_COUNT", 0))
+    if proxies <= 0:
+        return remote
+    forwarded = [
+        part.strip()
+        for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
+        if part.strip()
+    ]
+    if len(forwarded) < proxies:
+        return remote
+    candidate = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
+
+
 @dataclass(frozen=True, slots=True)
 class RequestInfo:
     ip_address: str | None
@@ -48,7 +77,7 @@ class RequestInfo:
         if request is None:
             return cls(ip_address=None, user_agent="")
         return cls(
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            ip_address=client_address(request),
             user_agent=str(request.META.get("HTTP_USER_AGENT", ""))[:400],
         )
 
@@ -141,7 +170,8 @@ def record(
         ip_address=info.ip_address,
         user_agent=info.user_agent,
         reason=reason,
-        details=details or {},
+        # Bounded: a value quoted from a hostile file must not make a 200 MB event.
+        details=bounded(details or {}),
         prev_seal=prev_seal,
     )
     event.seal = compute_seal(event)

@@ -68,15 +68,21 @@ def server_env(database_url: str) -> dict[str, str]:
 
 @contextmanager
 def running_server(
-    database_url: str, *, workers: int | None = None, extra_env: dict[str, str] | None = None
+    database_url: str,
+    *,
+    workers: int | None = None,
+    extra_env: dict[str, str] | None = None,
+    cwd: Path = ROOT,
 ) -> Iterator[Server]:
+    """gunicorn over `database_url`, serving the code in `cwd` (another checkout, to measure the
+    code before a change beside the code after it)."""
     port = free_port()
     env = server_env(database_url) | {"CAIRN_BIND": f"127.0.0.1:{port}"} | (extra_env or {})
     if workers:
         env["CAIRN_WORKERS"] = str(workers)
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -7,6 +7,7 @@ domain README, rule 5; third-party redaction is reviewed by a person, records-an
 
 import csv
 import io
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from xml.sax.saxutils import escape
@@ -19,6 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
+from audit.bounds import neutralise_bidi
 from pupils.models import Pupil
 from sources.chronology import Entry
 
@@ -61,9 +63,25 @@ def _local(moment: datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
+_FORMULA_STARTS = frozenset({"=", "+", "-", "@", "\t", "\r", "\n"})
+
+
 def safe_csv_cell(value: str) -> str:
-    """Stop a spreadsheet reading a cell as a formula (CSV injection)."""
-    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+    """Stop a spreadsheet reading a cell as a formula (CSV injection), and text direction
+    controls reordering what it shows (audit.bounds.neutralise_bidi).
+
+    A cell whose first character is = + - @ (or a tab or line break) gets a leading apostrophe.
+    The first character is compared after Unicode compatibility folding (NFKC), because
+    spreadsheets fold the full-width and small forms (＝ ＋ － ＠, ﹦ ﹢ ﹣ ﹫) to the same
+    operators; spaces in front of it do not hide it either.
+    """
+    value = neutralise_bidi(value)
+    first = value.lstrip(" \u00a0\u3000")[:1]
+    if first and unicodedata.normalize("NFKC", first)[:1] in _FORMULA_STARTS:
+        return "'" + value
+    if value[:1] in _FORMULA_STARTS:
+        return "'" + value
+    return value
 
 
 def chronology_csv(

@@ -12,6 +12,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
+from audit.bounds import validate_name
 from concerns.models import (
     BodyRegion,
     BodySide,
@@ -142,7 +143,9 @@ class ConcernForm(forms.Form):
         label="Urgent: I have told a DSL in person",
         help_text="For anything that cannot wait. Tell a DSL in person first.",
     )
-    told_dsl_name = forms.CharField(label="Which DSL did you tell?", max_length=200, required=False)
+    told_dsl_name = forms.CharField(
+        label="Which DSL did you tell?", max_length=200, required=False, validators=[validate_name]
+    )
 
     def __init__(
         self, *args: Any, pupils: QuerySet[Pupil], categories: QuerySet[Category], **kwargs: Any
@@ -295,7 +298,10 @@ class DecisionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     adult_name = forms.CharField(
-        required=False, label="Name of the adult (LADO only)", max_length=200
+        required=False,
+        label="Name of the adult (LADO only)",
+        max_length=200,
+        validators=[validate_name],
     )
     adult_role = forms.CharField(required=False, label="Their role (LADO only)", max_length=200)
     change_reason = forms.CharField(

@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit import services as audit
+from audit.bounds import upload_limit
 from audit.models import AuditAction
 from concerns import access, selectors, services
 from concerns.forms import (
@@ -78,7 +79,7 @@ def record(request: CairnRequest) -> HttpResponse:
             "categories": categories,
             "regions": BodyRegion.choices,
             "accepted_types": ", ".join(settings.CAIRN_ATTACHMENT_TYPES),
-            "max_mb": settings.CAIRN_ATTACHMENT_MAX_BYTES // (1024 * 1024),
+            "max_mb": upload_limit("attachment") // (1024 * 1024),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -363,7 +364,7 @@ def attachment(request: CairnRequest, attachment_id: UUID) -> HttpResponse:
         request=request,
         details={"attachment": str(item.pk)},
     )
-    # Attachments are small (CAIRN_ATTACHMENT_MAX_BYTES), so they are read whole.
+    # Attachments are small (CAIRN_UPLOAD_LIMITS["attachment"]), so they are read whole.
     response = HttpResponse(path.read_bytes(), content_type=item.content_type)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=item.original_name

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from audit.bounds import upload_refusal
 from concerns import services
 from concerns.forms import (
     BehaviourForm,
@@ -27,7 +28,6 @@ from schools.models import Role
 from ui.forms import form_write
 
 DSL_TEAM = [Role.DSL, Role.DEPUTY_DSL]
-_MAX_UPLOAD = 20 * 1024 * 1024
 
 
 @require_http_methods(["GET", "POST"])
@@ -71,8 +71,9 @@ def behaviour_import(request: CairnRequest) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > _MAX_UPLOAD:
-            form.add_error("file", "The file is larger than 20 MB.")
+        refusal = upload_refusal("behaviour", int(upload.size))
+        if refusal:
+            form.add_error("file", refusal)
         else:
             try:
                 text = upload.read().decode("utf-8-sig")

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one: sees each page as it leaves (hidden text-direction controls removed).
+    "ui.middleware.BidiNeutraliseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,11 +138,26 @@ LOGOUT_REDIRECT_URL = "accounts:sign_in"
 # Sign-in protection.
 CAIRN_SIGN_IN_MAX_FAILURES = env_int("CAIRN_SIGN_IN_MAX_FAILURES", 5, minimum=1)
 CAIRN_SIGN_IN_LOCKOUT_MINUTES = env_int("CAIRN_SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1)
+# Each failure past the limit doubles an account's pause, up to this (a day).
+CAIRN_SIGN_IN_MAX_LOCKOUT_MINUTES = env_int("CAIRN_SIGN_IN_MAX_LOCKOUT_MINUTES", 24 * 60, minimum=1)
 CAIRN_IDLE_TIMEOUT_MINUTES = env_int("CAIRN_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
 # Who must use a second factor beyond those who set one up: a function `(*, user_id) -> bool`
 # (accounts asks; schools knows which roles open children's records).
 CAIRN_TWO_FACTOR_REQUIRED_FOR = "schools.selectors.holds_child_record_role"
 CAIRN_TOTP_ISSUER = env_str("CAIRN_TOTP_ISSUER", "Cairn")
+
+# The client's address, for lock-out and the audit trail: the number of reverse proxies in front
+# of Cairn that append to X-Forwarded-For (docs/deploy.md; ADR 15). 0: REMOTE_ADDR is the client.
+# Set it to exactly the number of proxies you run: one more lets a client choose its address.
+CAIRN_TRUSTED_PROXY_COUNT = env_int("CAIRN_TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Failures from one address (across all accounts) before that address is paused. A staffroom
+# shares one public address, so this is much higher than the per-account limit.
+CAIRN_SIGN_IN_MAX_FAILURES_PER_ADDRESS = env_int(
+    "CAIRN_SIGN_IN_MAX_FAILURES_PER_ADDRESS", 50, minimum=1
+)
+# How long failed sign-ins and expired sessions are kept before `manage.py housekeeping`
+# removes them.
+CAIRN_SIGN_IN_FAILURES_KEEP_DAYS = env_int("CAIRN_SIGN_IN_FAILURES_KEEP_DAYS", 30, minimum=1)
 
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -198,6 +215,24 @@ STORAGES = {
         )
     },
 }
+# The largest file, in bytes, accepted for each kind of upload (issue 14). The import forms,
+# the upload views and the import commands all refuse a larger file before reading any of it
+# (audit.bounds.upload_limit). Each can be set from the environment in megabytes.
+_MB = 1024 * 1024
+CAIRN_UPLOAD_LIMITS: dict[str, int] = {
+    # Pupil files: a Common Transfer File (a whole school's is tens of MB) and a pupil CSV.
+    "ctf": env_int("CAIRN_UPLOAD_LIMIT_CTF_MB", 256, minimum=1) * _MB,
+    "pupils_csv": env_int("CAIRN_UPLOAD_LIMIT_PUPILS_CSV_MB", 64, minimum=1) * _MB,
+    # Attendance registers (CSV or CTF); a trust's year of session rows is large.
+    "attendance": env_int("CAIRN_UPLOAD_LIMIT_ATTENDANCE_MB", 200, minimum=1) * _MB,
+    # History from another safeguarding system (JSON Lines or CSV), and behaviour CSVs.
+    "history": env_int("CAIRN_UPLOAD_LIMIT_HISTORY_MB", 200, minimum=1) * _MB,
+    "behaviour": env_int("CAIRN_UPLOAD_LIMIT_BEHAVIOUR_MB", 50, minimum=1) * _MB,
+    # A concern's attachment, and one attached to the child's voice.
+    "attachment": env_int("CAIRN_UPLOAD_LIMIT_ATTACHMENT_MB", 10, minimum=1) * _MB,
+    "voice_attachment": env_int("CAIRN_UPLOAD_LIMIT_VOICE_ATTACHMENT_MB", 10, minimum=1) * _MB,
+}
+
 # Uploaded files (attachments, import files) live outside the web root and are served only
 # through an access check.
 PRIVATE_MEDIA_ROOT = Path(env_str("CAIRN_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
@@ -227,6 +262,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("CAIRN_LOG_LEVEL", "WARNING")},
+    # The worker's line per task (run_worker), printed once rather than by Django's handler too.
+    "loggers": {"django.tasks": {"handlers": ["console"], "propagate": False}},
 }
 
 # The UPN check letter rule is tagged [U] in the domain reference, so enforcing it is a setting.
@@ -258,9 +295,6 @@ CHRONOLOGY_SOURCES: list[str] = [
 ]
 
 # The child's voice (voice/): attachments such as a drawing or a photo of the child's writing.
-CAIRN_VOICE_ATTACHMENT_MAX_BYTES = env_int(
-    "CAIRN_VOICE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024
-)
 CAIRN_VOICE_ATTACHMENTS_PER_ENTRY = env_int("CAIRN_VOICE_ATTACHMENTS_PER_ENTRY", 5, minimum=1)
 
 # Pattern findings appear on a child's chronology.
@@ -271,7 +305,6 @@ CHRONOLOGY_SOURCES += ["patterns.chronology.finding_entries"]
 CAIRN_ATTENDANCE_STORE_DIR = Path(
     env_str("CAIRN_ATTENDANCE_STORE_DIR", str(BASE_DIR / "var" / "attendance"))
 )
-CAIRN_ATTENDANCE_MAX_UPLOAD_MB = env_int("CAIRN_ATTENDANCE_MAX_UPLOAD_MB", 200, minimum=1)
 CAIRN_ATTENDANCE_DEFAULT_MAPPINGS = env_str(
     "CAIRN_ATTENDANCE_DEFAULT_MAPPINGS", str(BASE_DIR / "attendance" / "data" / "mis_mappings.csv")
 )
@@ -326,11 +359,8 @@ CAIRN_ATTENDANCE_DUCKDB_THREADS = env_int("CAIRN_ATTENDANCE_DUCKDB_THREADS", 2, 
 
 # Concern attachments: the largest file accepted, and the types accepted (by extension, checked
 # against the file's own first bytes where the type has a signature).
-CAIRN_ATTACHMENT_MAX_BYTES = env_int("CAIRN_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 CAIRN_ATTACHMENT_TYPES = env_list("CAIRN_ATTACHMENT_TYPES", "pdf,jpg,jpeg,png,txt,docx")
 # --- Pupils, households and imports (pupils app) ---
-# Largest pupil file (CTF or CSV) an import reads; a bigger one is refused as it is read.
-CAIRN_IMPORT_MAX_BYTES = env_int("CAIRN_IMPORT_MAX_BYTES", 256 * 1024 * 1024, minimum=1024)
 # CTF versions accepted; empty: the current academic year's and the one before (ctf.md §2).
 CAIRN_CTF_VERSIONS: list[str] = env_list("CAIRN_CTF_VERSIONS")
 # Language codes that mean English when deriving EAL from a CTF's first language [U].
@@ -393,7 +423,8 @@ CAIRN_TASK_RESULTS_KEEP_DAYS = env_int("CAIRN_TASK_RESULTS_KEEP_DAYS", 30, minim
 # Cron or systemd timers can run the same jobs instead: `run_worker --no-schedule` (docs/deploy.md).
 CAIRN_SCHEDULE: list[dict[str, str]] = [
     {"name": "nightly detector run", "task": "patterns.tasks.detectors_run_nightly", "at": "02:00"},
-    {"name": "housekeeping", "task": "background.tasks.housekeeping", "at": "03:30"},
+    {"name": "housekeeping", "task": "accounts.tasks.housekeeping", "at": "03:30"},
+    {"name": "tasks pruned", "task": "background.tasks.finished_tasks_prune", "at": "03:45"},
 ]
 
 # Analytics (issue 9). Counts below this show as "fewer than 5" in governor and trust

@@ -8,12 +8,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
-from django.tasks import TaskContext, TaskResultStatus, task
-from django.utils import timezone
-from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.models import DBTaskResult
+from django.db import IntegrityError
+from django.tasks import TaskContext, task
 
+from background.coalesce import queued_alike_claim, queued_alike_done, queued_alike_failed
 from patterns import services
 from patterns.services import RefreshSummary
 
@@ -30,22 +28,16 @@ def findings_refresh_queued(context: TaskContext[Any, Any], pupil_ids: list[str]
     marked RUNNING under this worker first: if the worker dies, they go back in the queue with
     this one (background/worker.py); when the run succeeds they are marked done, naming this
     task."""
-    siblings = _claim_queued_siblings(context)
-    children = sorted(
-        {*pupil_ids, *(pid for s in siblings for pid in s.args_kwargs["kwargs"]["pupil_ids"])}
-    )
+    limit = settings.CAIRN_PATTERNS_REFRESH_BATCH - 1
+    siblings = queued_alike_claim(context, limit=limit)
+    queued = (pid for s in siblings for pid in s.args_kwargs["kwargs"]["pupil_ids"])
+    children = sorted({*pupil_ids, *queued})
     try:
         summary = _refresh(children)
     except BaseException as error:
-        for sibling in siblings:
-            sibling.set_failed(error)
+        queued_alike_failed(siblings, error)
         raise
-    if siblings:
-        DBTaskResult.objects.filter(pk__in=[s.pk for s in siblings]).update(
-            status=TaskResultStatus.SUCCESSFUL,
-            finished_at=timezone.now(),
-            return_value={"coalesced_into": str(context.task_result.id)},
-        )
+    queued_alike_done(context, siblings)
     return {"children": len(children), "coalesced": len(siblings), "summary": summary.line()}
 
 
@@ -55,25 +47,6 @@ def _refresh(children: list[str]) -> RefreshSummary:
     except IntegrityError:
         # Another worker stored the same new finding a moment earlier: run again over its rows.
         return services.findings_refresh_changed(pupil_ids=children)
-
-
-def _claim_queued_siblings(context: TaskContext[Any, Any]) -> list[DBTaskResult[Any, Any]]:
-    result = context.task_result
-    backend = result.task.get_backend()
-    if not isinstance(backend, DatabaseBackend) or not result.worker_ids:
-        return []
-    worker_id = result.worker_ids[-1]
-    with transaction.atomic():
-        queued = (
-            DBTaskResult.objects.ready()
-            .filter(task_path=result.task.module_path, backend_name=result.backend)
-            .exclude(pk=result.id)
-            .select_for_update(skip_locked=True)[: settings.CAIRN_PATTERNS_REFRESH_BATCH - 1]
-        )
-        siblings = list(queued)
-        for sibling in siblings:
-            sibling.claim(worker_id)
-    return siblings
 
 
 @task

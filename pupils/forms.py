@@ -1,14 +1,11 @@
 """Forms for the import page and household decisions."""
 
 from django import forms
-from django.conf import settings
 
+from audit.bounds import upload_refusal
 from pupils.importers.csv import available_mappings
+from pupils.importers.records import UPLOAD_KINDS
 from pupils.models import ImportKind
-
-
-def max_upload_bytes() -> int:
-    return int(getattr(settings, "CAIRN_IMPORT_MAX_BYTES", 0)) or 1 << 28
 
 
 class ImportForm(forms.Form):
@@ -33,15 +30,15 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["mapping"].choices = [(k, m.name) for k, m in available_mappings().items()]  # type: ignore[attr-defined]
 
-    def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        limit = max_upload_bytes()
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"The file is {upload.size // (1024 * 1024)} MB; Cairn accepts files up to "
-                f"{limit // (1024 * 1024)} MB."
-            )
-        return upload
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        upload = cleaned.get("file")
+        kind = str(cleaned.get("kind") or ImportKind.CTF)
+        if upload is not None:
+            refusal = upload_refusal(UPLOAD_KINDS[kind], int(upload.size))
+            if refusal:
+                self.add_error("file", refusal)
+        return cleaned
 
 
 class SuggestionDecisionForm(forms.Form):

@@ -10,9 +10,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.redirects import safe_next_url
 from audit import services as audit
 from audit.models import AuditAction
 from audit.selectors import access_log_for_pupil
@@ -269,9 +269,7 @@ def access_reason(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
     pupil = pupils_visible_to(viewer=request.membership).filter(pk=pupil_id).first()
     if pupil is None:
         raise Http404("No such child")
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = ""
+    next_url = safe_next_url(request)
     form = AccessReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"].strip()

@@ -1,13 +1,14 @@
 from django import forms
 from django.contrib.auth import password_validation
 
+from audit.bounds import validate_name
 from schools.models import Role
 
 INVITABLE_ROLES = [(r.value, r.label) for r in Role if r != Role.TRUST_LEAD]
 
 
 class InvitationForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=200)
+    full_name = forms.CharField(label="Full name", max_length=200, validators=[validate_name])
     email = forms.EmailField(label="Email address", max_length=254)
     role = forms.ChoiceField(label="Role", choices=INVITABLE_ROLES, widget=forms.RadioSelect)
 

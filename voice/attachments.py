@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
+from audit.bounds import upload_limit
+
 
 @dataclass(frozen=True, slots=True)
 class FileKind:
@@ -34,7 +36,7 @@ ACCEPT = ",".join([k.content_type for k in ALLOWED_KINDS] + [".png", ".jpg", ".j
 
 
 def max_bytes() -> int:
-    return int(settings.CAIRN_VOICE_ATTACHMENT_MAX_BYTES)
+    return upload_limit("voice_attachment")
 
 
 def describe_limits() -> str:

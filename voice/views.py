@@ -229,7 +229,7 @@ def attachment(request: CairnRequest, attachment_id: UUID) -> HttpResponse:
         pupil_id=found.entry.pupil_id,
         request=request,
     )
-    # Attachments are small (settings.CAIRN_VOICE_ATTACHMENT_MAX_BYTES), so read whole.
+    # Attachments are small (settings.CAIRN_UPLOAD_LIMITS["voice_attachment"]), so read whole.
     response = HttpResponse(path.read_bytes(), content_type=found.content_type)
     response["Content-Disposition"] = (
         content_disposition_header(

@@ -27,6 +27,7 @@ from attendance.models import (
     CodeMapping,
     ColumnarState,
 )
+from audit.bounds import quoted
 from pupils.models import Enrolment, FormerUPN
 from schools.models import School
 
@@ -136,7 +137,7 @@ class SchoolRoll:
         if pupil_id is None:
             pupil_id = self.pupil_by_upn.get(upn.strip().upper())
         if pupil_id is None:
-            raise RowError(f"no pupil with UPN {upn!r} on the roll of {self.school.name}")
+            raise RowError(f"no pupil with UPN {quoted(upn)} on the roll of {self.school.name}")
         return pupil_id
 
     def check_enrolled(self, pupil_id: Any, week_start: date, storage: str) -> None:
@@ -175,7 +176,7 @@ class SchoolRoll:
                 day = week_start + timedelta(days=index // 2)
                 if not code.usable_on(day):
                     raise RowError(
-                        f"code {token!r} ({code.code}) was retired on "
+                        f"code {quoted(token)} ({code.code}) was retired on "
                         f"{code.retired_on:%-d %B %Y} but is used for "
                         f"{session_label(week_start, index)}; map it to a 2024 code "
                         f"(replaced by {code.replaced_by})"
@@ -191,10 +192,12 @@ class SchoolRoll:
             try:
                 tokens = self.codes.tokenise(marks)
             except UnknownCodeError as exc:
-                raise RowError(f"unknown code {exc.token!r} in marks {marks!r}") from None
+                raise RowError(
+                    f"unknown code {quoted(exc.token)} in marks {quoted(marks)}"
+                ) from None
             if len(tokens) != SESSIONS_PER_WEEK:
                 raise RowError(
-                    f"marks {marks!r} hold {len(tokens)} sessions; a week needs "
+                    f"marks {quoted(marks)} hold {len(tokens)} sessions; a week needs "
                     f"{SESSIONS_PER_WEEK} (Monday AM to Friday PM, '{NO_MARK}' where no mark)"
                 )
             storage, raw = self.encode(tokens, week_start)
@@ -257,7 +260,7 @@ class Rolls:
             self._by_urn[urn] = School.objects.filter(urn=urn).first()
         school = self._by_urn[urn]
         if school is None:
-            raise RowError(f"no school with URN {urn!r} in Cairn")
+            raise RowError(f"no school with URN {quoted(urn)} in Cairn")
         return self.roll(school)
 
     def by_dfe_number(self, la_code: str, establishment: str) -> School | None:

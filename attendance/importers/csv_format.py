@@ -19,6 +19,7 @@ from attendance.importers.common import (
     WeekRecord,
     weeks_from_sessions,
 )
+from audit.bounds import quoted
 
 WEEK_COLUMNS = ("upn", "week_start", "marks")
 SESSION_COLUMNS = ("upn", "date", "session", "mark")
@@ -52,7 +53,7 @@ class _Dates:
             try:
                 day = date.fromisoformat(text.strip())
             except ValueError:
-                raise RowError(f"{column} {text!r} is not a date (YYYY-MM-DD)") from None
+                raise RowError(f"{column} {quoted(text)} is not a date (YYYY-MM-DD)") from None
             self.cache[text] = day
         return day
 
@@ -78,7 +79,7 @@ def parse_weeks(
                 roll = default or rolls.by_urn(row[i_urn] if i_urn is not None else "")
                 week_start = dates.parse(row[i_week], "week_start")
                 if week_start.weekday() != 0:
-                    raise RowError(f"week_start {row[i_week]!r} is not a Monday")
+                    raise RowError(f"week_start {quoted(row[i_week])} is not a Monday")
                 pupil_id = roll.pupil(row[i_upn])
                 storage, raw = roll.encode_week_string(row[i_marks], week_start)
                 roll.check_enrolled(pupil_id, week_start, storage)
@@ -112,21 +113,21 @@ def parse_sessions(
             day = dates.parse(row[i_date], "date")
             if day.weekday() > 4:
                 raise RowError(
-                    f"date {row[i_date]!r} is a {day:%A}; registers run Monday to Friday"
+                    f"date {quoted(row[i_date])} is a {day:%A}; registers run Monday to Friday"
                 )
             session = row[i_session].strip().upper()
             if session not in SESSION_NAMES:
-                raise RowError(f"session {row[i_session]!r} is not AM or PM")
+                raise RowError(f"session {quoted(row[i_session])} is not AM or PM")
             token = row[i_mark].strip()
             try:
                 roll.codes.resolve(token)
             except UnknownCodeError:
-                raise RowError(f"unknown code {token!r}") from None
+                raise RowError(f"unknown code {quoted(token)}") from None
             if token == NO_MARK:
-                raise RowError(f"mark {token!r}: leave the row out where there is no mark")
+                raise RowError(f"mark {quoted(token)}: leave the row out where there is no mark")
             late = row[i_late].strip() if i_late is not None else ""
             if late and not late.isdigit():
-                raise RowError(f"minutes_late {late!r} is not a whole number")
+                raise RowError(f"minutes_late {quoted(late)} is not a whole number")
             pupil_id = roll.pupil(row[i_upn])
         except RowError as problem:
             yield where, problem

@@ -22,6 +22,7 @@ from attendance.importers.common import (
     WeekRecord,
     weeks_from_sessions,
 )
+from audit.bounds import clip, quoted
 
 
 def _local(tag: str) -> str:
@@ -55,7 +56,7 @@ def parse_ctf(
             continue
         number += 1
         upn = _text(element, "UPN")
-        where = f"Pupil {number} (UPN {upn or 'missing'})"
+        where = f"Pupil {number} (UPN {clip(upn, 20) or 'missing'})"
         attendance = _child(element, "Attendance")
         for year in _children(attendance, "YearData") if attendance is not None else []:
             try:
@@ -77,7 +78,7 @@ def _year(  # noqa: PLR0917 (an internal helper of parse_ctf)
     warnings: list[str],
 ) -> Iterator[tuple[str, RowError]]:
     school = rolls.by_dfe_number(_text(year, "LEA"), _text(year, "Estab"))
-    label = f"{_text(year, 'LEA')}/{_text(year, 'Estab')}"
+    label = f"{clip(_text(year, 'LEA'), 10)}/{clip(_text(year, 'Estab'), 10)}"
     if school is None:
         warnings.append(f"{where}: attendance at {label} skipped (that school is not in Cairn)")
         return
@@ -91,14 +92,14 @@ def _year(  # noqa: PLR0917 (an internal helper of parse_ctf)
         except ValueError:
             yield (
                 where,
-                RowError(f"AttendanceStartDate {start_text!r} is not a date (YYYY-MM-DD)"),
+                RowError(f"AttendanceStartDate {quoted(start_text)} is not a date (YYYY-MM-DD)"),
             )
             continue
         marks = _text(sessions, "AttendanceMarks")
         try:
             tokens = roll.codes.tokenise(marks.replace(" ", NO_MARK))
         except UnknownCodeError as exc:
-            yield where, RowError(f"AttendanceMarks: unknown code {exc.token!r}")
+            yield where, RowError(f"AttendanceMarks: unknown code {quoted(exc.token)}")
             continue
         slot = 0
         while day.weekday() > 4:
@@ -130,9 +131,10 @@ def _year(  # noqa: PLR0917 (an internal helper of parse_ctf)
         "unauthorised": _text(year, "SessionsUnauthorised"),
     }
     mismatched = [
-        f"{name} {stated[name]} stated, {recount[name]} in the marks"
+        f"{name} {clip(stated[name], 20)} stated, {recount[name]} in the marks"
         for name in recount
         if stated[name] and stated[name] != str(recount[name])
     ]
     if mismatched:
-        warnings.append(f"{where}, {label} {_text(year, 'Year')}: " + "; ".join(mismatched))
+        year_label = clip(_text(year, "Year"), 20)
+        warnings.append(f"{where}, {label} {year_label}: " + "; ".join(mismatched))

@@ -8,7 +8,7 @@ from django_tasks_db.models import DBTaskResult
 
 from background.models import WorkerHeartbeat
 from background.signals import announce_records_changed, records_changed
-from background.tasks import housekeeping
+from background.tasks import finished_tasks_prune
 from background.worker import abandoned_tasks_requeue, heartbeat_beat, heartbeat_end
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -22,7 +22,7 @@ def _timings(settings):
 
 
 def _running(*, workers: list[str], started: datetime) -> DBTaskResult:
-    result = housekeeping.enqueue()
+    result = finished_tasks_prune.enqueue()
     row = DBTaskResult.objects.get(pk=result.id)
     DBTaskResult.objects.filter(pk=row.pk).update(
         status=TaskResultStatus.RUNNING, started_at=started, worker_ids=workers

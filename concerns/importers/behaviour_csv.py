@@ -17,12 +17,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit import services as audit
+from audit.bounds import name_problem, quoted
 from audit.models import AuditAction
 from concerns.importers.common import ImportFailed, LineError, PupilLookup, parse_datetime
 from concerns.models import BehaviourIncident, Source
 from schools.models import Membership
 
 REQUIRED = ("incident_id", "upn", "date", "type", "recorded_by")
+# Each column's length in the table that keeps it: a longer value is refused, never cut short.
+_COLUMN_LIMITS = {
+    "incident_id": 100,
+    "type": 120,
+    "description": 50_000,
+    "action_taken": 200,
+    "recorded_by": 200,
+}
 MAX_ROWS = 100_000
 
 
@@ -108,15 +117,23 @@ def _parse_row(
     seen: set[str],
     now: datetime,
 ) -> BehaviourIncident | LineError:
+    for column, limit in _COLUMN_LIMITS.items():
+        value = row.get(column) or ""
+        if "\x00" in value:
+            return LineError(number, column, "holds a NUL character (byte 0), which is not text")
+        if len(value) > limit:
+            return LineError(number, column, f"is {len(value):,} characters, longer than {limit}")
+    if problem := name_problem(row.get("recorded_by") or ""):
+        return LineError(number, "recorded_by", f"{quoted(row.get('recorded_by'), 60)} {problem}")
     ref = row.get("incident_id", "")
     if not ref:
         return LineError(number, "incident_id", "is empty")
     if ref in seen:
-        return LineError(number, "incident_id", f"{ref!r} appears twice in the file")
+        return LineError(number, "incident_id", f"{quoted(ref)} appears twice in the file")
     seen.add(ref)
     pupil = lookup.get(row.get("upn", ""))
     if pupil is None:
-        return LineError(number, "upn", f"{row.get('upn')!r} is not a pupil here")
+        return LineError(number, "upn", f"{quoted(row.get('upn'))} is not a pupil here")
     try:
         occurred = parse_datetime(
             f"{row['date']}T{row['time']}" if row.get("time") else row["date"]
@@ -142,12 +159,12 @@ def _incident(  # noqa: PLR0917 (one row's context, passed along)
         school_id=school_id,
         pupil_id=pupil_id,
         occurred_at=occurred,
-        incident_type=row["type"][:120],
-        description=row.get("description", ""),
-        action_taken=row.get("action_taken", "")[:200],
-        author_name=row.get("recorded_by", "")[:200] or "MIS",
+        incident_type=row["type"],
+        description=row.get("description") or "",
+        action_taken=row.get("action_taken") or "",
+        author_name=row.get("recorded_by") or "MIS",
         source=Source.MIS,
-        source_ref=row["incident_id"][:100],
+        source_ref=row["incident_id"],
         recorded_by=actor,
         recorded_at=now,
     )

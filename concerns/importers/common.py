@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.utils import timezone
 
+from audit.bounds import quoted
 from pupils.models import FormerUPN, Pupil
 
 
@@ -16,7 +17,7 @@ class LineError:
     message: str
 
     def __str__(self) -> str:
-        where = f"line {self.line}" + (f", field {self.field!r}" if self.field else "")
+        where = f"line {self.line}" + (f", field {quoted(self.field)}" if self.field else "")
         return f"{where}: {self.message}"
 
 
@@ -57,7 +58,7 @@ def parse_datetime(raw: str) -> datetime:
             return timezone.make_aware(datetime.combine(date.fromisoformat(value), time(12, 0)))
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise ValueError(f"{value!r} is not an ISO 8601 date or date-time") from exc
+        raise ValueError(f"{quoted(value)} is not an ISO 8601 date or date-time") from exc
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit import services as audit
+from audit.bounds import clip, name_problem, quoted
 from audit.models import AuditAction
 from concerns.importers.common import ImportFailed, LineError, PupilLookup, parse_datetime
 from concerns.models import (
@@ -89,8 +90,31 @@ class _Record:
     fields: dict[str, Any]
 
 
+MAX_DEPTH = 4  # a line, its author object or category list, and one spare level
+
+
+def _too_deep(value: object, limit: int = MAX_DEPTH) -> bool:
+    """True when objects and lists nest deeper than `limit` (checked without recursion)."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children: Iterable[object] = ()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
+
+
 def read_json_lines(text: str) -> Iterator[tuple[int, dict[str, Any] | LineError]]:
-    for number, raw in enumerate(text.splitlines(), start=1):
+    """Each line of a JSON Lines file, or the error that names it. Lines are split on line feeds
+    only: a JSON string may hold U+2028 and other characters that `str.splitlines` breaks on."""
+    for number, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip():
             continue
         try:
@@ -98,8 +122,19 @@ def read_json_lines(text: str) -> Iterator[tuple[int, dict[str, Any] | LineError
         except json.JSONDecodeError as exc:
             yield number, LineError(number, "", f"not valid JSON ({exc.msg})")
             continue
+        except RecursionError:
+            # The decoder gives up on deep nesting by recursing until Python stops it.
+            yield number, LineError(number, "", f"nested more than {MAX_DEPTH} levels deep")
+            continue
+        except ValueError as exc:
+            # Not a decoding error, yet not JSON Cairn can read: a number of 100,000 digits.
+            yield number, LineError(number, "", f"not valid JSON ({clip(str(exc), 120)})")
+            continue
         if not isinstance(value, dict):
             yield number, LineError(number, "", "each line must be a JSON object")
+            continue
+        if _too_deep(value):
+            yield number, LineError(number, "", f"nested more than {MAX_DEPTH} levels deep")
             continue
         yield number, value
 
@@ -142,15 +177,29 @@ def _read_csv_rows(
         yield number, {k: v for k, v in record.items() if v not in ("", [])}
 
 
-def _text(value: object, line: int, name: str, *, required: bool, limit: int = MAX_TEXT) -> str:
+def _text(
+    value: object,
+    line: int,
+    name: str,
+    *,
+    required: bool,
+    limit: int = MAX_TEXT,
+    is_name: bool = False,
+) -> str:
+    """Text that fits its column (`limit`, the column's length); a person's name (`is_name`)
+    may not hold control characters or bidirectional controls (audit.bounds.name_problem)."""
     if value is None or value == "":
         if required:
             raise _Bad(LineError(line, name, "is required"))
         return ""
     if not isinstance(value, str):
         raise _Bad(LineError(line, name, "must be text"))
+    if "\x00" in value:
+        raise _Bad(LineError(line, name, "holds a NUL character (\\u0000), which is not text"))
     if len(value) > limit:
-        raise _Bad(LineError(line, name, f"is longer than {limit} characters"))
+        raise _Bad(LineError(line, name, f"is {len(value):,} characters, longer than {limit}"))
+    if is_name and (problem := name_problem(value)):
+        raise _Bad(LineError(line, name, f"{quoted(value, 60)} {problem}"))
     return value.strip()
 
 
@@ -160,7 +209,7 @@ def _date(value: object, line: int, name: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError as exc:
-        raise _Bad(LineError(line, name, f"{value!r} is not a date (YYYY-MM-DD)")) from exc
+        raise _Bad(LineError(line, name, f"{quoted(value)} is not a date (YYYY-MM-DD)")) from exc
 
 
 def _moment(value: object, line: int, name: str) -> datetime:
@@ -205,7 +254,7 @@ class _Checker:
         upn = _text(raw.get("upn"), line, "upn", required=True, limit=13)
         pupil = self.lookup.get(upn)
         if pupil is None:
-            raise _Bad(LineError(line, "upn", f"{upn!r} is not a pupil at this school"))
+            raise _Bad(LineError(line, "upn", f"{quoted(upn)} is not a pupil at this school"))
         occurred = _moment(raw.get("occurred_at"), line, "occurred_at")
         written = (
             _moment(raw["written_at"], line, "written_at") if raw.get("written_at") else occurred
@@ -219,7 +268,9 @@ class _Checker:
         author = raw.get("author")
         if not isinstance(author, dict):
             raise _Bad(LineError(line, "author", "must be an object with name and role"))
-        name = _text(author.get("name"), line, "author.name", required=True, limit=200)
+        name = _text(
+            author.get("name"), line, "author.name", required=True, limit=200, is_name=True
+        )
         role = _text(author.get("role"), line, "author.role", required=False, limit=100)
         text = _text(raw.get("text"), line, "text", required=True)
         fields = getattr(self, f"_{kind}")(line, raw)
@@ -227,10 +278,12 @@ class _Checker:
             return None
         return _Record(line, str(kind), pupil, occurred, written, name, role, text, fields)
 
-    def _ref(self, line: int, raw: dict[str, Any], known: set[str]) -> str | None:
-        ref = _text(raw.get("source_ref"), line, "source_ref", required=False, limit=200)
+    def _ref(
+        self, line: int, raw: dict[str, Any], known: set[str], *, limit: int = 200
+    ) -> str | None:
+        ref = _text(raw.get("source_ref"), line, "source_ref", required=False, limit=limit)
         if ref and ref in self.file_refs:
-            raise _Bad(LineError(line, "source_ref", f"{ref!r} appears twice in the file"))
+            raise _Bad(LineError(line, "source_ref", f"{quoted(ref)} appears twice in the file"))
         if ref and ref in known:
             return None
         if ref:
@@ -246,7 +299,7 @@ class _Checker:
             raise _Bad(LineError(line, "categories", "must be a list of category codes"))
         unknown = [c for c in codes if c not in self.categories]
         if unknown:
-            raise _Bad(LineError(line, "categories", f"unknown category code {unknown[0]!r}"))
+            raise _Bad(LineError(line, "categories", f"unknown category code {quoted(unknown[0])}"))
         return {
             "source_ref": ref,
             "child_words": _text(raw.get("child_words"), line, "child_words", required=False),
@@ -260,7 +313,7 @@ class _Checker:
             return None  # its concern was imported before, and the decision with it
         if concern_ref not in self.file_refs:
             raise _Bad(
-                LineError(line, "concern_ref", f"no concern with source_ref {concern_ref!r}")
+                LineError(line, "concern_ref", f"no concern with source_ref {quoted(concern_ref)}")
             )
         try:
             outcome = Outcome(str(raw.get("outcome")))
@@ -270,7 +323,9 @@ class _Checker:
         review = _date(raw.get("review_date"), line, "review_date")
         if outcome == Outcome.MONITOR and review is None:
             raise _Bad(LineError(line, "review_date", "is required for monitor"))
-        adult_name = _text(raw.get("adult_name"), line, "adult_name", required=False, limit=200)
+        adult_name = _text(
+            raw.get("adult_name"), line, "adult_name", required=False, limit=200, is_name=True
+        )
         adult_role = _text(raw.get("adult_role"), line, "adult_role", required=False, limit=200)
         if outcome == Outcome.LADO and not (adult_name and adult_role):
             raise _Bad(LineError(line, "adult_name", "adult_name and adult_role are required"))
@@ -287,7 +342,7 @@ class _Checker:
         }
 
     def _behaviour(self, line: int, raw: dict[str, Any]) -> dict[str, Any] | None:
-        ref = self._ref(line, raw, self.known_behaviour)
+        ref = self._ref(line, raw, self.known_behaviour, limit=100)
         if ref is None:
             return None
         kind = _text(raw.get("incident_type"), line, "incident_type", required=True, limit=120)
@@ -325,6 +380,10 @@ def import_history(
                 record = checker.check(number, raw)
             except _Bad as bad:
                 errors.append(bad.error)
+                continue
+            except (RecursionError, TypeError, ValueError) as exc:
+                # Anything a check did not foresee still names its line, and refuses the file.
+                errors.append(LineError(number, "", f"could not be read ({type(exc).__name__})"))
                 continue
             if record is None:
                 result.skipped += 1

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
 from audit import services as audit
+from audit.bounds import quoted, upload_refusal
 from audit.models import AuditAction
 from concerns.models import Attachment, Concern
 from schools.models import Membership
@@ -48,9 +49,9 @@ def attachment_check(upload: Upload) -> str:
         raise ValidationError(
             f"{name}: files of this type are not accepted. Accepted: {', '.join(allowed)}."
         )
-    limit = settings.CAIRN_ATTACHMENT_MAX_BYTES
-    if (upload.size or 0) > limit:
-        raise ValidationError(f"{name}: the file is larger than {limit // (1024 * 1024)} MB.")
+    refusal = upload_refusal("attachment", upload.size or 0)
+    if refusal:
+        raise ValidationError(f"{quoted(name, 100)}: {refusal}")
     signatures = _SIGNATURES.get(extension)
     if signatures:
         upload.seek(0)

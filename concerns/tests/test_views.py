@@ -150,11 +150,11 @@ class TestRecording:
         assert "not a .pdf file" in response.content.decode()
 
     def test_oversized_attachment_is_refused(self, client_for, teacher, pupil, school, settings):
-        settings.CAIRN_ATTACHMENT_MAX_BYTES = 10
+        settings.CAIRN_UPLOAD_LIMITS = {**settings.CAIRN_UPLOAD_LIMITS, "attachment": 10}
         data = _post_data(pupil, school, attachments=SimpleUploadedFile("a.txt", b"x" * 11))
         response = client_for(teacher).post(reverse("concerns:record"), data)
         assert response.status_code == 400
-        assert "larger than" in response.content.decode()
+        assert "Cairn accepts an attachment of up to 10 bytes" in response.content.decode()
 
     def test_child_from_another_school_cannot_be_chosen(self, client_for, teacher, school):
         outsider = elsewhere_pupil()

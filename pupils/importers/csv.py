@@ -17,8 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from django.conf import settings
-
+from audit.bounds import clip, quoted, upload_limit, upload_refusal
 from pupils.importers.records import (
     AddressRecord,
     ContactRecord,
@@ -32,6 +31,7 @@ from pupils.importers.records import (
     check_sex,
     check_upn,
     check_year_group,
+    fit,
     parse_bool,
     parse_date,
     relationship_kind,
@@ -78,6 +78,7 @@ CONTACT_FIELDS = (
     "mobile",
     "email",
 )
+MAX_IGNORED_COLUMNS = 50
 _CONTACT = re.compile(r"^contact_(\d{1,2})_(" + "|".join(CONTACT_FIELDS) + r")$")
 _DATE_FORMATS = {"YYYY-MM-DD": "%Y-%m-%d", "DD/MM/YYYY": "%d/%m/%Y", "DD-MM-YYYY": "%d-%m-%Y"}
 
@@ -100,7 +101,7 @@ class Mapping:
         if date_format not in _DATE_FORMATS:
             raise ImportFileError(
                 [
-                    f"Mapping {path.name}: date_format {date_format!r} is not one of "
+                    f"Mapping {path.name}: date_format {quoted(date_format)} is not one of "
                     f"{list(_DATE_FORMATS)}."
                 ]
             )
@@ -144,12 +145,7 @@ class _LimitedText:
             chunk = self._stream.read(65536)
             self._read += len(chunk)
             if self._read > self._limit:
-                raise ImportFileError(
-                    [
-                        f"The file is larger than the {self._limit // (1024 * 1024)} MB Cairn "
-                        "accepts (setting CAIRN_IMPORT_MAX_BYTES); nothing was imported."
-                    ]
-                )
+                raise ImportFileError([upload_refusal("pupils_csv", self._read) or ""])
             try:
                 self._buffer += self._decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as error:
@@ -179,8 +175,7 @@ class CsvReader:
         self.mapping = mapping or Mapping(key="cairn", name="Cairn's own columns")
         self.problems = Problems()
         self.ignored_columns: list[str] = []
-        limit = int(getattr(settings, "CAIRN_IMPORT_MAX_BYTES", 0)) or 1 << 28
-        self._lines = _LimitedText(stream, limit)
+        self._lines = _LimitedText(stream, upload_limit("pupils_csv"))
 
     def records(self) -> Iterator[PupilRecord]:
         reader = pycsv.reader(self._lines)
@@ -192,6 +187,13 @@ class CsvReader:
             for row in reader:
                 line = self._lines.line
                 if not any(cell.strip() for cell in row):
+                    continue
+                if any("\x00" in cell for cell in row):
+                    # Not text, and PostgreSQL cannot keep it: refused here, with its line.
+                    self.problems.add(
+                        f"Line {line}: holds a NUL character (byte 0), which is not text. "
+                        "Save the file from the MIS as CSV UTF-8."
+                    )
                     continue
                 if len(row) > len(columns):
                     self.problems.add(
@@ -217,13 +219,13 @@ class CsvReader:
             if column in PUPIL_COLUMNS or _CONTACT.match(column):
                 if column in columns:
                     raise ImportFileError(
-                        [f"{self.file_name}, line 1: the column {column!r} appears twice."]
+                        [f"{self.file_name}, line 1: the column {quoted(column)} appears twice."]
                     )
                 columns.append(column)
             else:
                 columns.append("")
-                if text:
-                    self.ignored_columns.append(text[:60])
+                if text and len(self.ignored_columns) < MAX_IGNORED_COLUMNS:
+                    self.ignored_columns.append(clip(text, 60))
         missing = [c for c in REQUIRED if c not in columns]
         if missing:
             raise ImportFileError(
@@ -249,7 +251,7 @@ class CsvReader:
             return datetime.strptime(value.strip(), fmt).date()  # noqa: DTZ007 — a date only
         except ValueError:
             self.problems.add(
-                f"{where}, {column}: {value!r} is not a date in the form "
+                f"{where}, {column}: {quoted(value)} is not a date in the form "
                 f"{self.mapping.date_format}."
             )
             return None
@@ -269,8 +271,19 @@ class CsvReader:
         def v(column: str) -> str:
             return self._value(values, column)
 
+        def text(column: str, max_length: int, *, is_name: bool = False) -> str:
+            return fit(
+                v(column),
+                max_length=max_length,
+                where=where,
+                field_name=column,
+                problems=p,
+                is_name=is_name,
+            )
+
         upn = check_upn(v("upn"), where=where, field_name="upn", problems=p)
-        forename, surname = v("legal_forename")[:100], v("legal_surname")[:100]
+        forename = text("legal_forename", 100, is_name=True)
+        surname = text("legal_surname", 100, is_name=True)
         if not forename:
             p.add(f"{where}, legal_forename: missing.")
         if not surname:
@@ -295,7 +308,8 @@ class CsvReader:
         optional_text = ("middle_names", "preferred_forename", "preferred_surname")
         for column in optional_text:
             if column in values:
-                setattr(record, column, v(column)[: 200 if column == "middle_names" else 100])
+                limit = 200 if column == "middle_names" else 100
+                setattr(record, column, text(column, limit, is_name=True))
         if "sex" in values:
             record.sex = check_sex(v("sex"), where=where, field_name="sex", problems=p)
         if "ethnicity" in values:
@@ -336,12 +350,14 @@ class CsvReader:
         if "enrolment_start" in values:
             record.enrolment_start = self._date(v("enrolment_start"), where, "enrolment_start")
         address_lines = tuple(
-            text for c in ("address_line_1", "address_line_2", "address_line_3") if (text := v(c))
+            line_text
+            for c in ("address_line_1", "address_line_2", "address_line_3")
+            if (line_text := text(c, 100))
         )
         address = AddressRecord(
-            lines=tuple(t[:100] for t in address_lines),
-            town=v("address_town")[:100],
-            postcode=v("address_postcode")[:10],
+            lines=address_lines,
+            town=text("address_town", 100),
+            postcode=text("address_postcode", 10),
         )
         record.address = None if address.is_empty else address
         if any(_CONTACT.match(c) for c in values):
@@ -385,25 +401,45 @@ class CsvReader:
                 int(priority_text) if priority_text.isdigit() and len(priority_text) < 4 else None
             )
             if priority_text and priority is None:
-                self.problems.add(f"{cwhere}, {prefix}priority: {priority_text!r} is not a number.")
+                self.problems.add(
+                    f"{cwhere}, {prefix}priority: {quoted(priority_text)} is not a number."
+                )
+
+            def text(
+                name: str,
+                max_length: int,
+                *,
+                is_name: bool = False,
+                prefix: str = prefix,
+                cwhere: str = cwhere,
+            ) -> str:
+                return fit(
+                    self._value(values, prefix + name),
+                    max_length=max_length,
+                    where=cwhere,
+                    field_name=prefix + name,
+                    problems=self.problems,
+                    is_name=is_name,
+                )
+
             phones = tuple(
-                Phone(type=kind_code, number=number[:40])
-                for kind_code, number in (("H", v("phone")), ("M", v("mobile")))
+                Phone(type=kind_code, number=number)
+                for kind_code, number in (("H", text("phone", 40)), ("M", text("mobile", 40)))
                 if number
             )
             lives_with = lives if lives is not None else lives_default
             contacts.append(
                 ContactRecord(
-                    forename=v("forename")[:100],
-                    surname=v("surname")[:100],
+                    forename=text("forename", 100, is_name=True),
+                    surname=text("surname", 100, is_name=True),
                     order=priority if priority is not None else n,
-                    title=v("title")[:30],
+                    title=text("title", 30, is_name=True),
                     relationship_code=code[:10],
                     kind=kind,
                     parental_responsibility=bool(pr),
                     lives_with_pupil=lives_with,
                     phones=phones,
-                    email=v("email")[:254],
+                    email=text("email", 254),
                     address=pupil_address if lives_with else None,
                 )
             )

@@ -12,9 +12,9 @@ Rules followed (Cairn domain reference, ctf.md §5 "What an importer should do",
 - it reads no safeguarding data, because the CTF carries none (ctf.md §4).
 
 Hostile input: the parser is defusedxml's, with DTDs, entity declarations and external
-references all refused before anything is expanded; files over CAIRN_IMPORT_MAX_BYTES are refused
-as they are read. The file is read as a stream (iterparse), each <Pupil> element cleared once
-converted, so memory stays flat however many pupils the file holds.
+references all refused before anything is expanded; files over CAIRN_UPLOAD_LIMITS["ctf"] are
+refused as they are read. The file is read as a stream (iterparse), each <Pupil> element
+cleared once converted, so memory stays flat however many pupils the file holds.
 """
 
 import xml.etree.ElementTree as ET
@@ -29,6 +29,7 @@ from defusedxml.ElementTree import iterparse
 from django.conf import settings
 from django.utils import timezone
 
+from audit.bounds import describe_size, quoted, upload_limit, upload_refusal
 from pupils.importers.records import (
     AddressRecord,
     ContactRecord,
@@ -41,12 +42,14 @@ from pupils.importers.records import (
     check_sex,
     check_upn,
     check_year_group,
+    fit,
     parse_bool,
     parse_date,
     relationship_kind,
 )
 
 _ROOTS = {"CTfile", "ATfile"}
+MAX_PUPIL_XML = 1024 * 1024
 _PUPIL_DATA = {"CTFpupilData", "ATFpupilData"}
 _VERSION_TAGS = {"CTFversion", "ATFversion"}
 
@@ -86,12 +89,7 @@ class _Limited:
         chunk = self._stream.read(size if size and size > 0 else 65536)
         self.read_so_far += len(chunk)
         if self.read_so_far > self._limit:
-            raise ImportFileError(
-                [
-                    f"The file is larger than the {self._limit // (1024 * 1024)} MB Cairn accepts "
-                    "(setting CAIRN_IMPORT_MAX_BYTES); nothing was imported."
-                ]
-            )
+            raise ImportFileError([upload_refusal("ctf", self.read_so_far) or ""])
         return chunk
 
 
@@ -107,6 +105,27 @@ def _text(element: ET.Element | None, name: str) -> str:
     return (child.text or "").strip() if child is not None else ""
 
 
+def _field(
+    element: ET.Element | None,
+    name: str,
+    max_length: int,
+    *,
+    where: str,
+    problems: Problems,
+    is_name: bool = False,
+) -> str:
+    """The text of `name` under `element`, refused (a problem naming the pupil and element) if
+    it is longer than its column or, for a name, holds hidden control characters."""
+    return fit(
+        _text(element, name),
+        max_length=max_length,
+        where=where,
+        field_name=f"<{name}>",
+        problems=problems,
+        is_name=is_name,
+    )
+
+
 class CtfReader:
     """Reads one CTF. `records()` yields each pupil; `header` is known once the first pupil
     (or the end of the file) has been reached."""
@@ -115,9 +134,7 @@ class CtfReader:
         self.file_name = file_name
         self.header: CtfHeader | None = None
         self.problems = Problems()
-        self._stream = _Limited(
-            stream, int(getattr(settings, "CAIRN_IMPORT_MAX_BYTES", 0)) or 1 << 28
-        )
+        self._stream = _Limited(stream, upload_limit("ctf"))
         self._today = today
         self._count = 0
 
@@ -190,7 +207,8 @@ class CtfReader:
         if version not in accepted:
             raise ImportFileError(
                 [
-                    f"{self.file_name}: <Header>/<CTFversion> is {version or 'missing'!r}; Cairn "
+                    f"{self.file_name}: <Header>/<CTFversion> is "
+                    f"{quoted(version or 'missing')}; Cairn "
                     f"accepts {' and '.join(accepted)} (the current and previous academic years). "
                     "Ask the sending school for a file in a current version."
                 ]
@@ -217,7 +235,8 @@ class CtfReader:
         upn_text = _text(pupil, "UPN")
         where = f"<Pupil> {index}" + (f" (UPN {upn_text[:13]})" if upn_text else "")
         upn = check_upn(upn_text, where=where, field_name="<UPN>", problems=p)
-        surname, forename = _text(pupil, "Surname"), _text(pupil, "Forename")
+        surname = _field(pupil, "Surname", 100, where=where, problems=p, is_name=True)
+        forename = _field(pupil, "Forename", 100, where=where, problems=p, is_name=True)
         if not surname:
             p.add(f"{where}, <Surname>: missing.")
         if not forename:
@@ -242,17 +261,22 @@ class CtfReader:
         record = PupilRecord(
             location=where,
             upn=upn or "",
-            legal_forename=forename[:100],
-            legal_surname=surname[:100],
+            legal_forename=forename,
+            legal_surname=surname,
             date_of_birth=dob or date.min,
             former_upns=tuple(former),
             sex=sex,
             raw=ET.tostring(pupil, encoding="unicode"),
         )
+        self._refuse_if_huge(record.raw, where)
         if basic is not None:
-            record.middle_names = _text(basic, "MiddleNames")[:200]
-            record.preferred_forename = _text(basic, "PreferredForename")[:100]
-            record.preferred_surname = _text(basic, "PreferredSurname")[:100]
+            for attribute, tag, limit in (
+                ("middle_names", "MiddleNames", 200),
+                ("preferred_forename", "PreferredForename", 100),
+                ("preferred_surname", "PreferredSurname", 100),
+            ):
+                value = _field(basic, tag, limit, where=where, problems=p, is_name=True)
+                setattr(record, attribute, value)
             record.year_group = check_year_group(
                 _text(basic, "NCyearActual"),
                 where=where,
@@ -277,9 +301,11 @@ class CtfReader:
                 field_name="<LookedAfter>/<InCare>",
                 problems=p,
             )
-            record.care_authority = _text(looked_after, "CareAuthority")[:3]
+            record.care_authority = _field(
+                looked_after, "CareAuthority", 3, where=where, problems=p
+            )
         self._sen(pupil, record, where)
-        record.address = _address(pupil.find("Address"))
+        record.address = _address(pupil.find("Address"), where=where, problems=p)
         contacts = pupil.find("Contacts")
         if contacts is not None:
             record.contacts = [
@@ -291,6 +317,15 @@ class CtfReader:
         if after != before or upn is None or dob is None or not surname or not forename:
             return None
         return record
+
+    def _refuse_if_huge(self, raw: str, where: str) -> None:
+        """A real pupil is a few KB of XML. The raw XML is kept with the record, so a huge
+        element, even one Cairn does not read, would be stored whole: refused instead."""
+        if len(raw) > MAX_PUPIL_XML:
+            self.problems.add(
+                f"{where}: {describe_size(len(raw))} of XML; a pupil's record is never "
+                f"more than {describe_size(MAX_PUPIL_XML)}. Nothing was imported."
+            )
 
     def _eal(self, basic: ET.Element) -> bool | None:
         """English as an additional language: a first language (LanguageType F) other than
@@ -357,7 +392,8 @@ class CtfReader:
         self, element: ET.Element, where: str, pupil_address: AddressRecord | None
     ) -> ContactRecord | None:
         p = self.problems
-        forename, surname = _text(element, "Forename"), _text(element, "Surname")
+        forename = _field(element, "Forename", 100, where=where, problems=p, is_name=True)
+        surname = _field(element, "Surname", 100, where=where, problems=p, is_name=True)
         if not forename and not surname:
             p.add(f"{where}, <Forename>/<Surname>: a contact needs a name.")
             return None
@@ -377,54 +413,65 @@ class CtfReader:
         order_text = _text(element, "Order")
         order = int(order_text) if order_text.isdigit() and len(order_text) < 4 else None
         if order_text and order is None:
-            p.add(f"{where}, <Order>: {order_text!r} is not a whole number.")
+            p.add(f"{where}, <Order>: {quoted(order_text)} is not a whole number.")
         as_pupil = parse_bool(
             _text(element, "AddressAsPupil"), where=where, field_name="<AddressAsPupil>", problems=p
         )
-        address = pupil_address if as_pupil else _address(element.find("Address"))
+        address = (
+            pupil_address
+            if as_pupil
+            else _address(element.find("Address"), where=where, problems=p)
+        )
         lives_with = bool(as_pupil) if as_pupil is not None else lives_default and address is None
         return ContactRecord(
-            forename=forename[:100],
-            surname=surname[:100],
+            forename=forename,
+            surname=surname,
             order=order,
-            title=_text(element, "Title")[:30],
-            middle_names=_text(element, "MiddleNames")[:200],
+            title=_field(element, "Title", 30, where=where, problems=p, is_name=True),
+            middle_names=_field(element, "MiddleNames", 200, where=where, problems=p, is_name=True),
             relationship_code=code[:10],
             kind=kind,
             parental_responsibility=bool(responsibility),
             lives_with_pupil=lives_with,
-            phones=_phones(element),
-            email=_text(element, "Email")[:254],
+            phones=_phones(element, where=where, problems=p),
+            email=_field(element, "Email", 254, where=where, problems=p),
             address=address,
         )
 
 
-def _phones(element: ET.Element) -> tuple[Phone, ...]:
+def _phones(element: ET.Element, *, where: str, problems: Problems) -> tuple[Phone, ...]:
     return tuple(
-        Phone(type=_text(phone, "TelephoneType")[:5], number=_text(phone, "PhoneNo")[:40])
+        Phone(
+            type=_field(phone, "TelephoneType", 5, where=where, problems=problems),
+            number=_field(phone, "PhoneNo", 40, where=where, problems=problems),
+        )
         for phone in element.iterfind("Phones/Phone")
         if _text(phone, "PhoneNo")
     )
 
 
-def _address(element: ET.Element | None) -> AddressRecord | None:
+def _address(element: ET.Element | None, *, where: str, problems: Problems) -> AddressRecord | None:
     if element is None:
         return None
     bs = element.find("BS7666Address")
     lines_parent = element.find("AddressLines")
     lines: tuple[str, ...] = ()
+
+    def field(parent: ET.Element | None, name: str, max_length: int = 100) -> str:
+        return _field(parent, name, max_length, where=f"{where}, <Address>", problems=problems)
+
     if lines_parent is not None:
-        lines = tuple(t for i in range(1, 6) if (t := _text(lines_parent, f"AddressLine{i}")[:100]))
+        lines = tuple(t for i in range(1, 6) if (t := field(lines_parent, f"AddressLine{i}")))
     record = AddressRecord(
-        saon=_text(bs, "SAON")[:100],
-        paon=_text(bs, "PAON")[:100],
-        street=_text(bs, "Street")[:100],
-        locality=_text(bs, "Locality")[:100],
-        town=(_text(bs, "Town") or _text(bs, "PostTown"))[:100],
-        administrative_area=_text(bs, "AdministrativeArea")[:100],
+        saon=field(bs, "SAON"),
+        paon=field(bs, "PAON"),
+        street=field(bs, "Street"),
+        locality=field(bs, "Locality"),
+        town=field(bs, "Town") or field(bs, "PostTown"),
+        administrative_area=field(bs, "AdministrativeArea"),
         lines=lines,
-        postcode=_text(element, "PostCode")[:10],
-        uprn=_text(bs, "UniquePropertyReferenceNumber")[:12],
+        postcode=field(element, "PostCode", 10),
+        uprn=field(bs, "UniquePropertyReferenceNumber", 12),
     )
     return None if record.is_empty else record
 

@@ -9,11 +9,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from audit.bounds import clip, name_problem, quoted, visible
 from pupils.codes import ethnicity_codes, relationship_codes, year_groups
 from pupils.models import RelationshipKind, SenStatus, Sex
 from pupils.upn import upn_problem
 
 MAX_ERRORS = 50
+# The upload kind (settings.CAIRN_UPLOAD_LIMITS) of each kind of pupil file.
+UPLOAD_KINDS = {"ctf": "ctf", "csv": "pupils_csv"}
+PROBLEM_LIMIT = 600
 
 
 class ImportFileError(Exception):
@@ -134,13 +138,15 @@ class Problems:
 
     def add(self, message: str) -> None:
         if len(self.problems) < MAX_ERRORS:
-            self.problems.append(message)
+            # Values in a message are quoted short (`quoted`); this bounds the rest of it too.
+            self.problems.append(clip(message, PROBLEM_LIMIT))
         elif len(self.problems) == MAX_ERRORS:
             self.problems.append(f"… and more; only the first {MAX_ERRORS} problems are listed.")
 
     def unknown_code(self, where: str, field_name: str, value: str) -> None:
-        self.unknown[field_name].add(value)
-        self.add(f"{where}, {field_name}: {value!r} is not a known code.")
+        if len(self.unknown[field_name]) < MAX_ERRORS:
+            self.unknown[field_name].add(visible(clip(value, 40)))
+        self.add(f"{where}, {field_name}: {quoted(value)} is not a known code.")
 
     def __bool__(self) -> bool:
         return bool(self.problems or self.unknown)
@@ -148,6 +154,28 @@ class Problems:
     def raise_if_any(self) -> None:
         if self:
             raise ImportFileError(self.problems, dict(self.unknown))
+
+
+def fit(
+    value: str,
+    *,
+    max_length: int,
+    where: str,
+    field_name: str,
+    problems: Problems,
+    is_name: bool = False,
+) -> str:
+    """`value` if it fits its column (and, for a name, holds no hidden control characters);
+    otherwise a problem naming the line and field. Never cut short: a 100,000-character forename
+    is refused, not stored as its first 100 characters."""
+    if len(value) > max_length:
+        problems.add(
+            f"{where}, {field_name}: {len(value):,} characters, longer than the {max_length} "
+            f"Cairn keeps ({quoted(value, 40)})."
+        )
+    elif is_name and (problem := name_problem(value)):
+        problems.add(f"{where}, {field_name}: {quoted(value, 60)} {problem}.")
+    return value
 
 
 # Values of Sex/Gender accepted: CTF/census M, F and U (not known) — ctf.md §3.
@@ -166,7 +194,7 @@ def parse_bool(value: str, *, where: str, field_name: str, problems: Problems) -
         return True
     if text in _FALSE:
         return False
-    problems.add(f"{where}, {field_name}: {value!r} is not true or false.")
+    problems.add(f"{where}, {field_name}: {quoted(value)} is not true or false.")
     return None
 
 
@@ -180,7 +208,7 @@ def parse_date(value: str, *, where: str, field_name: str, problems: Problems) -
             return date.fromisoformat(text)
         except ValueError:
             pass
-    problems.add(f"{where}, {field_name}: {value!r} is not a date in the form YYYY-MM-DD.")
+    problems.add(f"{where}, {field_name}: {quoted(value)} is not a date in the form YYYY-MM-DD.")
     return None
 
 

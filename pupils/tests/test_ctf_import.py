@@ -283,10 +283,10 @@ def test_hostile_xml_is_refused_without_expansion(receiving_school, hostile):
 
 
 def test_oversized_files_are_refused_as_they_are_read(receiving_school, settings):
-    settings.CAIRN_IMPORT_MAX_BYTES = 2048
+    settings.CAIRN_UPLOAD_LIMITS = {**settings.CAIRN_UPLOAD_LIMITS, "ctf": 2048}
     data = ctf(*(pupil_xml(upn=u) for u in (U1, U2, U3)))
     assert len(data) > 2048
-    with pytest.raises(ImportFileError, match="larger than"):
+    with pytest.raises(ImportFileError, match="accepts a common transfer file of up to 2,048"):
         _import(data, receiving_school)
     assert Pupil.objects.count() == 0
 

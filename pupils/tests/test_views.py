@@ -262,11 +262,11 @@ def test_a_refused_upload_shows_its_problems(client_for, school_admin, settings,
 
 
 def test_an_oversized_upload_is_refused_by_the_form(client_for, school_admin, settings):
-    settings.CAIRN_IMPORT_MAX_BYTES = 1024
+    settings.CAIRN_UPLOAD_LIMITS = {**settings.CAIRN_UPLOAD_LIMITS, "pupils_csv": 1024}
     upload = SimpleUploadedFile("big.csv", b"x" * 2048)
     response = client_for(school_admin).post(
         reverse("pupils:import_upload"), {"kind": "csv", "file": upload}
     )
     assert response.status_code == 200
-    assert "Cairn accepts files up to" in response.content.decode()
+    assert "Cairn accepts a pupil CSV file of up to 1,024 bytes" in response.content.decode()
     assert not ImportBatch.objects.exists()

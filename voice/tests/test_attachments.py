@@ -71,7 +71,7 @@ def test_a_file_that_is_not_what_it_says_is_refused(client_for, trusted_adult, p
 def test_a_file_over_the_limit_is_refused_and_nothing_is_left(
     client_for, settings, trusted_adult, pupil_on_plan
 ):
-    settings.CAIRN_VOICE_ATTACHMENT_MAX_BYTES = 32
+    settings.CAIRN_UPLOAD_LIMITS = {**settings.CAIRN_UPLOAD_LIMITS, "voice_attachment": 32}
     response = _post(
         client_for(trusted_adult),
         pupil_on_plan,

@@ -8,6 +8,7 @@ from tqdm import tqdm
 
 from attendance.importers.common import AttendanceImportError
 from attendance.services import attendance_import
+from audit.bounds import upload_refusal
 from schools.models import School
 
 
@@ -31,6 +32,9 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
+        refusal = upload_refusal("attendance", path.stat().st_size)
+        if refusal:
+            raise CommandError(f"{path.name}: {refusal}")
         school = None
         if options["school"]:
             school = School.objects.filter(urn=options["school"]).first()

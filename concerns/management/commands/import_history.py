@@ -6,11 +6,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from audit.bounds import quoted, upload_refusal
 from concerns.importers.common import ImportFailed
 from concerns.importers.history import import_history, read_csv, read_json_lines
 from schools.models import DSL_TEAM_ROLES, Membership
 
-MAX_BYTES = 200 * 1024 * 1024
+SOURCE_SYSTEM_MAX = 100  # Concern.source_system's length
 
 
 class Command(BaseCommand):
@@ -35,8 +36,9 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        if path.stat().st_size > MAX_BYTES:
-            raise CommandError(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MB")
+        refusal = upload_refusal("history", path.stat().st_size)
+        if refusal:
+            raise CommandError(f"{path.name}: {refusal}")
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -61,6 +63,11 @@ class Command(BaseCommand):
             fmt = "csv" if path.suffix.lower() == ".csv" else "jsonl"
         lines = read_csv(text) if fmt == "csv" else read_json_lines(text)
         source_system = options["source_system"] or path.stem
+        if len(source_system) > SOURCE_SYSTEM_MAX:
+            raise CommandError(
+                f"--source-system: {quoted(source_system, 60)} is longer than the "
+                f"{SOURCE_SYSTEM_MAX} characters Cairn keeps."
+            )
         with tqdm(
             total=text.count("\n") or 1,
             desc="Writing",

@@ -7,9 +7,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from audit.bounds import upload_refusal
 from pupils.importers.apply import ImportResult, Outcome, import_file
 from pupils.importers.csv import Mapping
-from pupils.importers.records import ImportFileError
+from pupils.importers.records import UPLOAD_KINDS, ImportFileError
 from pupils.models import ImportKind
 from schools.models import Membership, School
 
@@ -59,6 +60,9 @@ class ImportCommand(BaseCommand):
     ) -> ImportResult:
         if not path.is_file():
             raise CommandError(f"No file at {path}.")
+        refusal = upload_refusal(UPLOAD_KINDS[str(self.kind)], path.stat().st_size)
+        if refusal:
+            raise CommandError(f"{path.name}: {refusal}")
         dry_run = bool(options["dry_run"])
         actor = self.actor_for(options, school)
         verbose = int(options.get("verbosity", 1))

@@ -1,0 +1,275 @@
+"""Recording a concern under load, and the findings refresh from enqueue to stored (issue 16).
+
+    python -m bench.recording --db sqlite --fresh --code-dir ../main-checkout --label before
+    python -m bench.recording --db sqlite --label after          # this checkout: web + worker
+
+The database is the demo trust (`seed_demo`: about 600 pupils), created by the code under test
+(`--fresh`) or migrated forward by it. gunicorn serves `--code-dir`; when that code has the
+background worker (`background/`), `run_worker` runs beside it, as in `make demo` and in
+production. A member of staff records neglect concerns about children at Brookside, first from one
+client, then from 20 at once, each phase beside GET /health/ measured the same way just before.
+After each phase the queue is left to drain, and each refresh's enqueue-to-stored time is read from
+its task row (`finished_at - enqueued_at`; a refresh taken along by another is stored when that one
+is). Before the change the refresh ran inside the POST, so it is part of the POST's own time.
+"""
+
+import argparse
+import os
+import random
+import string
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from bench.common import ROOT, Row, median, percentile, write_results
+from bench.server import LoadResult, load, running_server, server_env
+
+PG_DEFAULT = os.environ.get(
+    "CAIRN_BENCH_RECORDING_PG", "postgres://postgres@127.0.0.1:5432/cairn_bench_recording"
+)
+SQLITE_DEFAULT = ROOT / "bench" / "data" / "recording.sqlite3"
+TEACHER = "teacher@brookside.example"
+CSRF = "".join(random.Random(16).choices(string.ascii_letters + string.digits, k=32))
+REFRESH_TASK = "patterns.tasks.findings_refresh_queued"
+
+
+def _manage(code_dir: Path, url: str, *args: str) -> None:
+    env = {**server_env(url), "CAIRN_DEBUG": "1"}
+    subprocess.run([sys.executable, "manage.py", *args], cwd=code_dir, env=env, check=True)
+
+
+def _fresh(database: str, url: str, code_dir: Path) -> None:
+    if database == "sqlite":
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    else:
+        import psycopg
+
+        name = url.rsplit("/", 1)[1]
+        admin = url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    _manage(code_dir, url, "migrate", "--verbosity", "0")
+    _manage(code_dir, url, "seed_demo", "--force")
+
+
+def _django(url: str) -> None:
+    os.environ.update(server_env(url))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def _posts(cookie: str, count: int, seed: int) -> list[tuple[str, str, bytes, dict[str, str]]]:
+    """`count` POSTs recording a neglect concern, each about a child at Brookside picked at
+    random (so the refreshes are for different children, as in a real staffroom)."""
+    from django.utils import timezone
+
+    from concerns.models import Category
+    from pupils.models import Enrolment
+    from schools.models import Membership
+
+    teacher = Membership.objects.get(user__email=TEACHER, is_active=True)
+    neglect = str(Category.objects.get(school=teacher.school, code="neglect").pk)
+    children = [
+        str(pk)
+        for pk in Enrolment.objects.filter(
+            school=teacher.school, end_date__isnull=True
+        ).values_list("pupil_id", flat=True)
+    ]
+    rng = random.Random(seed)
+    moment = timezone.localtime() - timedelta(hours=1)
+    headers = {
+        "Host": "127.0.0.1",
+        "Cookie": f"{cookie}; csrftoken={CSRF}",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Referer": "http://127.0.0.1/concerns/new/",
+    }
+    posts = []
+    for n in range(count):
+        fields = {
+            "child_1": rng.choice(children),
+            "part_1": "subject",
+            "occurred_on": moment.date().isoformat(),
+            "occurred_time": moment.strftime("%H:%M"),
+            "location": "Classroom",
+            "facts": f"Bench concern {seed}-{n}: arrived without a coat and said he was hungry.",
+            "child_words": "There wasn't any breakfast.",
+            "categories": neglect,
+            "csrfmiddlewaretoken": CSRF,
+        }
+        posts.append(("POST", "/concerns/new/", urlencode(fields).encode(), headers))
+    return posts
+
+
+def _drain(since: Any, timeout: float = 600.0) -> list[float]:
+    """Wait until every refresh queued since `since` is stored; their enqueue-to-stored times
+    in ms (empty for code without the worker)."""
+    from django.db import connection
+
+    if "django_tasks_database_dbtaskresult" not in connection.introspection.table_names():
+        return []
+    from django_tasks_db.models import DBTaskResult
+
+    rows = DBTaskResult.objects.filter(task_path=REFRESH_TASK, enqueued_at__gte=since)
+    deadline = time.monotonic() + timeout
+    while rows.filter(status__in=["READY", "RUNNING"]).exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError("the refresh queue did not drain")
+        time.sleep(0.2)
+    failed = rows.filter(status="FAILED").count()
+    if failed:
+        raise RuntimeError(f"{failed} refreshes failed")
+    return [
+        (finished - enqueued).total_seconds() * 1000
+        for enqueued, finished in rows.values_list("enqueued_at", "finished_at")
+        if finished is not None
+    ]
+
+
+def _phase(
+    host: str, posts: list[Any], clients: int, requests: int
+) -> tuple[LoadResult, LoadResult, list[float]]:
+    from django.utils import timezone
+
+    def health(i: int) -> tuple[str, str, bytes | None, dict[str, str]]:
+        return "GET", "/health/", None, {"Host": "127.0.0.1"}
+
+    reference = load(host, health, clients=clients, requests=requests)
+    since = timezone.now()
+    recorded = load(
+        host, lambda i: posts[i], clients=clients, requests=requests, expect=302, max_seconds=600
+    )
+    if recorded.errors:
+        raise RuntimeError(f"{len(recorded.errors)} errors, e.g. {recorded.errors[:3]}")
+    return reference, recorded, _drain(since)
+
+
+def _paced(host: str, posts: list[Any], every: float) -> tuple[list[float], list[float]]:
+    """One concern every `every` seconds (a school day's pace: the worker is idle when each
+    arrives); the POSTs' times and each refresh's enqueue-to-stored time, in ms."""
+    from django.utils import timezone
+
+    from bench.server import request_once
+
+    since = timezone.now()
+    latencies = []
+    for method, path, body, headers in posts:
+        started = time.perf_counter()
+        status, _ = request_once(host, method, path, body, headers)
+        if status != 302:
+            raise RuntimeError(f"HTTP {status} recording a concern")
+        latencies.append((time.perf_counter() - started) * 1000)
+        time.sleep(every)
+    return latencies, _drain(since)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], required=True)
+    parser.add_argument("--database-url")
+    parser.add_argument("--code-dir", type=Path, default=ROOT, help="the checkout to serve")
+    parser.add_argument("--label", default="after", help="before / after, in the results")
+    parser.add_argument("--fresh", action="store_true", help="recreate and seed the database")
+    parser.add_argument("--one", type=int, default=100, help="requests from one client")
+    parser.add_argument("--many", type=int, default=400, help="requests from 20 clients")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--paced", type=int, default=20, help="concerns one a second")
+    args = parser.parse_args()
+    url = args.database_url or (
+        f"sqlite:///{SQLITE_DEFAULT}" if args.db == "sqlite" else PG_DEFAULT
+    )
+    code_dir = args.code_dir.resolve()
+    if args.fresh:
+        _fresh(args.db, url, code_dir)
+    else:
+        _manage(code_dir, url, "migrate", "--verbosity", "0")
+    _django(url)
+    from bench.suite import signed_in_cookie
+
+    cookie = signed_in_cookie(TEACHER)
+    has_worker = (code_dir / "background" / "management" / "commands" / "run_worker.py").exists()
+    worker = None
+    rows: list[Row] = []
+    with running_server(url, cwd=code_dir) as server:
+        if has_worker:
+            worker = subprocess.Popen(
+                [sys.executable, "manage.py", "run_worker", "--no-schedule", "--verbosity", "0"],
+                cwd=code_dir,
+                env=server_env(url),
+            )
+        try:
+            _drain(since=time.strftime("2000-01-01T00:00:00Z"))  # whatever seeding queued
+            for clients, requests, seed in ((1, args.one, 1), (args.clients, args.many, 2)):
+                posts = _posts(cookie, requests, seed + (10 if args.label == "after" else 0))
+                reference, recorded, refresh = _phase(server.host, posts, clients, requests)
+                scale = "demo trust, 600 pupils"
+                rows.append(
+                    Row(
+                        what=f"record a concern ({args.label}), {clients} client(s)",
+                        scale=scale,
+                        database=args.db,
+                        value=recorded.p50,
+                        unit="ms p50",
+                        p95=recorded.p95,
+                        reference_what="GET /health/ p50 ms, same clients",
+                        reference_value=reference.p50,
+                        peak_mb=server.peak_mb(),
+                        extra={
+                            "requests": len(recorded.latencies_ms),
+                            "concerns_per_s": round(recorded.throughput, 2),
+                            "reference_p95": reference.p95,
+                            "worker": has_worker,
+                        },
+                    )
+                )
+                if refresh:
+                    rows.append(
+                        Row(
+                            what=f"findings refresh enqueue to stored, {clients} client(s)",
+                            scale=scale,
+                            database=args.db,
+                            value=median(refresh),
+                            unit="ms p50",
+                            p95=percentile(refresh, 95),
+                            reference_what="GET /health/ p50 ms, same clients",
+                            reference_value=reference.p50,
+                            extra={"refreshes": len(refresh)},
+                        )
+                    )
+                print(rows[-1].line() if not refresh else rows[-2].line(), file=sys.stderr)
+            posts = _posts(cookie, args.paced, 3 + (10 if args.label == "after" else 0))
+            latencies, refresh = _paced(server.host, posts, every=1.0)
+            if refresh:
+                rows.append(
+                    Row(
+                        what="findings refresh enqueue to stored, one concern a second",
+                        scale="demo trust, 600 pupils",
+                        database=args.db,
+                        value=median(refresh),
+                        unit="ms p50",
+                        p95=percentile(refresh, 95),
+                        reference_what="the POST itself, p50 ms",
+                        reference_value=median(latencies),
+                        extra={"refreshes": len(refresh), "post_p95": percentile(latencies, 95)},
+                    )
+                )
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=60)
+    for row in rows:
+        print(row.line())
+    write_results(f"recording-{args.db}-{args.label}", rows)
+
+
+if __name__ == "__main__":
+    main()
