@@ -38,9 +38,7 @@ from voice.models import VoiceEntry, VoiceEntryVersion
 
 
 def seed(world: DemoWorld) -> None:
-    school = world.schools.get("primary")
-    if school is not None:
-        _slow_burn_cast(world, school)
+    _slow_burn_cast(world, world.schools["primary"])
     school_ids = {str(school.pk) for school in world.schools.values()}
     source = DatabaseFacts(as_of=world.today, school_ids=school_ids)
     result = run_in_chunks(
@@ -142,8 +140,6 @@ def _slow_burn_cast(world: DemoWorld, school: School) -> None:
         for p in Pupil.objects.filter(enrolments__school=school).order_by("upn")
         if p.pk not in busy and p.pk not in housed
     ]
-    if len(free) < 9:
-        return
     cast = _Cast(world, school)
     one_teacher, injured, only_child, quiet, alone, sister, brother, referred, _ = free[:9]
     # One teacher's notes of neglect across two terms (persistent neglect).

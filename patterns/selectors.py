@@ -315,3 +315,45 @@ def raised_from_records_as_of(*, pupil: Any, on: Any) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def words_marked(*, viewer: Any, finding: Finding) -> dict[str, list[tuple[str, bool]]]:
+    """For a finding that read the child's words (voice distress): the words of each record it
+    rests on that `viewer` may open, as in force now, in parts with the words that matched the
+    school's word lists marked. Keyed by the evidence row's id; empty for other findings."""
+    from concerns.access import access_concern
+    from concerns.models import ConcernVersion
+    from patterns.detectors.voice import THEMES
+    from patterns.registry import get_detector
+    from patterns.words import marked
+    from voice.access import access_voice_entry
+    from voice.facts import CHILD_WORDS as VOICE_WORD_FIELDS
+    from voice.models import VoiceEntryVersion
+
+    if finding.detector != "voice-distress":
+        return {}
+    school = str(finding.school_id)
+    config = configs_for_schools([school])(school).get(finding.detector)
+    lists = config or get_detector(finding.detector).defaults()
+    phrases: set[str] = set().union(*(getattr(lists, theme) for theme in THEMES))
+    found: dict[str, list[tuple[str, bool]]] = {}
+    for e in finding.evidence:
+        ref = e["id"]
+        if not _is_uuid(ref):
+            continue
+        if e["kind"] == "voice" and _opens(
+            lambda ref=ref: access_voice_entry(viewer=viewer, entry_id=UUID(ref))
+        ):
+            version = VoiceEntryVersion.objects.filter(entry_id=ref).order_by("-number").first()
+            text = "\n".join(
+                str(getattr(version, name)) for name in VOICE_WORD_FIELDS if getattr(version, name)
+            )
+        elif e["kind"] == "concern" and _opens(
+            lambda ref=ref: access_concern(viewer=viewer, concern_id=UUID(ref))
+        ):
+            latest = ConcernVersion.objects.filter(concern_id=ref).order_by("-number").first()
+            text = latest.child_words if latest else ""
+        else:
+            continue
+        found[ref] = marked(text, phrases)
+    return found

@@ -15,7 +15,7 @@ from audit.models import AuditAction
 from patterns.access import FINDING_READERS, access_finding
 from patterns.citations import plain, sources
 from patterns.forms import DetectorSettingsForm, FindingDecisionForm, FindingsOnForm
-from patterns.models import FindingOutcome
+from patterns.models import Finding, FindingOutcome
 from patterns.registry import all_detectors, get_detector
 from patterns.selectors import (
     configs_for_schools,
@@ -25,12 +25,18 @@ from patterns.selectors import (
     findings_for_pupil,
     findings_for_school,
     raised_from_records_as_of,
+    words_marked,
 )
 from patterns.services import detector_settings_set, finding_decide
 from pupils.access import access_pupil
 from schools.http import CairnRequest, role_required
 from schools.models import Role
 from ui.forms import form_write
+
+
+def _sentence(text: str) -> str:
+    """A paragraph shown on its own starts with a capital letter."""
+    return text[:1].upper() + text[1:]
 
 
 def _explanation(slug: str) -> dict[str, Any]:
@@ -42,8 +48,8 @@ def _explanation(slug: str) -> dict[str, Any]:
     why, evidence = entry.section("Why"), entry.section("Evidence")
     return {
         "summary": entry.summary,
-        "why": plain(why),
-        "evidence": plain(evidence),
+        "why": _sentence(plain(why)),
+        "evidence": _sentence(plain(evidence)),
         "does_not_mean": plain(entry.section("Does not mean")),
         "sources": sources(why, evidence),
     }
@@ -93,11 +99,20 @@ def detail(request: CairnRequest, finding_id: UUID) -> HttpResponse:
         "finding": finding,
         "explanation": _explanation(finding.detector),
         "decisions": finding.decisions.select_related("decided_by__user"),
-        "evidence": evidence_rows(viewer=request.membership, finding=finding),
+        "evidence": _with_words(request, finding),
         "earlier": earlier_decisions(finding=finding),
         "form": form,
     }
     return render(request, "patterns/finding.html", context)
+
+
+def _with_words(request: CairnRequest, finding: Finding) -> list[dict[str, Any]]:
+    """The evidence rows, each with the child's words it holds marked where they matched."""
+    words = words_marked(viewer=request.membership, finding=finding)
+    rows = evidence_rows(viewer=request.membership, finding=finding)
+    for row in rows:
+        row["words"] = words.get(row["id"], [])
+    return rows
 
 
 @require_GET

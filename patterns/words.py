@@ -80,3 +80,43 @@ def matches(text: str, phrases: Iterable[str]) -> list[str]:
         if pattern is not None and pattern.search(normal):
             found.append(phrase)
     return found
+
+
+def _original_pattern(phrase: str) -> re.Pattern[str] | None:
+    """A phrase's pattern over the text as written (case, punctuation and curly apostrophes as
+    they are), for marking the words that matched."""
+    stem = phrase.endswith("*")
+    words = _normalise(phrase.rstrip("*")).split()
+    if not words:
+        return None
+    parts = [re.escape(word).replace("'", "['’]") for word in words]
+    ending = r"[a-z0-9'’]*" if stem else ""
+    edge = r"a-z0-9'’"
+    body = r"[^a-z0-9'’]+".join(parts)
+    return re.compile(rf"(?<![{edge}]){body}{ending}(?![{edge}])", re.IGNORECASE)
+
+
+def marked(text: str, phrases: Iterable[str]) -> list[tuple[str, bool]]:
+    """`text` in parts, each with whether it is words that matched one of `phrases`: what the
+    finding's page shows with the matched words highlighted."""
+    spans: list[tuple[int, int]] = []
+    for phrase in sorted(set(phrases)):
+        pattern = _original_pattern(phrase)
+        if pattern is not None:
+            spans.extend(m.span() for m in pattern.finditer(text))
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    parts: list[tuple[str, bool]] = []
+    position = 0
+    for start, end in merged:
+        if start > position:
+            parts.append((text[position:start], False))
+        parts.append((text[start:end], True))
+        position = end
+    if position < len(text):
+        parts.append((text[position:], False))
+    return parts

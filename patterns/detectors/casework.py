@@ -251,43 +251,41 @@ class PriorHistorySettings:
 
 @detector(slug="prior-history", version=1, settings=PriorHistorySettings)
 def prior_history(facts: PupilFacts, *, as_of: date, config: PriorHistorySettings) -> list[Raised]:
-    """New welfare concerns about a child with a past referral or closure on record, however
-    long ago.
+    """New welfare concerns about a child referred before (to children's social care, early help
+    or the police), however long ago and whether or not the case was closed.
 
     Why: 19% of children in serious case reviews 2017-19 had been known to children's social
     care but closed, and more were known to other services (national-reviews.md §1 [V SecEd]);
     the cumulative nature of harm is missed when new concerns are read without the history
     (national-reviews.md §2 [V SCIE]; neglect-indicators.md §5 [V]).
 
-    Evidence: the earlier referral or closure, and the new concerns since, with their dates.
+    Evidence: the earlier referrals and the closures of their cases, and the new concerns since,
+    with their dates.
 
     Does not mean: that the new concerns are as serious as the old ones. It asks the DSL to read
     them with the history, and to share the history with anyone now involved.
     """
     start = since(as_of, config.window_days)
-    past = [
-        d for d in _all_decisions(facts) if d.kind in REFERRED or (d.closes_case and d.concern_ids)
-    ]
+    everything = _all_decisions(facts)
+    referrals = [d for d in everything if d.kind in REFERRED]
+    referred_cases = {d.case_id for d in referrals}
+    closures = [d for d in everything if d.closes_case and d.case_id in referred_cases]
     new = [
         c
         for c in showing(about_child(facts), config.welfare, start)
         if c.record_kind == "concern"
-        and past
-        and any(d.decided_at < c.occurred_at and c.id not in d.concern_ids for d in past)
+        and any(d.decided_at < c.occurred_at and c.id not in d.concern_ids for d in referrals)
     ]
     if not new:
         return []
-    before = [d for d in past if d.decided_at < new[0].occurred_at]
-    referred = [d for d in before if d.kind in REFERRED]
-    shown = referred or before
-    what = (
-        f"{plural(len(referred), 'referral')} on record (the first "
-        f"{local_date(referred[0].decided_at):%-d %b %Y})"
-        if referred
-        else f"{plural(len(before), 'closure')} on record (the first "
+    before = [d for d in referrals if d.decided_at < new[0].occurred_at]
+    closed = [d for d in closures if d.decided_at < new[0].occurred_at]
+    detail = (
+        f"{plural(len(before), 'referral')} on record (the first "
         f"{local_date(before[0].decided_at):%-d %b %Y})"
+        + (f", {plural(len(closed), 'closure')}" if closed else "")
+        + f"; {plural(len(new), 'new concern')} {span(new)}."
     )
-    severity = Severity.REVIEW if referred and len(new) >= config.review_at else Severity.CONSIDER
-    detail = f"{what}; {plural(len(new), 'new concern')} {span(new)}."
-    evidence = [*(decision_ref(d) for d in shown), *(concern_ref(c) for c in new)]
+    severity = Severity.REVIEW if len(new) >= config.review_at else Severity.CONSIDER
+    evidence = [*(decision_ref(d) for d in [*before, *closed]), *(concern_ref(c) for c in new)]
     return [about_pupil(facts, severity, detail, evidence)]

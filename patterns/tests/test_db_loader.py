@@ -26,6 +26,7 @@ from pupils.tests.factories import (
     PupilFactory,
     RelationshipFactory,
 )
+from schools.models import Role
 from voice.models import SupportLevel
 from voice.tests.factories import CheckInScheduleFactory, SupportStatusFactory, VoiceEntryFactory
 
@@ -323,7 +324,15 @@ def test_cadences_from_statuses_their_ends_and_hand_set_schedules(db, school, ds
         CheckInScheduleFactory(
             pupil=child, set_by=staff_member(school=other_school), cadence_days=3
         )
-    (f,) = DatabaseFacts(as_of=date(2025, 4, 1)).load_pupils([str(child.pk)], date(2025, 4, 1))
+    # Loaded with a child of the other school, whose records at that school are read in the
+    # same query: the first child's records there are still not theirs here.
+    elsewhere = enrolled_pupil(school=other_school)
+    loaded = DatabaseFacts(as_of=date(2025, 4, 1)).load_pupils(
+        [str(child.pk), str(elsewhere.pk)], date(2025, 4, 1)
+    )
+    by_id = {facts.pupil_id: facts for facts in loaded}
+    f = by_id[str(child.pk)]
+    assert by_id[str(elsewhere.pk)].cadences == ()
     cadences = sorted(f.cadences, key=lambda c: c.effective_from)
     assert [(c.id, c.effective_from, c.days) for c in cadences] == [
         (str(status.pk), date(2025, 1, 6), 14),
@@ -465,3 +474,24 @@ def test_a_register_week_reimported_later_reads_as_it_stood(db, school, tmp_path
     later = monday(date(2025, 1, 27))
     assert later is not None
     assert (later.unexplained, later.authorised) == (0, 2)
+
+
+def test_a_status_or_schedule_from_another_school_of_the_batch_is_not_the_childs(
+    db, school, dsl, other_school
+):
+    """Two schools in one batch: a support status and a check-in cadence written at the school
+    the child is not on the roll of are that school's, not this child's at their own school."""
+    child = enrolled_pupil(school=school)
+    at_other_school = enrolled_pupil(school=other_school)
+    other_dsl = staff_member(school=other_school, role=Role.DSL)
+    with time_machine.travel(at("2025-01-06"), tick=False):
+        SupportStatusFactory(pupil=child, recorded_by=other_dsl, level=SupportLevel.CP_PLAN)
+        CheckInScheduleFactory(pupil=child, set_by=other_dsl, cadence_days=3)
+        own = SupportStatusFactory(
+            pupil=child, recorded_by=dsl, level=SupportLevel.CIN, starts_on=date(2025, 1, 6)
+        )
+    facts = DatabaseFacts(as_of=date(2025, 2, 3)).load_pupils(
+        [str(child.pk), str(at_other_school.pk)], date(2025, 2, 3)
+    )
+    cadences = {f.pupil_id: [c.id for c in f.cadences] for f in facts}
+    assert cadences == {str(child.pk): [str(own.pk)], str(at_other_school.pk): []}

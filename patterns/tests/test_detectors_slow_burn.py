@@ -392,11 +392,10 @@ def test_prior_history_new_concerns_after_a_referral_years_ago():
     child = pupil(history=_referrals(), concerns=(concern("c1", "2025-01-20", "hunger"),))
     [raised] = prior_history(child, as_of=d("2025-01-20"), config=PriorHistorySettings())
     assert raised.severity is Severity.CONSIDER
-    assert (
-        raised.detail
-        == "1 referral on record (the first 1 Mar 2021); 1 new concern on 20 Jan 2025."
+    assert raised.detail == (
+        "1 referral on record (the first 1 Mar 2021), 1 closure; 1 new concern on 20 Jan 2025."
     )
-    assert [e.id for e in raised.evidence] == ["r1", "c1"]
+    assert [e.id for e in raised.evidence] == ["r1", "x1", "c1"]
     more = pupil(
         history=_referrals(),
         concerns=(*child.concerns, concern("c2", "2025-02-03", "clothing")),
@@ -405,22 +404,30 @@ def test_prior_history_new_concerns_after_a_referral_years_ago():
     assert review.severity is Severity.REVIEW
 
 
-def test_prior_history_after_a_closure_and_quiet_without_history():
+def test_prior_history_quiet_after_a_school_closure_alone_or_without_history():
+    """A concern the school closed itself is everyday record-keeping, not a history with
+    children's social care; a referral still open counts."""
+    config = PriorHistorySettings()
     closed = pupil(
         decisions=(decision("x1", "2024-11-05", DecisionKind.NFA, concerns=("o1",), closes=True),),
         concerns=(concern("c1", "2025-01-13", "clothing"),),
     )
-    [raised] = prior_history(closed, as_of=d("2025-01-13"), config=PriorHistorySettings())
-    assert (
-        raised.detail == "1 closure on record (the first 5 Nov 2024); 1 new concern on 13 Jan 2025."
-    )
-    config = PriorHistorySettings()
+    assert prior_history(closed, as_of=d("2025-01-13"), config=config) == []
     assert (
         prior_history(pupil(concerns=closed.concerns), as_of=d("2025-01-13"), config=config) == []
     )
-    # The concern the closure answered is not new.
+    open_referral = pupil(
+        decisions=(decision("r1", "2024-11-05", DecisionKind.EARLY_HELP, concerns=("o1",)),),
+        concerns=(concern("c1", "2025-01-13", "clothing"),),
+    )
+    [raised] = prior_history(open_referral, as_of=d("2025-01-13"), config=config)
+    assert (
+        raised.detail
+        == "1 referral on record (the first 5 Nov 2024); 1 new concern on 13 Jan 2025."
+    )
+    # The concern the referral answered is not new.
     same = pupil(
-        decisions=(decision("x1", "2025-01-14", DecisionKind.NFA, concerns=("c1",), closes=True),),
+        decisions=(decision("r1", "2025-01-14", DecisionKind.REFERRAL, concerns=("c1",)),),
         concerns=(concern("c1", "2025-01-13", "clothing"),),
     )
     assert prior_history(same, as_of=d("2025-01-20"), config=config) == []

@@ -252,7 +252,7 @@ def test_each_evidence_row_links_to_its_record_where_the_viewer_may_open_it(
     chronology = f'href="{reverse("chronology:pupil", args=[pupil.pk])}"'
     assert body.count(chronology) == 2  # the behaviour incident and Operation Encompass
     assert "Operation Encompass notification" in body
-    assert "c-from-a-file" in body
+    assert '<td class="govuk-table__cell">Concern</td>' in body  # from a file: no link, no id
     # The headteacher reads the finding but Encompass is the DSL team's only.
     head = client_for(headteacher).get(reverse("patterns:detail", args=[finding.pk]))
     assert head.content.decode().count(chronology) == 1
@@ -356,3 +356,68 @@ def test_as_they_stood_a_finding_raised_again_by_then_and_a_retired_detector(dsl
         ("Several small signs of neglect, from more than one adult, within a few weeks.", True),
         ("retired-detector", False),
     ]
+
+
+def test_the_home_count_is_the_dsl_teams_undecided_findings(dsl, teacher, school, pupil):
+    """The home page's count: findings waiting for a decision, including one that aged out
+    before anyone decided; nothing for staff outside the DSL team or with no membership."""
+    from types import SimpleNamespace
+
+    from django.template import Context, Template
+
+    from patterns.tests.factories import FindingDecisionFactory
+
+    FindingFactory(school=school, pupil=pupil)
+    FindingFactory(school=school, pupil=pupil, detector="trio", stale=True)
+    FindingDecisionFactory(finding=FindingFactory(school=school, pupil=pupil, detector="injuries"))
+    template = Template("{% load findings_home %}{% findings_home_count as n %}{{ n }}")
+
+    def count(membership):
+        return template.render(Context({"request": SimpleNamespace(membership=membership)}))
+
+    assert count(dsl) == "2"
+    assert count(teacher) == "0"
+    assert count(None) == "0"
+
+
+def test_voice_distress_shows_the_childs_words_with_the_matches_marked(
+    client_for, dsl, teacher, school, pupil
+):
+    """The finding page shows the child's words from each record, the matched words in <mark>,
+    read with the school's own word lists; another record kind or one the viewer may not open
+    shows nothing extra."""
+    from concerns.tests.factories import make_concern
+    from patterns.selectors import words_marked
+    from patterns.services import detector_settings_set
+    from voice.tests.factories import VoiceEntryFactory
+
+    entry = VoiceEntryFactory(pupil=pupil, recorded_by=dsl, words="I was on my own, Miss.")
+    concern = make_concern(author=dsl, pupil=pupil, child_words="I’m clemmed and STARVING")
+    detector_settings_set(
+        actor=dsl,
+        school=school,
+        detector="voice-distress",
+        enabled=True,
+        values={"hunger": ["starving", "clemmed*"]},
+    )
+    finding = FindingFactory(
+        school=school,
+        pupil=pupil,
+        detector="voice-distress",
+        evidence=[
+            {"kind": "voice", "id": str(entry.pk), "date": "2025-01-10"},
+            {"kind": "concern", "id": str(concern.pk), "date": "2025-01-11"},
+            {"kind": "attendance", "id": f"{pupil.pk}:2025-01-12", "date": "2025-01-12"},
+            {"kind": "voice", "id": "v-from-a-file", "date": "2025-01-12"},
+        ],
+    )
+    body = client_for(dsl).get(reverse("patterns:detail", args=[finding.pk])).content.decode()
+    assert "I was <mark>on my own</mark>, Miss." in body
+    assert "I’m <mark>clemmed</mark> and <mark>STARVING</mark>" in body
+    assert words_marked(viewer=teacher, finding=finding) == {}  # opens neither record
+    assert words_marked(viewer=dsl, finding=FindingFactory(school=school, pupil=pupil)) == {}
+    # A school that turned the detector off: the default lists still mark the words.
+    detector_settings_set(
+        actor=dsl, school=school, detector="voice-distress", enabled=False, values={}
+    )
+    assert ("on my own", True) in words_marked(viewer=dsl, finding=finding)[str(entry.pk)]

@@ -43,3 +43,19 @@ def test_a_malformed_file_names_the_key(tmp_path, monkeypatch, data, message):
             words._data()
     finally:
         words._data.cache_clear()
+
+
+def test_marking_the_words_that_matched_in_the_text_as_written():
+    from patterns.words import marked
+
+    assert marked("I was on my own, on MY  own!", ["on my", "my own", "!!"]) == [
+        ("I was ", False),
+        ("on my own", True),
+        (", ", False),
+        ("on MY  own", True),
+        ("!", False),
+    ]
+    assert marked("he hurts me", ["hurt*"]) == [("he ", False), ("hurts", True), (" me", False)]
+    assert marked("I didn’t eat", ["didn't eat"]) == [("I ", False), ("didn’t eat", True)]
+    assert marked("Hungry again", ["hungry"]) == [("Hungry", True), (" again", False)]
+    assert marked("", ["hungry"]) == []
