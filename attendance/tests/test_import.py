@@ -292,7 +292,7 @@ def test_a_write_that_fails_midway_leaves_nothing(tmp_path, school, pupil, monke
 
     monkeypatch.setattr(common.WeekWriter, "BATCH", 2)
     if connection.vendor == "postgresql":
-        real_copy_text = common._copy_text
+        real_copy_text = common.writer._copy_text
         calls = []
 
         def broken_second_copy(rows):
