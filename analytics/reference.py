@@ -1,8 +1,6 @@
-"""Reference data for the dashboards, loaded from the CSV files in `analytics/data/`.
+"""Reference data for the dashboards, loaded from the CSV files in `analytics/data/`. The CIN
+assessment factors and their national figures belong to the factors app (`factors.reference`).
 
-- `cin_assessment_factors.csv`: a copy of the Cairn domain file of the same name — DfE "Children
-  in need" statistics, C3 "Factors identified at the end of assessment", counts and % of
-  episodes with at least one factor, years to 31 March 2024 and 2025 [V] (cin-codes.md §1).
 - `household_factors.csv`: the household factors the dashboards count, how Cairn recognises
   each in its own records today, and the national figures from the 2017–19 serious case review
   analysis (Dickens et al., DfE 2022, as summarised by SecEd [V SecEd]; national-reviews.md §1)
@@ -23,23 +21,6 @@ SCR_CAVEAT = (
     "harmed and whose case was reviewed (235 serious case reviews). They are not a base rate "
     "for a school's pupils."
 )
-CIN_CAVEAT = (
-    "The Children in Need census figures are the share of all children's social care "
-    "assessments (episodes with at least one factor recorded, year to 31 March {year}) in which "
-    "the factor was identified. They describe assessed children, not the school population."
-)
-CIN_SOURCE = (
-    "DfE, Children in need, C3 'Factors identified at the end of assessment' (Explore Education "
-    "Statistics, OGL) [V] (cin-codes.md §1)"
-)
-CIN_YEAR = 2025
-
-
-@dataclass(frozen=True, slots=True)
-class CinFactor:
-    code: str
-    description: str
-    percent: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,20 +48,6 @@ class HouseholdFactor:
 
 def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(";") if part.strip())
-
-
-@cache
-def cin_factors() -> dict[str, CinFactor]:
-    with (DATA / "cin_assessment_factors.csv").open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    return {
-        row["code"]: CinFactor(
-            code=row["code"],
-            description=row["description_dfe_xsd_2024"],
-            percent=float(row[f"pct_{CIN_YEAR}"]) if row[f"pct_{CIN_YEAR}"] else None,
-        )
-        for row in rows
-    }
 
 
 # Pupil fields a household factor may read (only yes/no fields of the pupil record).
@@ -120,12 +87,3 @@ def ethnicity_groups() -> tuple[tuple[str, str], ...]:
     """(match, group) in order: an exact code, or a prefix ending in `*`."""
     with (DATA / "ethnicity_groups.csv").open(encoding="utf-8") as handle:
         return tuple((row["match"], row["group"]) for row in csv.DictReader(handle))
-
-
-def ethnicity_group(code: str) -> str:
-    for match, group in ethnicity_groups():
-        if match.endswith("*") and code.startswith(match[:-1]) and code:
-            return group
-        if match == code:
-            return group
-    return "Not known or refused"

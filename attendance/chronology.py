@@ -1,4 +1,4 @@
-"""Attendance events on a child's chronology (a source for chronology/entries.py).
+"""Attendance events on a child's chronology (a source: see sources/chronology.py).
 
 Events (`attendance.md` §6 candidate detectors, shown with the marks that make them up):
 - a run of unexplained absence as long as the LA-notification trigger (§4: ten continuous
@@ -26,9 +26,9 @@ from attendance.selectors import (
     first_unexplained_after,
     unexplained_runs,
 )
-from chronology.entries import Entry, Window
 from pupils.access import pupils_visible_to
 from schools.models import Membership
+from sources.chronology import Entry, Window
 
 
 def _at(day: date) -> datetime:

@@ -213,11 +213,6 @@ class CodeMap:
         return code
 
 
-def codes_with_treatment(treatment: Treatment) -> list[AttendanceCode]:
-    """Current (not retired) codes with `treatment`, in table order."""
-    return [c for c in code_table().by_code.values() if c.treatment == treatment]
-
-
 def storage_chars(codes: list[str]) -> str:
     """The storage characters of the named statutory codes (for settings such as late codes)."""
     table = code_table()

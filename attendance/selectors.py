@@ -14,7 +14,8 @@ from django.utils.module_loading import import_string
 
 from attendance import columnar
 from attendance.access import sees_open_records
-from attendance.codes import NO_MARK, code_table
+from attendance.codes import NO_MARK
+from attendance.marks import decode_mark
 from attendance.measures import (
     T_NOT_COUNTED,
     GroupMeasures,
@@ -302,7 +303,6 @@ def _calendar(
         ).fetchall()
     finally:
         db.close()
-    by_storage = code_table().by_storage
     marks: dict[date, list[str]] = defaultdict(lambda: ["", ""])
     for day, pm, char in rows:
         marks[day][pm] = char
@@ -314,18 +314,17 @@ def _calendar(
         for char in (am_char, pm_char):
             if not char:
                 continue
-            code = by_storage[char]
-            treatment = code.treatment_on(day)
-            index = _LEVELS.index(treatment.value) if treatment.value in _LEVELS else 4
-            if treatment.value != "not_counted":
+            mark = decode_mark(char)
+            index = _LEVELS.index(mark.treatment.value) if mark.treatment.value in _LEVELS else 4
+            if mark.possible:
                 worst = index if worst == 4 else max(worst, index)
                 weekly[day - timedelta(days=day.weekday())][0] += 1
-                weekly[day - timedelta(days=day.weekday())][1] += index <= 1
+                weekly[day - timedelta(days=day.weekday())][1] += mark.attended
         days.append(
             DayMarks(
                 day=day,
-                am=by_storage[am_char].code if am_char else "",
-                pm=by_storage[pm_char].code if pm_char else "",
+                am=decode_mark(am_char).code.code if am_char else "",
+                pm=decode_mark(pm_char).code.code if pm_char else "",
                 level=_LEVELS[worst],
             )
         )
@@ -344,19 +343,6 @@ def _calendar(
             )
         )
     return days, weeks
-
-
-# --- Chronology events --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class AttendanceEvent:
-    pupil_id: UUID
-    school_id: UUID
-    kind: str  # "unexplained_run", "persistent", "severe", "first_unexplained_after"
-    day: date
-    title: str
-    summary: str
 
 
 def crossing_days(

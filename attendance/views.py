@@ -9,7 +9,6 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -40,6 +39,7 @@ from audit import services as audit
 from audit.models import AuditAction
 from schools.http import CairnRequest, role_required
 from schools.models import Role
+from ui.forms import form_write
 
 # The attendance lead reads registers (cohorts, a child's panel) but no other part of the record.
 _CHILD_READERS = [
@@ -231,20 +231,20 @@ def _withdraw_mapping(request: CairnRequest) -> HttpResponse:
     form = CodeMappingWithdrawForm(
         request.POST, prefix=_withdraw_prefix(mapping), raw_code=mapping.raw_code
     )
-    if form.is_valid():
-        try:
-            code_mapping_withdraw(
-                actor=request.membership, mapping=mapping, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:  # withdrawn by someone else since: no field to point at
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request,
-                f"{mapping.raw_code} is no longer read as {mapping.statutory_code}. "
-                "Marks already imported keep their codes.",
-            )
-            return redirect("attendance:mappings")
+    written = form_write(
+        request,
+        form,
+        lambda: code_mapping_withdraw(
+            actor=request.membership, mapping=mapping, reason=form.cleaned_data["reason"]
+        ),
+    )
+    if written:
+        messages.success(
+            request,
+            f"{mapping.raw_code} is no longer read as {mapping.statutory_code}. "
+            "Marks already imported keep their codes.",
+        )
+        return redirect("attendance:mappings")
     return _mappings_page(request, form=CodeMappingForm(), withdrawing=(mapping, form))
 
 

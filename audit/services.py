@@ -6,7 +6,7 @@ import ipaddress
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
 from django.conf import settings
@@ -17,17 +17,27 @@ from django.utils import timezone
 from audit.bounds import bounded
 from audit.models import AuditAction, AuditEvent
 
-if TYPE_CHECKING:
-    from accounts.models import User
-    from schools.models import Membership
-
 GENESIS_SEAL = "0" * 64
 # Any fixed 64-bit number: the PostgreSQL advisory lock that serialises appends to the chain.
 _CHAIN_LOCK_KEY = 0x43414952_4E415544  # "CAIRNAUD"
 
 
-class _HasPk(Protocol):
+class Person(Protocol):
+    """Whoever acted (accounts.User): audit sits below the apps that define people and roles."""
+
     pk: Any
+    email: str
+
+
+class Actor(Protocol):
+    """A role someone acts in (schools.Membership), as the trail records it."""
+
+    @property
+    def user(self) -> Any: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def school_id(self) -> Any: ...
 
 
 def client_address(request: HttpRequest) -> str | None:
@@ -107,14 +117,14 @@ def _lock_chain() -> None:
 
 def record(
     *,
-    actor: "Membership | None",
+    actor: Actor | None,
     action: AuditAction,
     target: models.Model | None = None,
     pupil_id: UUID | None = None,
     request: HttpRequest | None = None,
     reason: str = "",
     details: dict[str, Any] | None = None,
-    user: "User | None" = None,
+    user: Person | None = None,
     school_id: UUID | None = None,
     at: datetime | None = None,
 ) -> AuditEvent:
@@ -149,7 +159,7 @@ def record(
     event = AuditEvent(
         seq=seq,
         at=at or timezone.now(),
-        actor=person,
+        actor_id=person.pk if person is not None else None,
         actor_label=person.email if person is not None else "",
         role=actor.role if actor is not None else "",
         school_id=school_id or (actor.school_id if actor is not None else None),

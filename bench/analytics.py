@@ -236,7 +236,7 @@ def _bare_scan(*, school_ids: list[Any], period: Any, files: list[Path]) -> floa
     """DuckDB reading the same rows the engine reads, once, with no measure: the floor."""
     import duckdb
 
-    from analytics.engine import _dump, _per_request
+    from analytics.engine.loading import _dump, _per_request
     from analytics.store import SOURCES
     from attendance.measures import parquet_file_list
 

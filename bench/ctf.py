@@ -371,7 +371,7 @@ print(json.dumps({"seconds": seconds, "count": count,
 
 def _child(mode: str, path: Path, la_code: str, establishment_number: str) -> dict[str, Any]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
-    env.setdefault("CAIRN_UPLOAD_LIMIT_CTF_MB", str(4 << 10))
+    env.setdefault("CAIRN_UPLOAD_LIMIT_CTF_MB", str(4 << 10))  # a trust-sized file: 4 GB
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, mode, str(path), la_code, establishment_number],
         cwd=ROOT,

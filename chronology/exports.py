@@ -21,8 +21,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from audit.bounds import neutralise_bidi
-from chronology.entries import Entry
 from pupils.models import Pupil
+from sources.chronology import Entry
 
 MARKING = "OFFICIAL-SENSITIVE"
 REDACTED = "[staff name redacted]"

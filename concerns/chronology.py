@@ -1,4 +1,4 @@
-"""The concerns app's contributions to a child's chronology (see chronology/entries.py).
+"""The concerns app's contributions to a child's chronology (see sources/chronology.py).
 
 Each source returns only what `viewer` may see: concerns through `concerns_visible_to`,
 decisions only for those who see decisions, Operation Encompass only for the DSL team, and an
@@ -15,22 +15,22 @@ from uuid import UUID
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from chronology.entries import Entry, Window
 from concerns.access import concerns_visible_to, encompass_visible_to, sees_decisions
 from concerns.models import (
     Action,
     BehaviourIncident,
     Concern,
     ConcernPupil,
-    ConcernVersion,
     Decision,
     Note,
     Outcome,
     Part,
     ReferralOutcome,
 )
+from concerns.selectors import latest_versions
 from pupils.access import pupils_visible_to
 from schools.models import Membership, Role
+from sources.chronology import Entry, Window
 
 _SUMMARY_LENGTH = 400
 _PART_SUFFIX = {Part.INVOLVED: " (another child involved)", Part.WITNESS: " (as a witness)"}
@@ -94,23 +94,7 @@ def concern_entries(
             "pk", "occurred_at", "written_at", "author_name", "urgent_told_dsl"
         )
     }
-    latest: dict[UUID, tuple[int, str]] = {}
-    for version_id, concern_id, facts in (
-        ConcernVersion.objects.filter(concern_id__in=in_window.values("pk"))
-        .order_by("concern_id", "-number")
-        .values_list("id", "concern_id", "facts")
-    ):
-        latest.setdefault(concern_id, (version_id, facts))
-    wanted = {version_id for version_id, _facts in latest.values()}
-    labels: dict[int, list[str]] = defaultdict(list)
-    through = ConcernVersion.categories.through
-    for version_id, label in (
-        through.objects.filter(concernversion__concern_id__in=in_window.values("pk"))
-        .order_by("category__position")
-        .values_list("concernversion_id", "category__label")
-    ):
-        if version_id in wanted:
-            labels[version_id].append(label)
+    latest = latest_versions(in_window.values("pk"))
     referred = set(
         Decision.objects.filter(
             concern_id__in=in_window.values("pk"),
@@ -119,7 +103,7 @@ def concern_entries(
     )
     entries: list[Entry] = []
     for concern_id, (_pk, occurred_at, written_at, author, urgent) in concerns.items():
-        version_id, facts = latest[concern_id]
+        version = latest[concern_id]
         url = _detail_url(concern_id)
         for pupil_id, part in parts[concern_id]:
             entries.append(
@@ -131,11 +115,11 @@ def concern_entries(
                     occurred_at=occurred_at,
                     recorded_at=written_at,
                     title="Concern" + _PART_SUFFIX.get(Part(part), ""),
-                    summary=_clip(facts),
+                    summary=_clip(version.facts),
                     author=author,
                     url=url,
                     significant=urgent or concern_id in referred,
-                    categories=tuple(labels[version_id]),
+                    categories=version.category_labels,
                 )
             )
     notes = _window(

@@ -33,7 +33,7 @@ from concerns.models import (
 )
 from concerns.services import categories_ensure
 from pupils.models import Pupil
-from schools.demo import DemoWorld
+from schools.demo import STORY_ACCUMULATING_NEGLECT, STORY_ENCOMPASS, DemoWorld
 from schools.models import DSL_TEAM_ROLES, Membership, Role, School
 
 _WRITERS = frozenset({Role.STAFF, Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
@@ -422,6 +422,8 @@ def seed(world: DemoWorld) -> None:
             seeder.concern(pupil, _school_moment(rng, day), theme=theme, waiting=True)
         total += seeder.save()
         _encompass(world, school, seeder.team[0], accumulating[0], rest[0])
+        world.stories[(school.pk, STORY_ACCUMULATING_NEGLECT)] = [p.pk for p in accumulating]
+        world.stories[(school.pk, STORY_ENCOMPASS)] = [accumulating[0].pk, rest[0].pk]
         world.summary.append(
             f"{school.name}: {len(seeder.batch.concerns)} concerns, "
             f"{len(seeder.batch.decisions)} decisions, {len(seeder.batch.actions)} actions "

@@ -4,7 +4,6 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,16 +30,13 @@ from concerns.models import BodyRegion, Outcome
 from pupils.access import child_form_read, child_list_read, pupils_on_roll_for
 from schools.http import CairnRequest, role_required
 from schools.models import OWN_RECORD_ROLES, Role
+from ui.forms import form_write
 
 # Every member of staff records concerns; staff and the attendance lead read back only their own
 # (concerns.access decides which concern each may open).
 RECORDERS = [*sorted(OWN_RECORD_ROLES), Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER]
 READERS = [*RECORDERS, Role.TRUST_LEAD]
 DSL_TEAM = [Role.DSL, Role.DEPUTY_DSL]
-
-
-def _error(form: object, exc: ValidationError) -> None:
-    form.add_error(None, exc)  # type: ignore[attr-defined]
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,31 +48,29 @@ def record(request: CairnRequest) -> HttpResponse:
     categories = selectors.categories_for(school=viewer.school)
     pupils = pupils_on_roll_for(viewer=viewer).order_by("legal_surname", "legal_forename")
     form = ConcernForm(posted(request), posted_files(request), pupils=pupils, categories=categories)
-    if request.method == "POST" and form.is_valid():
-        try:
-            concern = services.concern_record(
-                actor=viewer,
-                data=services.ConcernInput(
-                    children=[
-                        services.ChildPart(pupil=p, part=part) for p, part in form.children()
-                    ],
-                    occurred_at=form.occurred_at(),
-                    facts=form.cleaned_data["facts"],
-                    child_words=form.cleaned_data["child_words"],
-                    location=form.cleaned_data["location"],
-                    categories=list(form.cleaned_data["categories"]),
-                    marks=form.marks(),
-                    attachments=form.cleaned_data["attachments"],
-                    urgent_told_dsl=form.cleaned_data["urgent_told_dsl"],
-                    told_dsl_name=form.cleaned_data["told_dsl_name"],
-                ),
-                request=request,
-            )
-        except ValidationError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, "Concern recorded. The safeguarding team has been alerted.")
-            return redirect("concerns:detail", concern_id=concern.pk)
+    written = form_write(
+        request,
+        form,
+        lambda: services.concern_record(
+            actor=viewer,
+            data=services.ConcernInput(
+                children=[services.ChildPart(pupil=p, part=part) for p, part in form.children()],
+                occurred_at=form.occurred_at(),
+                facts=form.cleaned_data["facts"],
+                child_words=form.cleaned_data["child_words"],
+                location=form.cleaned_data["location"],
+                categories=list(form.cleaned_data["categories"]),
+                marks=form.marks(),
+                attachments=form.cleaned_data["attachments"],
+                urgent_told_dsl=form.cleaned_data["urgent_told_dsl"],
+                told_dsl_name=form.cleaned_data["told_dsl_name"],
+            ),
+            request=request,
+        ),
+    )
+    if written:
+        messages.success(request, "Concern recorded. The safeguarding team has been alerted.")
+        return redirect("concerns:detail", concern_id=written.value.pk)
     child_list_read(
         viewer=viewer,
         listed="children on roll (concern form)",
@@ -178,22 +172,22 @@ def amend(request: CairnRequest, concern_id: UUID) -> HttpResponse:
         "categories": list(current.categories.all()),
     }
     form = AmendForm(posted(request), initial=initial, categories=categories)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.concern_amend(
-                actor=viewer,
-                concern=concern,
-                facts=form.cleaned_data["facts"],
-                child_words=form.cleaned_data["child_words"],
-                categories=list(form.cleaned_data["categories"]),
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ValidationError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, "Amendment saved as a new version.")
-            return redirect("concerns:detail", concern_id=concern.pk)
+    written = form_write(
+        request,
+        form,
+        lambda: services.concern_amend(
+            actor=viewer,
+            concern=concern,
+            facts=form.cleaned_data["facts"],
+            child_words=form.cleaned_data["child_words"],
+            categories=list(form.cleaned_data["categories"]),
+            reason=form.cleaned_data["reason"],
+            request=request,
+        ),
+    )
+    if written:
+        messages.success(request, "Amendment saved as a new version.")
+        return redirect("concerns:detail", concern_id=concern.pk)
     child_form_read(
         viewer=viewer,
         pupil_ids=services.concern_pupil_ids(concern),
@@ -223,32 +217,31 @@ def decide(request: CairnRequest, concern_id: UUID) -> HttpResponse:
         except ValueError as exc:
             raise Http404("No such decision") from exc
     form = DecisionForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.decision_record(
-                actor=viewer,
-                concern=concern,
-                data=services.DecisionInput(
-                    outcome=Outcome(data["outcome"]),
-                    rationale=data["rationale"],
-                    review_date=data["review_date"],
-                    agency=data["agency"],
-                    referral_reference=data["referral_reference"],
-                    referral_date=data["referral_date"],
-                    outcome_expected_by=data["outcome_expected_by"],
-                    adult_name=data["adult_name"],
-                    adult_role=data["adult_role"],
-                ),
-                supersedes=supersedes,
-                change_reason=data["change_reason"],
-                request=request,
-            )
-        except ValidationError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, "Decision recorded.")
-            return redirect("concerns:detail", concern_id=concern.pk)
+    written = form_write(
+        request,
+        form,
+        lambda: services.decision_record(
+            actor=viewer,
+            concern=concern,
+            data=services.DecisionInput(
+                outcome=Outcome(form.cleaned_data["outcome"]),
+                rationale=form.cleaned_data["rationale"],
+                review_date=form.cleaned_data["review_date"],
+                agency=form.cleaned_data["agency"],
+                referral_reference=form.cleaned_data["referral_reference"],
+                referral_date=form.cleaned_data["referral_date"],
+                outcome_expected_by=form.cleaned_data["outcome_expected_by"],
+                adult_name=form.cleaned_data["adult_name"],
+                adult_role=form.cleaned_data["adult_role"],
+            ),
+            supersedes=supersedes,
+            change_reason=form.cleaned_data["change_reason"],
+            request=request,
+        ),
+    )
+    if written:
+        messages.success(request, "Decision recorded.")
+        return redirect("concerns:detail", concern_id=concern.pk)
     return render(
         request,
         "concerns/decide.html",
@@ -265,22 +258,22 @@ def referral_outcome(request: CairnRequest, decision_id: UUID) -> HttpResponse:
     if not decision.is_referral:
         raise Http404("Not a referral")
     form = ReferralOutcomeForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.referral_outcome_record(
-                actor=viewer,
-                decision=decision,
-                received_on=form.cleaned_data["received_on"],
-                outcome=form.cleaned_data["outcome"],
-                school_agrees=form.cleaned_data["school_agrees"],
-                next_steps=form.cleaned_data["next_steps"],
-                request=request,
-            )
-        except ValidationError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, "Referral outcome recorded.")
-            return redirect("concerns:detail", concern_id=decision.concern_id)
+    written = form_write(
+        request,
+        form,
+        lambda: services.referral_outcome_record(
+            actor=viewer,
+            decision=decision,
+            received_on=form.cleaned_data["received_on"],
+            outcome=form.cleaned_data["outcome"],
+            school_agrees=form.cleaned_data["school_agrees"],
+            next_steps=form.cleaned_data["next_steps"],
+            request=request,
+        ),
+    )
+    if written:
+        messages.success(request, "Referral outcome recorded.")
+        return redirect("concerns:detail", concern_id=decision.concern_id)
     return render(
         request,
         "concerns/referral_outcome.html",
@@ -295,21 +288,21 @@ def assign_action(request: CairnRequest, concern_id: UUID) -> HttpResponse:
     viewer = request.membership
     concern = access.access_concern_for_triage(viewer=viewer, concern_id=concern_id)
     form = ActionForm(posted(request), staff=access.action_assignees_for(concern=concern))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_assign(
-                actor=viewer,
-                concern=concern,
-                assignee=form.cleaned_data["assignee"],
-                description=form.cleaned_data["description"],
-                due_on=form.cleaned_data["due_on"],
-                request=request,
-            )
-        except ValidationError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, "Action assigned.")
-            return redirect("concerns:detail", concern_id=concern.pk)
+    written = form_write(
+        request,
+        form,
+        lambda: services.action_assign(
+            actor=viewer,
+            concern=concern,
+            assignee=form.cleaned_data["assignee"],
+            description=form.cleaned_data["description"],
+            due_on=form.cleaned_data["due_on"],
+            request=request,
+        ),
+    )
+    if written:
+        messages.success(request, "Action assigned.")
+        return redirect("concerns:detail", concern_id=concern.pk)
     return render(
         request,
         "concerns/assign_action.html",
@@ -324,16 +317,16 @@ def complete_action(request: CairnRequest, action_id: UUID) -> HttpResponse:
     viewer = request.membership
     action = access.access_action(viewer=viewer, action_id=action_id)
     form = CompleteActionForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_complete(
-                actor=viewer, action=action, note=form.cleaned_data["note"], request=request
-            )
-        except ValidationError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, "Action marked as done.")
-            return redirect("concerns:mine")
+    written = form_write(
+        request,
+        form,
+        lambda: services.action_complete(
+            actor=viewer, action=action, note=form.cleaned_data["note"], request=request
+        ),
+    )
+    if written:
+        messages.success(request, "Action marked as done.")
+        return redirect("concerns:mine")
     return render(
         request,
         "concerns/complete_action.html",
@@ -394,7 +387,7 @@ def attachment(request: CairnRequest, attachment_id: UUID) -> HttpResponse:
     path = services.attachment_path(item)
     if not path.exists():
         raise Http404("The file is missing")
-    services._audit_per_child(
+    services.audit_per_child(
         actor=viewer,
         action=AuditAction.ATTACHMENT_DOWNLOADED,
         concern=item.concern,

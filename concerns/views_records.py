@@ -4,7 +4,6 @@ from datetime import timedelta
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,6 +25,7 @@ from concerns.models import Category, ChildPresent
 from pupils.access import access_pupil, child_form_read, child_list_read, pupils_on_roll_for
 from schools.http import CairnRequest, role_required
 from schools.models import Role
+from ui.forms import form_write
 
 DSL_TEAM = [Role.DSL, Role.DEPUTY_DSL]
 
@@ -40,22 +40,22 @@ def behaviour_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
         posted(request),
         initial={"occurred_on": now.date().isoformat(), "occurred_time": now.strftime("%H:%M")},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.behaviour_record(
-                actor=viewer,
-                pupil=pupil,
-                occurred_at=form.occurred_at(),
-                incident_type=form.cleaned_data["incident_type"],
-                description=form.cleaned_data["description"],
-                action_taken=form.cleaned_data["action_taken"],
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Behaviour incident recorded.")
-            return redirect("chronology:pupil", pupil_id=pupil.pk)
+    written = form_write(
+        request,
+        form,
+        lambda: services.behaviour_record(
+            actor=viewer,
+            pupil=pupil,
+            occurred_at=form.occurred_at(),
+            incident_type=form.cleaned_data["incident_type"],
+            description=form.cleaned_data["description"],
+            action_taken=form.cleaned_data["action_taken"],
+            request=request,
+        ),
+    )
+    if written:
+        messages.success(request, "Behaviour incident recorded.")
+        return redirect("chronology:pupil", pupil_id=pupil.pk)
     child_form_read(
         viewer=viewer, pupil_ids=[pupil.pk], form="record a behaviour incident", request=request
     )
@@ -119,28 +119,27 @@ def encompass_add(request: CairnRequest) -> HttpResponse:
             "child_present": ChildPresent.NOT_KNOWN,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.encompass_record(
-                actor=viewer,
-                data=services.EncompassInput(
-                    pupils=list(data["pupils"]),
-                    police_reference=data["police_reference"],
-                    occurred_at=form.occurred_at(),
-                    received_at=timezone.now(),
-                    child_present=ChildPresent(data["child_present"]),
-                    welfare_check_on=data["welfare_check_on"],
-                    voice_of_child=data["voice_of_child"],
-                    details=data["details"],
-                ),
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Police notification recorded.")
-            return redirect("concerns:inbox")
+    written = form_write(
+        request,
+        form,
+        lambda: services.encompass_record(
+            actor=viewer,
+            data=services.EncompassInput(
+                pupils=list(form.cleaned_data["pupils"]),
+                police_reference=form.cleaned_data["police_reference"],
+                occurred_at=form.occurred_at(),
+                received_at=timezone.now(),
+                child_present=ChildPresent(form.cleaned_data["child_present"]),
+                welfare_check_on=form.cleaned_data["welfare_check_on"],
+                voice_of_child=form.cleaned_data["voice_of_child"],
+                details=form.cleaned_data["details"],
+            ),
+            request=request,
+        ),
+    )
+    if written:
+        messages.success(request, "Police notification recorded.")
+        return redirect("concerns:inbox")
     child_list_read(
         viewer=viewer,
         listed="children on roll (police notification form)",

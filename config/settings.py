@@ -141,6 +141,9 @@ CAIRN_SIGN_IN_LOCKOUT_MINUTES = env_int("CAIRN_SIGN_IN_LOCKOUT_MINUTES", 15, min
 # Each failure past the limit doubles an account's pause, up to this (a day).
 CAIRN_SIGN_IN_MAX_LOCKOUT_MINUTES = env_int("CAIRN_SIGN_IN_MAX_LOCKOUT_MINUTES", 24 * 60, minimum=1)
 CAIRN_IDLE_TIMEOUT_MINUTES = env_int("CAIRN_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
+# Who must use a second factor beyond those who set one up: a function `(*, user_id) -> bool`
+# (accounts asks; schools knows which roles open children's records).
+CAIRN_TWO_FACTOR_REQUIRED_FOR = "schools.selectors.holds_child_record_role"
 CAIRN_TOTP_ISSUER = env_str("CAIRN_TOTP_ISSUER", "Cairn")
 
 # The client's address, for lock-out and the audit trail: the number of reverse proxies in front
@@ -278,7 +281,7 @@ DEMO_SEEDERS = [
     "analytics.demo.seed",
 ]
 
-# Functions that contribute entries to a child's chronology (see chronology/entries.py).
+# Functions that contribute entries to a child's chronology (see sources/chronology.py).
 CHRONOLOGY_SOURCES: list[str] = [
     "voice.chronology.voice_entries",
     "attendance.chronology.attendance_entries",
@@ -380,6 +383,15 @@ PUPIL_FRONT_SHEET_PANELS: list[str] = [
 ]
 # Functions `(pupil_ids) -> {pupil_id: [label, ...]}` saying which children have records.
 PUPIL_RECORD_FLAG_SOURCES: list[str] = ["concerns.flags.concern_flags"]
+
+# The record apps' facts for the pattern detectors (ADR 17): functions
+# `(*, pupils, window) -> {pupil_id: sources.facts.FactParts}`; pupils' own facts come first.
+PATTERN_FACT_SOURCES: list[str] = [
+    "concerns.facts.facts_for",
+    "attendance.facts.facts_for",
+    "voice.facts.facts_for",
+    "factors.facts.facts_for",
+]
 
 # Patterns: refresh findings for the children a record touches when it is saved (issue 8). Turn
 # off for bulk loads; the nightly `run_detectors` catches up.

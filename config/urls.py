@@ -8,7 +8,6 @@ handler500 = "ui.views.error_500"
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("ui.urls")),
-    path("audit/", include("audit.urls")),
     path("pupils/", include("pupils.urls")),
     path("voice/", include("voice.urls")),
     path("findings/", include("patterns.urls")),

@@ -11,10 +11,10 @@ from uuid import UUID
 from django.urls import reverse
 from django.utils import timezone
 
-from chronology.entries import Entry, Window
 from factors.access import factors_visible_to
 from factors.models import KnownFactor
 from schools.models import Membership
+from sources.chronology import Entry, Window
 
 KIND = "factor"
 KIND_LABEL = "Known factor"

@@ -1,7 +1,7 @@
 """The codes a DSL may record: the Children in Need census "factors identified at the end of
 assessment" (cin-codes.md §1 [V DfE CIN XSD]), grouped by whom the factor is about.
 
-The list and the DfE descriptions come from `analytics.reference.cin_factors()` (the domain
+The list and the DfE descriptions come from `factors.reference.cin_factors()` (the domain
 file `cin_assessment_factors.csv`), never a copy. Two rules of the census apply:
 
 - code 21 "No factors identified" is not a factor: it says the assessment found none, so it is
@@ -23,7 +23,7 @@ from functools import cache
 
 from django.core.exceptions import ValidationError
 
-from analytics.reference import cin_factors
+from factors.reference import cin_factors
 
 NO_FACTORS_CODE = "21"
 # The families whose letter names the person the factor is about (cin-codes.md §1, 1A to 6C).

@@ -15,13 +15,10 @@ Written through the services, so each factor is audited as if the DSL had record
 
 from datetime import timedelta
 
-from django.db.models import Count
-
-from concerns.models import ConcernPupil, EncompassNotification, Part
 from factors import services
 from factors.models import FactorSource, KnownFactor, KnownFactorWithdrawal
 from pupils.models import Pupil
-from schools.demo import DemoWorld
+from schools.demo import STORY_ACCUMULATING_NEGLECT, STORY_ENCOMPASS, DemoWorld
 from schools.models import Membership, Role, School
 
 # (code, source, days before today it became known, note)
@@ -76,21 +73,11 @@ def _dsl_of(world: DemoWorld, school: School) -> Membership | None:
     )
 
 
-def _most_neglect(school: School, *, count: int) -> list[Pupil]:
-    """The children with the most neglect concerns at the school (the accumulating ones)."""
-    ranked = (
-        ConcernPupil.objects.filter(
-            concern__school=school,
-            part=Part.SUBJECT,
-            concern__versions__categories__code="neglect",
-        )
-        .values("pupil_id")
-        .annotate(n=Count("concern", distinct=True))
-        .order_by("-n", "pupil__upn")
-    )
-    ids = [row["pupil_id"] for row in ranked[:count]]
+def _story(world: DemoWorld, school: School, story: str) -> list[Pupil]:
+    """The children of a story the concerns demo told at this school (DemoWorld.stories)."""
+    ids = world.stories.get((school.pk, story), [])
     by_id = Pupil.objects.in_bulk(ids)
-    return [by_id[pk] for pk in ids]
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def _record(
@@ -115,13 +102,10 @@ def _record(
 def seed(world: DemoWorld) -> None:
     for school in world.schools.values():
         dsl = _dsl_of(world, school)
-        notification = (
-            EncompassNotification.objects.filter(school=school).order_by("occurred_at").first()
-        )
-        if dsl is None or notification is None:
+        children = _story(world, school, STORY_ENCOMPASS)
+        if dsl is None or not children:
             continue
-        children = list(notification.pupils.all())
-        neglect = _most_neglect(school, count=len(_NEGLECT_CHILDREN) + 1)
+        neglect = _story(world, school, STORY_ACCUMULATING_NEGLECT)
         # The notified child who also has the run of neglect concerns tells the trio story.
         children.sort(key=lambda p: (p not in neglect, p.upn))
         trio_child, others = children[0], children[1:]

@@ -3,7 +3,6 @@
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,6 +22,7 @@ from factors.forms import FactorForm, WithdrawForm
 from factors.models import KnownFactor
 from pupils.models import Pupil
 from schools.http import CairnRequest, role_required
+from ui.forms import form_write
 
 _READERS = list(FACTOR_READERS)
 _RECORDERS = list(FACTOR_RECORDERS)
@@ -30,16 +30,6 @@ _RECORDERS = list(FACTOR_RECORDERS)
 
 def _withdraw_prefix(factor: KnownFactor) -> str:
     return f"withdraw-{factor.pk}"
-
-
-def _form_error(form: FactorForm | WithdrawForm, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form field it names (or the whole form)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(name if name in form.fields else None, e)
-    else:
-        form.add_error(None, error)
 
 
 def _page(
@@ -100,23 +90,22 @@ def pupil(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
         return _page(request, child, form=form)
     child = access_pupil_to_record_factor(viewer=viewer, pupil_id=pupil_id)
     form = FactorForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            factor = services.factor_record(
-                actor=viewer,
-                pupil=child,
-                code=data["code"],
-                source=data["source"],
-                known_from=data["known_from"],
-                note=data["note"],
-                request=request,
-            )
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, f"Recorded: {factor.code} {factor.description}")
-            return redirect("factors:pupil", pupil_id=child.pk)
+    written = form_write(
+        request,
+        form,
+        lambda: services.factor_record(
+            actor=viewer,
+            pupil=child,
+            code=form.cleaned_data["code"],
+            source=form.cleaned_data["source"],
+            known_from=form.cleaned_data["known_from"],
+            note=form.cleaned_data["note"],
+            request=request,
+        ),
+    )
+    if written:
+        messages.success(request, f"Recorded: {written.value.code} {written.value.description}")
+        return redirect("factors:pupil", pupil_id=child.pk)
     return _page(request, child, form=form)
 
 
@@ -127,16 +116,16 @@ def withdraw(request: CairnRequest, factor_id: UUID) -> HttpResponse:
     viewer = request.membership
     factor = access_factor_to_withdraw(viewer=viewer, factor_id=factor_id)
     form = WithdrawForm(request.POST, prefix=_withdraw_prefix(factor))
-    if form.is_valid():
-        try:
-            services.factor_withdraw(
-                actor=viewer, factor=factor, reason=form.cleaned_data["reason"], request=request
-            )
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, f"Withdrawn: {factor.code} {factor.description}")
-            return redirect("factors:pupil", pupil_id=factor.pupil_id)
+    written = form_write(
+        request,
+        form,
+        lambda: services.factor_withdraw(
+            actor=viewer, factor=factor, reason=form.cleaned_data["reason"], request=request
+        ),
+    )
+    if written:
+        messages.success(request, f"Withdrawn: {factor.code} {factor.description}")
+        return redirect("factors:pupil", pupil_id=factor.pupil_id)
     if factor.is_withdrawn:
         messages.error(request, "This factor had already been withdrawn.")
         return redirect("factors:pupil", pupil_id=factor.pupil_id)

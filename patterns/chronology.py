@@ -1,4 +1,4 @@
-"""Findings on a child's chronology: a chronology source (see chronology/entries.py)."""
+"""Findings on a child's chronology: a chronology source (see sources/chronology.py)."""
 
 from collections.abc import Iterable, Sequence
 from uuid import UUID
@@ -6,11 +6,11 @@ from uuid import UUID
 from django.urls import reverse
 from django.utils import timezone
 
-from chronology.entries import Entry, Window
 from patterns.access import findings_visible_to
 from patterns.models import FindingSeverity
 from patterns.registry import get_detector
 from schools.models import Membership
+from sources.chronology import Entry, Window
 
 
 def _summary(slug: str) -> str:

@@ -29,7 +29,7 @@ from concerns.models import (
 from concerns.services import categories_ensure
 from factors.models import FactorSource, KnownFactor
 from patterns.db_loader import DatabaseFacts
-from patterns.management.commands.run_detectors import run_in_chunks
+from patterns.runs import run_in_chunks
 from patterns.services import findings_refresh
 from pupils.models import Household, HouseholdMember, Pupil
 from schools.demo import DemoWorld

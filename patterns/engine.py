@@ -14,12 +14,9 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from patterns.facts import HouseholdFacts, PupilFacts
+from patterns.facts import SCHOOL_TZ, HouseholdFacts, PupilFacts
 from patterns.registry import Detector, Raised, SubjectKind, all_detectors
-
-SCHOOL_TZ = ZoneInfo("Europe/London")
 
 PupilLoader = Callable[[Collection[str] | None, date], list[PupilFacts]]
 HouseholdLoader = Callable[[Collection[str], date], list[HouseholdFacts]]
@@ -191,14 +188,3 @@ def run_incremental(
 ) -> RunResult:
     """After a new or amended record: the children it touches, and their households."""
     return run(source, as_of=as_of, pupil_ids=pupil_ids, configs=configs)
-
-
-def run_batch(
-    source: FactSource,
-    *,
-    school_ids: Collection[str] | None,
-    as_of: date,
-    configs: ConfigFor = default_configs,
-) -> RunResult:
-    """Every child of the given schools (None: every child the source holds)."""
-    return run(source, as_of=as_of, school_ids=school_ids, configs=configs)

@@ -38,10 +38,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from patterns.engine import FactSource
 from patterns.facts import (
+    SCHOOL_TZ,
     ActionFact,
     ActionKind,
     AttendanceDayFact,
@@ -59,7 +59,6 @@ from patterns.facts import (
 )
 from patterns.indicators import indicator_for_cin, indicators_for
 
-SCHOOL_TZ = ZoneInfo("Europe/London")
 DATE_ONLY_TIME = time(9, 0)
 
 

@@ -105,22 +105,6 @@ def findings_for_pupil(*, viewer: Any, pupil_id: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def finding_counts(*, school_ids: Collection[Any]) -> dict[str, dict[str, int]]:
-    """Counts only, for governor and trust aggregates: current, not stale findings per detector
-    and severity. Never a child, a household or a record."""
-    from django.db.models import Count
-
-    rows = (
-        Finding.objects.filter(school_id__in=list(school_ids), is_current=True, stale=False)
-        .values("detector", "severity")
-        .annotate(n=Count("id"))
-    )
-    counts: dict[str, dict[str, int]] = {}
-    for row in rows:
-        counts.setdefault(row["detector"], {})[row["severity"]] = row["n"]
-    return counts
-
-
 # What each evidence kind is called on the finding page.
 EVIDENCE_LABELS = {
     "concern": "Concern",
@@ -339,11 +323,11 @@ def words_marked(*, viewer: Any, finding: Finding) -> dict[str, list[tuple[str, 
     school's word lists marked. Keyed by the evidence row's id; empty for other findings."""
     from concerns.access import access_concern
     from concerns.models import ConcernVersion
-    from patterns.db_loader import VOICE_WORD_FIELDS
     from patterns.detectors.voice import THEMES
     from patterns.registry import get_detector
     from patterns.words import marked
     from voice.access import access_voice_entry
+    from voice.facts import CHILD_WORDS as VOICE_WORD_FIELDS
     from voice.models import VoiceEntryVersion
 
     if finding.detector != "voice-distress":

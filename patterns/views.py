@@ -4,7 +4,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,6 +31,7 @@ from patterns.services import detector_settings_set, finding_decide
 from pupils.access import access_pupil, child_list_read
 from schools.http import CairnRequest, role_required
 from schools.models import Role
+from ui.forms import form_write
 
 
 def _sentence(text: str) -> str:
@@ -78,22 +79,22 @@ def detail(request: CairnRequest, finding_id: UUID) -> HttpResponse:
     if request.method == "POST":
         if not request.membership.is_dsl_team:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                finding_decide(
-                    actor=request.membership,
-                    finding=finding,
-                    outcome=FindingOutcome(form.cleaned_data["outcome"]),
-                    action_taken=form.cleaned_data["action_taken"],
-                    case_reference=form.cleaned_data["case_reference"],
-                    rationale=form.cleaned_data["rationale"],
-                    request=request,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, "Your decision has been recorded.")
-                return redirect("patterns:detail", finding_id=finding.pk)
+        written = form_write(
+            request,
+            form,
+            lambda: finding_decide(
+                actor=request.membership,
+                finding=finding,
+                outcome=FindingOutcome(form.cleaned_data["outcome"]),
+                action_taken=form.cleaned_data["action_taken"],
+                case_reference=form.cleaned_data["case_reference"],
+                rationale=form.cleaned_data["rationale"],
+                request=request,
+            ),
+        )
+        if written:
+            messages.success(request, "Your decision has been recorded.")
+            return redirect("patterns:detail", finding_id=finding.pk)
     audit.record(
         actor=request.membership,
         action=AuditAction.FINDING_VIEWED,

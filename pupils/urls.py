@@ -8,6 +8,7 @@ urlpatterns = [
     path("reason/", views.list_reason, name="list_reason"),
     path("<uuid:pupil_id>/", views.detail, name="detail"),
     path("<uuid:pupil_id>/reason/", views.access_reason, name="access_reason"),
+    path("<uuid:pupil_id>/access-log/", views.access_log, name="access_log"),
     path("households/<uuid:household_id>/", views.household, name="household"),
     path("household-links/", views.suggestions, name="suggestions"),
     path(

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.redirects import safe_next_url
 from audit import services as audit
 from audit.models import AuditAction
+from audit.selectors import access_log_for_pupil
 from pupils import selectors
 from pupils.access import (
     access_household,
@@ -330,3 +332,20 @@ def list_reason(request: CairnRequest) -> HttpResponse:
         )
         return redirect(next_url or reverse("pupils:search"))
     return render(request, "pupils/list_reason.html", {"form": form, "next": next_url})
+
+
+@require_GET
+@role_required(_DSL_TEAM)
+def access_log(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
+    """The child's access log: who looked, when (audit.selectors reads the trail). Opening it is
+    itself logged."""
+    pupil = access_pupil(viewer=request.membership, pupil_id=pupil_id)
+    audit.record(
+        actor=request.membership,
+        action=AuditAction.ACCESS_LOG_VIEWED,
+        target=pupil,
+        pupil_id=pupil.pk,
+        request=request,
+    )
+    page = Paginator(access_log_for_pupil(pupil_id=pupil.pk), 50).get_page(request.GET.get("page"))
+    return render(request, "pupils/access_log.html", {"pupil": pupil, "page": page})

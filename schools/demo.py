@@ -3,6 +3,7 @@
 import random
 from dataclasses import dataclass, field
 from datetime import date
+from uuid import UUID
 
 from django.utils import timezone
 from faker import Faker
@@ -15,6 +16,9 @@ DEMO_PASSWORD = "cairn-demo-password"
 DEMO_TOTP_SECRET = "CAIRNDEMOTOTPKEYCAIRNDEMOTOTPKEY"
 DEMO_SEED = 20_260_901
 DEMO_TRUST_NAME = "Riverbend Learning Trust (demo)"
+# Stories one seeder tells and a later one continues (DemoWorld.stories).
+STORY_ACCUMULATING_NEGLECT = "accumulating_neglect"  # months of small neglect concerns
+STORY_ENCOMPASS = "encompass_notified"  # the children of the police notification
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,10 @@ class DemoWorld:
     schools: dict[str, School] = field(default_factory=dict)
     members: dict[str, Membership] = field(default_factory=dict)
     summary: list[str] = field(default_factory=list)
+    # The children a seeder's stories are about, by (school id, story), for the seeders after it
+    # to continue the story without importing the earlier app (e.g. the factors demo reads the
+    # concerns demo's children): ids only, in the order the story tells them.
+    stories: dict[tuple[UUID, str], list[UUID]] = field(default_factory=dict)
 
     @classmethod
     def new(cls) -> "DemoWorld":

@@ -5,7 +5,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from schools.models import Invitation, Membership
+from schools.models import CHILD_RECORD_ROLES, Invitation, Membership
 
 
 def staff_for_school(*, viewer: Membership) -> QuerySet[Membership]:
@@ -33,3 +33,11 @@ def memberships_for_user(*, user_id: UUID) -> QuerySet[Membership]:
     return Membership.objects.filter(user_id=user_id, is_active=True).select_related(
         "school", "trust"
     )
+
+
+def holds_child_record_role(*, user_id: UUID) -> bool:
+    """Whether the person acts in any role that opens children's records: such a person must use
+    a second factor (accounts.middleware asks through settings.CAIRN_TWO_FACTOR_REQUIRED_FOR)."""
+    return Membership.objects.filter(
+        user_id=user_id, is_active=True, role__in=list(CHILD_RECORD_ROLES)
+    ).exists()

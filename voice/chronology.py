@@ -8,8 +8,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from chronology.entries import Entry, Window
 from schools.models import Membership
+from sources.chronology import Entry, Window
 from voice.access import voice_entries_visible_to
 from voice.models import VoiceEntry
 from voice.selectors import entries_with_current_version

@@ -16,6 +16,7 @@ from audit.models import AuditAction
 from pupils.access import child_form_read, child_list_read, pupils_on_roll_for
 from schools.http import CairnRequest, role_required
 from schools.models import DSL_TEAM_ROLES
+from ui.forms import form_error, form_write
 from voice import attachments, selectors, services
 from voice.access import (
     SCHOOL_WIDE_VOICE_READERS,
@@ -35,21 +36,6 @@ from voice.models import PROMPTS, SupportLevel, VoiceEntryVersion
 _RECORDERS = list(VOICE_RECORDERS)
 _SCHOOL_READERS = list(SCHOOL_WIDE_VOICE_READERS)
 _DSL_TEAM = list(DSL_TEAM_ROLES)
-
-
-def _form_error(
-    form: VoiceEntryForm | PlanForm | VoiceSettingsForm, error: ValidationError
-) -> None:
-    """Put a service's ValidationError on the form field it names (or the whole form)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            field = name if name in form.fields else None
-            if field is None and name == "occurred_at":
-                field = "occurred_on"
-            for e in errors:
-                form.add_error(field, e)
-    else:
-        form.add_error(None, error)
 
 
 @require_GET
@@ -99,21 +85,22 @@ def record(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
     form = VoiceEntryForm(
         request.POST or None, request.FILES or None, initial=_initial_entry(request)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry = services.voice_entry_record(
-                actor=request.membership,
-                pupil=pupil,
-                content=form.content(),
-                attachment=form.cleaned_data["attachment"],
-                attachment_description=form.cleaned_data["attachment_description"],
-                request=request,
-            )
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, f"{pupil.display_name}'s voice has been recorded.")
-            return redirect("voice:entry", entry_id=entry.pk)
+    written = form_write(
+        request,
+        form,
+        lambda: services.voice_entry_record(
+            actor=request.membership,
+            pupil=pupil,
+            content=form.content(),
+            attachment=form.cleaned_data["attachment"],
+            attachment_description=form.cleaned_data["attachment_description"],
+            request=request,
+        ),
+        field_aliases={"occurred_at": "occurred_on"},
+    )
+    if written:
+        messages.success(request, f"{pupil.display_name}'s voice has been recorded.")
+        return redirect("voice:entry", entry_id=written.value.pk)
     child_form_read(
         viewer=request.membership,
         pupil_ids=[pupil.pk],
@@ -218,22 +205,23 @@ def amend(request: CairnRequest, entry_id: UUID) -> HttpResponse:
     form = VoiceAmendForm(
         request.POST or None, request.FILES or None, initial=_initial_from(current)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.voice_entry_amend(
-                actor=request.membership,
-                entry=found,
-                content=form.content(),
-                reason=form.cleaned_data["amendment_reason"],
-                attachment=form.cleaned_data["attachment"],
-                attachment_description=form.cleaned_data["attachment_description"],
-                request=request,
-            )
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, "The entry has been amended. The earlier version is kept.")
-            return redirect("voice:entry", entry_id=found.pk)
+    written = form_write(
+        request,
+        form,
+        lambda: services.voice_entry_amend(
+            actor=request.membership,
+            entry=found,
+            content=form.content(),
+            reason=form.cleaned_data["amendment_reason"],
+            attachment=form.cleaned_data["attachment"],
+            attachment_description=form.cleaned_data["attachment_description"],
+            request=request,
+        ),
+        field_aliases={"occurred_at": "occurred_on"},
+    )
+    if written:
+        messages.success(request, "The entry has been amended. The earlier version is kept.")
+        return redirect("voice:entry", entry_id=found.pk)
     child_form_read(
         viewer=request.membership,
         pupil_ids=[found.pupil_id],
@@ -364,7 +352,7 @@ def plan(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
                     request=request,
                 )
         except ValidationError as error:
-            _form_error(form, error)
+            form_error(form, error, {"occurred_at": "occurred_on"})
         else:
             if status_changed or schedule_changed:
                 messages.success(request, f"Check-ins for {child.display_name} saved.")
@@ -410,14 +398,15 @@ def voice_settings(request: CairnRequest) -> HttpResponse:
         )
     }
     form = VoiceSettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.voice_settings_update(
-                actor=request.membership, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, "Check-in cadences saved.")
-            return redirect("voice:settings")
+    written = form_write(
+        request,
+        form,
+        lambda: services.voice_settings_update(
+            actor=request.membership, request=request, **form.cleaned_data
+        ),
+        field_aliases={"occurred_at": "occurred_on"},
+    )
+    if written:
+        messages.success(request, "Check-in cadences saved.")
+        return redirect("voice:settings")
     return render(request, "voice/settings.html", {"form": form})

@@ -86,7 +86,7 @@ def test_another_schools_child_is_404(client_for, attendance_lead, unrelated_sch
 
 @pytest.mark.parametrize(
     "name",
-    ["pupils:detail", "chronology:pupil", "audit:pupil_access_log", "voice:plan"],
+    ["pupils:detail", "chronology:pupil", "pupils:access_log", "voice:plan"],
 )
 def test_the_rest_of_the_childs_record_is_refused(client_for, attendance_lead, pupil, name):
     response = client_for(attendance_lead).get(reverse(name, args=[pupil.pk]))

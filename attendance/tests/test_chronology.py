@@ -1,4 +1,4 @@
-"""Attendance events on the chronology (chronology/entries.py source)."""
+"""Attendance events on the chronology (a chronology source: sources/chronology.py)."""
 
 from datetime import date
 

@@ -292,7 +292,7 @@ def test_a_write_that_fails_midway_leaves_nothing(tmp_path, school, pupil, monke
 
     monkeypatch.setattr(common.WeekWriter, "BATCH", 2)
     if connection.vendor == "postgresql":
-        real_copy_text = common._copy_text
+        real_copy_text = common.writer._copy_text
         calls = []
 
         def broken_second_copy(rows):
@@ -300,7 +300,7 @@ def test_a_write_that_fails_midway_leaves_nothing(tmp_path, school, pupil, monke
             text = real_copy_text(rows)
             return text if len(calls) == 1 else text + "not\ta row\n"
 
-        monkeypatch.setattr(common, "_copy_text", broken_second_copy)
+        monkeypatch.setattr(common.writer, "_copy_text", broken_second_copy)
         expected: type[Exception] = psycopg.Error
     else:  # SQLite writes in this thread: a third week too short for the ten-session check
         real_add = common.WeekWriter.add

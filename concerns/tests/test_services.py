@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from audit import services as audit_services
 from audit.models import AuditAction, AuditEvent
 from concerns import services
 from concerns.models import (
@@ -96,7 +97,7 @@ def test_audit_failure_rolls_back_the_concern(teacher, pupil, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("audit trail unavailable")
 
-    monkeypatch.setattr(services.audit, "record", broken)
+    monkeypatch.setattr(audit_services, "record", broken)
     with pytest.raises(RuntimeError):
         make_concern(author=teacher, pupil=pupil)
     assert not Concern.objects.exists()

@@ -3,9 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from analytics.reference import cin_factors
 from factors import codes
 from factors.codes import CodeGroup
+from factors.reference import cin_factors
 
 
 def test_the_dfe_list_with_legacy_codes_and_without_21():

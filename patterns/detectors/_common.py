@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from patterns.facts import (
+    SCHOOL_TZ,
     ActionFact,
     CadenceFact,
     ConcernFact,
@@ -17,7 +17,6 @@ from patterns.facts import (
 )
 from patterns.registry import EvidenceRef, Raised, Severity, SubjectKind
 
-SCHOOL_TZ = ZoneInfo("Europe/London")
 # The words used for a default that the domain reference does not give a number for.
 CAIRN_DEFAULT = "Cairn default; the domain reference gives no number, so the DSL sets it"
 

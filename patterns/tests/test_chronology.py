@@ -5,7 +5,6 @@ from datetime import date
 from chronology.entries import Window, chronology_sources
 from patterns.chronology import finding_entries
 from patterns.models import FindingSeverity
-from patterns.selectors import finding_counts
 from patterns.tests.factories import FindingDecisionFactory, FindingFactory
 
 
@@ -29,22 +28,6 @@ def test_findings_are_a_chronology_source(dsl, other_school_dsl, school, pupil):
     after = Window(start=date(2025, 3, 1))
     for window in (before, after):
         assert list(finding_entries(viewer=dsl, pupil_ids=[pupil.pk], window=window)) == []
-
-
-def test_counts_for_aggregates_name_no_child(school, other_school, pupil):
-    FindingFactory(school=school, pupil=pupil)
-    FindingFactory(
-        school=school, pupil=pupil, detector="injuries", severity=FindingSeverity.REVIEW_NOW
-    )
-    FindingFactory(school=school, pupil=pupil, detector="trio", stale=True)
-    FindingFactory(school=other_school, pupil=pupil)
-    assert finding_counts(school_ids=[school.pk]) == {
-        "cumulative-neglect": {"consider": 1},
-        "injuries": {"review_now": 1},
-    }
-    assert finding_counts(school_ids=[school.pk, other_school.pk])["cumulative-neglect"] == {
-        "consider": 2
-    }
 
 
 def test_the_findings_panel_for_a_childs_page(dsl, teacher, school, pupil):

@@ -9,12 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from attendance.facts import attendance_days
 from attendance.tests.factories import import_text, weeks_csv
 from concerns import services as concern_services
 from concerns.models import BodyRegion, BodySide, ChildPresent, Outcome
 from concerns.models import Part as ConcernPart
 from concerns.tests.factories import enrolled_pupil, make_concern, staff_member
-from patterns.db_loader import DatabaseFacts, attendance_days
+from patterns.db_loader import DatabaseFacts
 from patterns.engine import run
 from patterns.facts import ActionKind, DecisionKind, Part
 from pupils.tests.factories import (

@@ -8,7 +8,6 @@ from patterns.engine import (
     default_configs,
     household_visible_as_of,
     run,
-    run_batch,
     run_incremental,
     visible_as_of,
 )
@@ -169,7 +168,7 @@ def test_run_respects_school_scope_and_switched_off_detectors():
         factor("f2", "2025-01-09", "parental_mental_health"),
     ])  # fmt: skip
     source, _ = _source([here, there], [h])
-    result = run_batch(source, school_ids=["s1"], as_of=d("2025-02-03"))
+    result = run(source, as_of=d("2025-02-03"), school_ids=["s1"])
     assert {(r.detector, r.subject_id, tuple(r.school_ids)) for r in result.raised} == {
         ("cumulative-neglect", "p1", ("s1",)),
         ("voice-absent", "p1", ("s1",)),
@@ -195,4 +194,4 @@ def test_run_respects_school_scope_and_switched_off_detectors():
         ("cumulative-neglect", ("s1",)),
         ("trio", ("s1",)),
     }
-    assert run_batch(source, school_ids=None, as_of=d("2025-02-03")).pupil_ids == {"p1", "p2"}
+    assert run(source, as_of=d("2025-02-03"), school_ids=None).pupil_ids == {"p1", "p2"}

@@ -30,11 +30,17 @@ from django.conf import settings
 from django.utils import timezone
 
 from audit.bounds import describe_size, quoted, upload_limit, upload_refusal
+from pupils.importers.ctf_elements import (
+    element_address,
+    element_field,
+    element_phones,
+    element_text,
+    local_name,
+)
 from pupils.importers.records import (
     AddressRecord,
     ContactRecord,
     ImportFileError,
-    Phone,
     Problems,
     PupilRecord,
     check_ethnicity,
@@ -42,7 +48,6 @@ from pupils.importers.records import (
     check_sex,
     check_upn,
     check_year_group,
-    fit,
     parse_bool,
     parse_date,
     relationship_kind,
@@ -93,39 +98,6 @@ class _Limited:
         return chunk
 
 
-def _local(tag: object) -> str:
-    text = tag if isinstance(tag, str) else ""
-    return text.rsplit("}", 1)[-1]
-
-
-def _text(element: ET.Element | None, name: str) -> str:
-    if element is None:
-        return ""
-    child = element.find(name)
-    return (child.text or "").strip() if child is not None else ""
-
-
-def _field(
-    element: ET.Element | None,
-    name: str,
-    max_length: int,
-    *,
-    where: str,
-    problems: Problems,
-    is_name: bool = False,
-) -> str:
-    """The text of `name` under `element`, refused (a problem naming the pupil and element) if
-    it is longer than its column or, for a name, holds hidden control characters."""
-    return fit(
-        _text(element, name),
-        max_length=max_length,
-        where=where,
-        field_name=f"<{name}>",
-        problems=problems,
-        is_name=is_name,
-    )
-
-
 class CtfReader:
     """Reads one CTF. `records()` yields each pupil; `header` is known once the first pupil
     (or the end of the file) has been reached."""
@@ -170,7 +142,7 @@ class CtfReader:
             forbid_entities=True,
             forbid_external=True,
         ):
-            name = _local(element.tag)
+            name = local_name(element.tag)
             if event == "start":
                 element.tag = name
                 depth += 1
@@ -202,7 +174,9 @@ class CtfReader:
             raise ImportFileError([f"{self.file_name}: there is no <Header> element."])
 
     def _header(self, header: ET.Element) -> CtfHeader:
-        version = next((_text(header, tag) for tag in _VERSION_TAGS if _text(header, tag)), "")
+        version = next(
+            (element_text(header, tag) for tag in _VERSION_TAGS if element_text(header, tag)), ""
+        )
         accepted = accepted_versions(self._today)
         if version not in accepted:
             raise ImportFileError(
@@ -213,7 +187,7 @@ class CtfReader:
                     "Ask the sending school for a file in a current version."
                 ]
             )
-        when = _text(header, "DateTime")[:10]
+        when = element_text(header, "DateTime")[:10]
         file_date = parse_date(
             when, where=f"{self.file_name} <Header>", field_name="DateTime", problems=self.problems
         )
@@ -222,29 +196,29 @@ class CtfReader:
         return CtfHeader(
             version=version,
             file_date=file_date,
-            source_la=_text(source, "LEA"),
-            source_estab=_text(source, "Estab"),
-            source_name=_text(source, "SchoolName"),
-            dest_la=_text(dest, "LEA"),
-            dest_estab=_text(dest, "Estab"),
+            source_la=element_text(source, "LEA"),
+            source_estab=element_text(source, "Estab"),
+            source_name=element_text(source, "SchoolName"),
+            dest_la=element_text(dest, "LEA"),
+            dest_estab=element_text(dest, "Estab"),
         )
 
     def _pupil(self, pupil: ET.Element, index: int) -> PupilRecord | None:
         p = self.problems
         before = len(p.problems) + sum(len(v) for v in p.unknown.values())
-        upn_text = _text(pupil, "UPN")
+        upn_text = element_text(pupil, "UPN")
         where = f"<Pupil> {index}" + (f" (UPN {upn_text[:13]})" if upn_text else "")
         upn = check_upn(upn_text, where=where, field_name="<UPN>", problems=p)
-        surname = _field(pupil, "Surname", 100, where=where, problems=p, is_name=True)
-        forename = _field(pupil, "Forename", 100, where=where, problems=p, is_name=True)
+        surname = element_field(pupil, "Surname", 100, where=where, problems=p, is_name=True)
+        forename = element_field(pupil, "Forename", 100, where=where, problems=p, is_name=True)
         if not surname:
             p.add(f"{where}, <Surname>: missing.")
         if not forename:
             p.add(f"{where}, <Forename>: missing.")
-        dob = parse_date(_text(pupil, "DOB"), where=where, field_name="<DOB>", problems=p)
-        if dob is None and not _text(pupil, "DOB"):
+        dob = parse_date(element_text(pupil, "DOB"), where=where, field_name="<DOB>", problems=p)
+        if dob is None and not element_text(pupil, "DOB"):
             p.add(f"{where}, <DOB>: missing.")
-        sex_text = _text(pupil, "Sex") or _text(pupil, "Gender")
+        sex_text = element_text(pupil, "Sex") or element_text(pupil, "Gender")
         sex = check_sex(sex_text, where=where, field_name="Sex", problems=p)
         basic = pupil.find("BasicDetails")
         former = []
@@ -275,16 +249,16 @@ class CtfReader:
                 ("preferred_forename", "PreferredForename", 100),
                 ("preferred_surname", "PreferredSurname", 100),
             ):
-                value = _field(basic, tag, limit, where=where, problems=p, is_name=True)
+                value = element_field(basic, tag, limit, where=where, problems=p, is_name=True)
                 setattr(record, attribute, value)
             record.year_group = check_year_group(
-                _text(basic, "NCyearActual"),
+                element_text(basic, "NCyearActual"),
                 where=where,
                 field_name="NCyearActual",
                 problems=p,
             )
             record.ethnicity = check_ethnicity(
-                _text(basic, "Ethnicity"), where=where, field_name="Ethnicity", problems=p
+                element_text(basic, "Ethnicity"), where=where, field_name="Ethnicity", problems=p
             )
             record.eal = self._eal(basic)
             disabilities = [
@@ -296,16 +270,16 @@ class CtfReader:
         looked_after = pupil.find("LookedAfter")
         if looked_after is not None:
             record.looked_after = parse_bool(
-                _text(looked_after, "InCare"),
+                element_text(looked_after, "InCare"),
                 where=where,
                 field_name="<LookedAfter>/<InCare>",
                 problems=p,
             )
-            record.care_authority = _field(
+            record.care_authority = element_field(
                 looked_after, "CareAuthority", 3, where=where, problems=p
             )
         self._sen(pupil, record, where)
-        record.address = _address(pupil.find("Address"), where=where, problems=p)
+        record.address = element_address(pupil.find("Address"), where=where, problems=p)
         contacts = pupil.find("Contacts")
         if contacts is not None:
             record.contacts = [
@@ -332,8 +306,8 @@ class CtfReader:
         English. Which codes mean English is the setting CAIRN_ENGLISH_LANGUAGE_CODES [U]."""
         english = set(getattr(settings, "CAIRN_ENGLISH_LANGUAGE_CODES", ["ENG", "ENB"]))
         for language in basic.iterfind("Languages/Type"):
-            if _text(language, "LanguageType").upper() == "F":
-                code = _text(language, "Language").upper()
+            if element_text(language, "LanguageType").upper() == "F":
+                code = element_text(language, "Language").upper()
                 if code:
                     return code not in english
         return None
@@ -348,13 +322,13 @@ class CtfReader:
         for instance in history.iterfind("FSMinstance"):
             seen = True
             start = parse_date(
-                _text(instance, "FSMstartDate"),
+                element_text(instance, "FSMstartDate"),
                 where=where,
                 field_name="<FSMinstance>/<FSMstartDate>",
                 problems=self.problems,
             )
             end = parse_date(
-                _text(instance, "FSMendDate"),
+                element_text(instance, "FSMendDate"),
                 where=where,
                 field_name="<FSMinstance>/<FSMendDate>",
                 problems=self.problems,
@@ -370,13 +344,13 @@ class CtfReader:
         latest: tuple[date, str] | None = None
         for sen in pupil.iterfind("SENhistory/SEN"):
             start = parse_date(
-                _text(sen, "StartDate"),
+                element_text(sen, "StartDate"),
                 where=where,
                 field_name="<SEN>/<StartDate>",
                 problems=self.problems,
             )
             provision = check_sen(
-                _text(sen, "SENprovision"),
+                element_text(sen, "SENprovision"),
                 where=where,
                 field_name="SENprovision",
                 problems=self.problems,
@@ -392,16 +366,19 @@ class CtfReader:
         self, element: ET.Element, where: str, pupil_address: AddressRecord | None
     ) -> ContactRecord | None:
         p = self.problems
-        forename = _field(element, "Forename", 100, where=where, problems=p, is_name=True)
-        surname = _field(element, "Surname", 100, where=where, problems=p, is_name=True)
+        forename = element_field(element, "Forename", 100, where=where, problems=p, is_name=True)
+        surname = element_field(element, "Surname", 100, where=where, problems=p, is_name=True)
         if not forename and not surname:
             p.add(f"{where}, <Forename>/<Surname>: a contact needs a name.")
             return None
         responsibility = parse_bool(
-            _text(element, "Responsibility"), where=where, field_name="<Responsibility>", problems=p
+            element_text(element, "Responsibility"),
+            where=where,
+            field_name="<Responsibility>",
+            problems=p,
         )
         relation = relationship_kind(
-            _text(element, "Relationship"),
+            element_text(element, "Relationship"),
             responsibility=responsibility,
             where=where,
             field_name="Relationship",
@@ -410,70 +387,38 @@ class CtfReader:
         if relation is None:
             return None
         code, kind, lives_default = relation
-        order_text = _text(element, "Order")
+        order_text = element_text(element, "Order")
         order = int(order_text) if order_text.isdigit() and len(order_text) < 4 else None
         if order_text and order is None:
             p.add(f"{where}, <Order>: {quoted(order_text)} is not a whole number.")
         as_pupil = parse_bool(
-            _text(element, "AddressAsPupil"), where=where, field_name="<AddressAsPupil>", problems=p
+            element_text(element, "AddressAsPupil"),
+            where=where,
+            field_name="<AddressAsPupil>",
+            problems=p,
         )
         address = (
             pupil_address
             if as_pupil
-            else _address(element.find("Address"), where=where, problems=p)
+            else element_address(element.find("Address"), where=where, problems=p)
         )
         lives_with = bool(as_pupil) if as_pupil is not None else lives_default and address is None
         return ContactRecord(
             forename=forename,
             surname=surname,
             order=order,
-            title=_field(element, "Title", 30, where=where, problems=p, is_name=True),
-            middle_names=_field(element, "MiddleNames", 200, where=where, problems=p, is_name=True),
+            title=element_field(element, "Title", 30, where=where, problems=p, is_name=True),
+            middle_names=element_field(
+                element, "MiddleNames", 200, where=where, problems=p, is_name=True
+            ),
             relationship_code=code[:10],
             kind=kind,
             parental_responsibility=bool(responsibility),
             lives_with_pupil=lives_with,
-            phones=_phones(element, where=where, problems=p),
-            email=_field(element, "Email", 254, where=where, problems=p),
+            phones=element_phones(element, where=where, problems=p),
+            email=element_field(element, "Email", 254, where=where, problems=p),
             address=address,
         )
-
-
-def _phones(element: ET.Element, *, where: str, problems: Problems) -> tuple[Phone, ...]:
-    return tuple(
-        Phone(
-            type=_field(phone, "TelephoneType", 5, where=where, problems=problems),
-            number=_field(phone, "PhoneNo", 40, where=where, problems=problems),
-        )
-        for phone in element.iterfind("Phones/Phone")
-        if _text(phone, "PhoneNo")
-    )
-
-
-def _address(element: ET.Element | None, *, where: str, problems: Problems) -> AddressRecord | None:
-    if element is None:
-        return None
-    bs = element.find("BS7666Address")
-    lines_parent = element.find("AddressLines")
-    lines: tuple[str, ...] = ()
-
-    def field(parent: ET.Element | None, name: str, max_length: int = 100) -> str:
-        return _field(parent, name, max_length, where=f"{where}, <Address>", problems=problems)
-
-    if lines_parent is not None:
-        lines = tuple(t for i in range(1, 6) if (t := field(lines_parent, f"AddressLine{i}")))
-    record = AddressRecord(
-        saon=field(bs, "SAON"),
-        paon=field(bs, "PAON"),
-        street=field(bs, "Street"),
-        locality=field(bs, "Locality"),
-        town=field(bs, "Town") or field(bs, "PostTown"),
-        administrative_area=field(bs, "AdministrativeArea"),
-        lines=lines,
-        postcode=field(element, "PostCode", 10),
-        uprn=field(bs, "UniquePropertyReferenceNumber", 12),
-    )
-    return None if record.is_empty else record
 
 
 def peek_destination(path: Path) -> tuple[str, str] | None:
@@ -487,15 +432,15 @@ def peek_destination(path: Path) -> tuple[str, str] | None:
                 forbid_entities=True,
                 forbid_external=True,
             ):
-                if _local(element.tag) == "DestSchool":
+                if local_name(element.tag) == "DestSchool":
                     la, estab = "", ""
                     for child in element:
-                        if _local(child.tag) == "LEA":
+                        if local_name(child.tag) == "LEA":
                             la = (child.text or "").strip()
-                        elif _local(child.tag) == "Estab":
+                        elif local_name(child.tag) == "Estab":
                             estab = (child.text or "").strip()
                     return (la, estab) if la and estab else None
-                if _local(element.tag) in _PUPIL_DATA | {"Pupil"}:
+                if local_name(element.tag) in _PUPIL_DATA | {"Pupil"}:
                     return None
     except (ImportFileError, DefusedXmlException, ET.ParseError):
         return None

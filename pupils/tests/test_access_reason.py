@@ -50,11 +50,7 @@ def client_for_dsl_page(pupil):
     from schools.models import Membership, Role
 
     dsl = Membership.objects.get(role=Role.DSL, school=pupil.enrolments.get().school)
-    return (
-        signed_in_client(dsl)
-        .get(reverse("audit:pupil_access_log", args=[pupil.pk]))
-        .content.decode()
-    )
+    return signed_in_client(dsl).get(reverse("pupils:access_log", args=[pupil.pk])).content.decode()
 
 
 def test_a_reason_covers_one_child_for_thirty_minutes(client_for, lead, pupil, dsl, school):

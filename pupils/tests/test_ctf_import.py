@@ -306,7 +306,7 @@ def test_chunks_of_a_large_file_all_arrive(receiving_school, monkeypatch):
     from pupils.importers import apply
     from pupils.upn import upn_make
 
-    monkeypatch.setattr(apply, "CHUNK_SIZE", 3)
+    monkeypatch.setattr(apply.run, "CHUNK_SIZE", 3)
     upns = [
         upn_make(la_code="999", establishment_number="8888", year=24, serial=n) for n in range(8)
     ]

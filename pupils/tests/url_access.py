@@ -90,6 +90,7 @@ CASES = {
         post=lambda w: {"reason": "Posted by the access table."},
         post_by="trust_lead_no_reason",
     ),
+    "pupils:access_log": Case(allow("dsl", "deputy_dsl", other_school_dsl=404), kwargs=_child),
     "pupils:household": Case(
         child_level(allow("dsl", "deputy_dsl", "headteacher", other_school_dsl=404)),
         kwargs=_household,

@@ -1,42 +1,22 @@
-"""Writing imported records: match each child by UPN then former UPNs, add or change, audit.
+"""Writing one child's record: match by UPN then former UPNs, add or change identity,
+statuses, enrolment, contacts and addresses, in bulk per chunk."""
 
-One file is one transaction (all or nothing): any problem anywhere in the file rolls every row
-back, and the refusal itself is audited. A dry run does all the work and rolls it back, so the
-preview shows exactly what the import would do. Re-importing a file changes nothing.
-
-Identity (Cairn domain reference, ctf.md §5 [V]): match by UPN, then FormerUPN; never by name and
-date of birth alone. The CTF carries no safeguarding data (ctf.md §4), so an import never writes,
-changes or infers any: it touches identity, statuses, contacts and addresses only.
-"""
-
-import hashlib
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import date
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
-from django.db import IntegrityError, transaction
 from django.db.models import Model
-from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditAction
-from pupils.importers.csv import CsvReader, Mapping
-from pupils.importers.ctf import CtfReader
-from pupils.importers.records import (
-    AddressRecord,
-    ContactRecord,
-    ImportFileError,
-    PupilRecord,
-)
+from pupils.importers.apply.plan import DATE_KEYS, FLAG_STATUS, INSERT_ORDER, TEXT_FIELDS, Outcome
+from pupils.importers.records import AddressRecord, ContactRecord, PupilRecord
 from pupils.models import (
     Address,
     Enrolment,
     FormerUPN,
-    ImportBatch,
     ImportKind,
-    ImportStatus,
     Person,
     Pupil,
     PupilAddress,
@@ -49,362 +29,6 @@ from pupils.models import (
     StatusKind,
 )
 from schools.models import Membership, School
-
-SAMPLE_SIZE = 500
-# Pupils read, matched and written together: one lookup per chunk, one insert per table.
-CHUNK_SIZE = 400
-# Tables written for new pupils, in the order their foreign keys need.
-_INSERT_ORDER: tuple[type[Model], ...] = (
-    Pupil,
-    Address,
-    FormerUPN,
-    Enrolment,
-    PupilStatus,
-    PupilAddress,
-    Person,
-    Relationship,
-    PupilSourceRecord,
-)
-_FLAG_STATUS = {
-    "looked_after": StatusKind.LOOKED_AFTER,
-    "previously_looked_after": StatusKind.PREVIOUSLY_LOOKED_AFTER,
-    "young_carer": StatusKind.YOUNG_CARER,
-    "free_school_meals": StatusKind.FREE_SCHOOL_MEALS,
-    "disadvantaged": StatusKind.DISADVANTAGED,
-    "eal": StatusKind.EAL,
-    "disability": StatusKind.DISABILITY,
-}
-_TEXT_FIELDS = (
-    "middle_names",
-    "preferred_forename",
-    "preferred_surname",
-    "sex",
-    "ethnicity",
-    "year_group",
-    "sen_status",
-    "care_authority",
-    "social_care_status",
-)
-
-
-# Which of a record's status_dates dates each status.
-_DATE_KEYS = {
-    StatusKind.SEN_SUPPORT: "sen",
-    StatusKind.EHC_PLAN: "sen",
-    StatusKind.SOCIAL_CARE_OPEN: "social_care",
-    StatusKind.SOCIAL_CARE_PREVIOUS: "social_care",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    upn: str
-    name: str
-    status: Literal["added", "changed", "unchanged"]
-    changes: tuple[str, ...] = ()
-
-    def line(self) -> str:
-        detail = f": {'; '.join(self.changes)}" if self.changes else ""
-        return f"{self.status:<9} {self.upn} {self.name}{detail}"
-
-
-@dataclass
-class ImportResult:
-    file_name: str
-    kind: str
-    dry_run: bool
-    added: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    sample: list[Outcome] = field(default_factory=list)
-    not_in_file: list[str] = field(default_factory=list)
-    not_in_file_count: int = 0
-    ignored_columns: list[str] = field(default_factory=list)
-    batch_id: str = ""
-
-    @property
-    def total(self) -> int:
-        return self.added + self.changed + self.unchanged
-
-    def summary_line(self) -> str:
-        verb = "Would import" if self.dry_run else "Imported"
-        return (
-            f"{verb} {self.file_name}: {self.added} added, {self.changed} changed, "
-            f"{self.unchanged} left as they were; {self.not_in_file_count} on roll but not in "
-            "the file (not changed)."
-        )
-
-    def as_summary(self) -> dict[str, object]:
-        return {
-            "added": self.added,
-            "changed": self.changed,
-            "unchanged": self.unchanged,
-            "not_in_file_count": self.not_in_file_count,
-            "not_in_file": self.not_in_file[:SAMPLE_SIZE],
-            "sample": [
-                {"upn": o.upn, "name": o.name, "status": o.status, "changes": list(o.changes)}
-                for o in self.sample
-            ],
-            "ignored_columns": self.ignored_columns,
-        }
-
-
-class _RollbackError(Exception):
-    """Rolls a dry run back once it has done all its work."""
-
-
-def file_sha256(stream: IO[bytes]) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    for chunk in iter(lambda: stream.read(1 << 20), b""):
-        digest.update(chunk)
-        size += len(chunk)
-    stream.seek(0)
-    return digest.hexdigest(), size
-
-
-def import_file(
-    *,
-    kind: ImportKind,
-    stream: IO[bytes],
-    file_name: str,
-    school: School,
-    actor: Membership | None,
-    dry_run: bool,
-    mapping: Mapping | None = None,
-    on_outcome: Callable[[Outcome], None] | None = None,
-    today: date | None = None,
-    batch: ImportBatch | None = None,
-) -> ImportResult:
-    """Import one file into `school`, all or nothing. Raises ImportFileError (audited) when the
-    file is refused. `actor` None means the command line. `on_outcome` hears of every child."""
-    today = today or timezone.localdate()
-    sha256, size = file_sha256(stream)
-    result = ImportResult(file_name=file_name, kind=str(kind), dry_run=dry_run)
-    try:
-        with transaction.atomic():
-            _run(
-                kind=kind,
-                stream=stream,
-                file_name=file_name,
-                school=school,
-                actor=actor,
-                mapping=mapping,
-                on_outcome=on_outcome,
-                today=today,
-                result=result,
-            )
-            if dry_run:
-                raise _RollbackError
-            batch = _save_batch(
-                batch,
-                school,
-                kind,
-                file_name,
-                sha256,
-                size,
-                mapping,
-                actor,
-                result,
-                ImportStatus.IMPORTED,
-            )
-            result.batch_id = str(batch.pk)
-            audit.record(
-                actor=actor,
-                action=AuditAction.PUPILS_IMPORTED,
-                target=batch,
-                school_id=school.pk,
-                details={"file": file_name, "sha256": sha256, **_counts(result)},
-            )
-            from pupils.services import household_suggestions_refresh
-
-            household_suggestions_refresh(actor=actor, school=school)
-    except _RollbackError:
-        audit.record(
-            actor=actor,
-            action=AuditAction.PUPILS_IMPORT_PREVIEWED,
-            school_id=school.pk,
-            details={"file": file_name, "sha256": sha256, **_counts(result)},
-        )
-    except ImportFileError as error:
-        with transaction.atomic():
-            failed = _save_batch(
-                batch,
-                school,
-                kind,
-                file_name,
-                sha256,
-                size,
-                mapping,
-                actor,
-                result,
-                ImportStatus.FAILED,
-            )
-            failed.summary = {"problems": error.describe().splitlines()[:100]}
-            failed.save(update_fields=["summary"])
-            audit.record(
-                actor=actor,
-                action=AuditAction.PUPILS_IMPORT_REFUSED,
-                target=failed,
-                school_id=school.pk,
-                details={"file": file_name, "sha256": sha256, "problems": error.problems[:20]},
-            )
-        raise
-    return result
-
-
-def _counts(result: ImportResult) -> dict[str, int]:
-    return {
-        "added": result.added,
-        "changed": result.changed,
-        "unchanged": result.unchanged,
-        "not_in_file": result.not_in_file_count,
-    }
-
-
-def _save_batch(  # noqa: PLR0917 — a private helper called from two places
-    batch: ImportBatch | None,
-    school: School,
-    kind: ImportKind,
-    file_name: str,
-    sha256: str,
-    size: int,
-    mapping: Mapping | None,
-    actor: Membership | None,
-    result: ImportResult,
-    status: ImportStatus,
-) -> ImportBatch:
-    if batch is None:
-        batch = ImportBatch(
-            school=school,
-            kind=kind,
-            file_name=file_name[:255],
-            sha256=sha256,
-            size=size,
-            mapping=mapping.key if mapping else "",
-            uploaded_by=actor,
-        )
-    batch.status = status
-    batch.added, batch.changed, batch.unchanged = result.added, result.changed, result.unchanged
-    batch.summary = result.as_summary()
-    if status == ImportStatus.IMPORTED:
-        batch.imported_at = timezone.now()
-    batch.save()
-    return batch
-
-
-def _run(  # noqa: PLR0912 — reading, writing and reporting one file, in order
-    *,
-    kind: ImportKind,
-    stream: IO[bytes],
-    file_name: str,
-    school: School,
-    actor: Membership | None,
-    mapping: Mapping | None,
-    on_outcome: Callable[[Outcome], None] | None,
-    today: date,
-    result: ImportResult,
-) -> None:
-    reader: CtfReader | CsvReader
-    effective = today
-    if kind == ImportKind.CTF:
-        reader = CtfReader(stream, file_name=file_name, today=today)
-        source = RecordSource.CTF
-    else:
-        reader = CsvReader(stream, file_name=file_name, mapping=mapping)
-        source = RecordSource.CSV
-    writer: _Writer | None = None
-    chunk: list[PupilRecord] = []
-    for record in reader.records():
-        if writer is None:
-            if isinstance(reader, CtfReader) and reader.header is not None:
-                _check_destination(reader, school)
-                if reader.header.file_date is not None:
-                    effective = min(reader.header.file_date, today)
-            writer = _Writer(
-                school=school,
-                actor=actor,
-                source=source,
-                kind=kind,
-                file_name=file_name,
-                effective=effective,
-            )
-        if reader.problems:
-            # Keep reading to report every problem, but write nothing more.
-            continue
-        chunk.append(record)
-        if len(chunk) >= CHUNK_SIZE:
-            _apply_chunk(writer, chunk, reader, result, on_outcome)
-            chunk = []
-    if writer is not None and chunk and not reader.problems:
-        _apply_chunk(writer, chunk, reader, result, on_outcome)
-    seen = writer.applied if writer is not None else set()
-    if isinstance(reader, CsvReader):
-        result.ignored_columns = reader.ignored_columns
-    if writer is None and not reader.problems:
-        reader.problems.add(f"{file_name}: there are no pupils in the file.")
-    reader.problems.raise_if_any()
-    on_roll = (
-        Enrolment.objects.filter(school=school, end_date__isnull=True)
-        .values_list("pupil_id", "pupil__upn", "pupil__legal_forename", "pupil__legal_surname")
-        .iterator(chunk_size=2000)
-    )
-    for pupil_id, upn, forename, surname in on_roll:
-        if pupil_id not in seen:
-            result.not_in_file_count += 1
-            if len(result.not_in_file) < SAMPLE_SIZE:
-                result.not_in_file.append(f"{upn} {forename} {surname}")
-
-
-def _apply_chunk(
-    writer: "_Writer",
-    chunk: list[PupilRecord],
-    reader: CtfReader | CsvReader,
-    result: ImportResult,
-    on_outcome: Callable[[Outcome], None] | None,
-) -> None:
-    writer.prefetch(chunk)
-    for record in chunk:
-        try:
-            with transaction.atomic():
-                outcome = writer.apply(record)
-        except _ConflictError as conflict:
-            reader.problems.add(f"{record.location}: {conflict}")
-            continue
-        except IntegrityError as error:
-            reader.problems.add(f"{record.location}: the database refused it ({error}).")
-            continue
-        setattr(result, outcome.status, getattr(result, outcome.status) + 1)
-        if len(result.sample) < SAMPLE_SIZE and outcome.status != "unchanged":
-            result.sample.append(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
-    if reader.problems:
-        return
-    try:
-        with transaction.atomic():
-            writer.flush()
-    except IntegrityError as error:
-        reader.problems.add(
-            f"{chunk[0].location} to {chunk[-1].location}: the database refused them ({error})."
-        )
-
-
-def _check_destination(reader: CtfReader, school: School) -> None:
-    header = reader.header
-    assert header is not None
-    addressed = header.dest_la.isdigit() and header.dest_estab.isdigit()
-    if addressed and (header.dest_la, header.dest_estab) != (
-        school.la_code,
-        school.establishment_number,
-    ):
-        raise ImportFileError(
-            [
-                f"{reader.file_name}: <Header>/<DestSchool> is {header.dest_la}/"
-                f"{header.dest_estab}, but this is {school.name} ({school.dfe_number}). "
-                "Import a CTF only at the school it was sent to."
-            ]
-        )
 
 
 class _ConflictError(Exception):
@@ -456,7 +80,7 @@ class _Writer:
         # Every child this file has matched or added (a second record for one child is refused).
         self.applied: set[object] = set()
         # Rows for new children wait here and go in with one insert per table per chunk.
-        self._pending: dict[type[Model], list[Model]] = {model: [] for model in _INSERT_ORDER}
+        self._pending: dict[type[Model], list[Model]] = {model: [] for model in INSERT_ORDER}
         self._buffering = False
         self._by_upn: dict[str, Pupil] = {}
         self._former: dict[str, FormerUPN] = {}
@@ -470,7 +94,7 @@ class _Writer:
         }
 
     def flush(self) -> None:
-        for model in _INSERT_ORDER:
+        for model in INSERT_ORDER:
             rows = self._pending[model]
             if rows:
                 model._default_manager.bulk_create(rows, batch_size=500)
@@ -555,11 +179,11 @@ class _Writer:
             legal_surname=record.legal_surname,
             date_of_birth=record.date_of_birth,
         )
-        for name in _TEXT_FIELDS:
+        for name in TEXT_FIELDS:
             value = getattr(record, name)
             if value is not None:
                 setattr(pupil, name, value)
-        for name in _FLAG_STATUS:
+        for name in FLAG_STATUS:
             value = getattr(record, name)
             if value is not None:
                 setattr(pupil, name, value)
@@ -584,12 +208,12 @@ class _Writer:
             if pupil.social_care_status_from != since:
                 changes.append(f"open to social care from {since:%d %b %Y}")
                 pupil.social_care_status_from = since
-        for name in ("legal_forename", "legal_surname", "date_of_birth", *_TEXT_FIELDS):
+        for name in ("legal_forename", "legal_surname", "date_of_birth", *TEXT_FIELDS):
             value = getattr(record, name)
             if value is not None and getattr(pupil, name) != value:
                 changes.append(f"{name.replace('_', ' ')}: {getattr(pupil, name)!s} → {value!s}")
                 setattr(pupil, name, value)
-        for name in _FLAG_STATUS:
+        for name in FLAG_STATUS:
             value = getattr(record, name)
             if value is not None and getattr(pupil, name) != value:
                 changes.append(f"{name.replace('_', ' ')}: {'yes' if value else 'no'}")
@@ -619,7 +243,7 @@ class _Writer:
 
     def _statuses(self, pupil: Pupil, record: PupilRecord, *, new: bool) -> list[str]:
         wanted: dict[StatusKind, bool] = {}
-        for name, kind in _FLAG_STATUS.items():
+        for name, kind in FLAG_STATUS.items():
             value = getattr(record, name)
             if value is not None:
                 wanted[kind] = value
@@ -642,7 +266,7 @@ class _Writer:
         for kind, on in wanted.items():
             row = open_rows.get(kind)
             if on and row is None:
-                started = record.status_dates.get(_DATE_KEYS.get(kind, kind.value))
+                started = record.status_dates.get(DATE_KEYS.get(kind, kind.value))
                 self._insert(
                     PupilStatus(
                         pupil=pupil,

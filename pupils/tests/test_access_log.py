@@ -5,7 +5,7 @@ from audit.models import AuditAction, AuditEvent
 
 def test_dsl_sees_who_viewed_the_record(client_for, dsl, headteacher, pupil):
     client_for(headteacher).get(f"/pupils/{pupil.pk}/")
-    response = client_for(dsl).get(f"/audit/pupils/{pupil.pk}/access-log/")
+    response = client_for(dsl).get(f"/pupils/{pupil.pk}/access-log/")
     assert response.status_code == 200
     page = response.content.decode()
     assert "head@oakfield.example" in page
@@ -18,7 +18,7 @@ def test_dsl_sees_who_viewed_the_record(client_for, dsl, headteacher, pupil):
 
 
 def test_other_school_dsl_gets_404_and_nothing_is_logged(client_for, other_school_dsl, pupil):
-    response = client_for(other_school_dsl).get(f"/audit/pupils/{pupil.pk}/access-log/")
+    response = client_for(other_school_dsl).get(f"/pupils/{pupil.pk}/access-log/")
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(pupil_id=pupil.pk).exists()
 
