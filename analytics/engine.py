@@ -107,6 +107,9 @@ class SchoolFigures:
     decided_within_day: int = 0
     median_days_to_decision: float | None = None
     findings_waiting: int = 0
+    # Multi-agency meetings held in the period and the safeguarding team's minutes on them.
+    meetings: int = 0
+    meeting_minutes: int = 0
     # "with_concerns" / "roll" -> (pupils with possible sessions, possible, attended, persistent)
     attendance: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
 
@@ -516,6 +519,7 @@ def compute(
             finally:
                 db.close()
     _findings(figures)
+    _meetings(figures, period)
     labels, neglect = _category_labels(ids)
     return Figures(
         period=period,
@@ -771,3 +775,14 @@ def _findings(figures: dict[UUID, SchoolFigures]) -> None:
     )
     for row in rows:
         figures[row["school_id"]].findings_waiting = row["n"]
+
+
+def _meetings(figures: dict[UUID, SchoolFigures], period: Period) -> None:
+    """Multi-agency meetings held in the period and the team's time on them (casework)."""
+    from casework.selectors import meeting_time
+
+    for school_id, (n, minutes) in meeting_time(
+        school_ids=list(figures), start=period.start, end=period.end
+    ).items():
+        figures[school_id].meetings = n
+        figures[school_id].meeting_minutes = minutes

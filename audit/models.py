@@ -91,6 +91,21 @@ class AuditAction(models.TextChoices):
     FACTOR_RECORDED = "factor_recorded", "Known factor recorded"
     FACTOR_WITHDRAWN = "factor_withdrawn", "Known factor withdrawn"
     FACTORS_VIEWED = "factors_viewed", "Child's known factors viewed"
+    AGENCY_CONTACT_RECORDED = "agency_contact_recorded", "Contact with another agency recorded"
+    AGENCY_RESPONSE_RECORDED = "agency_response_recorded", "Another agency's answer recorded"
+    PLAN_RECORDED = "plan_recorded", "Plan recorded"
+    PLAN_ENDED = "plan_ended", "Plan ended"
+    MEETING_RECORDED = "meeting_recorded", "Multi-agency meeting recorded"
+    MEETING_REPORT_OPENED = "meeting_report_opened", "School's report to a meeting opened"
+    ESCALATION_OPENED = "escalation_opened", "Escalation opened"
+    ESCALATION_STAGE_RECORDED = "escalation_stage_recorded", "Escalation stage recorded"
+    ESCALATION_SETTINGS_CHANGED = "escalation_settings_changed", "Escalation stages changed"
+    ENROLMENT_ENDED = "enrolment_ended", "Child left the school's roll"
+    AGREED_ABSENCE_RECORDED = "agreed_absence_recorded", "Agreed absence recorded"
+    HOUSEHOLD_CHILD_RECORDED = "household_child_recorded", "Child in the household recorded"
+    ENGAGEMENT_RECORDED = "engagement_recorded", "Parents' engagement recorded"
+    DAY_NOTE_RECORDED = "day_note_recorded", "Note about the child's day recorded"
+    CASEWORK_VIEWED = "casework_viewed", "Child's casework page viewed"
 
 
 class AuditEvent(models.Model):

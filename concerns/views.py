@@ -336,6 +336,7 @@ def inbox(request: CairnRequest) -> HttpResponse:
             "unseen": selectors.unseen_alerts(viewer=viewer),
             "overdue": selectors.overdue_actions(viewer=viewer)[:100],
             "reviews": selectors.reviews_due(viewer=viewer)[:100],
+            "panels": selectors.inbox_panels(viewer=viewer),
         },
     )
 
