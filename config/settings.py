@@ -230,6 +230,7 @@ DEMO_SEEDERS = [
     "attendance.demo.seed",
     "concerns.demo.seed",
     "factors.demo.seed",
+    "casework.demo.seed",
     "patterns.demo.seed",
     "analytics.demo.seed",
 ]
