@@ -58,6 +58,7 @@ def _by_concerns(school: School) -> list[Pupil]:
 class _Story:
     def __init__(self, world: DemoWorld, dsl: Membership, pupil: Pupil) -> None:
         self.world, self.dsl, self.pupil = world, dsl, pupil
+        assert dsl.school_id is not None
         enrolment = Enrolment.objects.get(
             pupil=pupil, school_id=dsl.school_id, end_date__isnull=True
         )
