@@ -5,6 +5,7 @@ and the child protection plan; the front sheet then shows the plan. axe runs on 
 import datetime
 
 from django.conf import settings
+from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from casework.models import AgencyResponse, Escalation, Meeting, Plan
@@ -36,7 +37,7 @@ def _date(page: Page, legend: str, day: datetime.date) -> None:
 def test_dsl_records_a_referral_its_answer_an_escalation_a_meeting_and_a_plan(
     page: Page, live_server, dsl, pupil
 ):
-    today = datetime.date.today()
+    today = timezone.localdate()
     referred, answered = today - datetime.timedelta(days=20), today - datetime.timedelta(days=18)
     _sign_in(page, live_server, dsl)
     page.goto(f"{live_server.url}/pupils/{pupil.pk}/")
