@@ -383,3 +383,12 @@ CHRONOLOGY_SOURCES += [
 # Functions `(*, viewer) -> pupils.selectors.Panel | None`: sections of the safeguarding team's
 # inbox that other apps add (concerns does not import them).
 CONCERNS_INBOX_PANELS: list[str] = ["casework.panels.inbox_panel"]
+# Record kinds other apps add to `manage.py import_history` (docs/import-format.md).
+HISTORY_IMPORT_KINDS: list[str] = [
+    "casework.importers.AGENCY_CONTACT",
+    "casework.importers.PLAN",
+    "casework.importers.MEETING",
+    "casework.importers.ENGAGEMENT",
+    "casework.importers.DAY_NOTE",
+    "casework.importers.HOUSEHOLD_CHILD",
+]

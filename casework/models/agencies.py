@@ -52,12 +52,19 @@ class AgencyContact(models.Model):
         "concerns.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answer_expected_by = models.DateField(null=True, blank=True)
+    # The record's id in the system it was imported from (import_history); empty if not.
+    source_ref = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-contacted_on", "-recorded_at"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["school", "source_ref"],
+                condition=~Q(source_ref=""),
+                name="agencycontact_imported_once",
+            ),
             models.CheckConstraint(condition=~Q(summary=""), name="agency_contact_has_summary"),
             models.CheckConstraint(
                 condition=Q(answer_expected_by__isnull=True)

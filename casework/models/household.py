@@ -30,11 +30,20 @@ class HouseholdChild(models.Model):
     setting_kind = models.CharField(max_length=15, choices=SettingKind.choices)
     setting_name = models.CharField(max_length=200, blank=True)
     note = models.TextField(blank=True)
+    # The record's id in the system it was imported from (import_history); empty if not.
+    source_ref = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
     class Meta:
         ordering = ["date_of_birth"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["school", "source_ref"],
+                condition=~Q(source_ref=""),
+                name="householdchild_imported_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -101,12 +110,19 @@ class EngagementEvent(models.Model):
     explained_event = models.CharField(max_length=10, choices=ExplainedEvent.choices, blank=True)
     checked = models.CharField(max_length=15, choices=ExplanationChecked.choices, blank=True)
     details = models.TextField()
+    # The record's id in the system it was imported from (import_history); empty if not.
+    source_ref = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-occurred_on", "-recorded_at"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["school", "source_ref"],
+                condition=~Q(source_ref=""),
+                name="engagementevent_imported_once",
+            ),
             models.CheckConstraint(condition=~Q(details=""), name="engagement_has_details"),
             models.CheckConstraint(
                 condition=~Q(kind__in=["missed", "cancelled"]) | ~Q(appointment_kind=""),
@@ -137,12 +153,19 @@ class DayNote(models.Model):
     noted_on = models.DateField()
     tone = models.CharField(max_length=10, choices=NoteTone.choices)
     text = models.TextField()
+    # The record's id in the system it was imported from (import_history); empty if not.
+    source_ref = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-noted_on", "-recorded_at"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["school", "source_ref"],
+                condition=~Q(source_ref=""),
+                name="daynote_imported_once",
+            ),
             models.CheckConstraint(condition=~Q(text=""), name="day_note_has_text"),
         ]
 

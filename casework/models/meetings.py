@@ -39,12 +39,19 @@ class Meeting(models.Model):
     contact = models.ForeignKey(
         AgencyContact, on_delete=models.PROTECT, null=True, blank=True, related_name="meetings"
     )
+    # The record's id in the system it was imported from (import_history); empty if not.
+    source_ref = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-held_on", "-recorded_at"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["school", "source_ref"],
+                condition=~Q(source_ref=""),
+                name="meeting_imported_once",
+            ),
             models.CheckConstraint(condition=~Q(decisions=""), name="meeting_has_decisions"),
         ]
 

@@ -54,12 +54,19 @@ class Plan(models.Model):
     lead_professional = models.CharField(max_length=200, blank=True)
     local_authority = models.CharField(max_length=200, blank=True)
     note = models.TextField(blank=True)
+    # The record's id in the system it was imported from (import_history); empty if not.
+    source_ref = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-started_on", "-recorded_at"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["school", "source_ref"],
+                condition=~Q(source_ref=""),
+                name="plan_imported_once",
+            ),
             models.CheckConstraint(
                 condition=(Q(kind="cp") & ~Q(cp_category="")) | (~Q(kind="cp") & Q(cp_category="")),
                 name="plan_cp_category_only_for_cp",

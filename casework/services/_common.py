@@ -2,7 +2,8 @@
 on that school's roll on the day, dates are not in the future, required words are present.
 Each refusal is a ValidationError naming the field, so a form can put it beside that field."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -76,3 +77,21 @@ def choice[T](kind: type[T], value: object, field: str, message: str) -> T:
         return kind(value)  # type: ignore[call-arg]
     except ValueError as error:
         raise ValidationError({field: message}) from error
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """Where an imported record came from (import_history): its id in the old system and when it
+    was written there, kept instead of the moment of the import."""
+
+    source_ref: str
+    written_at: datetime
+
+
+def provenance(imported: Imported | None, *, with_ref: bool = True) -> dict[str, object]:
+    """The written-at (and, for a record kind that keeps one, the source reference) to store."""
+    if imported is None:
+        return {"recorded_at": timezone.now()}
+    if not with_ref:
+        return {"recorded_at": imported.written_at}
+    return {"recorded_at": imported.written_at, "source_ref": imported.source_ref}

@@ -10,7 +10,6 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditAction
@@ -22,12 +21,14 @@ from casework.models import (
     ResponseKind,
 )
 from casework.services._common import (
+    Imported,
     choice,
     long_date,
     not_before,
     not_future,
     on_roll,
     optional,
+    provenance,
     required,
     team_school,
 )
@@ -72,6 +73,7 @@ def contact_record(
     person_contacted: str = "",
     referral: Decision | None = None,
     answer_expected_by: date | None = None,
+    imported: Imported | None = None,
     request: HttpRequest | None = None,
 ) -> AgencyContact:
     """Record that the school contacted another agency about the child.
@@ -112,7 +114,7 @@ def contact_record(
         referral=referral,
         answer_expected_by=answer_expected_by,
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        **provenance(imported),
     )
     audit.record(
         actor=actor,
@@ -136,6 +138,7 @@ def response_record(
     answer_expected_by: date | None = None,
     school_agrees: bool | None = None,
     agreement_reason: str = "",
+    imported: Imported | None = None,
     request: HttpRequest | None = None,
 ) -> AgencyResponse:
     """Record the agency's answer to a contact (or that none has come yet, with the date one is
@@ -186,7 +189,7 @@ def response_record(
         school_agrees=school_agrees,
         agreement_reason=agreement_reason,
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        **provenance(imported, with_ref=False),
     )
     audit.record(
         actor=actor,

@@ -6,7 +6,6 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditAction
@@ -24,6 +23,7 @@ from casework.models import (
     SettingKind,
 )
 from casework.services._common import (
+    Imported,
     choice,
     ever_on_roll,
     long_date,
@@ -31,6 +31,7 @@ from casework.services._common import (
     not_future,
     on_roll,
     optional,
+    provenance,
     required,
     team_school,
 )
@@ -50,6 +51,7 @@ def household_child_record(
     note: str = "",
     seen_on: date | None = None,
     seen_by: str = "",
+    imported: Imported | None = None,
     request: HttpRequest | None = None,
 ) -> HouseholdChild:
     """Record a child of the household who is on no roll Cairn holds, and (where known) when
@@ -71,7 +73,7 @@ def household_child_record(
         setting_name=setting_name if kind != SettingKind.NONE else "",
         note=optional(note, "note"),
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        **provenance(imported),
     )
     audit.record(
         actor=actor,
@@ -82,7 +84,9 @@ def household_child_record(
         details={"setting_kind": str(kind)},
     )
     if seen_on is not None or seen_by:
-        sighting_record(actor=actor, child=child, seen_on=seen_on, seen_by=seen_by)
+        sighting_record(
+            actor=actor, child=child, seen_on=seen_on, seen_by=seen_by, imported=imported
+        )
     return child
 
 
@@ -93,6 +97,7 @@ def sighting_record(
     child: HouseholdChild,
     seen_on: date | None,
     seen_by: str,
+    imported: Imported | None = None,
     request: HttpRequest | None = None,
 ) -> ChildSighting:
     """Record that a professional saw a household child on a date."""
@@ -110,7 +115,11 @@ def sighting_record(
     )
     seen_by = required(seen_by, "seen_by", "Say who saw the child.", limit=200)
     sighting = ChildSighting.objects.create(
-        child=child, seen_on=seen_on, seen_by=seen_by, recorded_by=actor, recorded_at=timezone.now()
+        child=child,
+        seen_on=seen_on,
+        seen_by=seen_by,
+        recorded_by=actor,
+        **provenance(imported, with_ref=False),
     )
     audit.record(
         actor=actor,
@@ -135,6 +144,7 @@ def engagement_record(
     appointment_kind: AppointmentKind | str = "",
     explained_event: ExplainedEvent | str = "",
     checked: ExplanationChecked | str = "",
+    imported: Imported | None = None,
     request: HttpRequest | None = None,
 ) -> EngagementEvent:
     """Record how a parent or carer engaged. A missed or cancelled appointment says which kind
@@ -172,7 +182,7 @@ def engagement_record(
         checked=checked,
         details=details,
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        **provenance(imported),
     )
     audit.record(
         actor=actor,
@@ -193,6 +203,7 @@ def day_note_record(
     noted_on: date,
     tone: NoteTone | str,
     text: str,
+    imported: Imported | None = None,
     request: HttpRequest | None = None,
 ) -> DayNote:
     """Record a dated observation of the child's day that is not a concern."""
@@ -207,7 +218,7 @@ def day_note_record(
         tone=tone,
         text=required(text, "text", "Write what you noticed."),
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        **provenance(imported),
     )
     audit.record(
         actor=actor,

@@ -21,12 +21,14 @@ from audit import services as audit
 from audit.models import AuditAction
 from casework.models import Agency, AgencyContact, Meeting, MeetingKind, MeetingReport
 from casework.services._common import (
+    Imported,
     choice,
     long_date,
     not_before,
     not_future,
     on_roll,
     optional,
+    provenance,
     required,
     team_school,
 )
@@ -116,6 +118,7 @@ def meeting_record(
     meeting_minutes: int = 0,
     contact: AgencyContact | None = None,
     reports: Sequence[Upload] = (),
+    imported: Imported | None = None,
     request: HttpRequest | None = None,
 ) -> Meeting:
     """Record a multi-agency meeting about the child, with the school's report.
@@ -160,7 +163,7 @@ def meeting_record(
         meeting_minutes=_minutes(meeting_minutes, "meeting_minutes", MAX_MINUTES),
         contact=contact,
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        **provenance(imported),
     )
     for upload, (_extension, content_type) in zip(reports, checked, strict=True):
         _store(actor=actor, meeting=meeting, upload=upload, content_type=content_type)

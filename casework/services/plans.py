@@ -6,18 +6,19 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditAction
 from casework.models import CpCategory, Plan, PlanEnding, PlanEndReason, PlanKind
 from casework.services._common import (
+    Imported,
     choice,
     ever_on_roll,
     long_date,
     not_before,
     not_future,
     optional,
+    provenance,
     team_school,
 )
 from pupils.models import Pupil
@@ -37,6 +38,7 @@ def plan_record(
     note: str = "",
     ended_on: date | None = None,
     end_reason: PlanEndReason | str = "",
+    imported: Imported | None = None,
     request: HttpRequest | None = None,
 ) -> Plan:
     """Record a plan from `started_on` (and, for a past plan, its end and the reason).
@@ -81,7 +83,7 @@ def plan_record(
         local_authority=optional(local_authority, "local_authority", limit=200),
         note=optional(note, "note"),
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        **provenance(imported),
     )
     audit.record(
         actor=actor,
@@ -92,7 +94,14 @@ def plan_record(
         details={"kind": str(kind), "cp_category": str(cp_category), "from": str(started_on)},
     )
     if ended_on is not None:
-        plan_end(actor=actor, plan=plan, ended_on=ended_on, reason=end_reason, request=request)
+        plan_end(
+            actor=actor,
+            plan=plan,
+            ended_on=ended_on,
+            reason=end_reason,
+            imported=imported,
+            request=request,
+        )
     return plan
 
 
@@ -104,6 +113,7 @@ def plan_end(
     ended_on: date,
     reason: PlanEndReason | str,
     note: str = "",
+    imported: Imported | None = None,
     request: HttpRequest | None = None,
 ) -> PlanEnding:
     """End a plan on a date, for a reason. A plan ends once; it cannot end before it started."""
@@ -127,7 +137,7 @@ def plan_end(
         reason=reason,
         note=optional(note, "note"),
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        **provenance(imported, with_ref=False),
     )
     audit.record(
         actor=actor,

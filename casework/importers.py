@@ -1,0 +1,271 @@
+"""Casework in `import_history` (settings.HISTORY_IMPORT_KINDS; docs/import-format.md).
+
+Each kind reads its fields from a line, and writes through the same service a DSL's form uses,
+so an imported record meets the same rules (dates in order, reasons present, the child on the
+roll on the day) and is audited. The record keeps its `source_ref` and the date it was written in
+the old system; a `source_ref` the school already holds is skipped, so a file can run twice.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+
+from casework import services
+from casework.models import AgencyContact, DayNote, EngagementEvent, HouseholdChild, Meeting, Plan
+from casework.services._common import Imported
+from concerns.importers.common import BadLine, LineError
+from pupils.models import Pupil
+from schools.models import Membership
+
+MAX_TEXT = 50_000
+
+
+def _text(raw: dict[str, Any], line: int, name: str, *, limit: int = MAX_TEXT) -> str:
+    value = raw.get(name)
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str):
+        raise BadLine(LineError(line, name, "must be text"))
+    if len(value) > limit:
+        raise BadLine(LineError(line, name, f"is longer than {limit} characters"))
+    return value.strip()
+
+
+def _date(raw: dict[str, Any], line: int, name: str) -> date | None:
+    value = raw.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise BadLine(LineError(line, name, "is not a date (YYYY-MM-DD)")) from exc
+
+
+def _int(raw: dict[str, Any], line: int, name: str) -> int:
+    value = raw.get(name, 0)
+    if value in (None, ""):
+        return 0
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise BadLine(LineError(line, name, "must be a whole number of minutes")) from exc
+
+
+def _list(raw: dict[str, Any], line: int, name: str) -> list[str]:
+    value = raw.get(name, [])
+    if isinstance(value, str):  # CSV: codes separated by ";"
+        return [v.strip() for v in value.split(";") if v.strip()]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise BadLine(LineError(line, name, "must be a list of codes"))
+    return value
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """One casework kind: its name in the file, its model (for `source_ref`), and how to read
+    and write a line."""
+
+    kind: str
+    model: Any
+    read: Callable[[dict[str, Any], int], dict[str, Any]]
+    save: Callable[..., object]
+    columns: tuple[str, ...] = ()  # the CSV columns this kind adds
+
+    def check(
+        self, line: int, raw: dict[str, Any], *, pupil: Pupil, school_id: UUID
+    ) -> dict[str, Any] | None:
+        ref = _text(raw, line, "source_ref", limit=200)
+        if not ref:
+            raise BadLine(LineError(line, "source_ref", "is required for this kind"))
+        if self.model.objects.filter(school_id=school_id, source_ref=ref).exists():
+            return None
+        return {"source_ref": ref, **self.read(raw, line)}
+
+    def write(self, record: Any, *, actor: Membership, source_system: str) -> None:
+        fields = dict(record.fields)
+        imported = Imported(source_ref=fields.pop("source_ref"), written_at=record.written_at)
+        self.save(
+            actor=actor,
+            pupil=record.pupil,
+            on=record.occurred_at.date(),
+            text=record.text,
+            imported=imported,
+            **fields,
+        )
+
+
+def _read_contact(raw: dict[str, Any], line: int) -> dict[str, Any]:
+    agrees = raw.get("school_agrees")
+    if isinstance(agrees, str):
+        agrees = {"yes": True, "no": False, "true": True, "false": False, "": None}.get(
+            agrees.lower(), "bad"
+        )
+    if agrees not in (True, False, None):
+        raise BadLine(LineError(line, "school_agrees", "must be true or false"))
+    return {
+        "agency": _text(raw, line, "agency", limit=20),
+        "purpose": _text(raw, line, "purpose", limit=10),
+        "agency_name": _text(raw, line, "agency_name", limit=200),
+        "answer_expected_by": _date(raw, line, "answer_expected_by"),
+        "response_kind": _text(raw, line, "response_kind", limit=12),
+        "response_on": _date(raw, line, "response_on"),
+        "school_agrees": agrees,
+        "agreement_reason": _text(raw, line, "agreement_reason"),
+    }
+
+
+def _save_contact(
+    *,
+    actor: Membership,
+    pupil: Pupil,
+    on: date,
+    text: str,
+    imported: Imported,
+    response_kind: str,
+    response_on: date | None,
+    school_agrees: bool | None,
+    agreement_reason: str,
+    **fields: Any,
+) -> None:
+    contact = services.contact_record(
+        actor=actor, pupil=pupil, contacted_on=on, summary=text, imported=imported, **fields
+    )
+    if response_kind:
+        if response_on is None:
+            raise ValidationError({"response_on": "is required with response_kind"})
+        services.response_record(
+            actor=actor,
+            contact=contact,
+            kind=response_kind,
+            received_on=response_on,
+            answer_expected_by=fields.get("answer_expected_by"),
+            school_agrees=school_agrees,
+            agreement_reason=agreement_reason,
+            imported=imported,
+        )
+
+
+def _read_plan(raw: dict[str, Any], line: int) -> dict[str, Any]:
+    return {
+        "kind": _text(raw, line, "plan_kind", limit=15),
+        "cp_category": _text(raw, line, "cp_category", limit=3),
+        "local_authority": _text(raw, line, "local_authority", limit=200),
+        "ended_on": _date(raw, line, "ended_on"),
+        "end_reason": _text(raw, line, "end_reason", limit=15),
+    }
+
+
+def _save_plan(*, on: date, text: str, **fields: Any) -> None:
+    services.plan_record(started_on=on, note=text, **fields)
+
+
+def _read_meeting(raw: dict[str, Any], line: int) -> dict[str, Any]:
+    return {
+        "kind": _text(raw, line, "meeting_kind", limit=15),
+        "agencies_present": _list(raw, line, "agencies_present"),
+        "actions_for_school": _text(raw, line, "actions_for_school"),
+        "preparation_minutes": _int(raw, line, "preparation_minutes"),
+        "meeting_minutes": _int(raw, line, "meeting_minutes"),
+    }
+
+
+def _save_meeting(*, on: date, text: str, **fields: Any) -> None:
+    services.meeting_record(held_on=on, decisions=text, **fields)
+
+
+def _read_engagement(raw: dict[str, Any], line: int) -> dict[str, Any]:
+    return {
+        "kind": _text(raw, line, "engagement_kind", limit=12),
+        "adult": _text(raw, line, "adult", limit=200),
+        "appointment_kind": _text(raw, line, "appointment_kind", limit=10),
+        "explained_event": _text(raw, line, "explained_event", limit=10),
+        "checked": _text(raw, line, "checked", limit=15),
+    }
+
+
+def _save_engagement(*, on: date, text: str, **fields: Any) -> None:
+    services.engagement_record(occurred_on=on, details=text, **fields)
+
+
+def _read_note(raw: dict[str, Any], line: int) -> dict[str, Any]:
+    return {"tone": _text(raw, line, "tone", limit=10)}
+
+
+def _save_note(*, on: date, **fields: Any) -> None:
+    services.day_note_record(noted_on=on, **fields)
+
+
+def _read_household_child(raw: dict[str, Any], line: int) -> dict[str, Any]:
+    born = _date(raw, line, "date_of_birth")
+    if born is None:
+        raise BadLine(LineError(line, "date_of_birth", "is required"))
+    return {
+        "name": _text(raw, line, "name", limit=200),
+        "date_of_birth": born,
+        "setting_kind": _text(raw, line, "setting_kind", limit=15),
+        "setting_name": _text(raw, line, "setting_name", limit=200),
+        "seen_by": _text(raw, line, "seen_by", limit=200),
+    }
+
+
+def _save_household_child(*, on: date, text: str, seen_by: str, **fields: Any) -> None:
+    services.household_child_record(
+        note=text, seen_on=on if seen_by else None, seen_by=seen_by, **fields
+    )
+
+
+AGENCY_CONTACT = _Kind(
+    "agency_contact",
+    AgencyContact,
+    _read_contact,
+    _save_contact,
+    (
+        "agency",
+        "purpose",
+        "agency_name",
+        "answer_expected_by",
+        "response_kind",
+        "response_on",
+        "school_agrees",
+        "agreement_reason",
+    ),
+)
+PLAN = _Kind(
+    "plan",
+    Plan,
+    _read_plan,
+    _save_plan,
+    ("plan_kind", "cp_category", "local_authority", "ended_on", "end_reason"),
+)
+MEETING = _Kind(
+    "meeting",
+    Meeting,
+    _read_meeting,
+    _save_meeting,
+    (
+        "meeting_kind",
+        "agencies_present",
+        "actions_for_school",
+        "preparation_minutes",
+        "meeting_minutes",
+    ),
+)
+ENGAGEMENT = _Kind(
+    "engagement",
+    EngagementEvent,
+    _read_engagement,
+    _save_engagement,
+    ("engagement_kind", "adult", "appointment_kind", "explained_event", "checked"),
+)
+DAY_NOTE = _Kind("day_note", DayNote, _read_note, _save_note, ("tone",))
+HOUSEHOLD_CHILD = _Kind(
+    "household_child",
+    HouseholdChild,
+    _read_household_child,
+    _save_household_child,
+    ("name", "date_of_birth", "setting_kind", "setting_name", "seen_by"),
+)
