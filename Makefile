@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 DEMO_ENV := CAIRN_DEBUG=1
 # The test suite runs with production settings (DEBUG off) and a throwaway key.
-TEST_ENV := CAIRN_DEBUG=0 CAIRN_HTTPS=0 CAIRN_MANIFEST_STATIC=0 CAIRN_SECRET_KEY=test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH
+TEST_ENV := CAIRN_ENV_FILE= CAIRN_DEBUG=0 CAIRN_HTTPS=0 CAIRN_MANIFEST_STATIC=0 CAIRN_SECRET_KEY=test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH
 
 .PHONY: bench-patterns install demo serve test test-fast lint format typecheck migrations-check assets lock bench bench-trust clean demo-code evaluate
 
@@ -31,7 +31,12 @@ install: $(BIN)/.installed assets
 var:
 	mkdir -p var
 
-demo: $(BIN)/.installed assets var
+# The demo's settings go in .env (if there is none yet), so that `manage.py` commands run from
+# the checkout as the README shows them, without setting anything first.
+.env:
+	@printf '# Written by `make demo`: the demo school runs with DEBUG on. Never use in production.\nCAIRN_DEBUG=1\n' > $@
+
+demo: $(BIN)/.installed assets var .env
 	$(DEMO_ENV) $(PY) manage.py migrate --verbosity 0
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	@echo

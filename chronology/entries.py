@@ -35,6 +35,9 @@ class Entry:
     url: str | None = None  # where to read the whole record, if the viewer may
     significant: bool = False
     categories: tuple[str, ...] = field(default_factory=tuple)
+    # Staff names that appear in `title` (an action's assignee): removed with the author when an
+    # export is asked for without staff names.
+    staff_in_title: tuple[str, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,16 @@ def _author(entry: Entry, *, redact: bool) -> str:
     return entry.author
 
 
+def _title(entry: Entry, *, redact: bool) -> str:
+    """The entry's title; without staff names, those it names (an action's assignee) removed."""
+    title = entry.title
+    if redact:
+        for name in entry.staff_in_title:
+            if name:
+                title = title.replace(name, REDACTED)
+    return title
+
+
 def _local(moment: datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
@@ -75,7 +85,7 @@ def chronology_csv(
                     _local(entry.occurred_at),
                     _local(entry.recorded_at),
                     entry.kind_label,
-                    entry.title,
+                    _title(entry, redact=redact),
                     entry.summary,
                     "; ".join(entry.categories),
                     _author(entry, redact=redact),
@@ -154,8 +164,9 @@ def chronology_pdf(
     if redact:
         story.append(
             Paragraph(
-                "Staff names have been removed from the author column. Free text is not "
-                "changed: read it and remove any other names before sharing.",
+                "Staff names have been removed from the author column and from action "
+                "titles. Free text is not changed: read it and remove any other names "
+                "before sharing.",
                 bold,
             )
         )
@@ -165,7 +176,7 @@ def chronology_pdf(
     ]
     marked: list[int] = []
     for number, entry in enumerate(entries, start=1):
-        text = f"<b>{escape(entry.kind_label)}: {escape(entry.title)}</b>"
+        text = f"<b>{escape(entry.kind_label)}: {escape(_title(entry, redact=redact))}</b>"
         if entry.significant:
             text = "<b>[Significant]</b> " + text
             marked.append(number)

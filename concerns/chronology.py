@@ -184,7 +184,7 @@ def decision_entries(
             summary = "An allegation about an adult: the details are in the allegations register."
         else:
             summary = _clip(decision.rationale)
-        title = f"Decision: {decision.get_outcome_display()}"
+        title = str(decision.get_outcome_display())
         if decision.referral_reference and decision.outcome != Outcome.LADO:
             title += f" (ref. {decision.referral_reference})"
         if decision.supersedes_id:
@@ -267,6 +267,7 @@ def action_entries(
                             f"Action for {action.assigned_to.user.full_name}, "
                             f"due {action.due_on:%d %b %Y}"
                         ),
+                        staff_in_title=(action.assigned_to.user.full_name,),
                         summary=_clip(action.description),
                         author=action.created_by.user.full_name,
                         url=url,
@@ -281,7 +282,7 @@ def action_entries(
                         pupil_id=pupil_id,
                         occurred_at=completion.completed_at,
                         recorded_at=completion.completed_at,
-                        title="Action done: " + _clip(action.description)[:80],
+                        title=_clip(action.description)[:80],
                         summary=_clip(completion.note),
                         author=completion.completed_by.user.full_name,
                         url=url,
@@ -320,7 +321,7 @@ def behaviour_entries(
             pupil_id=incident.pupil_id,
             occurred_at=incident.occurred_at,
             recorded_at=incident.recorded_at,
-            title=f"Behaviour: {incident.incident_type}",
+            title=incident.incident_type,
             summary=_clip(
                 incident.description
                 + (f" Action: {incident.action_taken}." if incident.action_taken else "")

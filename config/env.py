@@ -42,3 +42,27 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def load_env_file(path: "os.PathLike[str] | str") -> None:
+    """Read KEY=VALUE lines from `path` into the environment, if the file exists.
+
+    Variables already set in the environment win, so a deployment's own settings, and the test
+    suite's, are never overridden by the file. `make demo` writes `.env` with the demo's settings
+    so that `manage.py` commands run from a checkout as the README shows them. Blank lines and
+    lines starting with `#` are skipped; a line without `=` fails loudly, naming the line.
+    """
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except FileNotFoundError:
+        return
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        name, sep, value = text.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise ImproperlyConfigured(f"{path}, line {number}: expected NAME=value.")
+        os.environ.setdefault(name, value.strip().strip("\"'"))

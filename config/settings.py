@@ -5,9 +5,15 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A `.env` beside manage.py (written by `make demo`) supplies what the environment does not set.
+# CAIRN_ENV_FILE names another file, or is empty to read none (the test suite sets it empty).
+_env_file = env_str("CAIRN_ENV_FILE", str(BASE_DIR / ".env"))
+if _env_file:
+    load_env_file(_env_file)
 
 DEBUG = env_bool("CAIRN_DEBUG", default=False)
 

@@ -24,7 +24,7 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**clean, **env},
+        env={"CAIRN_ENV_FILE": "", **clean, **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -55,3 +55,30 @@ def test_a_bad_boolean_names_the_variable():
     result = _manage("check", env={**PRODUCTION, "CAIRN_HTTPS": "maybe"})
     assert result.returncode != 0
     assert "CAIRN_HTTPS='maybe' is not a yes/no value" in result.stderr
+
+
+def test_a_checkout_env_file_lets_commands_run_without_exported_settings(tmp_path):
+    """After `make demo` writes `.env`, the README's management commands run as written."""
+    env_file = tmp_path / ".env"
+    env_file.write_text("# the demo\nCAIRN_DEBUG=1\n\n", encoding="utf-8")
+    result = _manage("list_detectors", env={"CAIRN_ENV_FILE": str(env_file)})
+    assert result.returncode == 0, result.stderr
+    assert "CAIRN_SECRET_KEY must be set" not in result.stderr
+    assert result.stdout.strip()
+
+
+def test_the_environment_wins_over_the_env_file(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("CAIRN_DEBUG=1\n", encoding="utf-8")
+    env = {k: v for k, v in PRODUCTION.items() if k != "CAIRN_SECRET_KEY"}
+    result = _manage("check", env={**env, "CAIRN_ENV_FILE": str(env_file)})
+    assert result.returncode != 0
+    assert "CAIRN_SECRET_KEY must be set" in result.stderr
+
+
+def test_a_malformed_env_file_names_its_line(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("CAIRN_DEBUG=1\nnot a setting\n", encoding="utf-8")
+    result = _manage("check", env={"CAIRN_ENV_FILE": str(env_file)})
+    assert result.returncode != 0
+    assert f"{env_file}, line 2: expected NAME=value." in result.stderr

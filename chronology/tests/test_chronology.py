@@ -147,6 +147,32 @@ def test_csv_export_is_marked_redacted_and_audited(client_for, dsl, teacher, pup
     assert [e.details["redacted"] for e in exports.order_by("seq")] == [True, False]
 
 
+def test_exports_name_each_kind_once_and_remove_assignees_without_staff_names(
+    client_for, dsl, deputy_dsl, teacher, pupil, history
+):
+    _old, new = history
+    services.action_assign(
+        actor=dsl,
+        concern=new,
+        assignee=deputy_dsl,
+        description="Speak to the school nurse",
+        due_on=timezone.localdate() + timedelta(days=3),
+    )
+    assignee = deputy_dsl.user.full_name
+    csv_url = reverse("chronology:export", args=[pupil.pk, "csv"])
+    pdf_url = reverse("chronology:export", args=[pupil.pk, "pdf"])
+    plain_pdf = pdf_text(client_for(dsl).get(pdf_url).content)
+    assert "Decision: Referral to children's social care" in plain_pdf
+    assert "Decision: Decision" not in plain_pdf
+    assert "Behaviour: Behaviour" not in plain_pdf
+    assert f"Action for {assignee}" in plain_pdf
+    redacted_csv = client_for(dsl).get(csv_url, {"redact": "1"}).content.decode()
+    redacted_pdf = pdf_text(client_for(dsl).get(pdf_url, {"redact": "1"}).content)
+    for body in (redacted_csv, redacted_pdf):
+        assert assignee not in body
+        assert f"Action for {REDACTED}" in body.replace("\n", " ")
+
+
 def test_pdf_export_is_paginated_and_marked(client_for, dsl, teacher, pupil):
     start = timezone.now() - timedelta(days=400)
     for day in range(60):

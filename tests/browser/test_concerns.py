@@ -91,7 +91,7 @@ def test_concern_from_teacher_to_dsl_referral_and_pdf(
     page.get_by_role("link", name=pupil.display_name).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Chronology")
     expect(
-        page.get_by_text(re.compile(r"Decision: Referral to children's social care"))
+        page.get_by_text(re.compile(r"Referral to children's social care \(ref\. MASH-2026-0042\)"))
     ).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as download_info:
