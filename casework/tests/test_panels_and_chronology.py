@@ -170,10 +170,9 @@ def test_every_kind_is_on_the_chronology_and_a_note_is_not_a_concern(dsl, teache
     assert ("plan", "Child in need plan started") in titles
     assert ("plan", "Child in need plan ended: stepped down to a lower level of support") in titles
     assert ("meeting", "Strategy discussion") in titles
-    assert (
-        "escalation",
-        "Escalation: practitioner to practitioner stage, due 14 Oct 2025",
-    ) in titles
+    assert ("escalation", "Practitioner to practitioner stage opened, due 14 Oct 2025") in titles
+    # Each kind is named once: the kind's label is not repeated in the title.
+    assert not any(e.title.startswith(f"{e.kind_label}:") for e in chronology.entries)
     assert ("roll", "Left the school's roll: elective home education") in titles
     assert ("engagement", "Mum: missed an appointment (health appointment)") in titles
     assert ("day_note", "Good: Happy and settled at lunch.") in titles

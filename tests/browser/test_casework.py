@@ -118,3 +118,38 @@ def test_dsl_records_a_referral_its_answer_an_escalation_a_meeting_and_a_plan(
     assert Escalation.objects.get().stages.count() == 1
     assert Meeting.objects.get().minutes_spent == 100
     assert Plan.objects.get().cp_category == "NEG"
+
+
+def test_the_casework_pages_fit_a_phone(page: Page, live_server, dsl, pupil):
+    from django.urls import reverse
+
+    from casework.tests.factories import (
+        AgencyContactFactory,
+        AgencyResponseFactory,
+        EscalationStageFactory,
+        MeetingFactory,
+        PlanFactory,
+    )
+    from tests.browser.test_phone_width import _open
+
+    contact = AgencyContactFactory(pupil=pupil, recorded_by=dsl)
+    answer = AgencyResponseFactory(contact=contact)
+    EscalationStageFactory(escalation__response=answer)
+    PlanFactory(
+        pupil=pupil,
+        recorded_by=dsl,
+        kind="cp",
+        cp_category="NEG",
+        lead_professional="Social worker, Northshire children's services",
+    )
+    MeetingFactory(pupil=pupil, recorded_by=dsl)
+    visit = _open(page, live_server, dsl)
+    for path in (
+        reverse("casework:pupil", args=[pupil.pk]),
+        reverse("casework:contact_add", args=[pupil.pk]),
+        reverse("casework:response_add", args=[contact.pk]),
+        reverse("casework:meeting_add", args=[pupil.pk]),
+        reverse("casework:stage_settings"),
+        reverse("pupils:detail", args=[pupil.pk]),
+    ):
+        visit(path)
