@@ -69,6 +69,7 @@ class AuditAction(models.TextChoices):
     BEHAVIOUR_IMPORTED = "behaviour_imported", "Behaviour incidents imported"
     ENCOMPASS_RECORDED = "encompass_recorded", "Operation Encompass notification recorded"
     HISTORY_IMPORTED = "history_imported", "History imported from another system"
+    HISTORY_EXPORTED = "history_exported", "History exported in the import format"
     CONCERN_CATEGORY_CHANGED = "concern_category_changed", "Concern category added or changed"
     PUPIL_ADDED_BY_IMPORT = "pupil_added_by_import", "Child added by an import"
     PUPIL_CHANGED_BY_IMPORT = "pupil_changed_by_import", "Child's details changed by an import"

@@ -6,16 +6,18 @@ roll on the day) and is audited. The record keeps its `source_ref` and the date 
 the old system; a `source_ref` the school already holds is skipped, so a file can run twice.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from casework import services
 from casework.models import AgencyContact, DayNote, EngagementEvent, HouseholdChild, Meeting, Plan
+from casework.selectors import current_response
 from casework.services._common import Imported
 from concerns.importers.common import BadLine, LineError
 from pupils.models import Pupil
@@ -74,6 +76,9 @@ class _Kind:
     read: Callable[[dict[str, Any], int], dict[str, Any]]
     save: Callable[..., object]
     columns: tuple[str, ...] = ()  # the CSV columns this kind adds
+    # For export_history: the day a record happened, and its own fields as the file has them.
+    day: Callable[[Any], date] = lambda obj: obj.recorded_at.date()
+    dump: Callable[[Any], tuple[str, dict[str, Any]]] = lambda _obj: ("", {})
 
     def check(
         self, line: int, raw: dict[str, Any], *, pupil: Pupil, school_id: UUID
@@ -84,6 +89,30 @@ class _Kind:
         if self.model.objects.filter(school_id=school_id, source_ref=ref).exists():
             return None
         return {"source_ref": ref, **self.read(raw, line)}
+
+    def export(self, school_id: UUID) -> Iterator[dict[str, Any]]:
+        """The school's records of this kind as lines of the import format."""
+        rows = (
+            self.model.objects.filter(school_id=school_id)
+            .select_related("pupil", "recorded_by__user")
+            .order_by("recorded_at", "pk")
+        )
+        for obj in rows:
+            text, fields = self.dump(obj)
+            start = timezone.make_aware(datetime.combine(self.day(obj), time(0, 0)))
+            yield {
+                "kind": self.kind,
+                "upn": obj.pupil.upn,
+                "occurred_at": start.isoformat(),
+                "written_at": timezone.localtime(max(obj.recorded_at, start)).isoformat(),
+                "author": {
+                    "name": obj.recorded_by.user.full_name,
+                    "role": obj.recorded_by.get_role_display(),
+                },
+                "text": text,
+                "source_ref": obj.source_ref or f"cairn-{obj.pk}",
+                **{k: v for k, v in fields.items() if v not in ("", None, [])},
+            }
 
     def write(self, record: Any, *, actor: Membership, source_system: str) -> None:
         fields = dict(record.fields)
@@ -218,12 +247,88 @@ def _save_household_child(*, on: date, text: str, seen_by: str, **fields: Any) -
     )
 
 
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _dump_contact(c: AgencyContact) -> tuple[str, dict[str, Any]]:
+    answer = current_response(c)
+    fields: dict[str, Any] = {
+        "agency": c.agency,
+        "purpose": c.purpose,
+        "agency_name": c.agency_name,
+        "answer_expected_by": _iso(c.answer_expected_by),
+    }
+    if answer is not None:
+        fields |= {
+            "response_kind": answer.kind,
+            "response_on": _iso(answer.received_on),
+            "school_agrees": answer.school_agrees,
+            "agreement_reason": answer.agreement_reason,
+        }
+        if answer.answer_expected_by:
+            fields["answer_expected_by"] = _iso(answer.answer_expected_by)
+    return c.summary, fields
+
+
+def _dump_plan(p: Plan) -> tuple[str, dict[str, Any]]:
+    ending = p.ending_or_none
+    return p.note, {
+        "plan_kind": p.kind,
+        "cp_category": p.cp_category,
+        "local_authority": p.local_authority,
+        "ended_on": _iso(ending.ended_on) if ending else None,
+        "end_reason": ending.reason if ending else None,
+    }
+
+
+def _dump_meeting(m: Meeting) -> tuple[str, dict[str, Any]]:
+    return m.decisions, {
+        "meeting_kind": m.kind,
+        "agencies_present": list(m.agencies_present),
+        "actions_for_school": m.actions_for_school,
+        "preparation_minutes": m.preparation_minutes,
+        "meeting_minutes": m.meeting_minutes,
+    }
+
+
+def _dump_engagement(e: EngagementEvent) -> tuple[str, dict[str, Any]]:
+    return e.details, {
+        "engagement_kind": e.kind,
+        "adult": e.adult,
+        "appointment_kind": e.appointment_kind,
+        "explained_event": e.explained_event,
+        "checked": e.checked,
+    }
+
+
+def _dump_note(n: DayNote) -> tuple[str, dict[str, Any]]:
+    return n.text, {"tone": n.tone}
+
+
+def _last_seen(h: HouseholdChild) -> Any:
+    return h.sightings.order_by("-seen_on", "-recorded_at").first()
+
+
+def _dump_household_child(h: HouseholdChild) -> tuple[str, dict[str, Any]]:
+    seen = _last_seen(h)
+    return h.note, {
+        "name": h.name,
+        "date_of_birth": _iso(h.date_of_birth),
+        "setting_kind": h.setting_kind,
+        "setting_name": h.setting_name,
+        "seen_by": seen.seen_by if seen else None,
+    }
+
+
 AGENCY_CONTACT = _Kind(
     "agency_contact",
     AgencyContact,
     _read_contact,
     _save_contact,
-    (
+    day=lambda c: c.contacted_on,
+    dump=_dump_contact,
+    columns=(
         "agency",
         "purpose",
         "agency_name",
@@ -239,14 +344,18 @@ PLAN = _Kind(
     Plan,
     _read_plan,
     _save_plan,
-    ("plan_kind", "cp_category", "local_authority", "ended_on", "end_reason"),
+    day=lambda p: p.started_on,
+    dump=_dump_plan,
+    columns=("plan_kind", "cp_category", "local_authority", "ended_on", "end_reason"),
 )
 MEETING = _Kind(
     "meeting",
     Meeting,
     _read_meeting,
     _save_meeting,
-    (
+    day=lambda m: m.held_on,
+    dump=_dump_meeting,
+    columns=(
         "meeting_kind",
         "agencies_present",
         "actions_for_school",
@@ -259,13 +368,25 @@ ENGAGEMENT = _Kind(
     EngagementEvent,
     _read_engagement,
     _save_engagement,
-    ("engagement_kind", "adult", "appointment_kind", "explained_event", "checked"),
+    day=lambda e: e.occurred_on,
+    dump=_dump_engagement,
+    columns=("engagement_kind", "adult", "appointment_kind", "explained_event", "checked"),
 )
-DAY_NOTE = _Kind("day_note", DayNote, _read_note, _save_note, ("tone",))
+DAY_NOTE = _Kind(
+    "day_note",
+    DayNote,
+    _read_note,
+    _save_note,
+    day=lambda n: n.noted_on,
+    dump=_dump_note,
+    columns=("tone",),
+)
 HOUSEHOLD_CHILD = _Kind(
     "household_child",
     HouseholdChild,
     _read_household_child,
     _save_household_child,
-    ("name", "date_of_birth", "setting_kind", "setting_name", "seen_by"),
+    day=lambda h: s.seen_on if (s := _last_seen(h)) else h.recorded_at.date(),
+    dump=_dump_household_child,
+    columns=("name", "date_of_birth", "setting_kind", "setting_name", "seen_by"),
 )
