@@ -201,6 +201,33 @@ def _ended_on(plan: Plan) -> date | None:
     return ending.ended_on if ending is not None else None
 
 
+def _referral_on_a_concern(pupil: Pupil, *, after: date | None) -> str | None:
+    """A referral to children's social care decided on a concern about the child (and not
+    superseded), later than any plan's end, where no contact in casework records it: its line."""
+    decision = (
+        Decision.objects.filter(
+            concern__parts__pupil=pupil,
+            outcome=Outcome.SOCIAL_CARE,
+            superseded_by__isnull=True,
+        )
+        .prefetch_related("outcomes")
+        .order_by("-decided_at")
+        .first()
+    )
+    if decision is None:
+        return None
+    on = decision.referral_date or timezone.localtime(decision.decided_at).date()
+    if after is not None and on <= after:
+        return None
+    outcomes = sorted(decision.outcomes.all(), key=lambda o: o.received_on)
+    if outcomes:
+        return (
+            f"Referred to children's social care on {on:%-d %b %Y}; outcome received "
+            f"{outcomes[-1].received_on:%-d %b %Y}: {outcomes[-1].outcome[:120]}"
+        )
+    return f"Referred to children's social care on {on:%-d %b %Y}: no outcome recorded yet"
+
+
 def social_care_status(pupil: Pupil) -> SocialCareLine | None:
     """The child's social-care status from the plans and children's social care's answers
     recorded in Cairn, or None where there are none (the front sheet then shows the MIS's).
@@ -274,6 +301,9 @@ def social_care_status(pupil: Pupil) -> SocialCareLine | None:
             history=history,
             note=note,
         )
+    decided = _referral_on_a_concern(pupil, after=last_plan_end)
+    if decided is not None:
+        return SocialCareLine(text=decided, state="referred", history=history, note=note)
     if ended_care:
         return SocialCareLine(
             text="Previously known to children's social care: last plan ended "

@@ -116,6 +116,20 @@ def test_a_referred_child_is_not_never_known(dsl, pupil, kind, state, words):
     assert (line.state, line.text) == (state, words)
 
 
+def test_a_referral_decided_on_a_concern_is_not_never_known(dsl, teacher, pupil):
+    from concerns.models import Outcome
+    from concerns.tests.factories import make_concern, make_decision
+
+    make_decision(
+        dsl=dsl, concern=make_concern(author=teacher, pupil=pupil), outcome=Outcome.SOCIAL_CARE
+    )
+    line = front_sheet(viewer=dsl, pupil=pupil).social_care
+    assert (line.state, line.text) == (
+        "referred",
+        "Referred to children's social care on 2 Mar 2026: no outcome recorded yet",
+    )
+
+
 def test_an_early_help_plan_is_named_beside_the_status(dsl, pupil):
     PlanFactory(pupil=pupil, recorded_by=dsl, kind="early_help", started_on=D(2026, 1, 5))
     line = social_care_status(pupil)
