@@ -16,7 +16,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from casework import services
-from casework.models import AgencyContact, DayNote, EngagementEvent, HouseholdChild, Meeting, Plan
+from casework.models import (
+    AgencyContact,
+    AgreedAbsence,
+    DayNote,
+    EngagementEvent,
+    HouseholdChild,
+    Leaving,
+    Meeting,
+    Plan,
+)
 from casework.selectors import current_response
 from casework.services._common import Imported
 from concerns.importers.common import BadLine, LineError
@@ -321,6 +330,54 @@ def _dump_household_child(h: HouseholdChild) -> tuple[str, dict[str, Any]]:
     }
 
 
+def _read_leaving(raw: dict[str, Any], line: int) -> dict[str, Any]:
+    return {
+        "reason": _text(raw, line, "leaving_reason", limit=15),
+        "destination": _text(raw, line, "destination", limit=200),
+    }
+
+
+def _save_leaving(*, on: date, text: str, **fields: Any) -> None:
+    services.leaving_record(left_on=on, note=text, **fields)
+
+
+def _dump_leaving(left: Leaving) -> tuple[str, dict[str, Any]]:
+    return left.note, {"leaving_reason": left.reason, "destination": left.destination}
+
+
+def _read_absence(raw: dict[str, Any], line: int) -> dict[str, Any]:
+    back = _date(raw, line, "expected_back_on")
+    if back is None:
+        raise BadLine(LineError(line, "expected_back_on", "is required"))
+    return {"expected_back_on": back, "returned_on": _date(raw, line, "returned_on")}
+
+
+def _save_absence(
+    *,
+    actor: Membership,
+    on: date,
+    text: str,
+    imported: Imported,
+    returned_on: date | None,
+    **fields: Any,
+) -> None:
+    absence = services.absence_record(
+        actor=actor, starts_on=on, reason=text, imported=imported, **fields
+    )
+    if returned_on is not None:
+        services.absence_return_record(
+            actor=actor, absence=absence, returned_on=returned_on, imported=imported
+        )
+
+
+def _dump_absence(a: AgreedAbsence) -> tuple[str, dict[str, Any]]:
+    back = a.return_or_none
+    return a.reason, {
+        "expected_back_on": _iso(a.expected_back_on),
+        "returned_on": _iso(back.returned_on) if back else None,
+    }
+
+
 AGENCY_CONTACT = _Kind(
     "agency_contact",
     AgencyContact,
@@ -389,4 +446,23 @@ HOUSEHOLD_CHILD = _Kind(
     day=lambda h: s.seen_on if (s := _last_seen(h)) else h.recorded_at.date(),
     dump=_dump_household_child,
     columns=("name", "date_of_birth", "setting_kind", "setting_name", "seen_by"),
+)
+AGREED_ABSENCE = _Kind(
+    "agreed_absence",
+    AgreedAbsence,
+    _read_absence,
+    _save_absence,
+    day=lambda a: a.starts_on,
+    dump=_dump_absence,
+    columns=("expected_back_on", "returned_on"),
+)
+# Last in the settings' list: a child leaves after the rest of their history is in.
+LEAVING = _Kind(
+    "leaving",
+    Leaving,
+    _read_leaving,
+    _save_leaving,
+    day=lambda left: left.left_on,
+    dump=_dump_leaving,
+    columns=("leaving_reason", "destination"),
 )

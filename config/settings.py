@@ -397,4 +397,6 @@ HISTORY_IMPORT_KINDS: list[str] = [
     "casework.importers.ENGAGEMENT",
     "casework.importers.DAY_NOTE",
     "casework.importers.HOUSEHOLD_CHILD",
+    "casework.importers.AGREED_ABSENCE",
+    "casework.importers.LEAVING",
 ]

@@ -32,12 +32,19 @@ class Leaving(models.Model):
     note = models.TextField(blank=True)
     # Concerns still open when the child left: the file transfer and LA notification prompt.
     open_concerns = models.PositiveIntegerField(default=0)
+    # The record's id in the system it was imported from (import_history); empty if not.
+    source_ref = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-left_on"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["school", "source_ref"],
+                condition=~Q(source_ref=""),
+                name="leaving_imported_once",
+            ),
             models.CheckConstraint(
                 condition=~Q(reason="moved_school") | ~Q(destination=""),
                 name="leaving_named_school",
@@ -61,12 +68,19 @@ class AgreedAbsence(models.Model):
     starts_on = models.DateField()
     expected_back_on = models.DateField(db_index=True)
     reason = models.TextField()
+    # The record's id in the system it was imported from (import_history); empty if not.
+    source_ref = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-starts_on"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["school", "source_ref"],
+                condition=~Q(source_ref=""),
+                name="agreedabsence_imported_once",
+            ),
             models.CheckConstraint(
                 condition=Q(expected_back_on__gte=models.F("starts_on")),
                 name="agreed_absence_back_after_start",

@@ -11,19 +11,20 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditAction
 from casework.models import AbsenceReturn, AgreedAbsence, Leaving, LeavingReason
 from casework.selectors import open_concern_count
 from casework.services._common import (
+    Imported,
     choice,
     long_date,
     not_before,
     not_future,
     on_roll,
     optional,
+    provenance,
     required,
     team_school,
 )
@@ -49,6 +50,7 @@ def leaving_record(
     reason: LeavingReason | str,
     destination: str = "",
     note: str = "",
+    imported: Imported | None = None,
     request: HttpRequest | None = None,
 ) -> Leaving:
     """Record that the child left the school's roll on `left_on`, why, and where to; end the
@@ -87,7 +89,7 @@ def leaving_record(
         note=note,
         open_concerns=open_concern_count(school_id=school_id, pupil=pupil),
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        **provenance(imported),
     )
     enrolment_end(
         actor=actor,
@@ -112,6 +114,7 @@ def absence_record(
     starts_on: date,
     expected_back_on: date,
     reason: str,
+    imported: Imported | None = None,
     request: HttpRequest | None = None,
 ) -> AgreedAbsence:
     """Record an absence the school agreed and the date the child is expected back."""
@@ -130,7 +133,7 @@ def absence_record(
         expected_back_on=expected_back_on,
         reason=required(reason, "reason", "Say why the absence was agreed."),
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        **provenance(imported),
     )
     audit.record(
         actor=actor,
@@ -149,6 +152,7 @@ def absence_return_record(
     actor: Membership,
     absence: AgreedAbsence,
     returned_on: date,
+    imported: Imported | None = None,
     request: HttpRequest | None = None,
 ) -> AbsenceReturn:
     """Record the day the child came back from an agreed absence."""
@@ -166,7 +170,10 @@ def absence_return_record(
         f"The absence started on {long_date(locked.starts_on)}; the return cannot be before.",
     )
     returned = AbsenceReturn.objects.create(
-        absence=locked, returned_on=returned_on, recorded_by=actor, recorded_at=timezone.now()
+        absence=locked,
+        returned_on=returned_on,
+        recorded_by=actor,
+        **provenance(imported, with_ref=False),
     )
     audit.record(
         actor=actor,

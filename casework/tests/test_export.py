@@ -13,9 +13,11 @@ from audit.models import AuditAction, AuditEvent
 from casework import services
 from casework.models import (
     AgencyContact,
+    AgreedAbsence,
     DayNote,
     EngagementEvent,
     HouseholdChild,
+    Leaving,
     Meeting,
     Plan,
 )
@@ -110,6 +112,22 @@ def _history(dsl, teacher, pupil) -> None:
         seen_on=D(2026, 1, 20),
         seen_by="Health visitor",
     )
+    absence = services.absence_record(
+        actor=dsl,
+        pupil=pupil,
+        starts_on=D(2026, 1, 5),
+        expected_back_on=D(2026, 1, 16),
+        reason="Funeral abroad.",
+    )
+    services.absence_return_record(actor=dsl, absence=absence, returned_on=D(2026, 1, 19))
+    services.leaving_record(
+        actor=dsl,
+        pupil=pupil,
+        left_on=D(2026, 3, 2),
+        reason="moved_school",
+        destination="Riverside Primary",
+        note="Moved house.",
+    )
 
 
 def _records(school) -> dict[str, list[tuple]]:
@@ -131,6 +149,28 @@ def _records(school) -> dict[str, list[tuple]]:
             )
 
     return {
+        "leaving": sorted(
+            (
+                x.pupil_id,
+                x.left_on,
+                x.reason,
+                x.destination,
+                x.note,
+                x.enrolment.end_date,
+                x.enrolment.end_reason,
+            )
+            for x in Leaving.objects.filter(school=school)
+        ),
+        "absence": sorted(
+            (
+                a.pupil_id,
+                a.starts_on,
+                a.expected_back_on,
+                a.reason,
+                a.return_or_none.returned_on if a.return_or_none else None,
+            )
+            for a in AgreedAbsence.objects.filter(school=school)
+        ),
         "concern": sorted(
             (
                 c.parts.get().pupil_id,
@@ -221,6 +261,8 @@ def test_export_then_import_into_another_school_loses_nothing(
         "engagement",
         "day_note",
         "household_child",
+        "agreed_absence",
+        "leaving",
     }
     exported = AuditEvent.objects.filter(action=AuditAction.HISTORY_EXPORTED)
     assert [e.pupil_id for e in exported] == [pupil.pk]
