@@ -456,7 +456,6 @@ AGREED_ABSENCE = _Kind(
     dump=_dump_absence,
     columns=("expected_back_on", "returned_on"),
 )
-# Last in the settings' list: a child leaves after the rest of their history is in.
 LEAVING = _Kind(
     "leaving",
     Leaving,
