@@ -16,11 +16,11 @@ from casework.access import (
 from pupils.models import Pupil
 from schools.http import CairnRequest
 
-_READERS = list(CASEWORK_READERS)
-_RECORDERS = list(CASEWORK_RECORDERS)
+READERS = list(CASEWORK_READERS)
+RECORDERS = list(CASEWORK_RECORDERS)
 
 
-def _put_error(form: forms.Form, error: ValidationError) -> None:
+def put_error(form: forms.Form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
             for e in errors:
@@ -29,7 +29,7 @@ def _put_error(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _form_page(
+def form_page(
     request: CairnRequest,
     *,
     pupil: Pupil,
@@ -54,7 +54,7 @@ def _form_page(
     )
 
 
-def _record(
+def record_form(
     request: CairnRequest,
     *,
     pupil: Pupil,
@@ -72,14 +72,14 @@ def _record(
         try:
             done = save(form.cleaned_data)
         except ValidationError as error:
-            _put_error(form, error)
+            put_error(form, error)
         else:
             messages.success(request, done)
             target = redirect("casework:pupil", pupil_id=pupil.pk)
             if anchor:
                 target["Location"] += f"#{anchor}"
             return target
-    return _form_page(
+    return form_page(
         request,
         pupil=pupil,
         form=form,
@@ -90,5 +90,5 @@ def _record(
     )
 
 
-def _data(request: CairnRequest) -> Any:
+def posted(request: CairnRequest) -> Any:
     return request.POST if request.method == "POST" else None

@@ -17,12 +17,12 @@ from casework.access import (
     access_response_to_escalate,
     access_stage_to_decide,
 )
-from casework.views._shape import _RECORDERS, _data, _record
+from casework.views._shape import RECORDERS, posted, record_form
 from schools.http import CairnRequest, role_required
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(_RECORDERS)
+@role_required(RECORDERS)
 def contact_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
     viewer = request.membership
     child = access_pupil_to_record(viewer=viewer, pupil_id=pupil_id)
@@ -36,7 +36,7 @@ def contact_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
         )
         for d in referrals
     ]
-    form = cf.ContactForm(_data(request), referrals=choices)
+    form = cf.ContactForm(posted(request), referrals=choices)
 
     def save(data: dict[str, Any]) -> str:
         referral = next((d for d in referrals if str(d.pk) == data.get("referral")), None)
@@ -55,7 +55,7 @@ def contact_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
         )
         return f"Contact with {contact.agency_label} recorded."
 
-    return _record(
+    return record_form(
         request,
         pupil=child,
         form=form,
@@ -67,11 +67,11 @@ def contact_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(_RECORDERS)
+@role_required(RECORDERS)
 def response_add(request: CairnRequest, contact_id: UUID) -> HttpResponse:
     viewer = request.membership
     contact = access_contact_to_answer(viewer=viewer, contact_id=contact_id)
-    form = cf.ResponseForm(_data(request))
+    form = cf.ResponseForm(posted(request))
 
     def save(data: dict[str, Any]) -> str:
         response = services.response_record(
@@ -87,7 +87,7 @@ def response_add(request: CairnRequest, contact_id: UUID) -> HttpResponse:
         )
         return f"Answer from {contact.agency_label} recorded: {response.get_kind_display()}."
 
-    return _record(
+    return record_form(
         request,
         pupil=contact.pupil,
         form=form,
@@ -99,12 +99,12 @@ def response_add(request: CairnRequest, contact_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(_RECORDERS)
+@role_required(RECORDERS)
 def escalate(request: CairnRequest, response_id: UUID) -> HttpResponse:
     viewer = request.membership
     answer = access_response_to_escalate(viewer=viewer, response_id=response_id)
     child = answer.contact.pupil
-    form = cf.EscalationForm(_data(request))
+    form = cf.EscalationForm(posted(request))
     first = services.stages_for(answer.contact.school_id)[0]
 
     def save(data: dict[str, Any]) -> str:
@@ -120,7 +120,7 @@ def escalate(request: CairnRequest, response_id: UUID) -> HttpResponse:
         stage = escalation.stages.get(position=1)
         return f"Escalation opened: {stage.name.lower()} stage, due {stage.due_on:%-d %B %Y}."
 
-    return _record(
+    return record_form(
         request,
         pupil=child,
         form=form,
@@ -134,11 +134,11 @@ def escalate(request: CairnRequest, response_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(_RECORDERS)
+@role_required(RECORDERS)
 def stage_outcome(request: CairnRequest, stage_id: UUID) -> HttpResponse:
     viewer = request.membership
     stage = access_stage_to_decide(viewer=viewer, stage_id=stage_id)
-    form = cf.StageOutcomeForm(_data(request))
+    form = cf.StageOutcomeForm(posted(request))
 
     def save(data: dict[str, Any]) -> str:
         outcome = services.stage_outcome_record(
@@ -151,7 +151,7 @@ def stage_outcome(request: CairnRequest, stage_id: UUID) -> HttpResponse:
         )
         return f"{stage.name}: {outcome.get_kind_display()}."
 
-    return _record(
+    return record_form(
         request,
         pupil=stage.escalation.pupil,
         form=form,
@@ -163,14 +163,14 @@ def stage_outcome(request: CairnRequest, stage_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(_RECORDERS)
+@role_required(RECORDERS)
 def stage_settings(request: CairnRequest) -> HttpResponse:
     """The school's escalation procedure: the stages of its safeguarding partnership."""
     viewer = request.membership
     assert viewer.school_id is not None
     current = services.stages_for(viewer.school_id)
     initial = "\n".join(f"{s.name} | {s.contact} | {s.days_allowed}" for s in current)
-    form = cf.StageSettingsForm(_data(request), initial={"stages": initial})
+    form = cf.StageSettingsForm(posted(request), initial={"stages": initial})
     if request.method == "POST" and form.is_valid():
         rules = []
         for number, line in enumerate(form.cleaned_data["stages"].splitlines(), start=1):

@@ -13,16 +13,16 @@ from casework.access import (
     access_household_child,
     access_pupil_to_record,
 )
-from casework.views._shape import _RECORDERS, _data, _record
+from casework.views._shape import RECORDERS, posted, record_form
 from schools.http import CairnRequest, role_required
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(_RECORDERS)
+@role_required(RECORDERS)
 def leaving(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
     viewer = request.membership
     child = access_pupil_to_record(viewer=viewer, pupil_id=pupil_id)
-    form = cf.LeavingForm(_data(request))
+    form = cf.LeavingForm(posted(request))
 
     def save(data: dict[str, Any]) -> str:
         left = services.leaving_record(
@@ -36,7 +36,7 @@ def leaving(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
         )
         return f"{child.display_name} left the roll on {left.left_on:%-d %B %Y}."
 
-    return _record(
+    return record_form(
         request,
         pupil=child,
         form=form,
@@ -50,11 +50,11 @@ def leaving(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(_RECORDERS)
+@role_required(RECORDERS)
 def absence_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
     viewer = request.membership
     child = access_pupil_to_record(viewer=viewer, pupil_id=pupil_id)
-    form = cf.AbsenceForm(_data(request))
+    form = cf.AbsenceForm(posted(request))
 
     def save(data: dict[str, Any]) -> str:
         services.absence_record(
@@ -67,17 +67,17 @@ def absence_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
         )
         return "Agreed absence recorded."
 
-    return _record(
+    return record_form(
         request, pupil=child, form=form, title="Record an agreed absence", save=save, anchor="roll"
     )
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(_RECORDERS)
+@role_required(RECORDERS)
 def absence_return(request: CairnRequest, absence_id: UUID) -> HttpResponse:
     viewer = request.membership
     absence = access_absence_to_close(viewer=viewer, absence_id=absence_id)
-    form = cf.ReturnForm(_data(request))
+    form = cf.ReturnForm(posted(request))
 
     def save(data: dict[str, Any]) -> str:
         services.absence_return_record(
@@ -85,7 +85,7 @@ def absence_return(request: CairnRequest, absence_id: UUID) -> HttpResponse:
         )
         return "Return recorded."
 
-    return _record(
+    return record_form(
         request,
         pupil=absence.pupil,
         form=form,
@@ -97,11 +97,11 @@ def absence_return(request: CairnRequest, absence_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(_RECORDERS)
+@role_required(RECORDERS)
 def household_child_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
     viewer = request.membership
     child = access_pupil_to_record(viewer=viewer, pupil_id=pupil_id)
-    form = cf.HouseholdChildForm(_data(request))
+    form = cf.HouseholdChildForm(posted(request))
 
     def save(data: dict[str, Any]) -> str:
         other = services.household_child_record(
@@ -118,7 +118,7 @@ def household_child_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
         )
         return f"{other.name} recorded."
 
-    return _record(
+    return record_form(
         request,
         pupil=child,
         form=form,
@@ -131,11 +131,11 @@ def household_child_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(_RECORDERS)
+@role_required(RECORDERS)
 def sighting_add(request: CairnRequest, child_id: UUID) -> HttpResponse:
     viewer = request.membership
     other = access_household_child(viewer=viewer, child_id=child_id)
-    form = cf.SightingForm(_data(request))
+    form = cf.SightingForm(posted(request))
 
     def save(data: dict[str, Any]) -> str:
         services.sighting_record(
@@ -147,7 +147,7 @@ def sighting_add(request: CairnRequest, child_id: UUID) -> HttpResponse:
         )
         return f"Recorded when {other.name} was seen."
 
-    return _record(
+    return record_form(
         request,
         pupil=other.pupil,
         form=form,
@@ -158,11 +158,11 @@ def sighting_add(request: CairnRequest, child_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(_RECORDERS)
+@role_required(RECORDERS)
 def engagement_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
     viewer = request.membership
     child = access_pupil_to_record(viewer=viewer, pupil_id=pupil_id)
-    form = cf.EngagementForm(_data(request))
+    form = cf.EngagementForm(posted(request))
 
     def save(data: dict[str, Any]) -> str:
         services.engagement_record(
@@ -179,7 +179,7 @@ def engagement_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
         )
         return "Recorded."
 
-    return _record(
+    return record_form(
         request,
         pupil=child,
         form=form,
@@ -190,11 +190,11 @@ def engagement_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(_RECORDERS)
+@role_required(RECORDERS)
 def note_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
     viewer = request.membership
     child = access_pupil_to_record(viewer=viewer, pupil_id=pupil_id)
-    form = cf.DayNoteForm(_data(request))
+    form = cf.DayNoteForm(posted(request))
 
     def save(data: dict[str, Any]) -> str:
         services.day_note_record(
@@ -207,7 +207,7 @@ def note_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
         )
         return "Note recorded."
 
-    return _record(
+    return record_form(
         request,
         pupil=child,
         form=form,

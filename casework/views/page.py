@@ -13,12 +13,12 @@ from casework.access import (
     access_pupil_casework,
 )
 from casework.selectors import casework_for
-from casework.views._shape import _READERS
+from casework.views._shape import READERS
 from schools.http import CairnRequest, role_required
 
 
 @require_GET
-@role_required(_READERS)
+@role_required(READERS)
 def pupil(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
     """Everything casework holds about the child; opening it is an audited read."""
     viewer = request.membership

@@ -16,16 +16,16 @@ from casework.access import (
     access_plan_to_end,
     access_pupil_to_record,
 )
-from casework.views._shape import _READERS, _RECORDERS, _data, _record
+from casework.views._shape import READERS, RECORDERS, posted, record_form
 from schools.http import CairnRequest, role_required
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(_RECORDERS)
+@role_required(RECORDERS)
 def plan_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
     viewer = request.membership
     child = access_pupil_to_record(viewer=viewer, pupil_id=pupil_id)
-    form = cf.PlanForm(_data(request))
+    form = cf.PlanForm(posted(request))
 
     def save(data: dict[str, Any]) -> str:
         plan = services.plan_record(
@@ -43,7 +43,7 @@ def plan_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
         )
         return f"{plan.label} recorded."
 
-    return _record(
+    return record_form(
         request,
         pupil=child,
         form=form,
@@ -55,11 +55,11 @@ def plan_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(_RECORDERS)
+@role_required(RECORDERS)
 def plan_end(request: CairnRequest, plan_id: UUID) -> HttpResponse:
     viewer = request.membership
     plan = access_plan_to_end(viewer=viewer, plan_id=plan_id)
-    form = cf.PlanEndForm(_data(request))
+    form = cf.PlanEndForm(posted(request))
 
     def save(data: dict[str, Any]) -> str:
         services.plan_end(
@@ -72,7 +72,7 @@ def plan_end(request: CairnRequest, plan_id: UUID) -> HttpResponse:
         )
         return f"{plan.label} ended."
 
-    return _record(
+    return record_form(
         request,
         pupil=plan.pupil,
         form=form,
@@ -84,11 +84,11 @@ def plan_end(request: CairnRequest, plan_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(_RECORDERS)
+@role_required(RECORDERS)
 def meeting_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
     viewer = request.membership
     child = access_pupil_to_record(viewer=viewer, pupil_id=pupil_id)
-    form = cf.MeetingForm(_data(request), request.FILES if request.method == "POST" else None)
+    form = cf.MeetingForm(posted(request), request.FILES if request.method == "POST" else None)
 
     def save(data: dict[str, Any]) -> str:
         meeting = services.meeting_record(
@@ -107,7 +107,7 @@ def meeting_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
         )
         return f"{meeting.get_kind_display()} recorded."
 
-    return _record(
+    return record_form(
         request,
         pupil=child,
         form=form,
@@ -121,7 +121,7 @@ def meeting_add(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
 
 
 @require_GET
-@role_required(_READERS)
+@role_required(READERS)
 def report(request: CairnRequest, report_id: UUID) -> HttpResponse:
     """The school's report to a meeting: an audited download."""
     viewer = request.membership
