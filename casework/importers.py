@@ -6,6 +6,7 @@ roll on the day) and is audited. The record keeps its `source_ref` and the date 
 the old system; a `source_ref` the school already holds is skipped, so a file can run twice.
 """
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -18,13 +19,16 @@ from django.utils import timezone
 from casework import services
 from casework.models import (
     AgencyContact,
+    AgencyResponse,
     AgreedAbsence,
     DayNote,
     EngagementEvent,
+    Escalation,
     HouseholdChild,
     Leaving,
     Meeting,
     Plan,
+    StageOutcomeKind,
 )
 from casework.selectors import current_response
 from casework.services._common import Imported
@@ -465,3 +469,135 @@ LEAVING = _Kind(
     dump=_dump_leaving,
     columns=("leaving_reason", "destination"),
 )
+
+
+class _EscalationKind:
+    """An escalation with its stages as the old system held them (names, whom, dates, what was
+    said, outcomes), opened from the answer to a contact given by its `source_ref`. Stages are
+    kept as they were, not re-derived from this school's procedure."""
+
+    kind = "escalation"
+    columns = ("response_ref", "stages")
+
+    def check(
+        self, line: int, raw: dict[str, Any], *, pupil: Pupil, school_id: UUID
+    ) -> dict[str, Any] | None:
+        ref = _text(raw, line, "source_ref", limit=200)
+        if not ref:
+            raise BadLine(LineError(line, "source_ref", "is required for this kind"))
+        if Escalation.objects.filter(school_id=school_id, source_ref=ref).exists():
+            return None
+        response_ref = _text(raw, line, "response_ref", limit=200)
+        if not response_ref:
+            raise BadLine(LineError(line, "response_ref", "is required"))
+        stages = raw.get("stages")
+        if isinstance(stages, str):  # CSV: the stages as a JSON list in one cell
+            try:
+                stages = json.loads(stages)
+            except ValueError as exc:
+                raise BadLine(LineError(line, "stages", "must be a JSON list")) from exc
+        if not isinstance(stages, list) or not stages or len(stages) > 8:
+            raise BadLine(LineError(line, "stages", "must list from 1 to 8 stages"))
+        read = []
+        for number, stage in enumerate(stages, start=1):
+            where = f"stages[{number}]"
+            if not isinstance(stage, dict):
+                raise BadLine(LineError(line, where, "must be an object"))
+            started, due = _date(stage, line, "started_on"), _date(stage, line, "due_on")
+            if started is None or due is None or due < started:
+                raise BadLine(LineError(line, where, "needs started_on and a due_on not before it"))
+            outcome = _text(stage, line, "outcome", limit=10)
+            decided = _date(stage, line, "decided_on")
+            if outcome and outcome not in StageOutcomeKind.values:
+                raise BadLine(LineError(line, f"{where}.outcome", "is not an outcome"))
+            if outcome and (decided is None or decided < started):
+                raise BadLine(
+                    LineError(line, f"{where}.decided_on", "is required, not before the stage")
+                )
+            if (outcome == StageOutcomeKind.NEXT) != (number < len(stages)):
+                raise BadLine(
+                    LineError(
+                        line, f"{where}.outcome", "only a stage followed by another is 'next'"
+                    )
+                )
+            read.append(
+                {
+                    "name": _text(stage, line, "name", limit=120) or f"Stage {number}",
+                    "contact": _text(stage, line, "contact", limit=200),
+                    "started_on": started,
+                    "due_on": due,
+                    "what_was_said": _text(stage, line, "what_was_said"),
+                    "outcome": outcome,
+                    "decided_on": decided,
+                    "outcome_said": _text(stage, line, "outcome_said"),
+                }
+            )
+        return {"source_ref": ref, "response_ref": response_ref, "stages": read}
+
+    def write(self, record: Any, *, actor: Membership, source_system: str) -> None:
+        fields = record.fields
+        assert actor.school_id is not None
+        answer = (
+            AgencyResponse.objects.filter(
+                contact__school_id=actor.school_id,
+                contact__pupil=record.pupil,
+                contact__source_ref=fields["response_ref"],
+            )
+            .order_by("-received_on", "-recorded_at")
+            .first()
+        )
+        if answer is None:
+            raise ValidationError({"response_ref": "no answer to a contact with that source_ref"})
+        services.escalation_import(
+            actor=actor,
+            pupil=record.pupil,
+            response=answer,
+            reason=record.text,
+            opened_on=record.occurred_at.date(),
+            stages=[services.PastStage(**stage) for stage in fields["stages"]],
+            imported=Imported(source_ref=fields["source_ref"], written_at=record.written_at),
+        )
+
+    def export(self, school_id: UUID) -> Iterator[dict[str, Any]]:
+        rows = (
+            Escalation.objects.filter(school_id=school_id, response__isnull=False)
+            .select_related("pupil", "opened_by__user", "response__contact")
+            .prefetch_related("stages__outcome")
+            .order_by("opened_at", "pk")
+        )
+        for e in rows:
+            assert e.response is not None
+            contact = e.response.contact
+            start = timezone.make_aware(datetime.combine(e.opened_on, time(0, 0)))
+            stages = []
+            for s in e.stages.order_by("position"):
+                outcome = getattr(s, "outcome", None)
+                stages.append(
+                    {
+                        "name": s.name,
+                        "contact": s.contact,
+                        "started_on": _iso(s.started_on),
+                        "due_on": _iso(s.due_on),
+                        "what_was_said": s.what_was_said,
+                        "outcome": outcome.kind if outcome else "",
+                        "decided_on": _iso(outcome.decided_on) if outcome else None,
+                        "outcome_said": outcome.what_was_said if outcome else "",
+                    }
+                )
+            yield {
+                "kind": self.kind,
+                "upn": e.pupil.upn,
+                "occurred_at": start.isoformat(),
+                "written_at": timezone.localtime(max(e.opened_at, start)).isoformat(),
+                "author": {
+                    "name": e.opened_by.user.full_name,
+                    "role": e.opened_by.get_role_display(),
+                },
+                "text": e.reason,
+                "source_ref": e.source_ref or f"cairn-{e.pk}",
+                "response_ref": contact.source_ref or f"cairn-{contact.pk}",
+                "stages": stages,
+            }
+
+
+ESCALATION = _EscalationKind()

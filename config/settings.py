@@ -398,5 +398,6 @@ HISTORY_IMPORT_KINDS: list[str] = [
     "casework.importers.DAY_NOTE",
     "casework.importers.HOUSEHOLD_CHILD",
     "casework.importers.AGREED_ABSENCE",
+    "casework.importers.ESCALATION",
     "casework.importers.LEAVING",
 ]

@@ -47,12 +47,19 @@ class Escalation(models.Model):
     finding_id = models.UUIDField(null=True, blank=True)
     reason = models.TextField()
     opened_on = models.DateField()
+    # The record's id in the system it was imported from (import_history); empty if not.
+    source_ref = models.CharField(max_length=200, blank=True)
     opened_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-opened_on", "-opened_at"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["school", "source_ref"],
+                condition=~Q(source_ref=""),
+                name="escalation_imported_once",
+            ),
             models.CheckConstraint(condition=~Q(reason=""), name="escalation_has_reason"),
             models.CheckConstraint(
                 condition=Q(response__isnull=False) | Q(finding_id__isnull=False),

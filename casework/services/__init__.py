@@ -6,7 +6,9 @@ stage's outcome and a return are rows of their own."""
 from casework.services.agencies import contact_record, referral_decisions, response_record
 from casework.services.escalation import (
     DEFAULT_STAGES,
+    PastStage,
     StageRule,
+    escalation_import,
     escalation_open,
     escalation_stages_set,
     stage_outcome_record,
@@ -24,12 +26,14 @@ from casework.services.roll import absence_record, absence_return_record, leavin
 
 __all__ = [
     "DEFAULT_STAGES",
+    "PastStage",
     "StageRule",
     "absence_record",
     "absence_return_record",
     "contact_record",
     "day_note_record",
     "engagement_record",
+    "escalation_import",
     "escalation_open",
     "escalation_stages_set",
     "household_child_record",

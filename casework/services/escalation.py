@@ -26,6 +26,7 @@ from casework.models import (
     StageOutcomeKind,
 )
 from casework.services._common import (
+    Imported,
     choice,
     long_date,
     not_before,
@@ -248,3 +249,91 @@ def stage_outcome_record(
         details=details,
     )
     return outcome
+
+
+@dataclass(frozen=True, slots=True)
+class PastStage:
+    """A stage as another system held it (import_history): kept, not re-derived."""
+
+    name: str
+    contact: str
+    started_on: date
+    due_on: date
+    what_was_said: str = ""
+    outcome: str = ""
+    decided_on: date | None = None
+    outcome_said: str = ""
+
+
+@transaction.atomic
+def escalation_import(
+    *,
+    actor: Membership,
+    pupil: Pupil,
+    response: AgencyResponse,
+    reason: str,
+    opened_on: date,
+    stages: list[PastStage],
+    imported: Imported,
+) -> Escalation:
+    """An escalation from another system, with its stages and outcomes as they were. The same
+    rules as `escalation_open` (an answer the school disagreed with, not before it, the child on
+    the roll), and each stage's dates in order."""
+    school_id = team_school(actor)
+    if response.contact.pupil_id != pupil.pk or response.contact.school_id != school_id:
+        raise ValidationError({"response_ref": "Choose an answer about this child."})
+    if response.school_agrees is not False:
+        raise ValidationError({"response_ref": "The school agreed with this answer."})
+    not_before(
+        opened_on,
+        response.received_on,
+        "occurred_at",
+        f"The escalation cannot open before the answer ({long_date(response.received_on)}).",
+    )
+    not_future(opened_on, "occurred_at", "The date")
+    on_roll(pupil, school_id, opened_on, "occurred_at")
+    escalation = Escalation.objects.create(
+        school_id=school_id,
+        pupil=pupil,
+        response=response,
+        reason=required(reason, "text", "Say why the school challenged the decision."),
+        opened_on=opened_on,
+        opened_by=actor,
+        opened_at=imported.written_at,
+        source_ref=imported.source_ref,
+    )
+    for position, past in enumerate(stages, start=1):
+        if past.started_on < opened_on:
+            raise ValidationError({"stages": f"Stage {position} starts before the escalation."})
+        stage = EscalationStage.objects.create(
+            escalation=escalation,
+            position=position,
+            name=past.name,
+            contact=past.contact,
+            started_on=past.started_on,
+            due_on=past.due_on,
+            what_was_said=past.what_was_said,
+            recorded_by=actor,
+            recorded_at=imported.written_at,
+        )
+        if past.outcome:
+            if past.decided_on is None or past.decided_on < past.started_on:
+                raise ValidationError(
+                    {"stages": f"Stage {position}: its outcome needs a date, not before it."}
+                )
+            EscalationOutcome.objects.create(
+                stage=stage,
+                kind=past.outcome,
+                decided_on=past.decided_on,
+                what_was_said=past.outcome_said or "Recorded in the old system.",
+                recorded_by=actor,
+                recorded_at=imported.written_at,
+            )
+    audit.record(
+        actor=actor,
+        action=AuditAction.ESCALATION_OPENED,
+        target=escalation,
+        pupil_id=pupil.pk,
+        details={"stages": len(stages), "imported": imported.source_ref},
+    )
+    return escalation

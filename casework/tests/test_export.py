@@ -16,6 +16,7 @@ from casework.models import (
     AgreedAbsence,
     DayNote,
     EngagementEvent,
+    Escalation,
     HouseholdChild,
     Leaving,
     Meeting,
@@ -58,13 +59,28 @@ def _history(dsl, teacher, pupil) -> None:
         contacted_on=D(2026, 2, 2),
         summary="Referral: neglect.",
     )
-    services.response_record(
+    answer = services.response_record(
         actor=dsl,
         contact=contact,
         kind="nfa",
         received_on=D(2026, 2, 4),
         school_agrees=False,
         agreement_reason="Months of small signs.",
+    )
+    escalation = services.escalation_open(
+        actor=dsl,
+        pupil=pupil,
+        response=answer,
+        reason="The threshold is met.",
+        opened_on=D(2026, 2, 5),
+        what_was_said="Phoned the social worker.",
+    )
+    services.stage_outcome_record(
+        actor=dsl,
+        stage=escalation.stages.get(),
+        kind="next",
+        decided_on=D(2026, 2, 9),
+        what_was_said="Decision kept.",
     )
     services.plan_record(
         actor=dsl,
@@ -149,6 +165,28 @@ def _records(school) -> dict[str, list[tuple]]:
             )
 
     return {
+        "escalation": sorted(
+            (
+                e.pupil_id,
+                e.opened_on,
+                e.reason,
+                e.response.kind if e.response else None,
+                tuple(
+                    (
+                        st.position,
+                        st.name,
+                        st.contact,
+                        st.started_on,
+                        st.due_on,
+                        st.what_was_said,
+                        getattr(getattr(st, "outcome", None), "kind", None),
+                        getattr(getattr(st, "outcome", None), "what_was_said", None),
+                    )
+                    for st in e.stages.order_by("position")
+                ),
+            )
+            for e in Escalation.objects.filter(school=school)
+        ),
         "leaving": sorted(
             (
                 x.pupil_id,
@@ -263,6 +301,7 @@ def test_export_then_import_into_another_school_loses_nothing(
         "household_child",
         "agreed_absence",
         "leaving",
+        "escalation",
     }
     exported = AuditEvent.objects.filter(action=AuditAction.HISTORY_EXPORTED)
     assert [e.pupil_id for e in exported] == [pupil.pk]

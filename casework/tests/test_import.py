@@ -191,3 +191,60 @@ def test_csv_carries_casework_columns(dsl, pupil):
     result = _run(dsl, text, fmt="csv")
     assert result.created == {"day_note": 1, "meeting": 1}
     assert Meeting.objects.get().agencies_present == ["social_care", "health_visitor"]
+
+
+def test_an_escalation_keeps_its_stages_and_refuses_bad_ones(dsl, pupil):
+    from casework.models import Escalation
+
+    contact = _line(
+        pupil,
+        "agency_contact",
+        "C-1",
+        "2025-10-06",
+        "Referral.",
+        agency="social_care",
+        purpose="referral",
+        response_kind="nfa",
+        response_on="2025-10-08",
+        school_agrees=False,
+        agreement_reason="Third injury.",
+    )
+    stages = [
+        {
+            "name": "Team manager",
+            "started_on": "2025-10-09",
+            "due_on": "2025-10-12",
+            "outcome": "next",
+            "decided_on": "2025-10-12",
+            "outcome_said": "Kept.",
+        },
+        {"name": "Head of service", "started_on": "2025-10-12", "due_on": "2025-10-22"},
+    ]
+    escalation = _line(
+        pupil,
+        "escalation",
+        "X-1",
+        "2025-10-09",
+        "Threshold met.",
+        response_ref="C-1",
+        stages=stages,
+    )
+    bad = _line(
+        pupil,
+        "escalation",
+        "X-2",
+        "2025-10-09",
+        "Again.",
+        response_ref="C-1",
+        stages=[{"name": "One", "started_on": "2025-10-09", "due_on": "2025-10-01"}],
+    )
+    with pytest.raises(ImportFailed) as excinfo:
+        _run(dsl, "\n".join(json.dumps(x) for x in (contact, escalation, bad)))
+    assert [str(e) for e in excinfo.value.errors] == [
+        "line 3, field 'stages[1]': needs started_on and a due_on not before it"
+    ]
+    _run(dsl, "\n".join(json.dumps(x) for x in (contact, escalation)))
+    imported = Escalation.objects.get()
+    names = [(s.name, s.due_on) for s in imported.stages.order_by("position")]
+    assert names == [("Team manager", date(2025, 10, 12)), ("Head of service", date(2025, 10, 22))]
+    assert imported.stages.get(position=1).outcome.kind == "next"
