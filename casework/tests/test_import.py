@@ -6,6 +6,8 @@ import json
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from casework.facts import facts_for
 from casework.models import (
@@ -248,3 +250,120 @@ def test_an_escalation_keeps_its_stages_and_refuses_bad_ones(dsl, pupil):
     names = [(s.name, s.due_on) for s in imported.stages.order_by("position")]
     assert names == [("Team manager", date(2025, 10, 12)), ("Head of service", date(2025, 10, 22))]
     assert imported.stages.get(position=1).outcome.kind == "next"
+
+
+_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-10_000, max_value=10_000),
+    st.sampled_from(
+        [
+            "",
+            "2025-10-06",
+            "2025-02-30",
+            "2031-01-01",
+            "social_care",
+            "cp",
+            "NEG",
+            "nfa",
+            "no_answer",
+            "next",
+            "missed",
+            "health",
+            "good",
+            "moved_school",
+            "C-1",
+            "x" * 300,
+        ]
+    ),
+    st.text(max_size=20),
+    st.lists(st.sampled_from(["social_care", "police", "aliens", ""]), max_size=3),
+    st.lists(
+        st.dictionaries(
+            st.sampled_from(["name", "started_on", "due_on", "outcome"]),
+            st.sampled_from(["", "2025-10-09", "2025-10-01", "next", "x"]),
+            max_size=4,
+        ),
+        max_size=3,
+    ),
+)
+_fields = [
+    "agency",
+    "purpose",
+    "response_kind",
+    "response_on",
+    "school_agrees",
+    "agreement_reason",
+    "answer_expected_by",
+    "plan_kind",
+    "cp_category",
+    "ended_on",
+    "end_reason",
+    "meeting_kind",
+    "agencies_present",
+    "preparation_minutes",
+    "meeting_minutes",
+    "engagement_kind",
+    "adult",
+    "appointment_kind",
+    "explained_event",
+    "checked",
+    "tone",
+    "name",
+    "date_of_birth",
+    "setting_kind",
+    "setting_name",
+    "seen_by",
+    "expected_back_on",
+    "returned_on",
+    "leaving_reason",
+    "destination",
+    "response_ref",
+    "stages",
+]
+_kinds = [
+    "agency_contact",
+    "plan",
+    "meeting",
+    "engagement",
+    "day_note",
+    "household_child",
+    "agreed_absence",
+    "escalation",
+    "leaving",
+]
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_kinds),
+            st.sampled_from(["2025-10-06", "2025-10-09", "2019-01-01", "2027-01-01"]),
+            st.dictionaries(st.sampled_from(_fields), _values, max_size=8),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_any_casework_line_either_imports_or_fails_cleanly(dsl, pupil, lines):
+    """Whatever a casework line holds, the import either writes it or refuses the whole file
+    with errors naming real lines; it never crashes and never leaves half a file behind."""
+    text = "\n".join(
+        json.dumps(
+            {**_line(pupil, kind, f"R-{n}", on, "Something happened."), **fields}, default=str
+        )
+        for n, (kind, on, fields) in enumerate(lines)
+    )
+    counts = [m.objects.count() for m in (AgencyContact, Plan, Meeting, DayNote, HouseholdChild)]
+    errors = []
+    try:
+        _run(dsl, text)
+    except ImportFailed as failed:
+        errors = failed.errors
+        assert errors, "a refused file names at least one problem"
+        after = [m.objects.count() for m in (AgencyContact, Plan, Meeting, DayNote, HouseholdChild)]
+        assert after == counts  # nothing half-written
+    assert all(1 <= e.line <= len(lines) for e in errors)
