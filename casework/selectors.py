@@ -240,9 +240,11 @@ def social_care_status(pupil: Pupil) -> SocialCareLine | None:
     every school: the status is a fact about the child, as the MIS status is.
     """
     plans = list(Plan.objects.filter(pupil=pupil).select_related("ending"))
+    # Past plans stay visible beside the status ("Child protection plan, Mar 2021 – Jan 2022").
     history = tuple(
         f"{p.label}, {month_span(p.started_on, _ended_on(p))}"
         for p in sorted(plans, key=lambda p: p.started_on, reverse=True)
+        if p.ending_or_none is not None
     )
     open_care = [p for p in plans if p.kind in SOCIAL_CARE_PLANS and p.ending_or_none is None]
     early_help = [p for p in plans if p.kind == PlanKind.EARLY_HELP and p.ending_or_none is None]

@@ -375,8 +375,8 @@ def household_history(
 
 @dataclass(frozen=True, slots=True)
 class SocialCareLine:
-    """The front sheet's social-care status in words, with the plans behind it (newest first,
-    e.g. "Child protection plan (neglect), Mar 2021 – Jan 2022") and a note (an early help plan).
+    """The front sheet's social-care status in words, with past plans (newest first, e.g.
+    "Child protection plan (neglect), Mar 2021 – Jan 2022") and a note (an early help plan).
     `state` is "open", "referred", "previous" or "never"."""
 
     text: str
