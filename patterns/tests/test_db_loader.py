@@ -24,6 +24,7 @@ from pupils.tests.factories import (
     PupilFactory,
     RelationshipFactory,
 )
+from schools.models import Role
 from voice.models import SupportLevel
 from voice.tests.factories import CheckInScheduleFactory, SupportStatusFactory, VoiceEntryFactory
 
@@ -354,3 +355,24 @@ def test_household_after_a_batch_load_or_an_incremental_one(built):
         (found,) = incremental.load_households([household], day)
     assert {c.pupil_id for c in found.children} == both
     assert len(queries) == 1  # the adults; the sibling was read with the child
+
+
+def test_a_status_or_schedule_from_another_school_of_the_batch_is_not_the_childs(
+    db, school, dsl, other_school
+):
+    """Two schools in one batch: a support status and a check-in cadence written at the school
+    the child is not on the roll of are that school's, not this child's at their own school."""
+    child = enrolled_pupil(school=school)
+    at_other_school = enrolled_pupil(school=other_school)
+    other_dsl = staff_member(school=other_school, role=Role.DSL)
+    with time_machine.travel(at("2025-01-06"), tick=False):
+        SupportStatusFactory(pupil=child, recorded_by=other_dsl, level=SupportLevel.CP_PLAN)
+        CheckInScheduleFactory(pupil=child, set_by=other_dsl, cadence_days=3)
+        own = SupportStatusFactory(
+            pupil=child, recorded_by=dsl, level=SupportLevel.CIN, starts_on=date(2025, 1, 6)
+        )
+    facts = DatabaseFacts(as_of=date(2025, 2, 3)).load_pupils(
+        [str(child.pk), str(at_other_school.pk)], date(2025, 2, 3)
+    )
+    cadences = {f.pupil_id: [c.id for c in f.cadences] for f in facts}
+    assert cadences == {str(child.pk): [str(own.pk)], str(at_other_school.pk): []}

@@ -120,3 +120,20 @@ def test_evidence_links_to_the_factors_page_for_those_who_may_open_it(
     assert row["url"] == f"/factors/pupils/{pupil.pk}/"
     (row,) = evidence_rows(viewer=other_school_dsl, finding=finding)
     assert row["url"] is None
+
+
+def test_the_headteacher_sees_a_known_factor_as_evidence_without_a_link(
+    dsl, headteacher, pupil, household, school
+):
+    """The headteacher reads the child's record and findings, but the factors page is the
+    safeguarding team's (factors.access.FACTOR_READERS): the evidence row stays, unlinked."""
+    factor = _record(dsl, pupil, "3B", date(2025, 11, 3), "2025-11-04")
+    finding = FindingFactory(
+        school=school,
+        pupil=pupil,
+        detector="trio",
+        evidence=[{"date": "2025-11-03", "kind": "factor:known", "id": str(factor.pk)}],
+    )
+    (row,) = evidence_rows(viewer=headteacher, finding=finding)
+    assert row["label"] == "Known factor"
+    assert row["url"] is None

@@ -81,3 +81,14 @@ def assert_accessible(page: Any) -> None:
         for v in result["violations"]
     ]
     assert violations == [], f"axe-core found violations on {page.url}:\n" + "\n".join(violations)
+
+
+def sign_in_as(page: Any, live_server: Any, membership: Any) -> Any:
+    """`page`, signed in as `membership` (password and two-factor are tested in test_sign_in)."""
+    from conftest import signed_in_client
+
+    cookie = signed_in_client(membership).cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
+    return page
