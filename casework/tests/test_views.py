@@ -207,3 +207,196 @@ def test_leaving_with_open_concerns_prompts_the_file_transfer(client_for, dsl, t
         "Primary" in page
     )
     assert "tell the local authority" in page
+
+
+def test_the_roll_household_engagement_and_note_forms(client_for, dsl, pupil):
+    from casework.models import (
+        AgreedAbsence,
+        DayNote,
+        EngagementEvent,
+        HouseholdChild,
+        Leaving,
+        PlanEnding,
+    )
+    from casework.tests.factories import PlanFactory
+
+    client = client_for(dsl)
+
+    def post(name, key, data):
+        response = client.post(reverse(f"casework:{name}", args=[key]), data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+
+    post(
+        "absence_add",
+        pupil.pk,
+        {
+            "reason": "Funeral abroad.",
+            **_d("starts_on", datetime.date(2026, 2, 2)),
+            **_d("expected_back_on", datetime.date(2026, 2, 13)),
+        },
+    )
+    absence = AgreedAbsence.objects.get()
+    post("absence_return", absence.pk, _d("returned_on", datetime.date(2026, 2, 16)))
+    post(
+        "household_child_add",
+        pupil.pk,
+        {
+            "name": "Baby Testchild",
+            "setting_kind": "none",
+            **_d("date_of_birth", datetime.date(2025, 6, 1)),
+        },
+    )
+    other = HouseholdChild.objects.get()
+    post(
+        "sighting_add",
+        other.pk,
+        {"seen_by": "Health visitor", **_d("seen_on", datetime.date(2026, 1, 20))},
+    )
+    post(
+        "engagement_add",
+        pupil.pk,
+        {
+            "kind": "refused",
+            "adult": "Dad",
+            "details": "Would not let the social worker in.",
+            **_d("occurred_on", datetime.date(2026, 2, 18)),
+        },
+    )
+    post(
+        "note_add",
+        pupil.pk,
+        {
+            "tone": "good",
+            "text": "Read aloud to the class, proudly.",
+            **_d("noted_on", datetime.date(2026, 2, 19)),
+        },
+    )
+    plan = PlanFactory(pupil=pupil, recorded_by=dsl)
+    post("plan_end", plan.pk, {"reason": "needs_met", **_d("ended_on", datetime.date(2026, 2, 20))})
+    post("leaving", pupil.pk, {"reason": "ehe", **_d("left_on", datetime.date(2026, 2, 27))})
+    assert absence.returned.returned_on == datetime.date(2026, 2, 16)
+    assert other.sightings.get().seen_by == "Health visitor"
+    assert EngagementEvent.objects.get().kind == "refused"
+    assert DayNote.objects.get().tone == "good"
+    assert PlanEnding.objects.get().reason == "needs_met"
+    assert Leaving.objects.get().reason == "ehe"
+    page = client.get(_page(pupil)).content.decode()
+    for words in (
+        "Back 16 Feb 2026",
+        "Baby Testchild",
+        "Health visitor",
+        "Would not let the social worker in.",
+        "Read aloud to the class, proudly.",
+        "Left on 27 February 2026: elective home education",
+    ):
+        assert words in page
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "error"),
+    [
+        (
+            "absence_add",
+            {
+                "reason": "x",
+                **_d("starts_on", datetime.date(2026, 2, 9)),
+                **_d("expected_back_on", datetime.date(2026, 2, 2)),
+            },
+            "The child cannot be expected back before the absence starts.",
+        ),
+        (
+            "household_child_add",
+            {
+                "name": "Sam",
+                "setting_kind": "school",
+                **_d("date_of_birth", datetime.date(2019, 1, 1)),
+            },
+            "Enter the name of the setting.",
+        ),
+        (
+            "engagement_add",
+            {
+                "kind": "missed",
+                "adult": "Mum",
+                "details": "Missed.",
+                **_d("occurred_on", datetime.date(2026, 2, 3)),
+            },
+            "Choose the appointment.",
+        ),
+        (
+            "note_add",
+            {"tone": "good", "text": "Fine.", **_d("noted_on", datetime.date(2026, 3, 9))},
+            "The date must be today or in the past.",
+        ),
+        (
+            "leaving",
+            {"reason": "moved_school", **_d("left_on", datetime.date(2026, 2, 27))},
+            "Enter the name of the school the child moved to.",
+        ),
+        (
+            "plan_add",
+            {"kind": "cp", **_d("started_on", datetime.date(2026, 2, 2))},
+            "Choose the category of the plan.",
+        ),
+    ],
+)
+def test_each_form_says_what_is_wrong_beside_the_field(client_for, dsl, pupil, name, data, error):
+    response = client_for(dsl).post(reverse(f"casework:{name}", args=[pupil.pk]), data)
+    assert response.status_code == 400
+    assert error in response.content.decode().replace("&#x27;", "'")
+
+
+def test_outcome_of_a_stage_over_http(client_for, dsl, pupil):
+    from casework.tests.factories import EscalationStageFactory
+
+    stage = EscalationStageFactory(
+        escalation__response__contact__pupil=pupil, escalation__response__contact__recorded_by=dsl
+    )
+    url = reverse("casework:stage_outcome", args=[stage.pk])
+    client = client_for(dsl)
+    early = client.post(
+        url,
+        {
+            "kind": "changed",
+            "what_was_said": "Agreed to assess.",
+            **_d("decided_on", datetime.date(2025, 10, 1)),
+        },
+    )
+    assert early.status_code == 400
+    done = client.post(
+        url,
+        {
+            "kind": "changed",
+            "what_was_said": "Agreed to assess.",
+            **_d("decided_on", datetime.date(2025, 10, 13)),
+        },
+    )
+    assert done.status_code == 302
+    assert stage.outcome.kind == "changed"
+
+
+def test_a_contact_from_a_referral_is_offered_and_linked(client_for, dsl, teacher, pupil):
+    from concerns.models import Outcome
+    from concerns.tests.factories import make_concern, make_decision
+
+    decision = make_decision(
+        dsl=dsl, concern=make_concern(author=teacher, pupil=pupil), outcome=Outcome.SOCIAL_CARE
+    )
+    client = client_for(dsl)
+    url = reverse("casework:contact_add", args=[pupil.pk])
+    assert (
+        "Referral to children&#x27;s social care, decided 2 Mar 2026"
+        in client.get(url).content.decode()
+    )
+    response = client.post(
+        url,
+        {
+            "referral": str(decision.pk),
+            "agency": "social_care",
+            "purpose": "asked",
+            **_d("contacted_on", datetime.date(2026, 3, 2)),
+        },
+    )
+    assert response.status_code == 302
+    contact = AgencyContact.objects.get()
+    assert (contact.referral_id, contact.purpose) == (decision.pk, "referral")
