@@ -314,3 +314,20 @@ def test_export_then_import_into_another_school_loses_nothing(
     before, after = _records(school), _records(elsewhere)
     assert before == after
     assert all(before.values())
+
+
+def test_export_command_dry_run_stdout_and_refusal(dsl, teacher, pupil, school, capsys):
+    from django.core.management import CommandError
+
+    services.day_note_record(
+        actor=dsl, pupil=pupil, noted_on=D(2026, 3, 2), tone="good", text="Happy today."
+    )
+    call_command("export_history", school=school.urn, actor=dsl.user.email, dry_run=True)
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "Exported 1 day_note (dry run)." in err
+    call_command("export_history", school=school.urn, actor=dsl.user.email)
+    out, _err = capsys.readouterr()
+    assert json.loads(out)["text"] == "Happy today."
+    with pytest.raises(CommandError, match="is not a DSL or deputy DSL"):
+        call_command("export_history", school=school.urn, actor=teacher.user.email)
