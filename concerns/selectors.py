@@ -222,3 +222,13 @@ def concern_search(*, viewer: Membership, search: ConcernSearch) -> QuerySet[Con
         queryset = queryset.filter(occurred_at__date__lte=search.end)
     ids = queryset.values("pk").distinct()
     return _with_parts(Concern.objects.filter(pk__in=ids).order_by("-occurred_at"))
+
+
+def inbox_panels(*, viewer: Membership) -> list[Any]:
+    """Sections other apps add to the inbox (settings.CONCERNS_INBOX_PANELS): each a function
+    `(*, viewer) -> pupils.selectors.Panel | None` that checks its own access."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    sources = [import_string(p) for p in getattr(settings, "CONCERNS_INBOX_PANELS", [])]
+    return [panel for source in sources if (panel := source(viewer=viewer))]

@@ -362,6 +362,7 @@ def inbox(request: CairnRequest) -> HttpResponse:
             "overdue": overdue,
             "reviews": reviews,
             "can_triage": viewer.is_dsl_team,
+            "panels": selectors.inbox_panels(viewer=viewer),
         },
     )
 

@@ -41,6 +41,7 @@ LOCAL_APPS = [
     "attendance",
     "concerns",
     "factors",
+    "casework",
     "chronology",
     "ui",
     "patterns",
@@ -277,6 +278,7 @@ DEMO_SEEDERS = [
     "attendance.demo.seed",
     "concerns.demo.seed",
     "factors.demo.seed",
+    "casework.demo.seed",
     "patterns.demo.seed",
     "analytics.demo.seed",
 ]
@@ -438,3 +440,34 @@ CAIRN_ANALYTICS_ESCALATION_DAYS = env_int("CAIRN_ANALYTICS_ESCALATION_DAYS", 7, 
 # (analytics/store.py). With this on, a gunicorn worker reads it in the background as it
 # starts, so the first dashboard after a restart does not wait for it.
 CAIRN_ANALYTICS_WARM_ON_START = env_bool("CAIRN_ANALYTICS_WARM_ON_START", True)
+
+# Casework (casework/: issue 17). The front sheet's social-care status is computed from the plans
+# and children's social care's answers recorded there: a function `(pupil) -> SocialCareLine |
+# None` (None: the MIS's status is shown).
+PUPIL_SOCIAL_CARE_STATUS_SOURCE = "casework.selectors.social_care_status"
+PUPIL_FRONT_SHEET_PANELS += ["casework.panels.front_sheet_panel"]
+PUPIL_RECORD_FLAG_SOURCES += ["casework.selectors.plan_flags"]
+CHRONOLOGY_SOURCES += [
+    "casework.chronology.contact_entries",
+    "casework.chronology.plan_entries",
+    "casework.chronology.meeting_entries",
+    "casework.chronology.escalation_entries",
+    "casework.chronology.roll_entries",
+    "casework.chronology.engagement_entries",
+    "casework.chronology.note_entries",
+]
+# Functions `(*, viewer) -> pupils.selectors.Panel | None`: sections of the safeguarding team's
+# inbox that other apps add (concerns does not import them).
+CONCERNS_INBOX_PANELS: list[str] = ["casework.panels.inbox_panel"]
+# Record kinds other apps add to `manage.py import_history` (docs/import-format.md).
+HISTORY_IMPORT_KINDS: list[str] = [
+    "casework.importers.AGENCY_CONTACT",
+    "casework.importers.PLAN",
+    "casework.importers.MEETING",
+    "casework.importers.ENGAGEMENT",
+    "casework.importers.DAY_NOTE",
+    "casework.importers.HOUSEHOLD_CHILD",
+    "casework.importers.AGREED_ABSENCE",
+    "casework.importers.ESCALATION",
+    "casework.importers.LEAVING",
+]

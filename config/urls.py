@@ -14,6 +14,7 @@ urlpatterns = [
     path("attendance/", include("attendance.urls")),
     path("concerns/", include("concerns.urls")),
     path("factors/", include("factors.urls")),
+    path("casework/", include("casework.urls")),
     path("chronology/", include("chronology.urls")),
     path("analytics/", include("analytics.urls")),
     path("", include("schools.urls")),

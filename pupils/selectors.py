@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.conf import settings
@@ -379,8 +379,36 @@ def household_history(
 
 
 @dataclass(frozen=True, slots=True)
+class SocialCareLine:
+    """The front sheet's social-care status in words, with past plans (newest first, e.g.
+    "Child protection plan (neglect), Mar 2021 – Jan 2022") and a note (an early help plan).
+    `state` is "open", "referred", "previous" or "never"."""
+
+    text: str
+    state: str
+    history: tuple[str, ...] = ()
+    note: str = ""
+
+
+def social_care_line(pupil: Pupil) -> SocialCareLine:
+    """From the records app named in settings.PUPIL_SOCIAL_CARE_STATUS_SOURCE (plans and
+    children's social care's answers: casework), or from the MIS's status where it has none."""
+    path = getattr(settings, "PUPIL_SOCIAL_CARE_STATUS_SOURCE", "")
+    line = import_string(path)(pupil) if path else None
+    if line is not None:
+        return cast(SocialCareLine, line)
+    text = str(pupil.get_social_care_status_display())
+    if pupil.social_care_status_from:
+        text += f" from {pupil.social_care_status_from:%-d %b %Y}"
+    if pupil.social_care_status_to:
+        text += f" to {pupil.social_care_status_to:%-d %b %Y}"
+    return SocialCareLine(text=text, state=str(pupil.social_care_status))
+
+
+@dataclass(frozen=True, slots=True)
 class FrontSheet:
     pupil: Pupil
+    social_care: SocialCareLine
     parental_responsibility: list[Relationship]
     emergency_contacts: list[Relationship]
     professionals: list[Relationship]
@@ -409,6 +437,7 @@ def front_sheet(*, viewer: Membership, pupil: Pupil) -> FrontSheet:
         members = [m.pupil for m in household.members.select_related("pupil")]
     return FrontSheet(
         pupil=pupil,
+        social_care=social_care_line(pupil),
         parental_responsibility=[r for r in current if r.parental_responsibility],
         emergency_contacts=sorted(
             (r for r in current if r.contact_priority is not None),

@@ -5,6 +5,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from datetime import date
 from itertools import chain, combinations
 from typing import Any
 from uuid import UUID
@@ -13,11 +14,13 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
+from django.http import HttpRequest
 from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditAction
 from pupils.models import (
+    Enrolment,
     Household,
     HouseholdMember,
     HouseholdSuggestion,
@@ -242,3 +245,44 @@ def household_suggestion_decide(
             details={"household": str(household.pk) if household else ""},
         )
     return household
+
+
+@transaction.atomic
+def enrolment_end(
+    *,
+    actor: Membership,
+    enrolment: Enrolment,
+    end_date: date,
+    end_reason: str,
+    request: HttpRequest | None = None,
+    details: dict[str, Any] | None = None,
+) -> Enrolment:
+    """End a period on a school's roll on `end_date`, for `end_reason` (EnrolmentEndReason).
+    Called by the app that records why and where the child went (casework); refuses an
+    enrolment already ended or a date before it started."""
+    from django.core.exceptions import ValidationError
+
+    from pupils.models import EnrolmentEndReason
+
+    locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if locked.end_date is not None:
+        raise ValidationError({"left_on": "The child has already left this school's roll."})
+    if end_date < locked.start_date:
+        raise ValidationError(
+            {
+                "left_on": f"The child joined on {locked.start_date:%-d %B %Y}; they cannot leave "
+                "before that."
+            }
+        )
+    locked.end_date = end_date
+    locked.end_reason = EnrolmentEndReason(end_reason)
+    locked.save(update_fields=["end_date", "end_reason"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.ENROLMENT_ENDED,
+        target=locked,
+        pupil_id=locked.pupil_id,
+        request=request,
+        details={"end_date": end_date.isoformat(), "end_reason": end_reason, **(details or {})},
+    )
+    return locked

@@ -58,6 +58,9 @@ class SchoolFigures:
     decided_within_day: int = 0
     median_days_to_decision: float | None = None
     findings_waiting: int = 0
+    # Multi-agency meetings held in the period and the safeguarding team's minutes on them.
+    meetings: int = 0
+    meeting_minutes: int = 0
     # "with_concerns" / "roll" -> (pupils with possible sessions, possible, attended, persistent)
     attendance: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
 

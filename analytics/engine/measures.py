@@ -97,6 +97,7 @@ def compute(
             finally:
                 db.close()
     _findings(figures)
+    _meetings(figures, period)
     labels, neglect = _category_labels(ids)
     return Figures(
         period=period,
@@ -261,3 +262,14 @@ def _measures(
             f, decided_in_period=n, decided_within_day=day, median_days_to_decision=median
         ),
     )
+
+
+def _meetings(figures: dict[UUID, SchoolFigures], period: Period) -> None:
+    """Multi-agency meetings held in the period and the team's time on them (casework)."""
+    from casework.selectors import meeting_time
+
+    for school_id, (n, minutes) in meeting_time(
+        school_ids=list(figures), start=period.start, end=period.end
+    ).items():
+        figures[school_id].meetings = n
+        figures[school_id].meeting_minutes = minutes

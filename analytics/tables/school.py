@@ -257,7 +257,13 @@ def capacity(f: SchoolFigures, p: Policy, as_of_text: str) -> Table:
             p.median(f.median_days_to_decision, f.decided_in_period),
         ],
         [text("Pattern findings waiting for a decision (now)"), p.count(f.findings_waiting)],
-        [text("Multi-agency meetings and time"), text("not recorded in Cairn yet")],
+        [text("Multi-agency meetings in the period"), p.count(f.meetings)],
+        [
+            text("Safeguarding team's hours on them (preparation and meetings)"),
+            Cell(WITHHELD)
+            if p.small(f.meetings)
+            else Cell(f"{f.meeting_minutes / 60:.1f}", round(f.meeting_minutes / 60, 1)),
+        ],
     ]
     return Table(
         "capacity",

@@ -45,6 +45,8 @@ def merge(parts: Iterable[SchoolFigures]) -> SchoolFigures:
             "decided_in_period",
             "decided_within_day",
             "findings_waiting",
+            "meetings",
+            "meeting_minutes",
         ):
             setattr(total, name, getattr(total, name) + getattr(part, name))
         for key, n in part.monthly.items():

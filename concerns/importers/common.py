@@ -21,6 +21,14 @@ class LineError:
         return f"{where}: {self.message}"
 
 
+class BadLine(Exception):  # noqa: N818 (carries one line's error, as ImportFailed carries many)
+    """One line of an import is wrong: raised by a record kind's check."""
+
+    def __init__(self, error: LineError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class ImportFailed(Exception):  # noqa: N818 (reads better at the call site)
     """The file has errors; nothing was written."""
 

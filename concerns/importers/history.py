@@ -14,16 +14,26 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from audit import services as audit
 from audit.bounds import clip, name_problem, quoted
 from audit.models import AuditAction
-from concerns.importers.common import ImportFailed, LineError, PupilLookup, parse_datetime
+from concerns.importers.common import (
+    BadLine,
+    ImportFailed,
+    LineError,
+    PupilLookup,
+    parse_datetime,
+)
 from concerns.models import (
     AllegationRecord,
     BehaviourIncident,
@@ -157,7 +167,8 @@ def _read_csv_rows(
         for column in missing:
             yield 1, LineError(1, column, "column is missing from the header")
         return
-    unknown = [h for h in header if h not in CSV_COLUMNS]
+    more = {c for k in extra_kinds().values() for c in getattr(k, "columns", ())}
+    unknown = [h for h in header if h not in CSV_COLUMNS and h not in more]
     if unknown:
         yield 1, LineError(1, unknown[0], "is not a column of the format")
         return
@@ -221,10 +232,16 @@ def _moment(value: object, line: int, name: str) -> datetime:
         raise _Bad(LineError(line, name, str(exc))) from exc
 
 
-class _Bad(Exception):  # noqa: N818 (internal: carries one line's error)
-    def __init__(self, error: LineError) -> None:
-        super().__init__(str(error))
-        self.error = error
+_Bad = BadLine
+
+
+@cache
+def extra_kinds() -> dict[str, Any]:
+    """Record kinds other apps import (settings.HISTORY_IMPORT_KINDS, dotted paths): each has a
+    `kind`, `check(line, raw, *, pupil, school_id) -> dict | None` (None: imported before;
+    raises BadLine) and `write(record, *, actor, source_system)` (raises ValidationError)."""
+    kinds = [import_string(p) for p in getattr(settings, "HISTORY_IMPORT_KINDS", [])]
+    return {k.kind: k for k in kinds}
 
 
 class _Checker:
@@ -233,6 +250,7 @@ class _Checker:
     def __init__(self, *, school_id: UUID, lookup: PupilLookup, now: datetime) -> None:
         self.lookup = lookup
         self.now = now
+        self.school_id = school_id
         self.categories = {c.code: c for c in Category.objects.filter(school_id=school_id)}
         self.known_refs = set(
             Concern.objects.filter(school_id=school_id)
@@ -249,8 +267,10 @@ class _Checker:
     def check(self, line: int, raw: dict[str, Any]) -> _Record | None:
         """The record, or None when it was imported before (skipped); raises _Bad."""
         kind = raw.get("kind")
-        if kind not in KINDS:
-            raise _Bad(LineError(line, "kind", f"must be one of {', '.join(KINDS)}"))
+        extras = extra_kinds()
+        if not isinstance(kind, str) or (kind not in KINDS and kind not in extras):
+            every = ", ".join([*KINDS, *extras])
+            raise _Bad(LineError(line, "kind", f"must be one of {every}"))
         upn = _text(raw.get("upn"), line, "upn", required=True, limit=13)
         pupil = self.lookup.get(upn)
         if pupil is None:
@@ -272,8 +292,12 @@ class _Checker:
             author.get("name"), line, "author.name", required=True, limit=200, is_name=True
         )
         role = _text(author.get("role"), line, "author.role", required=False, limit=100)
-        text = _text(raw.get("text"), line, "text", required=True)
-        fields = getattr(self, f"_{kind}")(line, raw)
+        # A kind another app imports says for itself whether its text is required.
+        text = _text(raw.get("text"), line, "text", required=kind not in extras)
+        if kind in extras:
+            fields = extras[kind].check(line, raw, pupil=pupil, school_id=self.school_id)
+        else:
+            fields = getattr(self, f"_{kind}")(line, raw)
         if fields is None:
             return None
         return _Record(line, str(kind), pupil, occurred, written, name, role, text, fields)
@@ -418,8 +442,16 @@ def _write(
     concerns: dict[str, Concern] = {
         c.source_ref: c for c in Concern.objects.filter(school=school).exclude(source_ref="")
     }
+    extras = extra_kinds()
+    refused: list[LineError] = []
     for record in records:
-        if record.kind == "concern":
+        if record.kind in extras:
+            try:
+                with transaction.atomic():
+                    extras[record.kind].write(record, actor=actor, source_system=source_system)
+            except ValidationError as error:
+                refused.extend(_line_errors(record.line, error))
+        elif record.kind == "concern":
             concern = Concern.objects.create(
                 school=school,
                 author_name=record.author_name,
@@ -479,3 +511,16 @@ def _write(
             )
         if progress is not None:
             progress(1)
+    if refused:
+        raise ImportFailed(refused)
+
+
+def _line_errors(line: int, error: ValidationError) -> list[LineError]:
+    """A record kind's ValidationError as line errors naming the field."""
+    if hasattr(error, "error_dict"):
+        return [
+            LineError(line, "" if name == "__all__" else name, message)
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return [LineError(line, "", message) for message in error.messages]

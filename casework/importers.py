@@ -1,0 +1,603 @@
+"""Casework in `import_history` (settings.HISTORY_IMPORT_KINDS; docs/import-format.md).
+
+Each kind reads its fields from a line, and writes through the same service a DSL's form uses,
+so an imported record meets the same rules (dates in order, reasons present, the child on the
+roll on the day) and is audited. The record keeps its `source_ref` and the date it was written in
+the old system; a `source_ref` the school already holds is skipped, so a file can run twice.
+"""
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from casework import services
+from casework.models import (
+    AgencyContact,
+    AgencyResponse,
+    AgreedAbsence,
+    DayNote,
+    EngagementEvent,
+    Escalation,
+    HouseholdChild,
+    Leaving,
+    Meeting,
+    Plan,
+    StageOutcomeKind,
+)
+from casework.selectors import current_response
+from casework.services._common import Imported
+from concerns.importers.common import BadLine, LineError
+from pupils.models import Pupil
+from schools.models import Membership
+
+MAX_TEXT = 50_000
+
+
+def _text(raw: dict[str, Any], line: int, name: str, *, limit: int = MAX_TEXT) -> str:
+    value = raw.get(name)
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str):
+        raise BadLine(LineError(line, name, "must be text"))
+    if len(value) > limit:
+        raise BadLine(LineError(line, name, f"is longer than {limit} characters"))
+    return value.strip()
+
+
+def _date(raw: dict[str, Any], line: int, name: str) -> date | None:
+    value = raw.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise BadLine(LineError(line, name, "is not a date (YYYY-MM-DD)")) from exc
+
+
+def _int(raw: dict[str, Any], line: int, name: str) -> int:
+    value = raw.get(name, 0)
+    if value in (None, ""):
+        return 0
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise BadLine(LineError(line, name, "must be a whole number of minutes")) from exc
+
+
+def _list(raw: dict[str, Any], line: int, name: str) -> list[str]:
+    value = raw.get(name, [])
+    if isinstance(value, str):  # CSV: codes separated by ";"
+        return [v.strip() for v in value.split(";") if v.strip()]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise BadLine(LineError(line, name, "must be a list of codes"))
+    return value
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """One casework kind: its name in the file, its model (for `source_ref`), and how to read
+    and write a line."""
+
+    kind: str
+    model: Any
+    read: Callable[[dict[str, Any], int], dict[str, Any]]
+    save: Callable[..., object]
+    columns: tuple[str, ...] = ()  # the CSV columns this kind adds
+    # For export_history: the day a record happened, and its own fields as the file has them.
+    day: Callable[[Any], date] = lambda obj: obj.recorded_at.date()
+    dump: Callable[[Any], tuple[str, dict[str, Any]]] = lambda _obj: ("", {})
+
+    def check(
+        self, line: int, raw: dict[str, Any], *, pupil: Pupil, school_id: UUID
+    ) -> dict[str, Any] | None:
+        ref = _text(raw, line, "source_ref", limit=200)
+        if not ref:
+            raise BadLine(LineError(line, "source_ref", "is required for this kind"))
+        if self.model.objects.filter(school_id=school_id, source_ref=ref).exists():
+            return None
+        return {"source_ref": ref, **self.read(raw, line)}
+
+    def export(self, school_id: UUID) -> Iterator[dict[str, Any]]:
+        """The school's records of this kind as lines of the import format."""
+        rows = (
+            self.model.objects.filter(school_id=school_id)
+            .select_related("pupil", "recorded_by__user")
+            .order_by("recorded_at", "pk")
+        )
+        for obj in rows:
+            text, fields = self.dump(obj)
+            start = timezone.make_aware(datetime.combine(self.day(obj), time(0, 0)))
+            yield {
+                "kind": self.kind,
+                "upn": obj.pupil.upn,
+                "occurred_at": start.isoformat(),
+                "written_at": timezone.localtime(max(obj.recorded_at, start)).isoformat(),
+                "author": {
+                    "name": obj.recorded_by.user.full_name,
+                    "role": obj.recorded_by.get_role_display(),
+                },
+                "text": text,
+                "source_ref": obj.source_ref or f"cairn-{obj.pk}",
+                **{k: v for k, v in fields.items() if v not in ("", None, [])},
+            }
+
+    def write(self, record: Any, *, actor: Membership, source_system: str) -> None:
+        fields = dict(record.fields)
+        imported = Imported(source_ref=fields.pop("source_ref"), written_at=record.written_at)
+        self.save(
+            actor=actor,
+            pupil=record.pupil,
+            on=record.occurred_at.date(),
+            text=record.text,
+            imported=imported,
+            **fields,
+        )
+
+
+def _read_contact(raw: dict[str, Any], line: int) -> dict[str, Any]:
+    agrees = raw.get("school_agrees")
+    if isinstance(agrees, str):
+        agrees = {"yes": True, "no": False, "true": True, "false": False, "": None}.get(
+            agrees.lower(), "bad"
+        )
+    if agrees not in (True, False, None):
+        raise BadLine(LineError(line, "school_agrees", "must be true or false"))
+    return {
+        "agency": _text(raw, line, "agency", limit=20),
+        "purpose": _text(raw, line, "purpose", limit=10),
+        "agency_name": _text(raw, line, "agency_name", limit=200),
+        "answer_expected_by": _date(raw, line, "answer_expected_by"),
+        "response_kind": _text(raw, line, "response_kind", limit=12),
+        "response_on": _date(raw, line, "response_on"),
+        "school_agrees": agrees,
+        "agreement_reason": _text(raw, line, "agreement_reason"),
+    }
+
+
+def _save_contact(
+    *,
+    actor: Membership,
+    pupil: Pupil,
+    on: date,
+    text: str,
+    imported: Imported,
+    response_kind: str,
+    response_on: date | None,
+    school_agrees: bool | None,
+    agreement_reason: str,
+    **fields: Any,
+) -> None:
+    contact = services.contact_record(
+        actor=actor, pupil=pupil, contacted_on=on, summary=text, imported=imported, **fields
+    )
+    if response_kind:
+        if response_on is None:
+            raise ValidationError({"response_on": "is required with response_kind"})
+        services.response_record(
+            actor=actor,
+            contact=contact,
+            kind=response_kind,
+            received_on=response_on,
+            answer_expected_by=fields.get("answer_expected_by"),
+            school_agrees=school_agrees,
+            agreement_reason=agreement_reason,
+            imported=imported,
+        )
+
+
+def _read_plan(raw: dict[str, Any], line: int) -> dict[str, Any]:
+    return {
+        "kind": _text(raw, line, "plan_kind", limit=15),
+        "cp_category": _text(raw, line, "cp_category", limit=3),
+        "local_authority": _text(raw, line, "local_authority", limit=200),
+        "ended_on": _date(raw, line, "ended_on"),
+        "end_reason": _text(raw, line, "end_reason", limit=15),
+    }
+
+
+def _save_plan(*, on: date, text: str, **fields: Any) -> None:
+    services.plan_record(started_on=on, note=text, **fields)
+
+
+def _read_meeting(raw: dict[str, Any], line: int) -> dict[str, Any]:
+    return {
+        "kind": _text(raw, line, "meeting_kind", limit=15),
+        "agencies_present": _list(raw, line, "agencies_present"),
+        "actions_for_school": _text(raw, line, "actions_for_school"),
+        "preparation_minutes": _int(raw, line, "preparation_minutes"),
+        "meeting_minutes": _int(raw, line, "meeting_minutes"),
+    }
+
+
+def _save_meeting(*, on: date, text: str, **fields: Any) -> None:
+    services.meeting_record(held_on=on, decisions=text, **fields)
+
+
+def _read_engagement(raw: dict[str, Any], line: int) -> dict[str, Any]:
+    return {
+        "kind": _text(raw, line, "engagement_kind", limit=12),
+        "adult": _text(raw, line, "adult", limit=200),
+        "appointment_kind": _text(raw, line, "appointment_kind", limit=10),
+        "explained_event": _text(raw, line, "explained_event", limit=10),
+        "checked": _text(raw, line, "checked", limit=15),
+    }
+
+
+def _save_engagement(*, on: date, text: str, **fields: Any) -> None:
+    services.engagement_record(occurred_on=on, details=text, **fields)
+
+
+def _read_note(raw: dict[str, Any], line: int) -> dict[str, Any]:
+    return {"tone": _text(raw, line, "tone", limit=10)}
+
+
+def _save_note(*, on: date, **fields: Any) -> None:
+    services.day_note_record(noted_on=on, **fields)
+
+
+def _read_household_child(raw: dict[str, Any], line: int) -> dict[str, Any]:
+    born = _date(raw, line, "date_of_birth")
+    if born is None:
+        raise BadLine(LineError(line, "date_of_birth", "is required"))
+    return {
+        "name": _text(raw, line, "name", limit=200),
+        "date_of_birth": born,
+        "setting_kind": _text(raw, line, "setting_kind", limit=15),
+        "setting_name": _text(raw, line, "setting_name", limit=200),
+        "seen_by": _text(raw, line, "seen_by", limit=200),
+    }
+
+
+def _save_household_child(*, on: date, text: str, seen_by: str, **fields: Any) -> None:
+    services.household_child_record(
+        note=text, seen_on=on if seen_by else None, seen_by=seen_by, **fields
+    )
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _dump_contact(c: AgencyContact) -> tuple[str, dict[str, Any]]:
+    answer = current_response(c)
+    fields: dict[str, Any] = {
+        "agency": c.agency,
+        "purpose": c.purpose,
+        "agency_name": c.agency_name,
+        "answer_expected_by": _iso(c.answer_expected_by),
+    }
+    if answer is not None:
+        fields |= {
+            "response_kind": answer.kind,
+            "response_on": _iso(answer.received_on),
+            "school_agrees": answer.school_agrees,
+            "agreement_reason": answer.agreement_reason,
+        }
+        if answer.answer_expected_by:
+            fields["answer_expected_by"] = _iso(answer.answer_expected_by)
+    return c.summary, fields
+
+
+def _dump_plan(p: Plan) -> tuple[str, dict[str, Any]]:
+    ending = p.ending_or_none
+    return p.note, {
+        "plan_kind": p.kind,
+        "cp_category": p.cp_category,
+        "local_authority": p.local_authority,
+        "ended_on": _iso(ending.ended_on) if ending else None,
+        "end_reason": ending.reason if ending else None,
+    }
+
+
+def _dump_meeting(m: Meeting) -> tuple[str, dict[str, Any]]:
+    return m.decisions, {
+        "meeting_kind": m.kind,
+        "agencies_present": list(m.agencies_present),
+        "actions_for_school": m.actions_for_school,
+        "preparation_minutes": m.preparation_minutes,
+        "meeting_minutes": m.meeting_minutes,
+    }
+
+
+def _dump_engagement(e: EngagementEvent) -> tuple[str, dict[str, Any]]:
+    return e.details, {
+        "engagement_kind": e.kind,
+        "adult": e.adult,
+        "appointment_kind": e.appointment_kind,
+        "explained_event": e.explained_event,
+        "checked": e.checked,
+    }
+
+
+def _dump_note(n: DayNote) -> tuple[str, dict[str, Any]]:
+    return n.text, {"tone": n.tone}
+
+
+def _last_seen(h: HouseholdChild) -> Any:
+    return h.sightings.order_by("-seen_on", "-recorded_at").first()
+
+
+def _dump_household_child(h: HouseholdChild) -> tuple[str, dict[str, Any]]:
+    seen = _last_seen(h)
+    return h.note, {
+        "name": h.name,
+        "date_of_birth": _iso(h.date_of_birth),
+        "setting_kind": h.setting_kind,
+        "setting_name": h.setting_name,
+        "seen_by": seen.seen_by if seen else None,
+    }
+
+
+def _read_leaving(raw: dict[str, Any], line: int) -> dict[str, Any]:
+    return {
+        "reason": _text(raw, line, "leaving_reason", limit=15),
+        "destination": _text(raw, line, "destination", limit=200),
+    }
+
+
+def _save_leaving(*, on: date, text: str, **fields: Any) -> None:
+    services.leaving_record(left_on=on, note=text, **fields)
+
+
+def _dump_leaving(left: Leaving) -> tuple[str, dict[str, Any]]:
+    return left.note, {"leaving_reason": left.reason, "destination": left.destination}
+
+
+def _read_absence(raw: dict[str, Any], line: int) -> dict[str, Any]:
+    back = _date(raw, line, "expected_back_on")
+    if back is None:
+        raise BadLine(LineError(line, "expected_back_on", "is required"))
+    return {"expected_back_on": back, "returned_on": _date(raw, line, "returned_on")}
+
+
+def _save_absence(
+    *,
+    actor: Membership,
+    on: date,
+    text: str,
+    imported: Imported,
+    returned_on: date | None,
+    **fields: Any,
+) -> None:
+    absence = services.absence_record(
+        actor=actor, starts_on=on, reason=text, imported=imported, **fields
+    )
+    if returned_on is not None:
+        services.absence_return_record(
+            actor=actor, absence=absence, returned_on=returned_on, imported=imported
+        )
+
+
+def _dump_absence(a: AgreedAbsence) -> tuple[str, dict[str, Any]]:
+    back = a.return_or_none
+    return a.reason, {
+        "expected_back_on": _iso(a.expected_back_on),
+        "returned_on": _iso(back.returned_on) if back else None,
+    }
+
+
+AGENCY_CONTACT = _Kind(
+    "agency_contact",
+    AgencyContact,
+    _read_contact,
+    _save_contact,
+    day=lambda c: c.contacted_on,
+    dump=_dump_contact,
+    columns=(
+        "agency",
+        "purpose",
+        "agency_name",
+        "answer_expected_by",
+        "response_kind",
+        "response_on",
+        "school_agrees",
+        "agreement_reason",
+    ),
+)
+PLAN = _Kind(
+    "plan",
+    Plan,
+    _read_plan,
+    _save_plan,
+    day=lambda p: p.started_on,
+    dump=_dump_plan,
+    columns=("plan_kind", "cp_category", "local_authority", "ended_on", "end_reason"),
+)
+MEETING = _Kind(
+    "meeting",
+    Meeting,
+    _read_meeting,
+    _save_meeting,
+    day=lambda m: m.held_on,
+    dump=_dump_meeting,
+    columns=(
+        "meeting_kind",
+        "agencies_present",
+        "actions_for_school",
+        "preparation_minutes",
+        "meeting_minutes",
+    ),
+)
+ENGAGEMENT = _Kind(
+    "engagement",
+    EngagementEvent,
+    _read_engagement,
+    _save_engagement,
+    day=lambda e: e.occurred_on,
+    dump=_dump_engagement,
+    columns=("engagement_kind", "adult", "appointment_kind", "explained_event", "checked"),
+)
+DAY_NOTE = _Kind(
+    "day_note",
+    DayNote,
+    _read_note,
+    _save_note,
+    day=lambda n: n.noted_on,
+    dump=_dump_note,
+    columns=("tone",),
+)
+HOUSEHOLD_CHILD = _Kind(
+    "household_child",
+    HouseholdChild,
+    _read_household_child,
+    _save_household_child,
+    day=lambda h: s.seen_on if (s := _last_seen(h)) else h.recorded_at.date(),
+    dump=_dump_household_child,
+    columns=("name", "date_of_birth", "setting_kind", "setting_name", "seen_by"),
+)
+AGREED_ABSENCE = _Kind(
+    "agreed_absence",
+    AgreedAbsence,
+    _read_absence,
+    _save_absence,
+    day=lambda a: a.starts_on,
+    dump=_dump_absence,
+    columns=("expected_back_on", "returned_on"),
+)
+LEAVING = _Kind(
+    "leaving",
+    Leaving,
+    _read_leaving,
+    _save_leaving,
+    day=lambda left: left.left_on,
+    dump=_dump_leaving,
+    columns=("leaving_reason", "destination"),
+)
+
+
+class _EscalationKind:
+    """An escalation with its stages as the old system held them (names, whom, dates, what was
+    said, outcomes), opened from the answer to a contact given by its `source_ref`. Stages are
+    kept as they were, not re-derived from this school's procedure."""
+
+    kind = "escalation"
+    columns = ("response_ref", "stages")
+
+    def check(
+        self, line: int, raw: dict[str, Any], *, pupil: Pupil, school_id: UUID
+    ) -> dict[str, Any] | None:
+        ref = _text(raw, line, "source_ref", limit=200)
+        if not ref:
+            raise BadLine(LineError(line, "source_ref", "is required for this kind"))
+        if Escalation.objects.filter(school_id=school_id, source_ref=ref).exists():
+            return None
+        response_ref = _text(raw, line, "response_ref", limit=200)
+        if not response_ref:
+            raise BadLine(LineError(line, "response_ref", "is required"))
+        stages = raw.get("stages")
+        if isinstance(stages, str):  # CSV: the stages as a JSON list in one cell
+            try:
+                stages = json.loads(stages)
+            except ValueError as exc:
+                raise BadLine(LineError(line, "stages", "must be a JSON list")) from exc
+        if not isinstance(stages, list) or not stages or len(stages) > 8:
+            raise BadLine(LineError(line, "stages", "must list from 1 to 8 stages"))
+        read = []
+        for number, stage in enumerate(stages, start=1):
+            where = f"stages[{number}]"
+            if not isinstance(stage, dict):
+                raise BadLine(LineError(line, where, "must be an object"))
+            started, due = _date(stage, line, "started_on"), _date(stage, line, "due_on")
+            if started is None or due is None or due < started:
+                raise BadLine(LineError(line, where, "needs started_on and a due_on not before it"))
+            outcome = _text(stage, line, "outcome", limit=10)
+            decided = _date(stage, line, "decided_on")
+            if outcome and outcome not in StageOutcomeKind.values:
+                raise BadLine(LineError(line, f"{where}.outcome", "is not an outcome"))
+            if outcome and (decided is None or decided < started):
+                raise BadLine(
+                    LineError(line, f"{where}.decided_on", "is required, not before the stage")
+                )
+            if (outcome == StageOutcomeKind.NEXT) != (number < len(stages)):
+                raise BadLine(
+                    LineError(
+                        line, f"{where}.outcome", "only a stage followed by another is 'next'"
+                    )
+                )
+            read.append(
+                {
+                    "name": _text(stage, line, "name", limit=120) or f"Stage {number}",
+                    "contact": _text(stage, line, "contact", limit=200),
+                    "started_on": started,
+                    "due_on": due,
+                    "what_was_said": _text(stage, line, "what_was_said"),
+                    "outcome": outcome,
+                    "decided_on": decided,
+                    "outcome_said": _text(stage, line, "outcome_said"),
+                }
+            )
+        return {"source_ref": ref, "response_ref": response_ref, "stages": read}
+
+    def write(self, record: Any, *, actor: Membership, source_system: str) -> None:
+        fields = record.fields
+        assert actor.school_id is not None
+        answer = (
+            AgencyResponse.objects.filter(
+                contact__school_id=actor.school_id,
+                contact__pupil=record.pupil,
+                contact__source_ref=fields["response_ref"],
+            )
+            .order_by("-received_on", "-recorded_at")
+            .first()
+        )
+        if answer is None:
+            raise ValidationError({"response_ref": "no answer to a contact with that source_ref"})
+        services.escalation_import(
+            actor=actor,
+            pupil=record.pupil,
+            response=answer,
+            reason=record.text,
+            opened_on=record.occurred_at.date(),
+            stages=[services.PastStage(**stage) for stage in fields["stages"]],
+            imported=Imported(source_ref=fields["source_ref"], written_at=record.written_at),
+        )
+
+    def export(self, school_id: UUID) -> Iterator[dict[str, Any]]:
+        rows = (
+            Escalation.objects.filter(school_id=school_id, response__isnull=False)
+            .select_related("pupil", "opened_by__user", "response__contact")
+            .prefetch_related("stages__outcome")
+            .order_by("opened_at", "pk")
+        )
+        for e in rows:
+            assert e.response is not None
+            contact = e.response.contact
+            start = timezone.make_aware(datetime.combine(e.opened_on, time(0, 0)))
+            stages = []
+            for s in e.stages.order_by("position"):
+                outcome = getattr(s, "outcome", None)
+                stages.append(
+                    {
+                        "name": s.name,
+                        "contact": s.contact,
+                        "started_on": _iso(s.started_on),
+                        "due_on": _iso(s.due_on),
+                        "what_was_said": s.what_was_said,
+                        "outcome": outcome.kind if outcome else "",
+                        "decided_on": _iso(outcome.decided_on) if outcome else None,
+                        "outcome_said": outcome.what_was_said if outcome else "",
+                    }
+                )
+            yield {
+                "kind": self.kind,
+                "upn": e.pupil.upn,
+                "occurred_at": start.isoformat(),
+                "written_at": timezone.localtime(max(e.opened_at, start)).isoformat(),
+                "author": {
+                    "name": e.opened_by.user.full_name,
+                    "role": e.opened_by.get_role_display(),
+                },
+                "text": e.reason,
+                "source_ref": e.source_ref or f"cairn-{e.pk}",
+                "response_ref": contact.source_ref or f"cairn-{contact.pk}",
+                "stages": stages,
+            }
+
+
+ESCALATION = _EscalationKind()

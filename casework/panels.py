@@ -1,0 +1,41 @@
+"""Casework on the pupil's front sheet (settings.PUPIL_FRONT_SHEET_PANELS) and overdue items in
+the safeguarding team's inbox (settings.CONCERNS_INBOX_PANELS)."""
+
+from casework.access import CASEWORK_READERS
+from casework.selectors import casework_for, overdue_for
+from pupils.models import Pupil
+from pupils.selectors import Panel
+from schools.models import Membership
+
+
+def front_sheet_panel(*, viewer: Membership, pupil: Pupil) -> Panel | None:
+    """Current and past plans, answers awaited or disputed, open escalations, the household's
+    other children, and prompts (not back when expected; file transfer on leaving), for whoever
+    may read casework; nothing for anyone else."""
+    if viewer.role not in CASEWORK_READERS:
+        return None
+    work = casework_for(viewer=viewer, pupil=pupil)
+    if viewer.school_id is None and not work.record_ids():
+        return None
+    return Panel(
+        title="",
+        template="casework/_panel.html",
+        context={
+            "work": work,
+            "may_record": viewer.is_dsl_team,
+            "waiting": [row for row in work.contacts if row.waiting],
+            "disputed": [row for row in work.contacts if row.may_escalate],
+            "open_escalations": [row for row in work.escalations if row.current is not None],
+        },
+    )
+
+
+def inbox_panel(*, viewer: Membership) -> Panel | None:
+    """Escalation stages, answers and returns that are overdue, for the safeguarding team."""
+    if not viewer.is_dsl_team:
+        return None
+    return Panel(
+        title="Casework overdue",
+        template="casework/_inbox_panel.html",
+        context={"overdue": overdue_for(viewer=viewer)},
+    )
