@@ -27,8 +27,8 @@ from casework.models import (
     Plan,
     PlanEnding,
 )
-from sources.chronology import Entry, Window
 from schools.models import Membership
+from sources.chronology import Entry, Window
 
 _SUMMARY_CHARS = 400
 

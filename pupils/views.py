@@ -316,9 +316,7 @@ def access_reason(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
 @role_required([Role.TRUST_LEAD])
 def list_reason(request: CairnRequest) -> HttpResponse:
     """A trust lead says why they are finding children before any is listed (schools.reasons)."""
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = ""
+    next_url = safe_next_url(request)
     form = ListReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"].strip()

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from audit import services as audit
+from audit.bounds import quoted, upload_refusal
 from audit.models import AuditAction
 from casework.models import Agency, AgencyContact, Meeting, MeetingKind, MeetingReport
 from casework.services._common import (
@@ -56,11 +57,11 @@ def report_check(upload: Upload) -> tuple[str, str]:
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in REPORT_KINDS:
         raise ValidationError({"reports": f"{name}: attach a PDF or Word (.docx) document."})
-    limit = int(settings.CAIRN_ATTACHMENT_MAX_BYTES)
     if not upload.size:
-        raise ValidationError({"reports": f"{name} is empty."})
-    if upload.size > limit:
-        raise ValidationError({"reports": f"{name} is larger than {limit // (1024 * 1024)} MB."})
+        raise ValidationError({"reports": f"{quoted(name, 100)} is empty."})
+    refusal = upload_refusal("attachment", upload.size)
+    if refusal:
+        raise ValidationError({"reports": f"{quoted(name, 100)}: {refusal}"})
     signature, content_type = REPORT_KINDS[extension]
     upload.seek(0)
     head = upload.read(len(signature))

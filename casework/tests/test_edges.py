@@ -172,10 +172,11 @@ def test_a_report_must_be_what_it_says(name, content, words):
 
 
 def test_a_report_over_the_limit_is_refused(settings):
-    settings.CAIRN_ATTACHMENT_MAX_BYTES = 10
+    settings.CAIRN_UPLOAD_LIMITS = {**settings.CAIRN_UPLOAD_LIMITS, "attachment": 10}
     with pytest.raises(ValidationError) as excinfo:
         report_check(SimpleUploadedFile("report.pdf", b"%PDF-1.4 and a good deal more"))
-    assert "larger than" in str(excinfo.value)
+    assert "Cairn accepts" in str(excinfo.value)
+    assert "Nothing from it was saved" in str(excinfo.value)
 
 
 def _line(pupil, kind, **fields):
