@@ -26,12 +26,28 @@ from casework.models import (
     MeetingReport,
     Plan,
 )
-from pupils.access import access_pupil
+from pupils.access import access_pupil, child_level
 from pupils.models import Pupil
 from schools.models import DSL_TEAM_ROLES, Membership, Role
 
 CASEWORK_RECORDERS = DSL_TEAM_ROLES
 CASEWORK_READERS = DSL_TEAM_ROLES | {Role.TRUST_LEAD}
+
+
+def _the_child(pupil: Pupil) -> list[UUID]:
+    return [pupil.pk]
+
+
+def _its_child(row: models.Model) -> list[UUID]:
+    """The child a casework row is about (each kind holds `pupil`, or reaches it through its
+    contact, escalation or meeting)."""
+    for path in ("pupil_id", "contact.pupil_id", "escalation.pupil_id", "meeting.pupil_id"):
+        value: object = row
+        for part in path.split("."):
+            value = getattr(value, part, None)
+        if value is not None:
+            return [value]  # type: ignore[list-item]
+    raise AssertionError(f"{type(row).__name__} names no child")
 
 
 def visible[M: models.Model](
@@ -49,6 +65,7 @@ def visible[M: models.Model](
     return manager.filter(**{f"{school_field}__trust_id": viewer.trust_id})
 
 
+@child_level(_the_child)
 def access_pupil_casework(*, viewer: Membership, pupil_id: UUID) -> Pupil:
     """The child, if `viewer` may read their casework; otherwise Http404. A trust lead must have
     given a reason (AccessReasonRequiredError until then), as for the rest of the record."""
@@ -57,6 +74,7 @@ def access_pupil_casework(*, viewer: Membership, pupil_id: UUID) -> Pupil:
     return access_pupil(viewer=viewer, pupil_id=pupil_id)
 
 
+@child_level(_the_child)
 def access_pupil_to_record(*, viewer: Membership, pupil_id: UUID) -> Pupil:
     """The child, if `viewer` is of the safeguarding team of a school the child is or was at."""
     if viewer.role not in CASEWORK_RECORDERS:
@@ -76,32 +94,39 @@ def _own[M: models.Model](
     return row
 
 
+@child_level(_its_child)
 def access_contact_to_answer(*, viewer: Membership, contact_id: UUID) -> AgencyContact:
     """A contact the viewer's school made, to record the agency's answer to it."""
     return _own(AgencyContact, viewer=viewer, pk=contact_id)
 
 
+@child_level(_its_child)
 def access_response_to_escalate(*, viewer: Membership, response_id: UUID) -> AgencyResponse:
     """An answer to the viewer's school's contact, to open an escalation from."""
     return _own(AgencyResponse, viewer=viewer, pk=response_id, school_field="contact__school")
 
 
+@child_level(_its_child)
 def access_plan_to_end(*, viewer: Membership, plan_id: UUID) -> Plan:
     return _own(Plan, viewer=viewer, pk=plan_id)
 
 
+@child_level(_its_child)
 def access_stage_to_decide(*, viewer: Membership, stage_id: UUID) -> EscalationStage:
     return _own(EscalationStage, viewer=viewer, pk=stage_id, school_field="escalation__school")
 
 
+@child_level(_its_child)
 def access_absence_to_close(*, viewer: Membership, absence_id: UUID) -> AgreedAbsence:
     return _own(AgreedAbsence, viewer=viewer, pk=absence_id)
 
 
+@child_level(_its_child)
 def access_household_child(*, viewer: Membership, child_id: UUID) -> HouseholdChild:
     return _own(HouseholdChild, viewer=viewer, pk=child_id)
 
 
+@child_level(_its_child)
 def access_meeting_report(*, viewer: Membership, report_id: UUID) -> MeetingReport:
     """A school's report to a meeting, for whoever may read the meeting (a trust lead only once
     they have given a reason to open the child's record)."""

@@ -343,6 +343,7 @@ def build(media_root: Path) -> AccessWorld:
         note=m.add("record", "factornote"),
     )
     finding = FindingFactory(school=school, pupil=pupil, detail=m.add("record", "finding"))
+    casework = _casework(pupil=pupil, dsl=dsl)
 
     return AccessWorld(
         trust=trust,
@@ -368,5 +369,35 @@ def build(media_root: Path) -> AccessWorld:
             "finding": finding,
             "cousin": cousin,
             "stranger": stranger,
+            **casework,
         },
     )
+
+
+def _casework(*, pupil: Pupil, dsl: Membership) -> dict[str, Any]:
+    """The child's casework records that casework's URLs open (casework/tests/url_access.py)."""
+    from casework.tests.factories import (
+        AgencyContactFactory,
+        AgencyResponseFactory,
+        AgreedAbsenceFactory,
+        EscalationStageFactory,
+        HouseholdChildFactory,
+        MeetingReportFactory,
+        PlanFactory,
+    )
+
+    contact = AgencyContactFactory(pupil=pupil, recorded_by=dsl)
+    return {
+        "casework_contact": contact,
+        "casework_response": AgencyResponseFactory(
+            contact=AgencyContactFactory(pupil=pupil, recorded_by=dsl)
+        ),
+        "casework_plan": PlanFactory(pupil=pupil, recorded_by=dsl),
+        "casework_report": MeetingReportFactory(meeting__pupil=pupil, meeting__recorded_by=dsl),
+        "casework_stage": EscalationStageFactory(
+            escalation__response__contact__pupil=pupil,
+            escalation__response__contact__recorded_by=dsl,
+        ),
+        "casework_absence": AgreedAbsenceFactory(pupil=pupil, recorded_by=dsl),
+        "casework_household_child": HouseholdChildFactory(pupil=pupil, recorded_by=dsl),
+    }

@@ -65,6 +65,7 @@ TRUST_LEAD_CHILD_LEVEL = {
     "concerns:attachment",
     "factors:pupil",
     "attendance:pupil",
+    "casework:pupil",
 }
 # The page that asks a trust lead why names whose record they are about to open.
 NAMES_THE_CHILD_BEFORE_A_REASON = {"pupils:access_reason"}

@@ -13,6 +13,7 @@ from casework.access import (
     CASEWORK_READERS,
     CASEWORK_RECORDERS,
 )
+from pupils.access import child_form_read
 from pupils.models import Pupil
 from schools.http import CairnRequest
 
@@ -39,6 +40,9 @@ def form_page(
     button: str = "Save",
     multipart: bool = False,
 ) -> HttpResponse:
+    child_form_read(
+        viewer=request.membership, pupil_ids=[pupil.pk], form=title.lower(), request=request
+    )
     return render(
         request,
         "casework/form.html",
