@@ -60,7 +60,7 @@ def test_attendance_lead_follows_a_persistently_absent_child(
     inbox = page.goto(f"{live_server.url}/concerns/inbox/")
     assert inbox is not None
     assert inbox.status == 403
-    expect(page.get_by_role("heading", level=1)).to_contain_text("403")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("You cannot open this page")
     assert_accessible(page)
 
     page.go_back()
