@@ -131,6 +131,7 @@ def _concerns(parts: list[Mapping[str, Any]], window: FactWindow) -> dict[str, l
                 categories=codes | ({BODY_MAP} if cid in regions else frozenset()),
                 text=version.facts if version is not None else "",
                 child_words=version.child_words if version is not None else "",
+                themes=version.themes if version is not None else frozenset(),
                 body_regions=frozenset(regions.get(cid, ())),
             )
         )

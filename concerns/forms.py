@@ -24,6 +24,7 @@ from concerns.models import (
 from concerns.services import MarkInput, Upload, attachment_check
 from pupils.models import Pupil
 from schools.models import Membership
+from sources.themes import CHILD_THEMES, THEMES_HELP, THEMES_INVALID, THEMES_LABEL
 
 EXTRA_CHILDREN = 2
 _MAX_MARKS = 30
@@ -111,6 +112,14 @@ class ConcernForm(forms.Form):
         required=False,
         max_length=10_000,
         help_text="Exactly what the child said, word for word, even if it is rude or unclear.",
+    )
+    child_themes = forms.MultipleChoiceField(
+        label=THEMES_LABEL,
+        help_text=THEMES_HELP,
+        choices=CHILD_THEMES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": THEMES_INVALID},
     )
     categories = forms.ModelMultipleChoiceField(
         queryset=Category.objects.none(),
@@ -257,6 +266,14 @@ class AmendForm(forms.Form):
     facts = forms.CharField(label="What was seen or heard", widget=forms.Textarea)
     child_words = forms.CharField(
         label="The child's own words", widget=forms.Textarea, required=False
+    )
+    child_themes = forms.MultipleChoiceField(
+        label=THEMES_LABEL,
+        help_text=THEMES_HELP,
+        choices=CHILD_THEMES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": THEMES_INVALID},
     )
     categories = forms.ModelMultipleChoiceField(
         queryset=Category.objects.none(),

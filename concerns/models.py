@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from pupils.models import Pupil
 from schools.models import Membership, School
+from sources.themes import theme_labels
 
 
 class CategoryGroup(models.TextChoices):
@@ -117,6 +118,8 @@ class ConcernVersion(models.Model):
     number = models.PositiveIntegerField()
     facts = models.TextField()
     child_words = models.TextField(blank=True)
+    # What the child spoke about, as the person recording ticked it (`sources.themes`).
+    themes = models.JSONField(default=list, blank=True)
     categories = models.ManyToManyField(Category, related_name="+", blank=True)
     reason = models.TextField(blank=True)
     written_by = models.ForeignKey(
@@ -135,6 +138,11 @@ class ConcernVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Version {self.number}"
+
+    @property
+    def theme_labels(self) -> list[str]:
+        """What the child spoke about, in words (the recorder's ticks)."""
+        return theme_labels(self.themes)
 
 
 class BodySide(models.TextChoices):

@@ -51,6 +51,8 @@ class VersionInForce:
     facts: str
     child_words: str
     categories: tuple[tuple[str, str], ...]
+    # What the child spoke about, as the recorder ticked it (`sources.themes`).
+    themes: frozenset[str] = frozenset()
 
     @property
     def category_codes(self) -> frozenset[str]:
@@ -73,12 +75,12 @@ def latest_versions(
     )
     if written_before is not None:
         rows = rows.filter(written_at__lt=written_before)
-    best: dict[UUID, tuple[int, int, str, str]] = {}
-    for version_id, concern_id, number, facts, child_words in rows.values_list(
-        "id", "concern_id", "number", "facts", "child_words"
+    best: dict[UUID, tuple[int, int, str, str, list[str]]] = {}
+    for version_id, concern_id, number, facts, child_words, themes in rows.values_list(
+        "id", "concern_id", "number", "facts", "child_words", "themes"
     ):
         if concern_id not in best or number > best[concern_id][1]:
-            best[concern_id] = (version_id, number, facts, child_words)
+            best[concern_id] = (version_id, number, facts, child_words, themes)
     concern_of = {version[0]: concern_id for concern_id, version in best.items()}
     categories: dict[UUID, list[tuple[str, str]]] = {cid: [] for cid in best}
     through = ConcernVersion.categories.through
@@ -95,8 +97,9 @@ def latest_versions(
             facts=facts,
             child_words=child_words,
             categories=tuple(categories[cid]),
+            themes=frozenset(themes or ()),
         )
-        for cid, (vid, number, facts, child_words) in best.items()
+        for cid, (vid, number, facts, child_words, themes) in best.items()
     }
 
 

@@ -58,6 +58,7 @@ def record(request: CairnRequest) -> HttpResponse:
                 occurred_at=form.occurred_at(),
                 facts=form.cleaned_data["facts"],
                 child_words=form.cleaned_data["child_words"],
+                themes=form.cleaned_data["child_themes"],
                 location=form.cleaned_data["location"],
                 categories=list(form.cleaned_data["categories"]),
                 marks=form.marks(),
@@ -169,6 +170,7 @@ def amend(request: CairnRequest, concern_id: UUID) -> HttpResponse:
     initial = {
         "facts": current.facts,
         "child_words": current.child_words,
+        "child_themes": list(current.themes),
         "categories": list(current.categories.all()),
     }
     form = AmendForm(posted(request), initial=initial, categories=categories)
@@ -180,6 +182,7 @@ def amend(request: CairnRequest, concern_id: UUID) -> HttpResponse:
             concern=concern,
             facts=form.cleaned_data["facts"],
             child_words=form.cleaned_data["child_words"],
+            themes=form.cleaned_data["child_themes"],
             categories=list(form.cleaned_data["categories"]),
             reason=form.cleaned_data["reason"],
             request=request,

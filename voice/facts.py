@@ -62,7 +62,7 @@ def _voice(pupil_ids: list[str], window: FactWindow) -> dict[str, list[VoiceFact
     first: dict[Any, Any] = {}
     latest: dict[Any, Any] = {}
     for row in versions.values(
-        "entry_id", "entry__pupil_id", "occurred_at", "entry__created_at", *CHILD_WORDS
+        "entry_id", "entry__pupil_id", "occurred_at", "entry__created_at", "themes", *CHILD_WORDS
     ):
         first.setdefault(row["entry_id"], row)
         latest[row["entry_id"]] = row
@@ -75,6 +75,7 @@ def _voice(pupil_ids: list[str], window: FactWindow) -> dict[str, list[VoiceFact
                 heard_at=row["occurred_at"],
                 recorded_at=row["entry__created_at"],
                 words="\n".join(said[name] for name in CHILD_WORDS if said[name]),
+                themes=frozenset(said["themes"] or ()),
             )
         )
     return voice

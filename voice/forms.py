@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from schools.models import Membership
+from sources.themes import CHILD_THEMES, THEMES_HELP, THEMES_INVALID, THEMES_LABEL, clean_themes
 from voice.attachments import describe_limits
 from voice.models import PROMPTS, Communication, Occasion, ShareMethod, SupportLevel
 from voice.services import VoiceContent
@@ -42,6 +43,14 @@ class VoiceEntryForm(forms.Form):
         "said; describe what they showed or drew if they did not use words.",
         widget=forms.Textarea,
         max_length=20_000,
+    )
+    themes = forms.MultipleChoiceField(
+        label=THEMES_LABEL,
+        help_text=THEMES_HELP,
+        choices=CHILD_THEMES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": THEMES_INVALID},
     )
     share_methods = forms.MultipleChoiceField(
         label="How did the child choose to share?",
@@ -133,6 +142,7 @@ class VoiceEntryForm(forms.Form):
             occurred_at=occurred_at,
             occasion=Occasion(data["occasion"]),
             words=data["words"].strip(),
+            themes=clean_themes(data["themes"]),
             share_methods=[ShareMethod(m) for m in data["share_methods"]],
             scale_question=data["scale_question"].strip(),
             scale_score=data["scale_score"],

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from pupils.models import Pupil
 from schools.models import Membership, School
+from sources.themes import theme_labels
 
 
 class SupportLevel(models.TextChoices):
@@ -206,6 +207,8 @@ class VoiceEntryVersion(models.Model):
     occurred_at = models.DateTimeField()
     occasion = models.CharField(max_length=20, choices=Occasion.choices)
     words = models.TextField()
+    # What the child spoke about, as the person recording ticked it (`sources.themes`).
+    themes = models.JSONField(default=list, blank=True)
     share_methods = models.JSONField(default=list)
     scale_question = models.CharField(max_length=200, blank=True)
     scale_score = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -247,6 +250,11 @@ class VoiceEntryVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Version {self.number} of {self.entry_id}"
+
+    @property
+    def theme_labels(self) -> list[str]:
+        """What the child spoke about, in words (the recorder's ticks)."""
+        return theme_labels(self.themes)
 
     @property
     def share_method_labels(self) -> list[str]:

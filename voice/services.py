@@ -22,6 +22,7 @@ from audit.models import AuditAction
 from background.signals import announce_records_changed
 from pupils.models import Pupil
 from schools.models import DSL_TEAM_ROLES, Membership
+from sources.themes import clean_themes
 from voice import attachments
 from voice.access import VOICE_RECORDERS, may_amend
 from voice.models import (
@@ -48,6 +49,7 @@ class VoiceContent:
     asked_by: str
     place: str
     occasion: Occasion = Occasion.CHECK_IN
+    themes: list[str] = field(default_factory=list)
     share_methods: list[ShareMethod] = field(default_factory=list)
     scale_question: str = ""
     scale_score: int | None = None
@@ -87,6 +89,7 @@ class VoiceContent:
     def as_fields(self) -> dict[str, Any]:
         values = asdict(self)
         values["share_methods"] = [str(m) for m in self.share_methods]
+        values["themes"] = clean_themes(self.themes)
         values["occasion"] = str(self.occasion)
         values["communication"] = str(self.communication)
         return values

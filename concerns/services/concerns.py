@@ -31,6 +31,7 @@ from concerns.services.attachments import Upload, _attachment_store
 from concerns.tasks import dsl_team_alert_email
 from pupils.models import Pupil
 from schools.models import DSL_TEAM_ROLES, Membership
+from sources.themes import clean_themes
 
 # -- Recording a concern ----------------------------------------------------------------------
 
@@ -56,6 +57,7 @@ class ConcernInput:
     occurred_at: datetime
     facts: str
     child_words: str = ""
+    themes: Sequence[str] = ()
     location: str = ""
     categories: Sequence[Category] = ()
     marks: Sequence[MarkInput] = ()
@@ -126,6 +128,7 @@ def concern_record(
         number=1,
         facts=data.facts.strip(),
         child_words=data.child_words.strip(),
+        themes=clean_themes(data.themes),
         written_by=actor,
         written_at=now,
     )
@@ -183,6 +186,7 @@ def concern_amend(
     child_words: str,
     categories: Sequence[Category],
     reason: str,
+    themes: Sequence[str] | None = None,
     request: HttpRequest | None = None,
 ) -> ConcernVersion:
     """A new version of the concern's text, with the reason. Earlier versions stay as written."""
@@ -191,11 +195,14 @@ def concern_amend(
     if not facts.strip():
         raise ValidationError("The facts cannot be empty.")
     latest = concern.versions.aggregate(n=Max("number"))["n"] or 0
+    if themes is None:  # not asked: the ticks stay as the latest version has them
+        themes = concern.versions.get(number=latest).themes if latest else []
     version = ConcernVersion.objects.create(
         concern=concern,
         number=latest + 1,
         facts=facts.strip(),
         child_words=child_words.strip(),
+        themes=clean_themes(themes),
         reason=reason.strip(),
         written_by=actor,
         written_at=timezone.now(),
