@@ -14,7 +14,7 @@ from schools.models import Membership, Role
 FINDING_READERS = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
 
 
-def _its_children(finding: Finding) -> list[UUID]:
+def its_children(finding: Finding) -> list[UUID]:
     """The child a finding is about, or the children of the household it is about."""
     from pupils.models import HouseholdMember
 
@@ -38,7 +38,7 @@ def findings_visible_to(*, viewer: Membership) -> QuerySet[Finding]:
     return Finding.objects.filter(school_id=viewer.school_id)
 
 
-@child_level(_its_children)
+@child_level(its_children)
 def access_finding(*, viewer: Membership, finding_id: UUID) -> Finding:
     """The finding, if `viewer` may read it; otherwise Http404."""
     finding = (

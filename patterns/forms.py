@@ -3,6 +3,7 @@ from typing import Any
 
 from django import forms
 
+from casework.forms import EscalationForm
 from patterns.citations import plain_source
 from patterns.models import FindingOutcome
 from patterns.registry import Detector
@@ -100,3 +101,19 @@ class DetectorSettingsForm(forms.Form):
                 value = [] if value == ["none"] else value
             result[spec.name] = value
         return result
+
+
+class EscalationFromFindingForm(EscalationForm):
+    """Open a professional challenge from a finding (issue 17 item 2): the escalation form, with
+    the child to open it about when the finding is about a household."""
+
+    def __init__(self, *args: Any, children: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if len(children) > 1:
+            self.fields["child"] = forms.ChoiceField(
+                label="Which child is the challenge about?",
+                choices=children,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Choose the child the challenge is about."},
+            )
+            self.order_fields(["child", *[f for f in self.fields if f != "child"]])

@@ -357,3 +357,17 @@ def words_marked(*, viewer: Any, finding: Finding) -> dict[str, list[tuple[str, 
             continue
         found[ref] = marked(text, phrases)
     return found
+
+
+def finding_children_on_roll(*, viewer: Any, finding: Finding) -> list[Any]:
+    """The children a finding is about (the child, or the household's children) who are on the
+    viewer's school's roll today, by name: those an escalation from it may be opened about. The
+    finding itself was read through `patterns.access.access_finding` (the gate)."""
+    from patterns.access import its_children
+    from pupils.access import pupils_on_roll_for
+
+    return list(
+        pupils_on_roll_for(viewer=viewer)
+        .filter(pk__in=its_children(finding))
+        .order_by("legal_surname", "legal_forename")
+    )

@@ -7,20 +7,29 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit import services as audit
 from audit.models import AuditAction
+from casework.models import Escalation
+from casework.services import escalation_open, stages_for
 from patterns.access import FINDING_READERS, access_finding
 from patterns.citations import plain, sources
-from patterns.forms import DetectorSettingsForm, FindingDecisionForm, FindingsOnForm
+from patterns.forms import (
+    DetectorSettingsForm,
+    EscalationFromFindingForm,
+    FindingDecisionForm,
+    FindingsOnForm,
+)
 from patterns.models import Finding, FindingOutcome
 from patterns.registry import all_detectors, get_detector
 from patterns.selectors import (
     configs_for_schools,
     earlier_decisions,
     evidence_rows,
+    finding_children_on_roll,
     findings_as_they_stood,
     findings_for_pupil,
     findings_for_school,
@@ -28,10 +37,13 @@ from patterns.selectors import (
     words_marked,
 )
 from patterns.services import detector_settings_set, finding_decide
-from pupils.access import access_pupil, child_list_read
+from pupils.access import access_pupil, child_form_read, child_list_read
+from pupils.models import Pupil
 from schools.http import CairnRequest, role_required
-from schools.models import Role
+from schools.models import DSL_TEAM_ROLES, Role
 from ui.forms import form_write
+
+DSL_TEAM = sorted(DSL_TEAM_ROLES)
 
 
 def _sentence(text: str) -> str:
@@ -201,3 +213,62 @@ def settings_edit(request: CairnRequest, slug: str) -> HttpResponse:
         return redirect("patterns:settings")
     context = {"entry": entry, "why": plain(entry.section("Why")), "form": form}
     return render(request, "patterns/settings_edit.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(DSL_TEAM)
+def escalate(request: CairnRequest, finding_id: UUID) -> HttpResponse:
+    """Open an escalation (professional challenge) from a finding: the DSL team challenges
+    another agency's decision through the school's escalation procedure. A finding about a
+    household asks which of its children on the school's roll the challenge is about."""
+    viewer = request.membership
+    finding = access_finding(viewer=viewer, finding_id=finding_id)
+    children = finding_children_on_roll(viewer=viewer, finding=finding)
+    if not children:
+        raise Http404("No child of this finding is on the school's roll")
+    form = EscalationFromFindingForm(
+        request.POST if request.method == "POST" else None,
+        children=[(str(p.pk), p.display_name) for p in children],
+    )
+    first = stages_for(finding.school_id)[0]
+    summary = _explanation(finding.detector)["summary"]
+
+    def write() -> tuple[Pupil, Escalation]:
+        data = form.cleaned_data
+        child = next((p for p in children if str(p.pk) == data.get("child")), children[0])
+        return child, escalation_open(
+            actor=viewer,
+            pupil=child,
+            finding_id=finding.pk,
+            reason=data["reason"],
+            opened_on=data["opened_on"],
+            what_was_said=data["what_was_said"],
+            request=request,
+        )
+
+    written = form_write(request, form, write)
+    if written:
+        child, escalation = written.value
+        stage = escalation.stages.get(position=1)
+        messages.success(
+            request, f"Escalation opened: {stage.name.lower()} stage, due {stage.due_on:%-d %B %Y}."
+        )
+        return redirect(reverse("casework:pupil", args=[child.pk]) + "#escalations")
+    child_form_read(
+        viewer=viewer,
+        pupil_ids=[p.pk for p in children],
+        form="open an escalation from a finding",
+        request=request,
+    )
+    return render(
+        request,
+        "patterns/escalate.html",
+        {
+            "finding": finding,
+            "summary": summary,
+            "form": form,
+            "first": first,
+            "children": children,
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
