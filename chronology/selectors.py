@@ -37,9 +37,15 @@ class ChronologyFilters:
         get = getattr(query, "get", None)
         assert get is not None
         kinds = frozenset(k for k in (getlist("kind") if getlist else []) if k)
+        as_of = _date(get("on"))
         return cls(
             kinds=kinds,
-            window=Window(start=_date(get("start")), end=_date(get("end"))),
+            window=Window(
+                start=_date(get("start")),
+                end=_date(get("end")),
+                # A day still to come reads as today: nothing is known of it yet.
+                as_of=min(as_of, timezone.localdate()) if as_of else None,
+            ),
             text=(get("q") or "").strip()[:200],
             significant_only=get("significant") == "1",
         )
@@ -87,6 +93,14 @@ def chronology_for(
             for e in source(viewer=viewer, pupil_ids=ids, window=filters.window)
             if e.pupil_id in allowed
         )
+    cut = filters.window.cut()
+    if cut is not None:
+        # As it stood then: nothing written, or about a moment, after the day asked for.
+        merged = [
+            e
+            for e in merged
+            if e.occurred_at < cut and (e.recorded_at is None or e.recorded_at < cut)
+        ]
     kinds = sorted({(e.kind, e.kind_label) for e in merged}, key=lambda k: k[1])
     kept = [e for e in merged if filters.keeps(e)]
     kept.sort(key=lambda e: (e.occurred_at, e.recorded_at or e.occurred_at), reverse=True)

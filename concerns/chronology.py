@@ -88,13 +88,16 @@ def concern_entries(
     in_window = _window(
         Concern.objects.filter(pk__in=_concern_ids(viewer, pupil_ids)), "occurred_at", window
     )
+    cut = window.cut()
+    if cut is not None:  # as it stood then: concerns written by then, in their words then
+        in_window = in_window.filter(written_at__lt=cut)
     concerns = {
         row[0]: row
         for row in in_window.values_list(
             "pk", "occurred_at", "written_at", "author_name", "urgent_told_dsl"
         )
     }
-    latest = latest_versions(in_window.values("pk"))
+    latest = latest_versions(in_window.values("pk"), written_before=cut)
     referred = set(
         Decision.objects.filter(
             concern_id__in=in_window.values("pk"),

@@ -14,7 +14,7 @@ first).
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
@@ -45,10 +45,25 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Window:
-    """The period asked for; either end may be open."""
+    """The period asked for; either end may be open.
+
+    `as_of`: the chronology as it stood at the end of that day (issue 18). The chronology leaves
+    out every entry written, or about a moment, after that day; a source whose records are
+    versioned (a concern, a voice entry) shows each record in the words of its version written
+    by then (`cut` is the moment to compare `written_at` with).
+    """
 
     start: date | None = None
     end: date | None = None
+    as_of: date | None = None
+
+    def cut(self) -> datetime | None:
+        """The first moment after `as_of` (local midnight), or None for "as it stands now"."""
+        if self.as_of is None:
+            return None
+        from django.utils import timezone
+
+        return timezone.make_aware(datetime.combine(self.as_of + timedelta(days=1), time.min))
 
 
 class Source(Protocol):

@@ -32,7 +32,8 @@ def voice_entries(
     The summary is the start of the child's own words, from the entry's current version.
     """
     entries = entries_with_current_version(
-        voice_entries_visible_to(viewer=viewer).filter(pupil_id__in=list(pupil_ids))
+        voice_entries_visible_to(viewer=viewer).filter(pupil_id__in=list(pupil_ids)),
+        written_before=window.cut(),
     ).select_related("recorded_by__user")
     tz = timezone.get_current_timezone()
     if window.start is not None:

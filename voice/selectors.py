@@ -64,16 +64,20 @@ def _level_of(status: SupportStatus | None, as_of: date) -> SupportLevel:
     return SupportLevel(status.level)
 
 
-def _with_current_version(entries: QuerySet[VoiceEntry]) -> QuerySet[VoiceEntry]:
-    newest = VoiceEntryVersion.objects.filter(entry=OuterRef("pk")).order_by("-number")
+def _with_current_version(
+    entries: QuerySet[VoiceEntry], *, written_before: datetime | None = None
+) -> QuerySet[VoiceEntry]:
+    """Each entry with its current version's moment and words, and how many versions it has;
+    with `written_before`, as they stood then (entries written later are left out)."""
+    versions = VoiceEntryVersion.objects.filter(entry=OuterRef("pk"))
+    if written_before is not None:
+        versions = versions.filter(written_at__lt=written_before)
+        entries = entries.filter(created_at__lt=written_before)
+    newest = versions.order_by("-number")
     return entries.annotate(
         occurred_at=Subquery(newest.values("occurred_at")[:1]),
         words=Subquery(newest.values("words")[:1]),
-        version_count=Subquery(
-            VoiceEntryVersion.objects.filter(entry=OuterRef("pk"))
-            .order_by("-number")
-            .values("number")[:1]
-        ),
+        version_count=Subquery(newest.values("number")[:1]),
     )
 
 
@@ -309,8 +313,10 @@ def entries_for_pupil(*, visible: QuerySet[VoiceEntry], pupil: Pupil) -> QuerySe
     )
 
 
-def entries_with_current_version(entries: QuerySet[VoiceEntry]) -> QuerySet[VoiceEntry]:
-    return _with_current_version(entries)
+def entries_with_current_version(
+    entries: QuerySet[VoiceEntry], *, written_before: datetime | None = None
+) -> QuerySet[VoiceEntry]:
+    return _with_current_version(entries, written_before=written_before)
 
 
 def versions_of(entry: VoiceEntry) -> list[VoiceEntryVersion]:
