@@ -52,7 +52,9 @@ def test_school_days_between():
 @pytest.mark.django_db
 def test_overdue_after_five_school_days_and_in_the_inbox(dsl, pupil):
     for name, term in (("Autumn 1", AUTUMN_1), ("Autumn 2", AUTUMN_2)):
-        services.term_dates_add(actor=dsl, name=name, starts_on=term.starts_on, ends_on=term.ends_on)
+        services.term_dates_add(
+            actor=dsl, name=name, starts_on=term.starts_on, ends_on=term.ends_on
+        )
     with time_machine.travel(datetime(2026, 10, 21, 16, 0, tzinfo=LONDON), tick=False):
         transfer = services.transfer_start(
             actor=dsl,
