@@ -464,6 +464,7 @@ CONCERNS_INBOX_PANELS: list[str] = ["casework.panels.inbox_panel"]
 # transfers past their five school days in the inbox.
 CHRONOLOGY_SOURCES += ["transfer.chronology.transferred_entries"]
 CONCERNS_INBOX_PANELS += ["transfer.panels.inbox_panel"]
+PUPIL_FRONT_SHEET_PANELS += ["transfer.panels.front_sheet_panel"]
 # Record kinds other apps add to `manage.py import_history` (docs/import-format.md).
 HISTORY_IMPORT_KINDS: list[str] = [
     "casework.importers.AGENCY_CONTACT",

@@ -164,3 +164,23 @@ def test_hand_match_lists_the_roll(dsl, unrelated_school):
     page = signed_in_client(receiver).get(reverse("transfer:import")).content.decode()
     assert "Noor Newcomer, born" in page
     assert AuditEvent.objects.filter(action=AuditAction.CHILDREN_LISTED).exists()
+
+
+def test_front_sheet_and_navigation(dsl, pupil, teacher):
+    client = signed_in_client(dsl)
+    page = client.get(reverse("pupils:detail", args=[pupil.pk])).content.decode()
+    assert "Child protection file transfers" in page
+    assert reverse("transfer:start", args=[pupil.pk]) in page
+    assert reverse("transfer:ledger") in page
+    from transfer import services
+
+    transfer = services.transfer_start(
+        actor=dsl, pupil=pupil, left_on=pupil.enrolments.get().start_date, to_school_name="Hilltop"
+    )
+    page = client.get(reverse("pupils:detail", args=[pupil.pk])).content.decode()
+    assert reverse("transfer:detail", args=[transfer.pk]) in page
+    assert "Overdue" in page
+    assert (
+        reverse("transfer:ledger")
+        not in signed_in_client(teacher).get(reverse("schools:home")).content.decode()
+    )
