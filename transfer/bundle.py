@@ -288,6 +288,16 @@ def _need(mapping: Any, key: str, kind: type | tuple[type, ...], where: str) -> 
     return value
 
 
+def _moment(record: dict[str, Any], key: str) -> None:
+    """A date and time with its offset from UTC, or BundleError."""
+    try:
+        moment = datetime.fromisoformat(record[key])
+    except (TypeError, ValueError) as error:
+        raise BundleError(f"The record {record['id']} has a date Cairn cannot read.") from error
+    if moment.tzinfo is None:
+        raise BundleError(f"The record {record['id']} has a time without its offset from UTC.")
+
+
 def _check_document(document: Any) -> dict[str, Any]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise BundleError("The file does not hold a child protection file in Cairn's format.")
@@ -301,14 +311,18 @@ def _check_document(document: Any) -> dict[str, Any]:
     for record in _need(document, "records", list, "description"):
         for key in ("id", "kind", "kind_label", "occurred_at", "title"):
             _need(record, key, str, "record")
-        try:
-            datetime.fromisoformat(record["occurred_at"])
-            if record.get("recorded_at"):
-                datetime.fromisoformat(record["recorded_at"])
-        except (TypeError, ValueError) as error:
-            raise BundleError(f"The record {record['id']} has a date Cairn cannot read.") from error
+        for key, kind in (("summary", str), ("author", str), ("significant", bool)):
+            if key in record and not isinstance(record[key], kind):
+                raise BundleError(f"The record {record['id']} has a {key} of the wrong kind.")
+        categories = record.get("categories", [])
+        if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
+            raise BundleError(f"The record {record['id']} has categories of the wrong kind.")
+        for key in ("occurred_at", "recorded_at"):
+            if key == "recorded_at" and record.get(key) is None:
+                continue
+            _moment(record, key)
     for row in _need(document, "attachments", list, "description"):
-        for key in ("path", "original_name", "sha256"):
+        for key in ("path", "original_name", "sha256", "record_id", "content_type"):
             _need(row, key, str, "attachment")
     return document
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from transfer import bundle as bundles
 from transfer import crypto, services
 from transfer.models import Transfer
 from transfer.tests.helpers import child_with_file, leave, receiving_dsl
@@ -144,3 +145,59 @@ def test_the_validator_finds_what_is_wrong():
         "$.urn: '12' does not match ^[0-9]{6}$"
     ]
     assert _errors({"urn": "123456", "name": "X", "extra": 1}, schema["$defs"]["school"], schema)
+
+
+def _document(**changes):
+    record = {
+        "id": "concern:1",
+        "kind": "concern",
+        "kind_label": "Concern",
+        "occurred_at": "2026-01-05T09:00:00+00:00",
+        "recorded_at": None,
+        "title": "Came in hungry",
+        "summary": "",
+        "author": "A. Teacher",
+        "categories": ["Neglect"],
+        "significant": False,
+    }
+    document = {
+        "format": "cairn-cp-file",
+        "version": 1,
+        "transfer_id": "t-1",
+        "from_school": {"urn": "100000", "name": "A"},
+        "to_school": {"urn": "100001", "name": "B"},
+        "child": {"upn": "A123456789012"},
+        "records": [{**record, **changes.pop("record", {})}],
+        "attachments": changes.pop("attachments", []),
+    }
+    return {**document, **changes}
+
+
+@pytest.mark.parametrize(
+    ("document", "reason"),
+    [
+        ([], "not hold a child protection file"),
+        (_document(version=2), "format version 2"),
+        (_document(transfer_id=7), "transfer id of the wrong kind"),
+        (_document(child="x"), "child of the wrong kind"),
+        (_document(child={}), "no upn"),
+        (_document(records={}), "records of the wrong kind"),
+        (_document(records=["x"]), "record has no id"),
+        (_document(record={"title": None}), "title of the wrong kind"),
+        (_document(record={"summary": 3}), "summary of the wrong kind"),
+        (_document(record={"significant": "yes"}), "significant of the wrong kind"),
+        (_document(record={"categories": "Neglect"}), "categories of the wrong kind"),
+        (_document(record={"categories": [1]}), "categories of the wrong kind"),
+        (_document(record={"occurred_at": "yesterday"}), "date Cairn cannot read"),
+        (_document(record={"occurred_at": "2026-01-05T09:00:00"}), "without its offset"),
+        (_document(record={"recorded_at": 5}), "date Cairn cannot read"),
+        (_document(attachments=[{"path": "attachments/0001-a"}]), "no original name"),
+    ],
+)
+def test_a_hostile_file_json_is_refused_with_a_reason(document, reason):
+    with pytest.raises(bundles.BundleError, match=reason):
+        bundles._check_document(document)
+
+
+def test_a_well_formed_file_json_passes():
+    assert bundles._check_document(_document())["transfer_id"] == "t-1"
