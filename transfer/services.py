@@ -33,6 +33,16 @@ from transfer.models import (
 )
 
 RECEIPT_FORMAT = "cairn-cp-file-receipt"
+# Types a received file is served as; anything else is served as plain bytes to download.
+_SERVED_TYPES = frozenset(
+    {
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "text/plain",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }
+)
 _MAX_RECEIPT_BYTES = 64 * 1024
 
 
@@ -556,7 +566,11 @@ def _write(
                 received=received,
                 record=records.get(str(row.get("record_id", ""))),
                 original_name=str(row["original_name"])[:255],
-                content_type=str(row.get("content_type", "application/octet-stream"))[:100],
+                content_type=(
+                    row["content_type"]
+                    if row["content_type"] in _SERVED_TYPES
+                    else "application/octet-stream"
+                ),
                 size=len(data),
                 sha256=row["sha256"],
                 stored_name=name,

@@ -387,3 +387,26 @@ def test_bundle_json_names_the_format(sent, prepared):
     kinds = {r["kind"] for r in document["records"]}
     assert {"concern", "decision", "plan", "meeting", "agency_contact"} <= kinds
     assert len(document["attachments"]) == len(sent.attachments)
+
+
+def test_a_received_file_of_another_type_is_served_as_bytes(sent, prepared, unrelated_school):
+    transfer, passphrase = prepared
+    inner = crypto.open_sealed(services.bundle_bytes(transfer), passphrase=passphrase).contents
+
+    def as_html(files):
+        document = json.loads(files["file.json"])
+        document["attachments"][0]["content_type"] = "text/html"
+        files["file.json"] = json.dumps(document).encode()
+        manifest = json.loads(files["manifest.json"])
+        for f in manifest["files"]:
+            if f["path"] == "file.json":
+                f["sha256"] = hashlib.sha256(files["file.json"]).hexdigest()
+                f["size"] = len(files["file.json"])
+        files["manifest.json"] = json.dumps(manifest).encode()
+
+    sealed = _reseal(_rezip(inner, as_html), passphrase=passphrase, urn=unrelated_school.urn)
+    receiver = receiving_dsl(unrelated_school, sent.pupil)
+    received = services.bundle_import(actor=receiver, sealed=sealed, passphrase=passphrase)
+    types = set(received.transferred_attachments.values_list("content_type", flat=True))
+    assert "text/html" not in types
+    assert "application/octet-stream" in types
