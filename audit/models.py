@@ -110,6 +110,20 @@ class AuditAction(models.TextChoices):
     ENGAGEMENT_RECORDED = "engagement_recorded", "Parents' engagement recorded"
     DAY_NOTE_RECORDED = "day_note_recorded", "Note about the child's day recorded"
     CASEWORK_VIEWED = "casework_viewed", "Child's casework page viewed"
+    TRANSFER_STARTED = "transfer_started", "Child protection file transfer started"
+    TRANSFER_PREPARED = "transfer_prepared", "Child protection file prepared for transfer"
+    TRANSFER_BUNDLE_DOWNLOADED = "transfer_bundle_downloaded", "Sealed transfer file downloaded"
+    TRANSFER_SENT = "transfer_sent", "Child protection file sent"
+    TRANSFER_RECEIPT_CONFIRMED = "transfer_receipt_confirmed", "Transfer receipt confirmed"
+    TRANSFER_VIEWED = "transfer_viewed", "Child protection file transfer viewed"
+    TRANSFER_IMPORTED = "transfer_imported", "Child protection file received and imported"
+    TRANSFER_IMPORT_REFUSED = "transfer_import_refused", "Transferred file refused"
+    TRANSFER_RECEIPT_DOWNLOADED = "transfer_receipt_downloaded", "Transfer receipt downloaded"
+    TRANSFERRED_ATTACHMENT_OPENED = (
+        "transferred_attachment_opened",
+        "Transferred attachment opened",
+    )
+    TERM_DATES_CHANGED = "term_dates_changed", "Term dates changed"
 
 
 class AuditEvent(models.Model):

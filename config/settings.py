@@ -43,6 +43,7 @@ LOCAL_APPS = [
     "factors",
     "casework",
     "chronology",
+    "transfer",
     "ui",
     "patterns",
     "analytics",
@@ -459,6 +460,11 @@ CHRONOLOGY_SOURCES += [
 # Functions `(*, viewer) -> pupils.selectors.Panel | None`: sections of the safeguarding team's
 # inbox that other apps add (concerns does not import them).
 CONCERNS_INBOX_PANELS: list[str] = ["casework.panels.inbox_panel"]
+# Child protection file transfer (transfer/: issue 19): received records on the chronology, and
+# transfers past their five school days in the inbox.
+CHRONOLOGY_SOURCES += ["transfer.chronology.transferred_entries"]
+CONCERNS_INBOX_PANELS += ["transfer.panels.inbox_panel"]
+PUPIL_FRONT_SHEET_PANELS += ["transfer.panels.front_sheet_panel"]
 # Record kinds other apps add to `manage.py import_history` (docs/import-format.md).
 HISTORY_IMPORT_KINDS: list[str] = [
     "casework.importers.AGENCY_CONTACT",

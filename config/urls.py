@@ -16,6 +16,7 @@ urlpatterns = [
     path("factors/", include("factors.urls")),
     path("casework/", include("casework.urls")),
     path("chronology/", include("chronology.urls")),
+    path("transfers/", include("transfer.urls")),
     path("analytics/", include("analytics.urls")),
     path("", include("schools.urls")),
 ]

@@ -35,6 +35,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("My check-ins", "voice:my_check_ins", OWN_RECORD_ROLES),
     NavEntry("Check-ins", "voice:school_check_ins", _SCHOOL_READERS),
     NavEntry("Household links", "pupils:suggestions", _DSL_TEAM),
+    NavEntry("File transfers", "transfer:ledger", _DSL_TEAM),
     NavEntry("Import pupils", "pupils:import_upload", _DSL_TEAM | {Role.SCHOOL_ADMIN}),
     NavEntry("Import registers", "attendance:upload", _ATTENDANCE_LEAD | {Role.SCHOOL_ADMIN}),
     NavEntry("Staff", "schools:staff", frozenset({Role.SCHOOL_ADMIN})),

@@ -344,6 +344,7 @@ def build(media_root: Path) -> AccessWorld:
     )
     finding = FindingFactory(school=school, pupil=pupil, detail=m.add("record", "finding"))
     casework = _casework(pupil=pupil, dsl=dsl)
+    transfers = _transfers(school=school, pupil=pupil, dsl=dsl, m=m)
 
     return AccessWorld(
         trust=trust,
@@ -370,6 +371,7 @@ def build(media_root: Path) -> AccessWorld:
             "cousin": cousin,
             "stranger": stranger,
             **casework,
+            **transfers,
         },
     )
 
@@ -400,4 +402,92 @@ def _casework(*, pupil: Pupil, dsl: Membership) -> dict[str, Any]:
         ),
         "casework_absence": AgreedAbsenceFactory(pupil=pupil, recorded_by=dsl),
         "casework_household_child": HouseholdChildFactory(pupil=pupil, recorded_by=dsl),
+    }
+
+
+def _transfers(*, school: School, pupil: Pupil, dsl: Membership, m: Markers) -> dict[str, Any]:
+    """The child's file transfers that transfer's URLs open (transfer/tests/url_access.py): one
+    being sent, one sent here directly by another school of the trust, one received."""
+    from schools.tests.factories import MembershipFactory, SchoolFactory
+    from transfer import storage
+    from transfer.models import (
+        MatchedBy,
+        ReceivedTransfer,
+        Status,
+        Transfer,
+        TransferredAttachment,
+        TransferredRecord,
+    )
+
+    now = timezone.now()
+    left_on = datetime.date(2026, 3, 2)
+
+    def transfer(**fields: Any) -> Transfer:
+        fields = {
+            "to_school_name": "Hilltop Primary",
+            "started_by": dsl,
+            **fields,
+        }
+        return Transfer.objects.create(
+            pupil=pupil,
+            left_on=left_on,
+            due_on=datetime.date(2026, 3, 9),
+            started_at=now,
+            **fields,
+        )
+
+    sister = SchoolFactory(trust=school.trust, name="Riverside Primary")
+    received = ReceivedTransfer.objects.create(
+        school=school,
+        pupil=pupil,
+        from_school_name="Hilltop Primary",
+        sender_transfer_id="world-transfer",
+        bundle_sha256="0" * 64,
+        upn_in_file=pupil.upn,
+        matched_by=MatchedBy.UPN,
+        records=1,
+        attachments=1,
+        imported_by=dsl,
+        imported_at=now,
+        receipt={"format": "cairn-cp-file-receipt", "signature": "0" * 64},
+    )
+    record = TransferredRecord.objects.create(
+        received=received,
+        school=school,
+        pupil=pupil,
+        original_id="concern:1",
+        kind="concern",
+        kind_label="Concern",
+        occurred_at=now - datetime.timedelta(days=400),
+        recorded_at=now - datetime.timedelta(days=400),
+        title=m.add("record", "transferredtitle"),
+        summary=m.add("record", "transferredsummary"),
+        author="A teacher at Hilltop Primary",
+    )
+    body = m.add("record", "transferredfile").encode()
+    attachment = TransferredAttachment.objects.create(
+        received=received,
+        record=record,
+        original_name="letter.txt",
+        content_type="text/plain",
+        size=len(body),
+        sha256="0" * 64,
+        stored_name=storage.store(storage.RECEIVED, body),
+    )
+    return {
+        "transfer_started": transfer(school=school),
+        "transfer_incoming": transfer(
+            school=sister,
+            to_school=school,
+            to_school_name=school.name,
+            to_school_urn=school.urn,
+            status=Status.SENT,
+            bundle_stored_as="missing",
+            bundle_sha256="0" * 64,
+            sent_at=now,
+            method="direct",
+            started_by=MembershipFactory(school=sister, role=Role.DSL),
+        ),
+        "transfer_received": received,
+        "transfer_attachment": attachment,
     }
