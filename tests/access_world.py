@@ -410,49 +410,17 @@ def _staff_and_learning(
 ) -> dict[str, Any]:
     """Issue 20's records (staffing/tests/url_access.py, learning/tests/url_access.py): the
     teacher's training with a certificate, a low-level concern about the teacher (the adult
-    concerned never sees it), a supervision session that discussed the child (its link marked
-    as part of the child's record), and an ended plan to say what went well about."""
-    from casework.models import PlanEnding, PlanEndReason
-    from casework.tests.factories import PlanFactory
-    from learning import services as learning
-    from staffing import services as staffing
-    from staffing.models import LowLevelConcern
+    concerned never sees it), a supervision session that discussed the child, and an ended plan
+    to say what went well about."""
+    from types import SimpleNamespace
 
-    dsl, teacher = people["dsl"], people["teacher"]
-    training = staffing.training_record(
-        actor=dsl,
-        person=teacher,
-        training_type="annual_update",
-        completed_on=datetime.date(2025, 9, 1),
-        provider="Local authority safeguarding team",
-        evidence=SimpleUploadedFile("certificate.pdf", b"%PDF-1.4\n% certificate\n%%EOF\n"),
-    )
-    concern: LowLevelConcern = staffing.low_level_concern_record(
-        actor=people["headteacher"],
-        member=teacher,
-        happened_on=datetime.date(2025, 10, 6),
-        raised_by="A colleague",
-        what_happened="Shared a personal phone number with a pupil's parent.",
-    )
-    session = learning.supervision_record(
-        actor=dsl,
-        held_on=datetime.date(2025, 11, 4),
-        supervisor="An external supervisor",
-        attendees="The DSL and deputy",
-        reflections=m.add("record", "supervisionreflection"),
-        children=[pupil],
-    )
-    plan = PlanFactory(pupil=pupil, recorded_by=dsl)
-    PlanEnding.objects.create(
-        plan=plan,
-        ended_on=datetime.date(2026, 1, 9),
-        reason=PlanEndReason.NEEDS_MET,
-        recorded_by=dsl,
-        recorded_at=timezone.now(),
-    )
+    from learning.tests.url_access import build_ended_plan, build_session
+    from staffing.tests.url_access import build_adult, build_training
+
+    w = SimpleNamespace(pupil=pupil, **people)
     return {
-        "training_record": training,
-        "low_level_adult": concern.adult,
-        "supervision": session,
-        "ended_plan": plan,
+        "training_record": build_training(w),
+        "low_level_adult": build_adult(w),
+        "supervision": build_session(w, m.add("record", "supervisionreflection")),
+        "ended_plan": build_ended_plan(w),
     }

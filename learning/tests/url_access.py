@@ -3,22 +3,58 @@ supervision (without the children discussed), reflective reviews and what went w
 read the practice reviews library too. Another school's DSL sees their own school's pages and
 is told there is no such session, plan or concern here (404)."""
 
-from tests.access_table import Case, allow
+import datetime
+
+from django.utils import timezone
+
+from tests.access_table import Case, allow, world_object
+
+
+def build_session(w, reflections: str = "We talked about drift in a long-running case."):
+    """A supervision session that discussed the world's child."""
+    from learning import services
+
+    return services.supervision_record(
+        actor=w.dsl,
+        held_on=datetime.date(2025, 11, 4),
+        supervisor="An external supervisor",
+        attendees="The DSL and deputy",
+        reflections=reflections,
+        children=[w.pupil],
+    )
+
+
+def build_ended_plan(w):
+    from casework.models import PlanEnding, PlanEndReason
+    from casework.tests.factories import PlanFactory
+
+    plan = PlanFactory(pupil=w.pupil, recorded_by=w.dsl)
+    PlanEnding.objects.create(
+        plan=plan,
+        ended_on=datetime.date(2026, 1, 9),
+        reason=PlanEndReason.NEEDS_MET,
+        recorded_by=w.dsl,
+        recorded_at=timezone.now(),
+    )
+    return plan
+
 
 _team = ("dsl", "deputy_dsl", "other_school_dsl")
 _team_and_head = (*_team, "headteacher")
 
 
 def _session(w) -> dict[str, object]:
-    return {"session_id": w.supervision.pk}
+    return {"session_id": world_object(w, "supervision", build_session).pk}
 
 
 def _plan(w) -> dict[str, object]:
-    return {"plan_id": w.ended_plan.pk}
+    return {"plan_id": world_object(w, "ended_plan", build_ended_plan).pk}
 
 
 def _concern(w) -> dict[str, object]:
-    return {"concern_id": w.concern.pk}
+    from concerns.tests.url_access import _records
+
+    return {"concern_id": _records(w).concern.pk}
 
 
 def _supervision_post(w) -> dict[str, object]:

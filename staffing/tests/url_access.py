@@ -5,7 +5,40 @@ DSL only: the deputy DSL is not named by the school's policy in this world, gove
 the chair, and the teacher it is about never reaches it. Another school's DSL sees their own
 school's (empty) register and is told there is no such adult or person here (404)."""
 
-from tests.access_table import Case, allow
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.access_table import Case, allow, world_object
+
+
+def build_training(w):
+    """The teacher's annual update, with a certificate."""
+    from staffing import services
+
+    return services.training_record(
+        actor=w.dsl,
+        person=w.teacher,
+        training_type="annual_update",
+        completed_on=datetime.date(2025, 9, 1),
+        provider="Local authority safeguarding team",
+        evidence=SimpleUploadedFile("certificate.pdf", b"%PDF-1.4\n% certificate\n%%EOF\n"),
+    )
+
+
+def build_adult(w):
+    """A low-level concern about the teacher, recorded by the DSL."""
+    from staffing import services
+
+    concern = services.low_level_concern_record(
+        actor=w.dsl,
+        member=w.teacher,
+        happened_on=datetime.date(2025, 10, 6),
+        raised_by="A colleague",
+        what_happened="Shared a personal phone number with a pupil's parent.",
+    )
+    return concern.adult
+
 
 _managers = ("headteacher", "dsl", "deputy_dsl", "school_admin", "other_school_dsl")
 _school = (*_managers, "teacher", "governor", "attendance_lead")
@@ -16,16 +49,16 @@ def _person(w) -> dict[str, object]:
 
 
 def _record(w) -> dict[str, object]:
-    return {"record_id": w.training_record.pk}
+    return {"record_id": world_object(w, "training_record", build_training).pk}
 
 
 def _adult(w) -> dict[str, object]:
-    return {"adult_id": w.low_level_adult.pk}
+    return {"adult_id": world_object(w, "low_level_adult", build_adult).pk}
 
 
 def _training_post(w) -> dict[str, object]:
     return {
-        "person": str(w.other_teacher.pk),
+        "person": str(w.dsl.pk),
         "training_type": "neglect",
         "completed_on_day": "2",
         "completed_on_month": "3",
