@@ -129,7 +129,7 @@ def test_evidence_is_checked_by_type_size_and_first_bytes(dsl, teacher, settings
 
     with pytest.raises(ValidationError, match="not accepted"):
         upload("run.exe", b"MZ")
-    with pytest.raises(ValidationError, match="not a .pdf file"):
+    with pytest.raises(ValidationError, match=r"not a \.pdf file"):
         upload("certificate.pdf", b"not a pdf")
     settings.CAIRN_UPLOAD_LIMITS = {**settings.CAIRN_UPLOAD_LIMITS, "training_evidence": 8}
     with pytest.raises(ValidationError, match="evidence of training"):
