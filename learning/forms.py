@@ -27,7 +27,9 @@ class SupervisionForm(forms.Form):
     def __init__(self, *args: Any, pupils: list[Pupil], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.pupils = {str(p.pk): p for p in pupils}
-        self.fields["children"].choices = [(k, p.display_name) for k, p in self.pupils.items()]
+        children = self.fields["children"]
+        assert isinstance(children, forms.ChoiceField)
+        children.choices = [(k, p.display_name) for k, p in self.pupils.items()]
         self.fields["held_on"].error_messages["required"] = "Enter the date of the session."
         self.fields["supervisor"].error_messages["required"] = "Enter the supervisor's name."
         self.fields["attendees"].error_messages["required"] = "Enter who attended."

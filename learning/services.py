@@ -6,6 +6,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -33,9 +34,10 @@ from pupils.models import Pupil
 from schools.models import Membership
 
 
-def _team(actor: Membership) -> None:
+def _team(actor: Membership) -> UUID:
     if not actor.is_dsl_team or actor.school_id is None:
         raise ValidationError("Only the safeguarding team records this.")
+    return actor.school_id
 
 
 def _past(day: date, field: str) -> None:
@@ -56,12 +58,12 @@ def supervision_record(
     request: HttpRequest | None = None,
 ) -> SupervisionSession:
     """Record a supervision session; `children` (already through the gate) are linked."""
-    _team(actor)
+    school_id = _team(actor)
     _past(held_on, "held_on")
     if not reflections.strip():
         raise ValidationError({"reflections": "Enter the reflections."})
     session = SupervisionSession.objects.create(
-        school_id=actor.school_id,
+        school_id=school_id,
         held_on=held_on,
         supervisor=supervisor.strip(),
         attendees=attendees.strip(),
@@ -101,10 +103,10 @@ def reflective_review_record(
     concluded: str,
     request: HttpRequest | None = None,
 ) -> ReflectiveReview:
-    _team(actor)
+    school_id = _team(actor)
     _past(held_on, "held_on")
     review = ReflectiveReview.objects.create(
-        school_id=actor.school_id,
+        school_id=school_id,
         term_start=term_start(held_on),
         held_on=held_on,
         expectations=expectations,
@@ -133,7 +135,7 @@ class ReviewInput:
 
 def _review_row(actor: Membership, data: ReviewInput, source: ReviewSource) -> PracticeReview:
     return PracticeReview(
-        school_id=actor.school_id,
+        school_id=_team(actor),
         title=data.title.strip(),
         publisher=data.publisher.strip(),
         published_on=data.published_on,
@@ -235,11 +237,12 @@ def practice_reviews_import(
     if missing:
         raise ValidationError([f"Line 1: the file has no {', '.join(missing)} column."])
     reader.fieldnames = header
-    rows, errors = [], []
+    rows: list[PracticeReview] = []
+    errors: list[str] = []
     for line, raw in enumerate(reader, start=2):
-        data, error = _review_line(line, raw)
+        data, problem = _review_line(line, raw)
         if data is None:
-            errors.append(error)
+            errors.append(problem)
         else:
             rows.append(_review_row(actor, data, ReviewSource.IMPORT))
     if not rows and not errors:
@@ -268,13 +271,13 @@ def went_well_record(
     request: HttpRequest | None = None,
 ) -> WentWell:
     """What went well, and why, when a plan ended (`plan`) or a case closed (`concern`)."""
-    _team(actor)
+    school_id = _team(actor)
     if (plan is None) == (concern is None):
         raise ValidationError("Say what went well about one plan or one concern.")
     if not what_went_well.strip():
         raise ValidationError({"what_went_well": "Enter what went well."})
     note = WentWell.objects.create(
-        school_id=actor.school_id,
+        school_id=school_id,
         plan=plan,
         concern=concern,
         what_went_well=what_went_well.strip(),

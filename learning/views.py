@@ -137,11 +137,9 @@ def supervision_record(request: CairnRequest) -> HttpResponse:
 @role_required(TEAM_AND_HEAD)
 def reflective_reviews(request: CairnRequest) -> HttpResponse:
     viewer = request.membership
+    assert viewer.school_id is not None
     reviews = ReflectiveReview.objects.filter(school_id=viewer.school_id)
-    due = selectors.reflective_review_due(
-        school_id=viewer.school_id,  # type: ignore[arg-type]
-        today=timezone.localdate(),
-    )
+    due = selectors.reflective_review_due(school_id=viewer.school_id, today=timezone.localdate())
     audit.record(actor=viewer, action=AuditAction.REFLECTIVE_REVIEWS_VIEWED, request=request)
     rows = [(r, term_label(r.term_start)) for r in reviews]
     return render(
@@ -186,6 +184,7 @@ def reflective_review_record(request: CairnRequest) -> HttpResponse:
 @role_required(LIBRARY_READERS)
 def library(request: CairnRequest) -> HttpResponse:
     viewer = request.membership
+    assert viewer.school_id is not None
     reviews = PracticeReview.objects.filter(school_id=viewer.school_id)
     audit.record(actor=viewer, action=AuditAction.PRACTICE_REVIEWS_VIEWED, request=request)
     return render(

@@ -29,7 +29,9 @@ class TrainingForm(forms.Form):
     def __init__(self, *args: Any, people: list[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.people = {str(p.pk): p for p in people}
-        self.fields["person"].choices = [("", "Choose a person")] + [
+        person = self.fields["person"]
+        assert isinstance(person, forms.ChoiceField)
+        person.choices = [("", "Choose a person")] + [
             (key, _person_label(p)) for key, p in self.people.items()
         ]
         self.fields["person"].error_messages["invalid_choice"] = "Choose a person from the list."
@@ -82,7 +84,9 @@ class LowLevelConcernForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.adults = {f"adult-{a.pk}": a for a in adults}
         self.members = {f"member-{m.pk}": m for m in members}
-        self.fields["about"].choices = [
+        about = self.fields["about"]
+        assert isinstance(about, forms.ChoiceField)
+        about.choices = [
             ("", "Choose an adult"),
             ("In the register", [(k, a.full_name) for k, a in self.adults.items()]),
             ("At the school", [(k, _person_label(m)) for k, m in self.members.items()]),
@@ -124,7 +128,9 @@ class LowLevelPolicyForm(forms.Form):
     def __init__(self, *args: Any, governors: list[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.governors = {str(g.pk): g for g in governors}
-        self.fields["chair"].choices = [("", "Not named")] + [
+        chair = self.fields["chair"]
+        assert isinstance(chair, forms.ChoiceField)
+        chair.choices = [("", "Not named")] + [
             (k, g.user.full_name) for k, g in self.governors.items()
         ]
         self.fields[
@@ -140,6 +146,8 @@ def members_for_concern(*, viewer: Membership, known_user_ids: set[Any]) -> list
     once each, leaving out those already in the register the recorder reads."""
     seen: set[Any] = set(known_user_ids) | {viewer.user_id}
     members = []
+    if viewer.school_id is None:
+        return []
     for m in Membership.objects.filter(school_id=viewer.school_id, is_active=True).select_related(
         "user"
     ):
@@ -151,6 +159,8 @@ def members_for_concern(*, viewer: Membership, known_user_ids: set[Any]) -> list
 
 
 def governors_of(*, school_id: Any) -> list[Membership]:
+    if school_id is None:
+        return []
     return list(
         Membership.objects.filter(
             school_id=school_id, role=Role.GOVERNOR, is_active=True

@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -85,6 +86,12 @@ def evidence_check(upload: Upload) -> str:
     return extension
 
 
+def _school_id(actor: Membership) -> UUID:
+    if actor.school_id is None:
+        raise ValidationError("Only someone at a school can record this.")
+    return actor.school_id
+
+
 def _check_person(*, actor: Membership, person: Membership) -> None:
     if actor.school_id is None or person.school_id != actor.school_id:
         raise ValidationError({"person": "Choose someone who works at your school."})
@@ -116,7 +123,7 @@ def training_record(
     if evidence is not None:
         stored = _store_evidence(evidence)
     record = TrainingRecord.objects.create(
-        school_id=actor.school_id,
+        school_id=_school_id(actor),
         person=person,
         training_type=training_type,
         completed_on=completed_on,
@@ -185,7 +192,7 @@ def _parse_date(text: str) -> date | None:
     return None
 
 
-def _people_by_email(school_id: object) -> dict[str, Membership]:
+def _people_by_email(school_id: UUID) -> dict[str, Membership]:
     people: dict[str, Membership] = {}
     for m in Membership.objects.filter(school_id=school_id, is_active=True).select_related("user"):
         # Someone with two roles at the school: the record goes with the role listed first.
@@ -200,7 +207,7 @@ def _read_rows(actor: Membership, text: str) -> tuple[list[_Row], list[str]]:
     if missing:
         return [], [f"Line 1: the file has no {', '.join(missing)} column."]
     reader.fieldnames = header
-    people = _people_by_email(actor.school_id)
+    people = _people_by_email(_school_id(actor))
     today = timezone.localdate()
     rows: list[_Row] = []
     errors: list[str] = []
@@ -283,7 +290,7 @@ def training_import(
 @dataclass(frozen=True, slots=True)
 class NewAdult:
     full_name: str
-    kind: AdultKind
+    kind: AdultKind | str
     job_title: str = ""
 
 
@@ -295,12 +302,12 @@ def adult_for(
     if member is not None:
         if member.school_id != actor.school_id or member.user_id == actor.user_id:
             raise ValidationError({"about": "Choose someone else at your school."})
-        found = ConcernedAdult.objects.filter(school_id=actor.school_id, user_id=member.user_id)
+        found = ConcernedAdult.objects.filter(school_id=_school_id(actor), user_id=member.user_id)
         existing = found.first()
         if existing is not None:
             return existing
         return ConcernedAdult.objects.create(
-            school_id=actor.school_id,
+            school_id=_school_id(actor),
             full_name=member.user.full_name,
             kind=AdultKind.GOVERNOR if member.role == Role.GOVERNOR else AdultKind.STAFF,
             job_title=member.get_role_display(),
@@ -311,7 +318,7 @@ def adult_for(
     if new is None or not new.full_name.strip():
         raise ValidationError({"full_name": "Enter the adult's name."})
     return ConcernedAdult.objects.create(
-        school_id=actor.school_id,
+        school_id=_school_id(actor),
         full_name=new.full_name.strip(),
         kind=new.kind,
         job_title=new.job_title.strip(),

@@ -1,6 +1,7 @@
 """The training register (each person's own record, the school's register, recording and
 importing) and the low-level concerns register. Nothing here is about a child."""
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -34,7 +35,7 @@ MANAGERS = sorted(access.TRAINING_MANAGERS)
 LOW_LEVEL = sorted(access.LOW_LEVEL_ROLES)
 
 
-def _posted(request: CairnRequest) -> object:
+def _posted(request: CairnRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 

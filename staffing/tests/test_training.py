@@ -283,4 +283,4 @@ def test_someone_with_two_roles_is_imported_under_the_first(school, dsl):
     )
     MembershipFactory(school=school, role=Role.GOVERNOR, user=person.user)
     services.training_import(actor=dsl, content=_csv("two@oakfield.example,neglect,2025-09-01,X"))
-    assert TrainingRecord.objects.get().person.user == person.user
+    assert TrainingRecord.objects.get().person.user_id == person.user_id
