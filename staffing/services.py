@@ -245,10 +245,15 @@ def _read_rows(actor: Membership, text: str) -> tuple[list[_Row], list[str]]:
 
 @transaction.atomic
 def training_import(
-    *, actor: Membership, content: bytes, request: HttpRequest | None = None
+    *,
+    actor: Membership,
+    content: bytes,
+    dry_run: bool = False,
+    request: HttpRequest | None = None,
 ) -> int:
     """Import training records from a CSV (email, training, completed_on, provider): every row
-    or none. ValidationError lists each line's problems; nothing is written then."""
+    or none. ValidationError lists each line's problems; nothing is written then. `dry_run`
+    checks the whole file and writes nothing."""
     if actor.school_id is None:
         raise ValidationError("Only someone at a school can import its training records.")
     refusal = upload_refusal("staffing_csv", len(content))
@@ -261,6 +266,8 @@ def training_import(
     rows, errors = _read_rows(actor, text)
     if errors:
         raise ValidationError(errors)
+    if dry_run:
+        return len(rows)
     now = timezone.now()
     TrainingRecord.objects.bulk_create(
         TrainingRecord(

@@ -284,3 +284,27 @@ def test_someone_with_two_roles_is_imported_under_the_first(school, dsl):
     MembershipFactory(school=school, role=Role.GOVERNOR, user=person.user)
     services.training_import(actor=dsl, content=_csv("two@oakfield.example,neglect,2025-09-01,X"))
     assert TrainingRecord.objects.get().person.user_id == person.user_id
+
+
+def test_the_command_imports_all_or_nothing_and_checks_first(tmp_path, school, dsl, teacher):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "training.csv"
+    path.write_bytes(_csv("teacher@oakfield.example,neglect,2025-09-01,NSPCC"))
+    out = StringIO()
+    args = [str(path), "--school", school.urn, "--as", "DSL@oakfield.example"]
+    call_command("import_training", *args, "--dry-run", stdout=out)
+    assert out.getvalue().strip() == "1 training record checked; nothing written (dry run)."
+    assert not TrainingRecord.objects.exists()
+    call_command("import_training", *args, stdout=out)
+    assert TrainingRecord.objects.count() == 1
+    path.write_bytes(_csv("teacher@oakfield.example,Juggling,2025-09-01,X"))
+    with pytest.raises(CommandError, match="Line 2: 'Juggling' is not a kind of training"):
+        call_command("import_training", *args)
+    with pytest.raises(CommandError, match="keeps the training register"):
+        call_command("import_training", str(path), "--school", school.urn, "--as", "x@y.example")
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("import_training", str(tmp_path / "none.csv"), "--school", "1", "--as", "x")
+    assert TrainingRecord.objects.count() == 1
