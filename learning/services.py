@@ -178,6 +178,8 @@ def _date(text: str) -> date | None:
 
 def _review_line(line: int, raw: dict[str, str]) -> tuple[ReviewInput | None, str]:
     v = {k: (raw.get(k) or "").strip() for k in (*REVIEW_COLUMNS, "used_in_training")}
+    if any("\x00" in value for value in v.values()):
+        return None, f"Line {line}: holds a NUL character (byte 0), which is not text."
     problems = []
     for column, limit in (("title", 300), ("publisher", 200), ("link", 500)):
         if len(v[column]) > limit:

@@ -213,6 +213,9 @@ def _read_rows(actor: Membership, text: str) -> tuple[list[_Row], list[str]]:
     errors: list[str] = []
     for line, raw in enumerate(reader, start=2):
         values = {k: (raw.get(k) or "").strip() for k in IMPORT_COLUMNS}
+        if any("\x00" in v for v in values.values()):
+            errors.append(f"Line {line}: holds a NUL character (byte 0), which is not text.")
+            continue
         problems = []
         person = people.get(values["email"].lower())
         if person is None:
