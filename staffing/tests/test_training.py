@@ -308,3 +308,20 @@ def test_the_command_imports_all_or_nothing_and_checks_first(tmp_path, school, d
     with pytest.raises(CommandError, match="no such file"):
         call_command("import_training", str(tmp_path / "none.csv"), "--school", "1", "--as", "x")
     assert TrainingRecord.objects.count() == 1
+
+
+def test_the_governors_report_shows_training_compliance_as_totals(
+    time_machine, client_for, school, dsl, headteacher, teacher, governor
+):
+    from tests.pdf import pdf_text
+
+    time_machine.move_to("2025-12-15T09:00:00+00:00", tick=False)
+    _record(dsl, teacher, "annual_update", datetime.date(2025, 9, 1))
+    dashboard = client_for(governor).get(reverse("analytics:school") + "?term=2025-autumn")
+    body = dashboard.content.decode()
+    assert "Safeguarding training: who is up to date" in body
+    assert "teacher@oakfield.example" not in body
+    report = client_for(headteacher).get(reverse("analytics:report") + "?term=2025-autumn")
+    text = pdf_text(report.content)
+    assert "Safeguarding training: who is up to date" in text
+    assert "fewer than 5" in text
