@@ -2,10 +2,9 @@
 the seeding day. Synthetic only: the reviews are invented, published by an invented
 partnership; the children discussed are the demo children the casework stories are about."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from casework.models import Plan
-from casework.services import plan_end
 from learning import services
 from learning.models import Expectations, PracticeReview, SupervisionSession, WentWell
 from pupils.models import Pupil
@@ -90,7 +89,7 @@ def seed(world: DemoWorld) -> None:
                 policy,
             )
             services.practice_review_record(actor=dsl, data=data)
-        _went_well(school, dsl, today)
+        _went_well(school, dsl)
     scope = {"school__in": world.schools.values()}
     world.summary.append(
         f"{SupervisionSession.objects.filter(**scope).count()} supervision sessions, "
@@ -99,20 +98,11 @@ def seed(world: DemoWorld) -> None:
     )
 
 
-def _went_well(school: School, dsl: Membership, today: date) -> None:
+def _went_well(school: School, dsl: Membership) -> None:
+    """What went well with a plan the casework demo ended (each school has one)."""
     ended = Plan.objects.filter(school=school, ending__isnull=False).first()
     if ended is None:
-        early = Plan.objects.filter(school=school, kind="early_help").first()
-        if early is None:
-            return
-        plan_end(
-            actor=dsl,
-            plan=early,
-            ended_on=max(early.started_on, today - timedelta(days=5)),
-            reason="needs_met",
-            note="",
-        )
-        ended = early
+        return
     services.went_well_record(
         actor=dsl,
         plan=ended,

@@ -176,20 +176,35 @@ def _date(text: str) -> date | None:
     return None
 
 
+def _review_themes(text: str) -> tuple[list[str], list[str]]:
+    themes, problems = [], []
+    for word in [w.strip().lower() for w in text.split(";") if w.strip()]:
+        theme = _THEMES_BY_WORD.get(word)
+        if theme is None:
+            problems.append(f"{quoted(word, 40)} is not a theme")
+        else:
+            themes.append(theme.value)
+    return themes, problems
+
+
 def _review_line(line: int, raw: dict[str, str]) -> tuple[ReviewInput | None, str]:
     v = {k: (raw.get(k) or "").strip() for k in (*REVIEW_COLUMNS, "used_in_training")}
     if any("\x00" in value for value in v.values()):
         return None, f"Line {line}: holds a NUL character (byte 0), which is not text."
-    problems = []
-    for column, limit in (("title", 300), ("publisher", 200), ("link", 500)):
-        if len(v[column]) > limit:
-            problems.append(f"the {column} is longer than {limit} characters")
-    if not v["title"]:
-        problems.append("the title is missing")
-    if not v["publisher"]:
-        problems.append("the publisher is missing")
-    if not v["key_learning"]:
-        problems.append("the key learning is missing")
+    problems = [
+        f"the {column} is longer than {limit} characters"
+        for column, limit in (("title", 300), ("publisher", 200), ("link", 500))
+        if len(v[column]) > limit
+    ]
+    problems += [
+        f"the {words} is missing"
+        for column, words in (
+            ("title", "title"),
+            ("publisher", "publisher"),
+            ("key_learning", "key learning"),
+        )
+        if not v[column]
+    ]
     published = _date(v["published_on"])
     if published is None:
         problems.append(f"{quoted(v['published_on'], 40)} is not a date")
@@ -198,16 +213,10 @@ def _review_line(line: int, raw: dict[str, str]) -> tuple[ReviewInput | None, st
             URLValidator(schemes=["http", "https"])(v["link"])
         except ValidationError:
             problems.append(f"{quoted(v['link'], 80)} is not a web address")
-    themes = []
-    for word in [w.strip().lower() for w in v["themes"].split(";") if w.strip()]:
-        theme = _THEMES_BY_WORD.get(word)
-        if theme is None:
-            problems.append(f"{quoted(word, 40)} is not a theme")
-        else:
-            themes.append(theme.value)
-    if problems:
+    themes, theme_problems = _review_themes(v["themes"])
+    problems += theme_problems
+    if problems or published is None:
         return None, f"Line {line}: {'; '.join(problems)}."
-    assert published is not None
     return ReviewInput(
         v["title"],
         v["publisher"],
