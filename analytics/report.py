@@ -163,6 +163,8 @@ def governors_pdf(
         "high-expectations",
         "profile",
         "attendance",
+        "training-compliance",
+        "what-went-well",
     ]
     for slug in order:
         table = dashboard.tables.get(slug)

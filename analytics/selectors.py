@@ -11,7 +11,10 @@ from analytics.engine import Figures, compute
 from analytics.models import GovernorActions
 from analytics.periods import Period
 from analytics.tables import Policy, Table, combine, comparison, school_tables
+from analytics.tables.staff import training_compliance, went_well
+from learning.selectors import went_well_by_theme
 from schools.models import Membership, Role, School
+from staffing.selectors import compliance_for
 
 # Roles that see their own school's dashboard with every count shown (they may read the
 # children's records anyway); governors see the same dashboard with small numbers suppressed.
@@ -66,7 +69,22 @@ def dashboard_for(
         names: dict[object, str] = {s.pk: s.name for s in schools}
         side = comparison(figures, names, policy)
         tables = {side.slug: side, **tables}
+    tables.update(staff_tables(schools=schools, period=period, policy=policy, today=today))
     return Dashboard(period, figures, policy, schools, tables, dashboard_charts(tables))
+
+
+def staff_tables(
+    *, schools: list[School], period: Period, policy: Policy, today: date | None = None
+) -> dict[str, Table]:
+    """Training compliance (as of the period's end, or today if sooner) and what went well in
+    the period, by theme: counts only (issue 20)."""
+    ids = [s.pk for s in schools]
+    as_of = min(period.end, today or timezone.localdate())
+    tables = [
+        training_compliance(compliance_for(school_ids=ids, as_of=as_of), policy, as_of),
+        went_well(went_well_by_theme(school_ids=ids, start=period.start, end=period.end), policy),
+    ]
+    return {t.slug: t for t in tables}
 
 
 def current_governor_actions(*, school_id: UUID, period: Period) -> GovernorActions | None:

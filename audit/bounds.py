@@ -44,6 +44,8 @@ UPLOAD_KIND_LABELS = {
     "behaviour": "a behaviour CSV file",
     "attachment": "an attachment",
     "voice_attachment": "an attachment to the child's voice",
+    "training_evidence": "evidence of training",
+    "staffing_csv": "a training or practice reviews CSV file",
 }
 
 

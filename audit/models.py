@@ -124,6 +124,27 @@ class AuditAction(models.TextChoices):
         "Transferred attachment opened",
     )
     TERM_DATES_CHANGED = "term_dates_changed", "Term dates changed"
+    # Staff, supervision and learning (staffing/, learning/: issue 20).
+    TRAINING_RECORDED = "training_recorded", "Training recorded"
+    TRAINING_IMPORTED = "training_imported", "Training records imported"
+    TRAINING_REGISTER_VIEWED = "training_register_viewed", "Training register viewed"
+    TRAINING_RECORD_VIEWED = "training_record_viewed", "Someone's training record viewed"
+    TRAINING_EVIDENCE_OPENED = "training_evidence_opened", "Training evidence opened"
+    LOW_LEVEL_CONCERN_RECORDED = "low_level_concern_recorded", "Low-level concern recorded"
+    LOW_LEVEL_REGISTER_VIEWED = "low_level_register_viewed", "Low-level concerns register viewed"
+    LOW_LEVEL_ADULT_VIEWED = "low_level_adult_viewed", "Low-level concerns about an adult viewed"
+    LOW_LEVEL_ADULT_LEFT = "low_level_adult_left", "Adult's leaving date recorded"
+    LOW_LEVEL_POLICY_SET = "low_level_policy_set", "Low-level concerns readers set"
+    SUPERVISION_RECORDED = "supervision_recorded", "Supervision session recorded"
+    SUPERVISION_VIEWED = "supervision_viewed", "Supervision session viewed"
+    SUPERVISION_LISTED = "supervision_listed", "Supervision sessions listed"
+    REFLECTIVE_REVIEW_RECORDED = "reflective_review_recorded", "Reflective review recorded"
+    REFLECTIVE_REVIEWS_VIEWED = "reflective_reviews_viewed", "Reflective reviews viewed"
+    PRACTICE_REVIEW_RECORDED = "practice_review_recorded", "Practice review added"
+    PRACTICE_REVIEWS_IMPORTED = "practice_reviews_imported", "Practice reviews imported"
+    PRACTICE_REVIEWS_VIEWED = "practice_reviews_viewed", "Practice reviews library viewed"
+    WENT_WELL_RECORDED = "went_well_recorded", "What went well recorded"
+    WENT_WELL_VIEWED = "went_well_viewed", "What went well page viewed"
 
 
 class AuditEvent(models.Model):

@@ -42,6 +42,8 @@ LOCAL_APPS = [
     "concerns",
     "factors",
     "casework",
+    "staffing",
+    "learning",
     "chronology",
     "transfer",
     "ui",
@@ -233,6 +235,9 @@ CAIRN_UPLOAD_LIMITS: dict[str, int] = {
     # A concern's attachment, and one attached to the child's voice.
     "attachment": env_int("CAIRN_UPLOAD_LIMIT_ATTACHMENT_MB", 10, minimum=1) * _MB,
     "voice_attachment": env_int("CAIRN_UPLOAD_LIMIT_VOICE_ATTACHMENT_MB", 10, minimum=1) * _MB,
+    # Evidence of a piece of training (a certificate), and the training and reviews CSVs.
+    "training_evidence": env_int("CAIRN_UPLOAD_LIMIT_TRAINING_EVIDENCE_MB", 10, minimum=1) * _MB,
+    "staffing_csv": env_int("CAIRN_UPLOAD_LIMIT_STAFFING_CSV_MB", 5, minimum=1) * _MB,
 }
 
 # Uploaded files (attachments, import files) live outside the web root and are served only
@@ -280,6 +285,8 @@ DEMO_SEEDERS = [
     "concerns.demo.seed",
     "factors.demo.seed",
     "casework.demo.seed",
+    "staffing.demo.seed",
+    "learning.demo.seed",
     "patterns.demo.seed",
     "analytics.demo.seed",
 ]
@@ -477,3 +484,36 @@ HISTORY_IMPORT_KINDS: list[str] = [
     "casework.importers.ESCALATION",
     "casework.importers.LEAVING",
 ]
+
+# Staff, supervision and learning (staffing/, learning/: issue 20; ADR 20). How often each kind
+# of training falls due again, in months (0: once only). DSL formal training at least every two
+# years and the annual update at least yearly are KCSIE's (records-and-access.md §5 [V]); the
+# other intervals are Cairn's defaults [U], for the school to set.
+CAIRN_TRAINING_INTERVAL_MONTHS: dict[str, int] = {
+    "induction": 0,
+    "annual_update": 12,
+    "kcsie_part_one": 12,
+    "neglect": 36,
+    "dsl_formal": 24,
+    "prevent": 24,
+    "online_safety": 12,
+    "safer_recruitment": 60,
+}
+# Which training each role needs (all staff at induction and every year; the DSL team formal
+# training and Prevent; governors at induction and updated: records-and-access.md §5).
+_ALL_STAFF_TRAINING = ["induction", "annual_update", "kcsie_part_one", "online_safety", "neglect"]
+CAIRN_TRAINING_REQUIRED: dict[str, list[str]] = {
+    "staff": _ALL_STAFF_TRAINING,
+    "attendance_lead": _ALL_STAFF_TRAINING,
+    "school_admin": _ALL_STAFF_TRAINING,
+    "dsl": [*_ALL_STAFF_TRAINING, "dsl_formal", "prevent"],
+    "deputy_dsl": [*_ALL_STAFF_TRAINING, "dsl_formal", "prevent"],
+    "headteacher": [*_ALL_STAFF_TRAINING, "safer_recruitment"],
+    "governor": ["induction", "annual_update"],
+}
+# Training falling due within this many days shows as "due soon".
+CAIRN_TRAINING_DUE_SOON_DAYS = env_int("CAIRN_TRAINING_DUE_SOON_DAYS", 30, minimum=1)
+# Low-level concerns about one adult: this many within the window is shown as a pattern to
+# consider (Cairn's default [U]); the LADO prompt shows for a pattern or a threshold flag.
+CAIRN_LOW_LEVEL_PATTERN_COUNT = env_int("CAIRN_LOW_LEVEL_PATTERN_COUNT", 3, minimum=2)
+CAIRN_LOW_LEVEL_PATTERN_DAYS = env_int("CAIRN_LOW_LEVEL_PATTERN_DAYS", 365, minimum=1)

@@ -15,6 +15,8 @@ urlpatterns = [
     path("concerns/", include("concerns.urls")),
     path("factors/", include("factors.urls")),
     path("casework/", include("casework.urls")),
+    path("staffing/", include("staffing.urls")),
+    path("learning/", include("learning.urls")),
     path("chronology/", include("chronology.urls")),
     path("transfers/", include("transfer.urls")),
     path("analytics/", include("analytics.urls")),

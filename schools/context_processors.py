@@ -38,6 +38,8 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("File transfers", "transfer:ledger", _DSL_TEAM),
     NavEntry("Import pupils", "pupils:import_upload", _DSL_TEAM | {Role.SCHOOL_ADMIN}),
     NavEntry("Import registers", "attendance:upload", _ATTENDANCE_LEAD | {Role.SCHOOL_ADMIN}),
+    NavEntry("Training", "staffing:register", _SCHOOL_READERS | {Role.SCHOOL_ADMIN}),
+    NavEntry("Learning", "learning:supervision", _SCHOOL_READERS),
     NavEntry("Staff", "schools:staff", frozenset({Role.SCHOOL_ADMIN})),
     NavEntry("School settings", "schools:settings", frozenset({Role.SCHOOL_ADMIN})),
     NavEntry("Your account", "accounts:account", _ALL),

@@ -345,6 +345,7 @@ def build(media_root: Path) -> AccessWorld:
     finding = FindingFactory(school=school, pupil=pupil, detail=m.add("record", "finding"))
     casework = _casework(pupil=pupil, dsl=dsl)
     transfers = _transfers(school=school, pupil=pupil, dsl=dsl, m=m)
+    staff_learning = _staff_and_learning(people=people, pupil=pupil, m=m)
 
     return AccessWorld(
         trust=trust,
@@ -372,6 +373,7 @@ def build(media_root: Path) -> AccessWorld:
             "stranger": stranger,
             **casework,
             **transfers,
+            **staff_learning,
         },
     )
 
@@ -490,4 +492,25 @@ def _transfers(*, school: School, pupil: Pupil, dsl: Membership, m: Markers) -> 
         ),
         "transfer_received": received,
         "transfer_attachment": attachment,
+    }
+
+
+def _staff_and_learning(
+    *, people: dict[str, Membership], pupil: Pupil, m: Markers
+) -> dict[str, Any]:
+    """Issue 20's records (staffing/tests/url_access.py, learning/tests/url_access.py): the
+    teacher's training with a certificate, a low-level concern about the teacher (the adult
+    concerned never sees it), a supervision session that discussed the child, and an ended plan
+    to say what went well about."""
+    from types import SimpleNamespace
+
+    from learning.tests.url_access import build_ended_plan, build_session
+    from staffing.tests.url_access import build_adult, build_training
+
+    w = SimpleNamespace(pupil=pupil, **people)
+    return {
+        "training_record": build_training(w),
+        "low_level_adult": build_adult(w),
+        "supervision": build_session(w, m.add("record", "supervisionreflection")),
+        "ended_plan": build_ended_plan(w),
     }
