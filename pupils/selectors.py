@@ -482,6 +482,45 @@ def front_sheet_panels(*, viewer: Membership, pupil: Pupil) -> list[Panel]:
     return [p for source in _panel_sources() if (p := source(viewer=viewer, pupil=pupil))]
 
 
+# --- The front sheet at a glance ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GlanceItem:
+    """One thing under a line of the summary: words, where to open it, and a tag ("Overdue")."""
+
+    text: str
+    href: str = ""
+    tag: str = ""
+    tag_colour: str = ""  # a GOV.UK tag colour: "red", "orange", "yellow", "grey"…
+
+
+@dataclass(frozen=True, slots=True)
+class GlanceRow:
+    """A line of the front sheet's "At a glance" summary list, from the app that owns it:
+    a key ("Open concerns"), a line in words and the items under it, newest or most urgent
+    first. `order` places the line among the others (lower first)."""
+
+    key: str
+    value: str
+    items: tuple[GlanceItem, ...] = ()
+    order: int = 50
+    row_id: str = ""
+
+
+@cache
+def _glance_sources() -> tuple[Callable[..., list[GlanceRow]], ...]:
+    return tuple(import_string(p) for p in getattr(settings, "PUPIL_FRONT_SHEET_GLANCE", []))
+
+
+def front_sheet_glance(*, viewer: Membership, pupil: Pupil) -> list[GlanceRow]:
+    """The lines of "At a glance" from the apps in settings.PUPIL_FRONT_SHEET_GLANCE: each is a
+    function `(*, viewer, pupil) -> list[GlanceRow]` that checks its own access (a line the
+    viewer may not read is left out, never shown empty)."""
+    rows = [row for source in _glance_sources() for row in source(viewer=viewer, pupil=pupil)]
+    return sorted(rows, key=lambda row: row.order)
+
+
 # --- Household suggestions ---------------------------------------------------------------------
 
 

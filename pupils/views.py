@@ -87,7 +87,12 @@ def detail(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
                 details={"shown_on": str(pupil.pk), "has_records": sibling.has_records},
             )
     panels = selectors.front_sheet_panels(viewer=viewer, pupil=pupil)
-    return render(request, "pupils/detail.html", {"pupil": pupil, "sheet": sheet, "panels": panels})
+    glance = selectors.front_sheet_glance(viewer=viewer, pupil=pupil)
+    return render(
+        request,
+        "pupils/detail.html",
+        {"pupil": pupil, "sheet": sheet, "panels": panels, "glance": glance},
+    )
 
 
 @require_GET

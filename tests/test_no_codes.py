@@ -19,7 +19,6 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import models
 from django.test import Client
 
 from conftest import signed_in_client
@@ -70,7 +69,9 @@ def _slug_codes() -> set[str]:
         for model in config.get_models():
             for field in model._meta.get_fields():
                 for value, _label in getattr(field, "flatchoices", None) or []:
-                    if isinstance(value, str) and re.fullmatch(r"[a-z0-9]+(?:[_-][a-z0-9]+)+", value):
+                    if isinstance(value, str) and re.fullmatch(
+                        r"[a-z0-9]+(?:[_-][a-z0-9]+)+", value
+                    ):
                         codes.add(value)
     # The code lists kept as data: concern categories, indicators, voice themes, factors.
     from concerns.models import Category
@@ -102,7 +103,9 @@ def _shape(path: str) -> str:
     return re.sub(r"\d+", "{n}", path)
 
 
-def _crawl(client: Client, slugs: set[str], ethnicity: set[str]) -> tuple[dict[str, list[str]], int]:
+def _crawl(
+    client: Client, slugs: set[str], ethnicity: set[str]
+) -> tuple[dict[str, list[str]], int]:
     seen: set[str] = set()
     shapes: Counter[str] = Counter()
     queue = deque(["/"])
@@ -128,8 +131,8 @@ def _crawl(client: Client, slugs: set[str], ethnicity: set[str]) -> tuple[dict[s
         found = problems_in(text, slugs, ethnicity)
         if found:
             problems[url] = sorted(set(found))
-        for href in parser.links:
-            href = urldefrag(href)[0]
+        for link in parser.links:
+            href = urldefrag(link)[0]
             if href.startswith("/") and not href.startswith("//") and href not in seen:
                 queue.append(href)
     return problems, opened
@@ -147,7 +150,9 @@ def test_problems_in_finds_each_kind_of_code():
     assert "a UUID (0b7a6c1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b)" in found
     assert any(f.startswith("a citation marker (neglect-indicators.md") for f in found)
     assert "a citation marker ([V NSPCC])" in found
-    assert problems_in("Mixed White and Black Caribbean, UPN A123456789012", {"x_y"}, {"MWBC"}) == []
+    assert (
+        problems_in("Mixed White and Black Caribbean, UPN A123456789012", {"x_y"}, {"MWBC"}) == []
+    )
 
 
 @pytest.mark.django_db(transaction=True)
