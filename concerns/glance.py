@@ -5,15 +5,17 @@ the child's concerns still open, the actions not done, and the latest decision.
 what the viewer may open; staff and governors (who do not read the front sheet) get nothing.
 """
 
-from django.db.models import Exists, OuterRef
+from uuid import UUID
+
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
 from concerns.access import concerns_visible_to, sees_decisions
-from concerns.models import Action, ActionCompletion, Decision, Outcome
+from concerns.models import Action, ActionCompletion, ConcernPupil, Decision, Outcome
 from concerns.selectors import latest_versions
 from pupils.models import Pupil
-from pupils.selectors import GlanceItem, GlanceRow
+from pupils.selectors import GlanceItem, GlanceRow, ListFlag
 from schools.models import Membership
 
 _SHOWN = 5  # items listed under a line; the count says how many there are
@@ -97,3 +99,22 @@ def front_sheet_glance(*, viewer: Membership, pupil: Pupil) -> list[GlanceRow]:
         )
         rows.append(GlanceRow("Latest decision", text, (item,), 40, "glance-decision"))
     return rows
+
+
+def list_flags(*, viewer: Membership, pupil_ids: list[UUID]) -> dict[UUID, list[ListFlag]]:
+    """Open concerns beside each child in the pupil list, in one query."""
+    if not sees_decisions(viewer=viewer):
+        return {}
+    current = Decision.objects.filter(concern=OuterRef("concern"), superseded_by__isnull=True)
+    rows = (
+        ConcernPupil.objects.filter(
+            pupil_id__in=pupil_ids, concern__in=concerns_visible_to(viewer=viewer)
+        )
+        .filter(~Exists(current) | Exists(current.filter(outcome=Outcome.MONITOR)))
+        .values("pupil_id")
+        .annotate(n=Count("concern_id", distinct=True))
+    )
+    return {
+        row["pupil_id"]: [ListFlag(_plural(row["n"], "open concern", "open concerns"), "orange")]
+        for row in rows
+    }

@@ -390,6 +390,13 @@ PUPIL_FRONT_SHEET_GLANCE: list[str] = [
     "voice.glance.front_sheet_glance",
     "patterns.glance.front_sheet_glance",
 ]
+# Functions `(*, viewer, pupil_ids) -> {pupil_id: [pupils.selectors.ListFlag]}`: the tags beside
+# each child in the pupil list (a plan, open concerns, open findings), a few queries per page.
+PUPIL_LIST_FLAGS: list[str] = [
+    "casework.glance.list_flags",
+    "concerns.glance.list_flags",
+    "patterns.glance.list_flags",
+]
 # Functions `(pupil_ids) -> {pupil_id: [label, ...]}` saying which children have records.
 PUPIL_RECORD_FLAG_SOURCES: list[str] = ["concerns.flags.concern_flags"]
 # The code lists a page may show, each in words (sources/words.py): kind -> a function

@@ -46,5 +46,5 @@ def finding_entries(
             summary=codes_in_text(finding.detail),
             url=reverse("patterns:detail", args=[finding.pk]),
             significant=finding.severity != FindingSeverity.CONSIDER,
-            categories=(finding.detector,),
+            categories=(finding.get_severity_display(),),
         )

@@ -59,6 +59,11 @@ def _open() -> Q:
     return Q(stale=False) | Q(~Exists(decided))
 
 
+def open_findings(findings: QuerySet[Finding]) -> QuerySet[Finding]:
+    """Of `findings`, those still waiting for the DSL (current and open)."""
+    return findings.filter(_open(), is_current=True)
+
+
 def findings_for_school(*, school_id: Any, include_stale: bool = False) -> QuerySet[Finding]:
     """The school's current findings waiting for the DSL, most severe and newest first (for the
     DSL's inbox): raised now, or no longer current and not decided. `include_stale` adds those

@@ -54,11 +54,17 @@ def search(request: CairnRequest) -> HttpResponse:
         request=request,
         details={"query": criteria.text, "year": criteria.year_group, "status": criteria.status},
     )
+    flags = selectors.list_flags(viewer=request.membership, pupil_ids=[p.pk for p in pupils])
     template = "pupils/search.html#results" if request.htmx else "pupils/search.html"
     return render(
         request,
         template,
-        {"pupils": pupils, "criteria": criteria, "status_choices": selectors.SearchStatus.CHOICES},
+        {
+            "rows": [(pupil, flags.get(pupil.pk, [])) for pupil in pupils],
+            "pupils": pupils,
+            "criteria": criteria,
+            "status_choices": selectors.SearchStatus.CHOICES,
+        },
     )
 
 

@@ -75,6 +75,8 @@ def codes_in_text(text: str) -> str:
         words = known.get(match.group(0))
         if words is None:
             return match.group(0)
-        return words[:1].lower() + words[1:] if not words[:2].isupper() else words
+        first = words.split(maxsplit=1)[0] if words.strip() else ""
+        keep = len(first) > 1 and first.isupper()  # an acronym keeps its capitals
+        return words if keep else words[:1].lower() + words[1:]
 
     return re.sub(r"(?<![\w/.-])[a-z0-9]+(?:[_-][a-z0-9]+)+(?![\w/-])", swap, text)

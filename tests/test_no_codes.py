@@ -76,12 +76,14 @@ def _slug_codes() -> set[str]:
     # The code lists kept as data: concern categories, indicators, voice themes, factors.
     from concerns.models import Category
     from patterns import indicators, words
+    from patterns.registry import all_detectors
 
     codes |= set(Category.objects.values_list("code", flat=True))
     data = indicators._data()
     codes |= set(data["categories"]) | {s for v in data["categories"].values() for s in v}
     codes |= {s for g in data["groups"].values() for s in g["indicators"]}
     codes |= set(words._data()["voice_themes"])
+    codes |= {entry.slug for entry in all_detectors()}
     return {code for code in codes if re.fullmatch(r"[a-z0-9]+(?:[_-][a-z0-9]+)+", code)}
 
 
