@@ -49,12 +49,12 @@ def front_sheet_glance(*, viewer: Membership, pupil: Pupil) -> list[GlanceRow]:
             )
         )
     waiting = sum(1 for c in open_concerns if not c.decided)
-    value = (
-        f"{_plural(len(open_concerns), 'open concern', 'open concerns')} "
-        f"({waiting} awaiting a decision)"
-        if open_concerns
-        else "None open"
-    )
+    value = _plural(len(open_concerns), "open concern", "open concerns") if open_concerns else ""
+    if waiting:
+        value += f" ({waiting} awaiting a decision)"
+    elif open_concerns:
+        value += " (being monitored)"
+    value = value or "None open"
     rows = [GlanceRow("Open concerns", value, tuple(items), order=20, row_id="glance-concerns")]
 
     today = timezone.localdate()
