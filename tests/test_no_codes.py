@@ -87,9 +87,22 @@ def _slug_codes() -> set[str]:
     return {code for code in codes if re.fullmatch(r"[a-z0-9]+(?:[_-][a-z0-9]+)+", code)}
 
 
+_COUNTED = (
+    "concern|injury|record|action|finding|child|day|week|sign|adult|entry|pupil|decision|mark"
+)
+_PLURALS = {"injury": "injuries", "child": "children", "entry": "entries"}
+_ONE_MANY = re.compile(
+    rf"(?<![\d.,/-])\b1 ({'|'.join(_PLURALS.get(w, w + 's') for w in _COUNTED.split('|'))})\b"
+)
+_MANY_ONE = re.compile(rf"(?<![\d.,/-])\b(?:[02-9]|[1-9]\d+) ({_COUNTED})\b(?![\w'’-])")
+
+
 def problems_in(text: str, slugs: set[str], ethnicity: set[str]) -> list[str]:
-    """What in `text` (the words a person reads) is a code rather than words."""
+    """What in `text` (the words a person reads) is a code rather than words, or a count whose
+    noun is not plural when it should be ("2 injury", "1 concerns")."""
     found = [f"a UUID ({m.group(0)})" for m in UUID.finditer(text)]
+    found += [f"a wrong plural ({m.group(0)})" for m in _ONE_MANY.finditer(text)]
+    found += [f"a wrong plural ({m.group(0)})" for m in _MANY_ONE.finditer(text)]
     found += [f"a citation marker ({m.group(0)})" for m in MARKERS.finditer(text)]
     for token in set(re.findall(r"[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)+", text)):
         if token in slugs:
@@ -152,6 +165,10 @@ def test_problems_in_finds_each_kind_of_code():
     assert "a UUID (0b7a6c1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b)" in found
     assert any(f.startswith("a citation marker (neglect-indicators.md") for f in found)
     assert "a citation marker ([V NSPCC])" in found
+    plurals = problems_in(
+        "2 injury; 1 concerns; 1 injury; 12 days; 2 records; 1.5 day", set(), set()
+    )
+    assert plurals == ["a wrong plural (1 concerns)", "a wrong plural (2 injury)"]
     assert (
         problems_in("Mixed White and Black Caribbean, UPN A123456789012", {"x_y"}, {"MWBC"}) == []
     )
