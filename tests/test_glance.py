@@ -289,7 +289,7 @@ def test_evidence_rows_show_date_kind_role_and_the_records_own_words(
     assert "“Came in with no coat Came in" in page
     assert "…”" in page
     assert "Monitor: Pattern of neglect" in page
-    assert "Not a record you can open." in page
+    assert "You cannot open this record." in page
     assert str(concern.pk) not in page.replace(f"/concerns/{concern.pk}/", "")
     assert "a sign of neglect" in page
     assert "neglect_sign" not in page

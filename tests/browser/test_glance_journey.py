@@ -77,7 +77,7 @@ def test_the_dsl_sees_a_child_at_a_glance_and_decides_on_a_finding(
     _shot(page, "inbox")
 
     # The header search forgives a slip of a letter.
-    page.get_by_label("Find a pupil by name or UPN").fill("Murpy")
+    page.get_by_label("Look up a pupil").fill("Murpy")
     page.get_by_role("button", name="Find a pupil").click()
     row = page.get_by_role("row", name=re.compile("Aoife Murphy"))
     expect(row.get_by_text("1 open concern")).to_be_visible()
