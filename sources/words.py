@@ -12,7 +12,6 @@ still shown as words ("late_collection" becomes "Late collection"), never as the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import cache
 
 from django.conf import settings
@@ -46,10 +45,6 @@ def in_words(code: object, kind: str | None = None) -> str:
             if key in table:
                 return table[key]
     return humanise(text) if re.fullmatch(r"[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)+", text) else text
-
-
-def all_in_words(codes: Iterable[object], kind: str | None = None) -> list[str]:
-    return [in_words(code, kind) for code in codes]
 
 
 def from_words(text: str, kind: str) -> str | None:

@@ -41,9 +41,9 @@ def test_each_kind_of_code_reads_as_words():
 
 
 def test_codes_inside_free_text_become_words_and_words_map_back_to_codes():
-    text = "3 signs: neglect_sign, late_collection; see patterns/data/x_y.csv"
+    text = "3 signs: neglect_sign, late_collection, foo_bar; see patterns/data/x_y.csv"
     assert words.codes_in_text(text) == (
-        "3 signs: a sign of neglect, collected late; see patterns/data/x_y.csv"
+        "3 signs: a sign of neglect, collected late, foo_bar; see patterns/data/x_y.csv"
     )
     assert words.from_words("collected LATE", "indicator") == "late_collection"
     assert words.from_words("hunger", "indicator") == "hunger"
@@ -167,6 +167,28 @@ def test_the_front_sheet_shows_where_the_child_stands_above_everything_else(
     assert "About the household of" in sister.content.decode()
 
 
+def test_the_summary_says_when_the_child_was_last_heard(client_for, dsl, teacher, pupil):
+    from voice.tests.factories import voice_entry
+
+    voice_entry(pupil=pupil, recorded_by=teacher, words="I like school")
+    page = client_for(dsl).get(reverse("pupils:detail", args=[pupil.pk])).content.decode()
+    heard = page.split('id="glance-voice"', 1)[1].split("</dd>", 1)[0]
+    assert "ago), by " in heard
+
+
+def test_the_summary_and_flags_are_left_out_for_roles_that_do_not_read_them(
+    teacher, governor, headteacher, pupil
+):
+    from casework import glance as casework_glance
+    from concerns import glance as concerns_glance
+    from voice import glance as voice_glance
+
+    assert concerns_glance.front_sheet_glance(viewer=teacher, pupil=pupil) == []
+    assert concerns_glance.list_flags(viewer=governor, pupil_ids=[pupil.pk]) == {}
+    assert casework_glance.list_flags(viewer=headteacher, pupil_ids=[pupil.pk]) == {}
+    assert voice_glance.front_sheet_glance(viewer=governor, pupil=pupil) == []
+
+
 def test_a_child_with_nothing_open_reads_so(client_for, dsl, pupil):
     page = client_for(dsl).get(reverse("pupils:detail", args=[pupil.pk])).content.decode()
     glance = page.split('id="at-a-glance"', 1)[1].split("The child</h2>", 1)[0]
@@ -195,6 +217,7 @@ def test_names_are_folded_and_forgiven():
     assert names.fold("Zoë") == "zoe"
     assert names.match_score("Murpy", ["Aoife", "Murphy", "", ""]) is not None
     assert names.match_score("oconnor", ["Liam", "O'Connor", "", ""]) == 0
+    assert names.match_score("urph", ["Aoife", "Murphy", "", ""]) == 1
     assert names.match_score("Ali", ["Amy", "Jones", "", ""]) is None  # too short to forgive
     assert names.match_score("jnoes", ["Amy", "Jones", "", ""]) == 3  # two letters swapped
     assert names.match_score("murphy aoife", ["Aoife", "Murphy", "", ""]) == 0
