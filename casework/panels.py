@@ -2,7 +2,7 @@
 the safeguarding team's inbox (settings.CONCERNS_INBOX_PANELS)."""
 
 from casework.access import CASEWORK_READERS
-from casework.selectors import casework_for, overdue_for
+from casework.selectors import Overdue, casework_for, overdue_for
 from pupils.models import Pupil
 from pupils.selectors import Panel
 from schools.models import Membership
@@ -34,8 +34,22 @@ def inbox_panel(*, viewer: Membership) -> Panel | None:
     """Escalation stages, answers and returns that are overdue, for the safeguarding team."""
     if not viewer.is_dsl_team:
         return None
+    overdue = overdue_for(viewer=viewer)
+    groups: dict[str, list[Overdue]] = {}
+    for row in overdue:
+        groups.setdefault(
+            _KINDS.get(row.what.split(",")[0].split(" from ")[0], row.what), []
+        ).append(row)
     return Panel(
         title="Casework overdue",
         template="casework/_inbox_panel.html",
-        context={"overdue": overdue_for(viewer=viewer)},
+        context={"overdue": overdue, "groups": list(groups.items())},
     )
+
+
+# Each kind of overdue casework (the start of `Overdue.what`) as a line of the inbox.
+_KINDS = {
+    "Escalation": "Escalations overdue",
+    "Answer": "Answers from other agencies overdue",
+    "Not back when expected": "Children not back when expected",
+}

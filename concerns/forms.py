@@ -402,7 +402,8 @@ class BehaviourImportForm(forms.Form):
         label="Behaviour export (CSV)",
         help_text=(
             "Columns: incident_id, upn, date (YYYY-MM-DD), time (HH:MM), type, description, "
-            "action_taken, recorded_by. See docs/import-format.md."
+            "action_taken, recorded_by. The import guide in Cairn’s documentation describes "
+            "each column."
         ),
     )
     dry_run = forms.BooleanField(required=False, label="Check the file without importing it")

@@ -4,6 +4,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,7 +27,7 @@ from concerns.forms import (
     posted,
     posted_files,
 )
-from concerns.models import BodyRegion, Outcome
+from concerns.models import BodyRegion, ConcernPupil, Outcome
 from pupils.access import child_form_read, child_list_read, pupils_on_roll_for
 from schools.http import CairnRequest, role_required
 from schools.models import OWN_RECORD_ROLES, Role
@@ -347,8 +348,15 @@ SCHOOL_READERS = [*DSL_TEAM, Role.HEADTEACHER]
 def inbox(request: CairnRequest) -> HttpResponse:
     viewer = request.membership
     concerns = list(selectors.inbox_for(viewer=viewer)[:200])
-    overdue = list(selectors.overdue_actions(viewer=viewer)[:100])
-    reviews = list(selectors.reviews_due(viewer=viewer)[:100])
+    children = Prefetch(
+        "concern__parts", queryset=ConcernPupil.objects.select_related("pupil").order_by("part")
+    )
+    overdue = list(selectors.overdue_actions(viewer=viewer).prefetch_related(children)[:200])
+    reviews = list(
+        selectors.reviews_due(viewer=viewer)
+        .prefetch_related(children)
+        .order_by("review_date")[:200]
+    )
     child_list_read(
         viewer=viewer,
         listed="concerns inbox",
@@ -366,6 +374,7 @@ def inbox(request: CairnRequest) -> HttpResponse:
             "reviews": reviews,
             "can_triage": viewer.is_dsl_team,
             "panels": selectors.inbox_panels(viewer=viewer),
+            "today": timezone.localdate(),
         },
     )
 

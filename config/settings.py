@@ -97,7 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "schools.context_processors.navigation",
             ],
-            "builtins": ["ui.templatetags.cairn_ui"],
+            "builtins": ["ui.templatetags.cairn_ui", "pupils.templatetags.cairn_words"],
         },
     },
 ]
@@ -391,8 +391,36 @@ PUPIL_FRONT_SHEET_PANELS: list[str] = [
     "factors.panels.front_sheet_panel",
     "attendance.panels.front_sheet_panel",
 ]
+# Functions `(*, viewer, pupil) -> [pupils.selectors.GlanceRow]`: the lines of the front sheet's
+# "At a glance" summary (open concerns and actions, the latest decision, findings, voice).
+PUPIL_FRONT_SHEET_GLANCE: list[str] = [
+    "concerns.glance.front_sheet_glance",
+    "voice.glance.front_sheet_glance",
+    "patterns.glance.front_sheet_glance",
+]
+# Functions `(*, viewer, pupil_ids) -> {pupil_id: [pupils.selectors.ListFlag]}`: the tags beside
+# each child in the pupil list (a plan, open concerns, open findings), a few queries per page.
+PUPIL_LIST_FLAGS: list[str] = [
+    "casework.glance.list_flags",
+    "concerns.glance.list_flags",
+    "patterns.glance.list_flags",
+]
 # Functions `(pupil_ids) -> {pupil_id: [label, ...]}` saying which children have records.
 PUPIL_RECORD_FLAG_SOURCES: list[str] = ["concerns.flags.concern_flags"]
+# The code lists a page may show, each in words (sources/words.py): kind -> a function
+# returning {code: words}. Without a kind, a code is looked up in this order.
+CODE_WORDS: dict[str, str] = {
+    "ethnicity": "pupils.codes.ethnicity_words",
+    "year_group": "pupils.codes.year_groups",
+    "end_reason": "pupils.codes.enrolment_end_reasons",
+    "role": "schools.words.roles",
+    "category": "concerns.words.categories",
+    "body_region": "concerns.words.body_regions",
+    "outcome": "concerns.words.outcomes",
+    "cin_factor": "factors.reference.cin_factor_words",
+    "indicator": "patterns.indicators.labels",
+    "voice_theme": "patterns.words.theme_labels",
+}
 
 # The record apps' facts for the pattern detectors (ADR 17): functions
 # `(*, pupils, window) -> {pupil_id: sources.facts.FactParts}`; pupils' own facts come first.

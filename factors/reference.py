@@ -45,3 +45,8 @@ def cin_factors() -> dict[str, CinFactor]:
         )
         for row in rows
     }
+
+
+def cin_factor_words() -> dict[str, str]:
+    """Each Children in Need factor code as the DfE describes it (for `sources.words`)."""
+    return {code: factor.description for code, factor in cin_factors().items()}

@@ -11,6 +11,7 @@ from patterns.models import FindingSeverity
 from patterns.registry import get_detector
 from schools.models import Membership
 from sources.chronology import Entry, Window
+from sources.words import codes_in_text
 
 
 def _summary(slug: str) -> str:
@@ -42,8 +43,8 @@ def finding_entries(
             occurred_at=timezone.localtime(finding.first_raised_at),
             recorded_at=finding.first_raised_at,
             title=_summary(finding.detector),
-            summary=finding.detail,
+            summary=codes_in_text(finding.detail),
             url=reverse("patterns:detail", args=[finding.pk]),
             significant=finding.severity != FindingSeverity.CONSIDER,
-            categories=(finding.detector,),
+            categories=(finding.get_severity_display(),),
         )

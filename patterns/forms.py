@@ -2,11 +2,13 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from casework.forms import EscalationForm
 from patterns.citations import plain_source
 from patterns.models import FindingOutcome
 from patterns.registry import Detector
+from sources.words import from_words, in_words, vocabulary
 from ui.forms import DateInputField
 
 
@@ -52,9 +54,22 @@ class FindingsOnForm(forms.Form):
         return on
 
 
-def _shown(value: Any) -> str:
+def _code_list(*values: Any) -> str | None:
+    """The code list (`settings.CODE_WORDS`) every name in these sets belongs to, if one does and
+    its words can be written in a list separated by commas."""
+    names = {name for value in values if isinstance(value, frozenset) for name in value}
+    if not names:
+        return None
+    for kind in settings.CODE_WORDS:
+        table = vocabulary(kind)
+        if names <= set(table) and not any("," in words for words in table.values()):
+            return kind
+    return None
+
+
+def _shown(value: Any, kind: str | None = None) -> str:
     if isinstance(value, frozenset):
-        return ", ".join(sorted(value)) or "none"
+        return ", ".join(sorted(in_words(name, kind) for name in value)) or "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
@@ -71,12 +86,14 @@ class DetectorSettingsForm(forms.Form):
         self.entry = entry
         self.fields["enabled"].initial = enabled
         defaults = entry.defaults()
+        self.code_lists: dict[str, str | None] = {}
         for spec in entry.setting_fields():
             default = getattr(defaults, spec.name)
             value = getattr(current, spec.name)
+            kind = self.code_lists[spec.name] = _code_list(default, value)
             label = spec.name.replace("_", " ").capitalize()
             hint = (
-                f"{spec.metadata['doc']} Default: {_shown(default)}. "
+                f"{spec.metadata['doc']} Default: {_shown(default, kind)}. "
                 f"Source: {plain_source(spec.metadata['source'])}."
             )
             field: forms.Field
@@ -85,7 +102,7 @@ class DetectorSettingsForm(forms.Form):
             elif isinstance(default, int):
                 field = forms.IntegerField(label=label, min_value=0, initial=value)
             else:
-                field = forms.CharField(label=label, required=False, initial=_shown(value))
+                field = forms.CharField(label=label, required=False, initial=_shown(value, kind))
                 hint += " Separate names with commas."
             field.help_text = hint
             self.fields[spec.name] = field
@@ -97,7 +114,9 @@ class DetectorSettingsForm(forms.Form):
         for spec in self.entry.setting_fields():
             value = self.cleaned_data[spec.name]
             if isinstance(getattr(defaults, spec.name), frozenset):
-                value = sorted({name.strip() for name in value.split(",") if name.strip()})
+                kind = self.code_lists[spec.name]
+                typed = {name.strip() for name in value.split(",") if name.strip()}
+                value = sorted({(kind and from_words(name, kind)) or name for name in typed})
                 value = [] if value == ["none"] else value
             result[spec.name] = value
         return result

@@ -74,3 +74,12 @@ def action_kind_for(description: str) -> str | None:
             if words and re.search(rf"(?<![a-z0-9]){re.escape(words)}(?![a-z0-9])", text):
                 return str(kind)
     return None
+
+
+@cache
+def labels() -> dict[str, str]:
+    """Each indicator slug in words (`patterns/data/indicator_words.csv`), for `sources.words`."""
+    import csv
+
+    with (DATA_FILE.parent / "indicator_words.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["code"]: row["words"] for row in csv.DictReader(handle)}

@@ -59,6 +59,11 @@ def _open() -> Q:
     return Q(stale=False) | Q(~Exists(decided))
 
 
+def open_findings(findings: QuerySet[Finding]) -> QuerySet[Finding]:
+    """Of `findings`, those still waiting for the DSL (current and open)."""
+    return findings.filter(_open(), is_current=True)
+
+
 def findings_for_school(*, school_id: Any, include_stale: bool = False) -> QuerySet[Finding]:
     """The school's current findings waiting for the DSL, most severe and newest first (for the
     DSL's inbox): raised now, or no longer current and not decided. `include_stale` adds those
@@ -215,21 +220,146 @@ def _evidence_url(viewer: Any, finding: Finding, kind: str, ref: str) -> str | N
     return reverse(_CHILD_PAGES[kind], args=[pupil_id])
 
 
+EXCERPT_LENGTH = 160
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join((text or "").split())
+    if len(text) <= EXCERPT_LENGTH:
+        return text
+    return text[:EXCERPT_LENGTH].rsplit(" ", 1)[0] + "…"
+
+
+def _role(membership: Any) -> str:
+    return str(membership.get_role_display()) if membership is not None else ""
+
+
+def _concern_words(ref: str) -> tuple[str, str]:
+    from concerns.models import Concern
+    from concerns.selectors import latest_versions
+    from sources.words import in_words
+
+    concern = Concern.objects.filter(pk=ref).select_related("recorded_by").first()
+    if concern is None:
+        return "", ""
+    version = latest_versions([concern.pk]).get(concern.pk)
+    role = in_words(concern.author_role, "role") or _role(concern.recorded_by)
+    return role, _excerpt(version.facts if version else "")
+
+
+def _decision_words(ref: str) -> tuple[str, str]:
+    from concerns.models import Decision
+
+    decision = Decision.objects.filter(pk=ref).select_related("decided_by").first()
+    if decision is None:
+        return "", ""
+    outcome = decision.get_outcome_display()
+    return _role(decision.decided_by), _excerpt(f"{outcome}: {decision.rationale}")
+
+
+def _action_words(ref: str) -> tuple[str, str]:
+    from concerns.models import Action
+
+    action = Action.objects.filter(pk=ref).select_related("created_by").first()
+    return (_role(action.created_by), _excerpt(action.description)) if action else ("", "")
+
+
+def _voice_words(ref: str) -> tuple[str, str]:
+    from voice.models import VoiceEntry
+
+    entry = VoiceEntry.objects.filter(pk=ref).select_related("recorded_by").first()
+    version = entry.versions.order_by("-pk").first() if entry is not None else None
+    if entry is None or version is None:
+        return "", ""
+    return _role(entry.recorded_by), _excerpt(version.words)
+
+
+def _behaviour_words(ref: str) -> tuple[str, str]:
+    from concerns.models import BehaviourIncident
+
+    incident = BehaviourIncident.objects.filter(pk=ref).first()
+    if incident is None:
+        return "", ""
+    return "", _excerpt(f"{incident.incident_type}: {incident.description}".strip(": "))
+
+
+def _encompass_words(ref: str) -> tuple[str, str]:
+    from concerns.models import EncompassNotification
+
+    notice = EncompassNotification.objects.filter(pk=ref).select_related("recorded_by").first()
+    return (_role(notice.recorded_by), _excerpt(notice.details)) if notice else ("", "")
+
+
+def _factor_words(ref: str) -> tuple[str, str]:
+    from factors.models import KnownFactor
+    from sources.words import in_words
+
+    factor = KnownFactor.objects.filter(pk=ref).select_related("recorded_by").first()
+    if factor is None:
+        return "", ""
+    return _role(factor.recorded_by), _excerpt(in_words(factor.code, "cin_factor"))
+
+
+_WORDS_OF = {
+    "concern": _concern_words,
+    "decision": _decision_words,
+    "action": _action_words,
+    "voice": _voice_words,
+    "behaviour": _behaviour_words,
+    "encompass": _encompass_words,
+    "factor:known": _factor_words,
+}
+
+
+def _record_words(kind: str, ref: str) -> tuple[str, str]:
+    """The author's role and a short excerpt of the record's own words, for an evidence row
+    whose record the viewer may open. ("", "") for a kind without words of its own."""
+    if kind not in _WORDS_OF or not _is_uuid(ref.split(":", maxsplit=1)[0]):
+        return "", ""
+    return _WORDS_OF[kind](ref)
+
+
+def _as_date(value: Any) -> Any:
+    """An evidence row's date as a date, for the page to write in words; as stored otherwise."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _evidence_label(kind: str) -> str:
+    from sources.words import in_words
+
+    if kind in EVIDENCE_LABELS:
+        return EVIDENCE_LABELS[kind]
+    if kind.startswith("factor:"):
+        return f"Household factor: {in_words(kind.split(':', 1)[1], 'cin_factor')}"
+    return in_words(kind)
+
+
 def evidence_rows(*, viewer: Any, finding: Finding) -> list[dict[str, Any]]:
-    """The finding's evidence for its page: date, what it is, its reference, whether it is new,
-    and a link to the record where the viewer may open it."""
+    """The finding's evidence for its page: the date, what kind of record it is (in words), the
+    author's role and a short excerpt of the record's own words (only where the viewer may open
+    the record), whether it is new, and a link to the record."""
     new = {(e["kind"], e["id"]) for e in finding.new_evidence}
     rows = []
     for e in finding.evidence:
         kind = e["kind"]
+        url = _evidence_url(viewer, finding, kind, e["id"])
+        role, excerpt = _record_words(kind, e["id"]) if url else ("", "")
         rows.append(
             {
                 "date": e["date"],
+                "on": _as_date(e["date"]),
                 "kind": kind,
-                "label": EVIDENCE_LABELS.get(kind, kind.replace("factor:", "Household factor: ")),
+                "label": _evidence_label(kind),
                 "id": e["id"],
                 "is_new": (kind, e["id"]) in new,
-                "url": _evidence_url(viewer, finding, kind, e["id"]),
+                "url": url,
+                "role": role,
+                "excerpt": excerpt,
             }
         )
     return rows
@@ -371,3 +501,69 @@ def finding_children_on_roll(*, viewer: Any, finding: Finding) -> list[Any]:
         .filter(pk__in=its_children(finding))
         .order_by("legal_surname", "legal_forename")
     )
+def _names(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def household_labels(household_ids: Any) -> dict[str, str]:
+    """Each household named by its children ("the household of Ava Smith and Ben Smith"), in
+    one query: a household finding is read by whom it is about, never by an id."""
+    from pupils.models import HouseholdMember
+
+    wanted: dict[str, str] = {}
+    for raw in household_ids:
+        try:
+            wanted[str(UUID(str(raw)))] = str(raw)
+        except ValueError:
+            continue
+    members: dict[str, list[str]] = {key: [] for key in wanted}
+    rows = (
+        HouseholdMember.objects.filter(household_id__in=list(wanted), left_on__isnull=True)
+        .select_related("pupil")
+        .order_by("pupil__date_of_birth")
+    )
+    for row in rows:
+        members[str(row.household_id)].append(row.pupil.display_name)
+    return {
+        wanted[key]: f"the household of {_names(names)}" if names else "a household"
+        for key, names in members.items()
+    }
+
+
+def household_findings_for_pupil(*, viewer: Any, pupil_id: Any) -> list[dict[str, Any]]:
+    """The open findings about the households the child lives in now, as `findings_for_pupil`
+    gives the child's own, each with the household named by its children."""
+    from patterns.access import findings_visible_to
+    from patterns.registry import get_detector
+    from pupils.models import HouseholdMember
+
+    homes = [
+        str(h)
+        for h in HouseholdMember.objects.filter(
+            pupil_id=pupil_id, left_on__isnull=True
+        ).values_list("household_id", flat=True)
+    ]
+    if not homes:
+        return []
+    findings = list(
+        findings_visible_to(viewer=viewer)
+        .filter(_open(), subject_kind="household", household_id__in=homes, is_current=True)
+        .order_by("-first_raised_at")
+    )
+    labels = household_labels(f.household_id for f in findings)
+    rows = []
+    for finding in findings:
+        try:
+            summary = get_detector(finding.detector).summary
+        except KeyError:
+            summary = finding.detector
+        rows.append(
+            {
+                "finding": finding,
+                "summary": summary,
+                "household": labels.get(finding.household_id, "a household"),
+            }
+        )
+    return rows

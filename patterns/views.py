@@ -33,6 +33,7 @@ from patterns.selectors import (
     findings_as_they_stood,
     findings_for_pupil,
     findings_for_school,
+    household_labels,
     raised_from_records_as_of,
     words_marked,
 )
@@ -71,8 +72,18 @@ def _explanation(slug: str) -> dict[str, Any]:
 @role_required(FINDING_READERS)
 def inbox(request: CairnRequest) -> HttpResponse:
     show_stale = request.GET.get("stale") == "1"
-    findings = findings_for_school(school_id=request.membership.school_id, include_stale=show_stale)
-    rows = [{"finding": f, "summary": _explanation(f.detector)["summary"]} for f in findings]
+    findings = list(
+        findings_for_school(school_id=request.membership.school_id, include_stale=show_stale)
+    )
+    homes = household_labels(f.household_id for f in findings if f.household_id)
+    rows = [
+        {
+            "finding": f,
+            "summary": _explanation(f.detector)["summary"],
+            "household": homes.get(f.household_id, "a household"),
+        }
+        for f in findings
+    ]
     child_list_read(
         viewer=request.membership,
         listed="findings",
@@ -121,6 +132,9 @@ def detail(request: CairnRequest, finding_id: UUID) -> HttpResponse:
         "evidence": _with_words(request, finding),
         "earlier": earlier_decisions(finding=finding),
         "form": form,
+        "household_label": household_labels([finding.household_id]).get(finding.household_id)
+        if finding.household_id
+        else "",
     }
     return render(request, "patterns/finding.html", context)
 

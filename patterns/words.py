@@ -120,3 +120,9 @@ def marked(text: str, phrases: Iterable[str]) -> list[tuple[str, bool]]:
     if position < len(text):
         parts.append((text[position:], False))
     return parts
+
+
+def theme_labels() -> dict[str, str]:
+    """Every voice theme in words, for `sources.words`."""
+    themes: dict[str, dict[str, Any]] = _data()["voice_themes"]
+    return {name: str(theme["label"]).capitalize() for name, theme in themes.items()}

@@ -71,3 +71,16 @@ def validate_ethnicity_code(value: str) -> None:
 def validate_year_group(value: str) -> None:
     if value and value.upper() not in year_groups():
         raise ValidationError(f"{value!r} is not a national curriculum year group.")
+
+
+def enrolment_end_reasons() -> dict[str, str]:
+    """Why a child left a school's roll, in words (for `sources.words`)."""
+    from pupils.models import EnrolmentEndReason
+
+    return dict(EnrolmentEndReason.choices)
+
+
+def ethnicity_words() -> dict[str, str]:
+    """DfE ethnicity codes as a person reads them: the DfE label, its dash written as a comma
+    ("White - British" becomes "White, British")."""
+    return {code: label.replace(" - ", ", ") for code, label in ethnicity_codes().items()}

@@ -34,6 +34,7 @@ from pupils.models import (
     StatusKind,
     SuggestionStatus,
 )
+from pupils.names import match_score
 from schools.models import DSL_TEAM_ROLES, Membership
 from schools.reasons import list_reason
 
@@ -73,22 +74,16 @@ class PupilSearch:
         )
 
 
-def pupil_search(*, viewer: Membership, search: PupilSearch, limit: int = 50) -> QuerySet[Pupil]:
+def pupil_search(*, viewer: Membership, search: PupilSearch, limit: int = 50) -> list[Pupil]:
     """Children the viewer may open, matching a name or UPN, a year group and a status.
 
-    A trust lead must have said why they are finding children (the gate, `pupils.access`).
+    Names are matched forgivingly (`pupils.names`: case, accents, punctuation and a slip of a
+    letter or two), best matches first; a UPN or former UPN must be typed exactly. The same
+    answer on SQLite and PostgreSQL. A trust lead must have said why they are finding children
+    (the gate, `pupils.access`).
     """
     list_reason(viewer=viewer)
     pupils = pupils_visible_to(viewer=viewer)
-    for word in search.text.split():
-        pupils = pupils.filter(
-            Q(legal_forename__icontains=word)
-            | Q(legal_surname__icontains=word)
-            | Q(preferred_forename__icontains=word)
-            | Q(preferred_surname__icontains=word)
-            | Q(upn__iexact=word)
-            | Q(former_upns__upn__iexact=word)
-        )
     if search.year_group:
         pupils = pupils.filter(year_group=search.year_group)
     today = timezone.localdate()
@@ -105,7 +100,27 @@ def pupil_search(*, viewer: Membership, search: PupilSearch, limit: int = 50) ->
                 "pupil_id"
             )
         )
-    return pupils.distinct().order_by("legal_surname", "legal_forename")[:limit]
+    pupils = pupils.distinct().order_by("legal_surname", "legal_forename")
+    if not search.text:
+        return list(pupils[:limit])
+    words = search.text.split()
+    by_upn = set(
+        pupils.filter(
+            Q(upn__in=[w.upper() for w in words])
+            | Q(former_upns__upn__in=[w.upper() for w in words])
+        ).values_list("pk", flat=True)
+    )
+    scored: list[tuple[int, str, str, UUID]] = []
+    for pk, *names in pupils.values_list(
+        "pk", "legal_forename", "legal_surname", "preferred_forename", "preferred_surname"
+    ):
+        score = 0 if pk in by_upn else match_score(search.text, names)
+        if score is not None:
+            scored.append((score, names[1].casefold(), names[0].casefold(), pk))
+    scored.sort()
+    chosen = [pk for *_key, pk in scored[:limit]]
+    found = {p.pk: p for p in Pupil.objects.filter(pk__in=chosen)}
+    return [found[pk] for pk in chosen]
 
 
 # --- Households and siblings -------------------------------------------------------------------
@@ -480,6 +495,71 @@ def front_sheet_panels(*, viewer: Membership, pupil: Pupil) -> list[Panel]:
     """Panels from the apps listed in settings.PUPIL_FRONT_SHEET_PANELS, in that order. Each is
     a function `(*, viewer, pupil) -> Panel | None`; it checks its own access."""
     return [p for source in _panel_sources() if (p := source(viewer=viewer, pupil=pupil))]
+
+
+# --- The front sheet at a glance ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GlanceItem:
+    """One thing under a line of the summary: words, where to open it, and a tag ("Overdue")."""
+
+    text: str
+    href: str = ""
+    tag: str = ""
+    tag_colour: str = ""  # a GOV.UK tag colour: "red", "orange", "yellow", "grey"…
+
+
+@dataclass(frozen=True, slots=True)
+class GlanceRow:
+    """A line of the front sheet's "At a glance" summary list, from the app that owns it:
+    a key ("Open concerns"), a line in words and the items under it, newest or most urgent
+    first. `order` places the line among the others (lower first)."""
+
+    key: str
+    value: str
+    items: tuple[GlanceItem, ...] = ()
+    order: int = 50
+    row_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ListFlag:
+    """A tag beside a child in the pupil list ("Child protection plan", "2 open concerns")."""
+
+    text: str
+    colour: str = ""  # a GOV.UK tag colour, or "" for the default
+
+
+@cache
+def _list_flag_sources() -> tuple[Callable[..., dict[UUID, list[ListFlag]]], ...]:
+    return tuple(import_string(p) for p in getattr(settings, "PUPIL_LIST_FLAGS", []))
+
+
+def list_flags(*, viewer: Membership, pupil_ids: Sequence[UUID]) -> dict[UUID, list[ListFlag]]:
+    """Flags for each listed child from the apps in settings.PUPIL_LIST_FLAGS: each is a function
+    `(*, viewer, pupil_ids) -> {pupil_id: [ListFlag]}` that checks its own access and answers in
+    a fixed number of queries whatever the number of children (no query per child)."""
+    flags: dict[UUID, list[ListFlag]] = {pk: [] for pk in pupil_ids}
+    if not pupil_ids:
+        return flags
+    for source in _list_flag_sources():
+        for pupil_id, found in source(viewer=viewer, pupil_ids=list(pupil_ids)).items():
+            flags.setdefault(pupil_id, []).extend(found)
+    return flags
+
+
+@cache
+def _glance_sources() -> tuple[Callable[..., list[GlanceRow]], ...]:
+    return tuple(import_string(p) for p in getattr(settings, "PUPIL_FRONT_SHEET_GLANCE", []))
+
+
+def front_sheet_glance(*, viewer: Membership, pupil: Pupil) -> list[GlanceRow]:
+    """The lines of "At a glance" from the apps in settings.PUPIL_FRONT_SHEET_GLANCE: each is a
+    function `(*, viewer, pupil) -> list[GlanceRow]` that checks its own access (a line the
+    viewer may not read is left out, never shown empty)."""
+    rows = [row for source in _glance_sources() for row in source(viewer=viewer, pupil=pupil)]
+    return sorted(rows, key=lambda row: row.order)
 
 
 # --- Household suggestions ---------------------------------------------------------------------

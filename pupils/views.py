@@ -54,11 +54,17 @@ def search(request: CairnRequest) -> HttpResponse:
         request=request,
         details={"query": criteria.text, "year": criteria.year_group, "status": criteria.status},
     )
+    flags = selectors.list_flags(viewer=request.membership, pupil_ids=[p.pk for p in pupils])
     template = "pupils/search.html#results" if request.htmx else "pupils/search.html"
     return render(
         request,
         template,
-        {"pupils": pupils, "criteria": criteria, "status_choices": selectors.SearchStatus.CHOICES},
+        {
+            "rows": [(pupil, flags.get(pupil.pk, [])) for pupil in pupils],
+            "pupils": pupils,
+            "criteria": criteria,
+            "status_choices": selectors.SearchStatus.CHOICES,
+        },
     )
 
 
@@ -87,7 +93,12 @@ def detail(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
                 details={"shown_on": str(pupil.pk), "has_records": sibling.has_records},
             )
     panels = selectors.front_sheet_panels(viewer=viewer, pupil=pupil)
-    return render(request, "pupils/detail.html", {"pupil": pupil, "sheet": sheet, "panels": panels})
+    glance = selectors.front_sheet_glance(viewer=viewer, pupil=pupil)
+    return render(
+        request,
+        "pupils/detail.html",
+        {"pupil": pupil, "sheet": sheet, "panels": panels, "glance": glance},
+    )
 
 
 @require_GET

@@ -243,7 +243,7 @@ def test_the_inbox_page_shows_the_panel(client_for, dsl, pupil):
         due_on=D(2026, 2, 20),
     )
     page = client_for(dsl).get(reverse("concerns:inbox")).content.decode()
-    assert "Casework overdue (1)" in page
+    assert "Escalations overdue: 1" in page  # one line per kind, opening to the children
     assert "Escalation, practitioner to practitioner stage, due 20 Feb 2026" in page
 
 

@@ -58,7 +58,13 @@ class TestRecording:
         assert response.status_code == 200
         body = response.content.decode()
         assert "Signs to look for" in body
-        assert "KCSIE 2024, Part one" in body
+        # The guidance cites the current edition in words, without internal markers.
+        assert (
+            "Keeping children safe in education 2025 (Department for Education), Part one" in body
+        )
+        assert "KCSIE 2024" not in body
+        assert ".md" not in body
+        assert "[V" not in body
         assert pupil.display_name in body
 
     def test_teacher_records_a_concern_with_a_mark_and_the_team_is_alerted(

@@ -41,7 +41,7 @@ def test_each_file_and_section_has_a_work():
         "attendance.md §3": "DfE absence statistics",
         "attendance.md §4": "the pupil registration regulations",
         "attendance.md §6": "DfE attendance guidance",
-        "records-and-access.md §2": "Keeping children safe in education",
+        "records-and-access.md §2": "Keeping children safe in education 2025",
     }
     for text, expected in cases.items():
         assert plain(text) == expected

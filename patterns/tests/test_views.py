@@ -51,7 +51,7 @@ def test_a_finding_shows_its_evidence_and_explanation_and_the_read_is_audited(
     response = client_for(dsl).get(reverse("patterns:detail", args=[finding.pk]))
     body = response.content.decode()
     assert "Several small signs of neglect" in body
-    assert "2025-01-22" in body
+    assert "22 Jan 2025" in body  # the evidence row's date, in words
     assert "Does not mean: that the child is neglected" in body
     assert "Record your decision" in body
     event = AuditEvent.objects.get(action=AuditAction.FINDING_VIEWED)

@@ -120,7 +120,9 @@ class Mapping:
 
 def available_mappings() -> dict[str, Mapping]:
     """The mappings shipped with Cairn, by key ("cairn" is the documented columns as they are)."""
-    mappings = {"cairn": Mapping(key="cairn", name="Cairn's own columns (docs/import-pupils.md)")}
+    mappings = {
+        "cairn": Mapping(key="cairn", name="Cairn's own columns (see the pupil import guide)")
+    }
     for path in sorted(MAPPINGS_DIR.glob("*.json")):
         mappings[path.stem] = Mapping.load(path)
     return mappings

@@ -35,7 +35,7 @@ def test_dsl_decides_on_a_finding(page: Page, live_server, dsl_with_a_finding):
 
     page.get_by_role("link", name=re.compile("Several small signs of neglect")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Several small signs of neglect")
-    expect(page.get_by_role("cell", name="2025-01-22")).to_be_visible()
+    expect(page.get_by_role("cell", name="22 Jan 2025")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("radio", name="Not a concern now").check()
