@@ -501,6 +501,8 @@ def finding_children_on_roll(*, viewer: Any, finding: Finding) -> list[Any]:
         .filter(pk__in=its_children(finding))
         .order_by("legal_surname", "legal_forename")
     )
+
+
 def _names(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
