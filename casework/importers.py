@@ -79,6 +79,14 @@ def _list(raw: dict[str, Any], line: int, name: str) -> list[str]:
     return value
 
 
+def _author(obj: Any, member: Membership, names: Any) -> dict[str, str]:
+    """The author as the old system had it (kept when imported), else the Cairn member."""
+    if names is not None:
+        author: dict[str, str] = names.of(obj, member)
+        return author
+    return {"name": member.user.full_name, "role": member.get_role_display()}
+
+
 @dataclass(frozen=True)
 class _Kind:
     """One casework kind: its name in the file, its model (for `source_ref`), and how to read
@@ -103,7 +111,11 @@ class _Kind:
             return None
         return {"source_ref": ref, **self.read(raw, line)}
 
-    def export(self, school_id: UUID) -> Iterator[dict[str, Any]]:
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return (f"{self.model._meta.app_label}.{self.model._meta.model_name}",)
+
+    def export(self, school_id: UUID, *, names: Any = None) -> Iterator[dict[str, Any]]:
         """The school's records of this kind as lines of the import format."""
         rows = (
             self.model.objects.filter(school_id=school_id)
@@ -118,19 +130,18 @@ class _Kind:
                 "upn": obj.pupil.upn,
                 "occurred_at": start.isoformat(),
                 "written_at": timezone.localtime(max(obj.recorded_at, start)).isoformat(),
-                "author": {
-                    "name": obj.recorded_by.user.full_name,
-                    "role": obj.recorded_by.get_role_display(),
-                },
+                "author": _author(obj, obj.recorded_by, names),
                 "text": text,
                 "source_ref": obj.source_ref or f"cairn-{obj.pk}",
                 **{k: v for k, v in fields.items() if v not in ("", None, [])},
             }
 
-    def write(self, record: Any, *, actor: Membership, source_system: str) -> None:
+    def write(
+        self, record: Any, *, actor: Membership, source_system: str, authors: Any = None
+    ) -> None:
         fields = dict(record.fields)
         imported = Imported(source_ref=fields.pop("source_ref"), written_at=record.written_at)
-        self.save(
+        saved = self.save(
             actor=actor,
             pupil=record.pupil,
             on=record.occurred_at.date(),
@@ -138,6 +149,8 @@ class _Kind:
             imported=imported,
             **fields,
         )
+        if authors is not None:
+            authors.keep(saved, record.author_name, record.author_role)
 
 
 def _read_contact(raw: dict[str, Any], line: int) -> dict[str, Any]:
@@ -172,7 +185,7 @@ def _save_contact(
     school_agrees: bool | None,
     agreement_reason: str,
     **fields: Any,
-) -> None:
+) -> Any:
     contact = services.contact_record(
         actor=actor, pupil=pupil, contacted_on=on, summary=text, imported=imported, **fields
     )
@@ -189,6 +202,7 @@ def _save_contact(
             agreement_reason=agreement_reason,
             imported=imported,
         )
+    return contact
 
 
 def _read_plan(raw: dict[str, Any], line: int) -> dict[str, Any]:
@@ -201,8 +215,8 @@ def _read_plan(raw: dict[str, Any], line: int) -> dict[str, Any]:
     }
 
 
-def _save_plan(*, on: date, text: str, **fields: Any) -> None:
-    services.plan_record(started_on=on, note=text, **fields)
+def _save_plan(*, on: date, text: str, **fields: Any) -> Any:
+    return services.plan_record(started_on=on, note=text, **fields)
 
 
 def _read_meeting(raw: dict[str, Any], line: int) -> dict[str, Any]:
@@ -215,8 +229,8 @@ def _read_meeting(raw: dict[str, Any], line: int) -> dict[str, Any]:
     }
 
 
-def _save_meeting(*, on: date, text: str, **fields: Any) -> None:
-    services.meeting_record(held_on=on, decisions=text, **fields)
+def _save_meeting(*, on: date, text: str, **fields: Any) -> Any:
+    return services.meeting_record(held_on=on, decisions=text, **fields)
 
 
 def _read_engagement(raw: dict[str, Any], line: int) -> dict[str, Any]:
@@ -229,16 +243,16 @@ def _read_engagement(raw: dict[str, Any], line: int) -> dict[str, Any]:
     }
 
 
-def _save_engagement(*, on: date, text: str, **fields: Any) -> None:
-    services.engagement_record(occurred_on=on, details=text, **fields)
+def _save_engagement(*, on: date, text: str, **fields: Any) -> Any:
+    return services.engagement_record(occurred_on=on, details=text, **fields)
 
 
 def _read_note(raw: dict[str, Any], line: int) -> dict[str, Any]:
     return {"tone": _text(raw, line, "tone", limit=10)}
 
 
-def _save_note(*, on: date, **fields: Any) -> None:
-    services.day_note_record(noted_on=on, **fields)
+def _save_note(*, on: date, **fields: Any) -> Any:
+    return services.day_note_record(noted_on=on, **fields)
 
 
 def _read_household_child(raw: dict[str, Any], line: int) -> dict[str, Any]:
@@ -254,8 +268,8 @@ def _read_household_child(raw: dict[str, Any], line: int) -> dict[str, Any]:
     }
 
 
-def _save_household_child(*, on: date, text: str, seen_by: str, **fields: Any) -> None:
-    services.household_child_record(
+def _save_household_child(*, on: date, text: str, seen_by: str, **fields: Any) -> Any:
+    return services.household_child_record(
         note=text, seen_on=on if seen_by else None, seen_by=seen_by, **fields
     )
 
@@ -341,8 +355,8 @@ def _read_leaving(raw: dict[str, Any], line: int) -> dict[str, Any]:
     }
 
 
-def _save_leaving(*, on: date, text: str, **fields: Any) -> None:
-    services.leaving_record(left_on=on, note=text, **fields)
+def _save_leaving(*, on: date, text: str, **fields: Any) -> Any:
+    return services.leaving_record(left_on=on, note=text, **fields)
 
 
 def _dump_leaving(left: Leaving) -> tuple[str, dict[str, Any]]:
@@ -364,7 +378,7 @@ def _save_absence(
     imported: Imported,
     returned_on: date | None,
     **fields: Any,
-) -> None:
+) -> Any:
     absence = services.absence_record(
         actor=actor, starts_on=on, reason=text, imported=imported, **fields
     )
@@ -372,6 +386,7 @@ def _save_absence(
         services.absence_return_record(
             actor=actor, absence=absence, returned_on=returned_on, imported=imported
         )
+    return absence
 
 
 def _dump_absence(a: AgreedAbsence) -> tuple[str, dict[str, Any]]:
@@ -534,7 +549,9 @@ class _EscalationKind:
             )
         return {"source_ref": ref, "response_ref": response_ref, "stages": read}
 
-    def write(self, record: Any, *, actor: Membership, source_system: str) -> None:
+    def write(
+        self, record: Any, *, actor: Membership, source_system: str, authors: Any = None
+    ) -> None:
         fields = record.fields
         assert actor.school_id is not None
         answer = (
@@ -548,7 +565,7 @@ class _EscalationKind:
         )
         if answer is None:
             raise ValidationError({"response_ref": "no answer to a contact with that source_ref"})
-        services.escalation_import(
+        saved = services.escalation_import(
             actor=actor,
             pupil=record.pupil,
             response=answer,
@@ -557,8 +574,12 @@ class _EscalationKind:
             stages=[services.PastStage(**stage) for stage in fields["stages"]],
             imported=Imported(source_ref=fields["source_ref"], written_at=record.written_at),
         )
+        if authors is not None:
+            authors.keep(saved, record.author_name, record.author_role)
 
-    def export(self, school_id: UUID) -> Iterator[dict[str, Any]]:
+    targets = ("casework.escalation",)
+
+    def export(self, school_id: UUID, *, names: Any = None) -> Iterator[dict[str, Any]]:
         rows = (
             Escalation.objects.filter(school_id=school_id, response__isnull=False)
             .select_related("pupil", "opened_by__user", "response__contact")
@@ -589,10 +610,7 @@ class _EscalationKind:
                 "upn": e.pupil.upn,
                 "occurred_at": start.isoformat(),
                 "written_at": timezone.localtime(max(e.opened_at, start)).isoformat(),
-                "author": {
-                    "name": e.opened_by.user.full_name,
-                    "role": e.opened_by.get_role_display(),
-                },
+                "author": _author(e, e.opened_by, names),
                 "text": e.reason,
                 "source_ref": e.source_ref or f"cairn-{e.pk}",
                 "response_ref": contact.source_ref or f"cairn-{contact.pk}",
