@@ -461,6 +461,7 @@ CHRONOLOGY_SOURCES += [
 CONCERNS_INBOX_PANELS: list[str] = ["casework.panels.inbox_panel"]
 # Record kinds other apps add to `manage.py import_history` (docs/import-format.md).
 HISTORY_IMPORT_KINDS: list[str] = [
+    "casework.history_records.ENROLMENT",
     "casework.importers.AGENCY_CONTACT",
     "casework.importers.PLAN",
     "casework.importers.MEETING",
@@ -470,4 +471,8 @@ HISTORY_IMPORT_KINDS: list[str] = [
     "casework.importers.AGREED_ABSENCE",
     "casework.importers.ESCALATION",
     "casework.importers.LEAVING",
+    "casework.history_records.KNOWN_FACTOR",
+    "casework.history_records.SUPPORT_STATUS",
+    "casework.history_records.CHECK_IN",
+    "casework.history_records.VOICE",
 ]

@@ -7,6 +7,7 @@ field of its own gets an `ImportOrigin` naming the system it came from.
 """
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from django.db import models
@@ -34,6 +35,7 @@ class Authors:
         for member in members:
             self.by_name[member.user.full_name.strip().casefold()] = member
         self.pending: list[ImportOrigin] = []
+        self.files: list[Path] = []  # files written for the import's attachments
 
     def member(self, name: str) -> Membership:
         return self.by_name.get(name.strip().casefold(), self.actor)

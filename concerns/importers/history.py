@@ -25,7 +25,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -339,6 +339,10 @@ class _Checker:
             raise _Bad(LineError(line, "kind", f"must be one of {every}"))
         upn = _text(raw.get("upn"), line, "upn", required=True, limit=13)
         pupil = self.lookup.get(upn)
+        if pupil is None and hasattr(extras.get(kind), "new_pupil"):
+            # A line that brings the child: an enrolment names a pupil not yet in Cairn.
+            pupil = extras[kind].new_pupil(line, raw)
+            self.lookup.add(upn, pupil)
         if pupil is None:
             raise _Bad(LineError(line, "upn", f"{quoted(upn)} is not a pupil at this school"))
         occurred = _moment(raw.get("occurred_at"), line, "occurred_at")
@@ -816,6 +820,7 @@ def _write(
     extras = extra_kinds()
     refused: list[LineError] = []
     authors = Authors(school=school, actor=actor, source_system=source_system)
+    authors.files = files
     try:
         for record in records:
             if record.kind in extras:
@@ -826,6 +831,8 @@ def _write(
                         )
                 except ValidationError as error:
                     refused.extend(_line_errors(record.line, error))
+                except PermissionDenied as denied:  # a service's "never on this school's roll"
+                    refused.append(LineError(record.line, "upn", str(denied)))
             elif record.kind == "concern":
                 concern = _write_concern(record, school, source_system, authors, files)
                 if concern.source_ref:
@@ -885,6 +892,7 @@ def _write_concern(
         number=1,
         facts=record.text,
         child_words=fields["child_words"],
+        written_by=concern.recorded_by,
         written_at=record.written_at,
     )
     first.categories.set(fields["categories"])
@@ -1038,3 +1046,13 @@ def _line_errors(line: int, error: ValidationError) -> list[LineError]:
             for message in messages
         ]
     return [LineError(line, "", message) for message in error.messages]
+
+
+# What other apps' kinds (settings.HISTORY_IMPORT_KINDS) read their lines with.
+read_text = _text
+read_date = _date
+read_moment = _moment
+read_bool = _bool
+read_items = _items
+read_person = _person_of
+read_attachment = _attachment

@@ -4,27 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('concerns', '0002_health_categories'),
+        ("concerns", "0002_health_categories"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportOrigin',
+            name="ImportOrigin",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target', models.CharField(max_length=60)),
-                ('target_id', models.CharField(max_length=40)),
-                ('field', models.CharField(default='author', max_length=30)),
-                ('name', models.CharField(max_length=200)),
-                ('role', models.CharField(blank=True, max_length=100)),
-                ('is_user', models.BooleanField(default=False)),
-                ('source_system', models.CharField(blank=True, max_length=100)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("target", models.CharField(max_length=60)),
+                ("target_id", models.CharField(max_length=40)),
+                ("field", models.CharField(default="author", max_length=30)),
+                ("name", models.CharField(max_length=200)),
+                ("role", models.CharField(blank=True, max_length=100)),
+                ("is_user", models.BooleanField(default=False)),
+                ("source_system", models.CharField(blank=True, max_length=100)),
             ],
             options={
-                'indexes': [models.Index(fields=['target', 'target_id'], name='import_origin_target')],
-                'constraints': [models.UniqueConstraint(fields=('target', 'target_id', 'field'), name='import_origin_once')],
+                "indexes": [
+                    models.Index(fields=["target", "target_id"], name="import_origin_target")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("target", "target_id", "field"), name="import_origin_once"
+                    )
+                ],
             },
         ),
     ]
