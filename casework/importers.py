@@ -6,6 +6,8 @@ roll on the day) and is audited. The record keeps its `source_ref` and the date 
 the old system; a `source_ref` the school already holds is skipped, so a file can run twice.
 """
 
+import base64
+import binascii
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from casework import services
@@ -27,12 +30,13 @@ from casework.models import (
     HouseholdChild,
     Leaving,
     Meeting,
+    MeetingReport,
     Plan,
     StageOutcomeKind,
 )
-from casework.selectors import current_response
 from casework.services._common import Imported
-from concerns.importers.common import BadLine, LineError
+from casework.services.meetings import report_path
+from concerns.importers.common import BadLine, LineError, parse_datetime
 from pupils.models import Pupil
 from schools.models import Membership
 
@@ -151,25 +155,81 @@ class _Kind:
         )
         if authors is not None:
             authors.keep(saved, record.author_name, record.author_role)
+            if isinstance(saved, Meeting):  # its reports' files go if the import is refused
+                authors.files.extend(report_path(r) for r in saved.reports.all())
 
 
-def _read_contact(raw: dict[str, Any], line: int) -> dict[str, Any]:
+def _agrees(raw: dict[str, Any], line: int, name: str) -> bool | None:
     agrees = raw.get("school_agrees")
     if isinstance(agrees, str):
         agrees = {"yes": True, "no": False, "true": True, "false": False, "": None}.get(
             agrees.lower(), "bad"
         )
     if agrees not in (True, False, None):
-        raise BadLine(LineError(line, "school_agrees", "must be true or false"))
+        raise BadLine(LineError(line, name, "must be true or false"))
+    return agrees  # type: ignore[return-value]
+
+
+def _moment(raw: dict[str, Any], line: int, name: str, *, where: str = "") -> datetime | None:
+    value = raw.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        moment = parse_datetime(str(value))
+    except ValueError as exc:
+        raise BadLine(LineError(line, f"{where}.{name}" if where else name, str(exc))) from exc
+    if moment > timezone.now():
+        raise BadLine(LineError(line, f"{where}.{name}" if where else name, "is in the future"))
+    return moment
+
+
+def _read_responses(raw: dict[str, Any], line: int) -> list[dict[str, Any]]:
+    """The answers to a contact, oldest first: `responses` (a list), or the one answer in the
+    flat `response_*` fields."""
+    items = raw.get("responses")
+    if items in (None, "", []):
+        if not _text(raw, line, "response_kind", limit=12):
+            return []
+        items, prefix = [raw], "response_"
+    else:
+        if isinstance(items, str):  # CSV: a JSON list in one cell
+            try:
+                items = json.loads(items)
+            except ValueError as exc:
+                raise BadLine(LineError(line, "responses", "must be a JSON list")) from exc
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise BadLine(LineError(line, "responses", "must be a list of objects"))
+        prefix = ""
+    read = []
+    for number, item in enumerate(items, start=1):
+        where = f"responses[{number}]." if not prefix else ""
+        kind = _text(item, line, f"{prefix}kind", limit=12)
+        if not kind:
+            raise BadLine(LineError(line, f"{where}kind", "is required"))
+        read.append(
+            {
+                "kind": kind,
+                "received_on": _date(item, line, f"{prefix}on" if prefix else "received_on"),
+                "details": _text(item, line, f"{prefix}details"),
+                "answer_expected_by": _date(item, line, "answer_expected_by")
+                if not prefix
+                else None,
+                "school_agrees": _agrees(item, line, f"{where}school_agrees"),
+                "agreement_reason": _text(item, line, "agreement_reason"),
+                "written_at": _moment(item, line, f"{prefix}written_at"),
+            }
+        )
+    return read
+
+
+def _read_contact(raw: dict[str, Any], line: int) -> dict[str, Any]:
     return {
         "agency": _text(raw, line, "agency", limit=20),
         "purpose": _text(raw, line, "purpose", limit=10),
         "agency_name": _text(raw, line, "agency_name", limit=200),
+        "person_contacted": _text(raw, line, "person_contacted", limit=200),
         "answer_expected_by": _date(raw, line, "answer_expected_by"),
-        "response_kind": _text(raw, line, "response_kind", limit=12),
-        "response_on": _date(raw, line, "response_on"),
-        "school_agrees": agrees,
-        "agreement_reason": _text(raw, line, "agreement_reason"),
+        "responses": _read_responses(raw, line),
     }
 
 
@@ -180,27 +240,26 @@ def _save_contact(
     on: date,
     text: str,
     imported: Imported,
-    response_kind: str,
-    response_on: date | None,
-    school_agrees: bool | None,
-    agreement_reason: str,
+    responses: list[dict[str, Any]],
     **fields: Any,
 ) -> Any:
     contact = services.contact_record(
         actor=actor, pupil=pupil, contacted_on=on, summary=text, imported=imported, **fields
     )
-    if response_kind:
-        if response_on is None:
-            raise ValidationError({"response_on": "is required with response_kind"})
+    for answer in responses:
+        if answer["received_on"] is None:
+            raise ValidationError({"response_on": "is required with an answer"})
+        written = answer["written_at"] or imported.written_at
         services.response_record(
             actor=actor,
             contact=contact,
-            kind=response_kind,
-            received_on=response_on,
-            answer_expected_by=fields.get("answer_expected_by"),
-            school_agrees=school_agrees,
-            agreement_reason=agreement_reason,
-            imported=imported,
+            kind=answer["kind"],
+            received_on=answer["received_on"],
+            details=answer["details"],
+            answer_expected_by=answer["answer_expected_by"] or fields.get("answer_expected_by"),
+            school_agrees=answer["school_agrees"],
+            agreement_reason=answer["agreement_reason"],
+            imported=Imported(source_ref=imported.source_ref, written_at=written),
         )
     return contact
 
@@ -209,28 +268,100 @@ def _read_plan(raw: dict[str, Any], line: int) -> dict[str, Any]:
     return {
         "kind": _text(raw, line, "plan_kind", limit=15),
         "cp_category": _text(raw, line, "cp_category", limit=3),
+        "lead_professional": _text(raw, line, "lead_professional", limit=200),
         "local_authority": _text(raw, line, "local_authority", limit=200),
         "ended_on": _date(raw, line, "ended_on"),
         "end_reason": _text(raw, line, "end_reason", limit=15),
+        "end_note": _text(raw, line, "end_note"),
+        "ended_written_at": _moment(raw, line, "ended_written_at"),
     }
 
 
-def _save_plan(*, on: date, text: str, **fields: Any) -> Any:
-    return services.plan_record(started_on=on, note=text, **fields)
+def _save_plan(
+    *,
+    actor: Membership,
+    on: date,
+    text: str,
+    imported: Imported,
+    ended_on: date | None,
+    end_reason: str,
+    end_note: str,
+    ended_written_at: datetime | None,
+    **fields: Any,
+) -> Any:
+    if ended_on is None:
+        if end_reason:
+            raise ValidationError({"ended_on": "is required with end_reason"})
+        return services.plan_record(
+            actor=actor, started_on=on, note=text, imported=imported, **fields
+        )
+    if ended_written_at is None:  # the plan as it was written with its end (one form)
+        return services.plan_record(
+            actor=actor,
+            started_on=on,
+            note=text,
+            imported=imported,
+            ended_on=ended_on,
+            end_reason=end_reason,
+            **fields,
+        )
+    plan = services.plan_record(actor=actor, started_on=on, note=text, imported=imported, **fields)
+    services.plan_end(
+        actor=actor,
+        plan=plan,
+        ended_on=ended_on,
+        reason=end_reason,
+        note=end_note,
+        imported=Imported(source_ref=imported.source_ref, written_at=ended_written_at),
+    )
+    return plan
 
 
 def _read_meeting(raw: dict[str, Any], line: int) -> dict[str, Any]:
+    reports = []
+    items = raw.get("reports") or []
+    if isinstance(items, str):
+        try:
+            items = json.loads(items)
+        except ValueError as exc:
+            raise BadLine(LineError(line, "reports", "must be a JSON list")) from exc
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise BadLine(LineError(line, "reports", "must be a list of objects"))
+    for number, item in enumerate(items, start=1):
+        where = f"reports[{number}]"
+        name = _text(item, line, "name", limit=200)
+        if not name:
+            raise BadLine(LineError(line, f"{where}.name", "is required"))
+        try:
+            content = base64.b64decode(str(item.get("content", "")), validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise BadLine(LineError(line, f"{where}.content", "is not base64")) from exc
+        if not content:
+            raise BadLine(LineError(line, f"{where}.content", "is required (the file, in base64)"))
+        upload = SimpleUploadedFile(name, content)
+        reports.append((upload, _moment(item, line, "uploaded_at", where=where)))
     return {
         "kind": _text(raw, line, "meeting_kind", limit=15),
         "agencies_present": _list(raw, line, "agencies_present"),
+        "others_present": _text(raw, line, "others_present"),
         "actions_for_school": _text(raw, line, "actions_for_school"),
         "preparation_minutes": _int(raw, line, "preparation_minutes"),
         "meeting_minutes": _int(raw, line, "meeting_minutes"),
+        "reports": reports,
     }
 
 
-def _save_meeting(*, on: date, text: str, **fields: Any) -> Any:
-    return services.meeting_record(held_on=on, decisions=text, **fields)
+def _save_meeting(*, on: date, text: str, reports: list[Any], **fields: Any) -> Any:
+    meeting = services.meeting_record(
+        held_on=on, decisions=text, reports=[upload for upload, _when in reports], **fields
+    )
+    # Each report keeps when it was added in the old system (set in the transaction that
+    # creates it, so no record held before is changed).
+    saved = list(meeting.reports.order_by("uploaded_at", "pk"))
+    for report, (_upload, when) in zip(saved, reports, strict=True):
+        if when is not None:
+            MeetingReport.objects.filter(pk=report.pk).update(uploaded_at=when)
+    return meeting
 
 
 def _read_engagement(raw: dict[str, Any], line: int) -> dict[str, Any]:
@@ -259,18 +390,64 @@ def _read_household_child(raw: dict[str, Any], line: int) -> dict[str, Any]:
     born = _date(raw, line, "date_of_birth")
     if born is None:
         raise BadLine(LineError(line, "date_of_birth", "is required"))
+    sightings = []
+    items = raw.get("sightings") or []
+    if isinstance(items, str):
+        try:
+            items = json.loads(items)
+        except ValueError as exc:
+            raise BadLine(LineError(line, "sightings", "must be a JSON list")) from exc
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise BadLine(LineError(line, "sightings", "must be a list of objects"))
+    for item in items:
+        sightings.append(
+            {
+                "seen_on": _date(item, line, "seen_on"),
+                "seen_by": _text(item, line, "seen_by", limit=200),
+                "written_at": _moment(item, line, "written_at"),
+            }
+        )
     return {
         "name": _text(raw, line, "name", limit=200),
         "date_of_birth": born,
         "setting_kind": _text(raw, line, "setting_kind", limit=15),
         "setting_name": _text(raw, line, "setting_name", limit=200),
         "seen_by": _text(raw, line, "seen_by", limit=200),
+        "sightings": sightings,
     }
 
 
-def _save_household_child(*, on: date, text: str, seen_by: str, **fields: Any) -> Any:
+def _save_household_child(
+    *,
+    actor: Membership,
+    on: date,
+    text: str,
+    seen_by: str,
+    imported: Imported,
+    sightings: list[dict[str, Any]],
+    **fields: Any,
+) -> Any:
+    if sightings:  # every time the child was seen, each as it was written
+        child = services.household_child_record(actor=actor, note=text, imported=imported, **fields)
+        for seen in sightings:
+            services.sighting_record(
+                actor=actor,
+                child=child,
+                seen_on=seen["seen_on"],
+                seen_by=seen["seen_by"],
+                imported=Imported(
+                    source_ref=imported.source_ref,
+                    written_at=seen["written_at"] or imported.written_at,
+                ),
+            )
+        return child
     return services.household_child_record(
-        note=text, seen_on=on if seen_by else None, seen_by=seen_by, **fields
+        actor=actor,
+        note=text,
+        seen_on=on if seen_by else None,
+        seen_by=seen_by,
+        imported=imported,
+        **fields,
     )
 
 
@@ -278,24 +455,35 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def _when(moment: datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
 def _dump_contact(c: AgencyContact) -> tuple[str, dict[str, Any]]:
-    answer = current_response(c)
-    fields: dict[str, Any] = {
+    answers = c.responses.order_by("recorded_at", "received_on", "pk")
+    return c.summary, {
         "agency": c.agency,
         "purpose": c.purpose,
         "agency_name": c.agency_name,
+        "person_contacted": c.person_contacted,
         "answer_expected_by": _iso(c.answer_expected_by),
+        "responses": [
+            {
+                k: v
+                for k, v in {
+                    "kind": r.kind,
+                    "received_on": _iso(r.received_on),
+                    "details": r.details,
+                    "answer_expected_by": _iso(r.answer_expected_by),
+                    "school_agrees": r.school_agrees,
+                    "agreement_reason": r.agreement_reason,
+                    "written_at": _when(r.recorded_at),
+                }.items()
+                if v not in ("", None)
+            }
+            for r in answers
+        ],
     }
-    if answer is not None:
-        fields |= {
-            "response_kind": answer.kind,
-            "response_on": _iso(answer.received_on),
-            "school_agrees": answer.school_agrees,
-            "agreement_reason": answer.agreement_reason,
-        }
-        if answer.answer_expected_by:
-            fields["answer_expected_by"] = _iso(answer.answer_expected_by)
-    return c.summary, fields
 
 
 def _dump_plan(p: Plan) -> tuple[str, dict[str, Any]]:
@@ -303,9 +491,12 @@ def _dump_plan(p: Plan) -> tuple[str, dict[str, Any]]:
     return p.note, {
         "plan_kind": p.kind,
         "cp_category": p.cp_category,
+        "lead_professional": p.lead_professional,
         "local_authority": p.local_authority,
         "ended_on": _iso(ending.ended_on) if ending else None,
         "end_reason": ending.reason if ending else None,
+        "end_note": ending.note if ending else None,
+        "ended_written_at": _when(ending.recorded_at) if ending else None,
     }
 
 
@@ -313,9 +504,18 @@ def _dump_meeting(m: Meeting) -> tuple[str, dict[str, Any]]:
     return m.decisions, {
         "meeting_kind": m.kind,
         "agencies_present": list(m.agencies_present),
+        "others_present": m.others_present,
         "actions_for_school": m.actions_for_school,
         "preparation_minutes": m.preparation_minutes,
         "meeting_minutes": m.meeting_minutes,
+        "reports": [
+            {
+                "name": r.original_name,
+                "content": base64.b64encode(report_path(r).read_bytes()).decode("ascii"),
+                "uploaded_at": _when(r.uploaded_at),
+            }
+            for r in m.reports.order_by("uploaded_at", "pk")
+        ],
     }
 
 
@@ -338,13 +538,20 @@ def _last_seen(h: HouseholdChild) -> Any:
 
 
 def _dump_household_child(h: HouseholdChild) -> tuple[str, dict[str, Any]]:
-    seen = _last_seen(h)
+    seen = h.sightings.order_by("recorded_at", "pk")
     return h.note, {
         "name": h.name,
         "date_of_birth": _iso(h.date_of_birth),
         "setting_kind": h.setting_kind,
         "setting_name": h.setting_name,
-        "seen_by": seen.seen_by if seen else None,
+        "sightings": [
+            {
+                "seen_on": _iso(x.seen_on),
+                "seen_by": x.seen_by,
+                "written_at": _when(x.recorded_at),
+            }
+            for x in seen
+        ],
     }
 
 
@@ -367,7 +574,11 @@ def _read_absence(raw: dict[str, Any], line: int) -> dict[str, Any]:
     back = _date(raw, line, "expected_back_on")
     if back is None:
         raise BadLine(LineError(line, "expected_back_on", "is required"))
-    return {"expected_back_on": back, "returned_on": _date(raw, line, "returned_on")}
+    return {
+        "expected_back_on": back,
+        "returned_on": _date(raw, line, "returned_on"),
+        "returned_written_at": _moment(raw, line, "returned_written_at"),
+    }
 
 
 def _save_absence(
@@ -377,6 +588,7 @@ def _save_absence(
     text: str,
     imported: Imported,
     returned_on: date | None,
+    returned_written_at: datetime | None,
     **fields: Any,
 ) -> Any:
     absence = services.absence_record(
@@ -384,7 +596,13 @@ def _save_absence(
     )
     if returned_on is not None:
         services.absence_return_record(
-            actor=actor, absence=absence, returned_on=returned_on, imported=imported
+            actor=actor,
+            absence=absence,
+            returned_on=returned_on,
+            imported=Imported(
+                source_ref=imported.source_ref,
+                written_at=returned_written_at or imported.written_at,
+            ),
         )
     return absence
 
@@ -394,6 +612,7 @@ def _dump_absence(a: AgreedAbsence) -> tuple[str, dict[str, Any]]:
     return a.reason, {
         "expected_back_on": _iso(a.expected_back_on),
         "returned_on": _iso(back.returned_on) if back else None,
+        "returned_written_at": _when(back.recorded_at) if back else None,
     }
 
 
@@ -411,8 +630,12 @@ AGENCY_CONTACT = _Kind(
         "answer_expected_by",
         "response_kind",
         "response_on",
+        "response_details",
+        "response_written_at",
         "school_agrees",
         "agreement_reason",
+        "person_contacted",
+        "responses",
     ),
 )
 PLAN = _Kind(
@@ -422,7 +645,16 @@ PLAN = _Kind(
     _save_plan,
     day=lambda p: p.started_on,
     dump=_dump_plan,
-    columns=("plan_kind", "cp_category", "local_authority", "ended_on", "end_reason"),
+    columns=(
+        "plan_kind",
+        "cp_category",
+        "lead_professional",
+        "local_authority",
+        "ended_on",
+        "end_reason",
+        "end_note",
+        "ended_written_at",
+    ),
 )
 MEETING = _Kind(
     "meeting",
@@ -437,6 +669,8 @@ MEETING = _Kind(
         "actions_for_school",
         "preparation_minutes",
         "meeting_minutes",
+        "others_present",
+        "reports",
     ),
 )
 ENGAGEMENT = _Kind(
@@ -464,7 +698,7 @@ HOUSEHOLD_CHILD = _Kind(
     _save_household_child,
     day=lambda h: s.seen_on if (s := _last_seen(h)) else h.recorded_at.date(),
     dump=_dump_household_child,
-    columns=("name", "date_of_birth", "setting_kind", "setting_name", "seen_by"),
+    columns=("name", "date_of_birth", "setting_kind", "setting_name", "seen_by", "sightings"),
 )
 AGREED_ABSENCE = _Kind(
     "agreed_absence",
@@ -473,7 +707,7 @@ AGREED_ABSENCE = _Kind(
     _save_absence,
     day=lambda a: a.starts_on,
     dump=_dump_absence,
-    columns=("expected_back_on", "returned_on"),
+    columns=("expected_back_on", "returned_on", "returned_written_at"),
 )
 LEAVING = _Kind(
     "leaving",
@@ -545,6 +779,8 @@ class _EscalationKind:
                     "outcome": outcome,
                     "decided_on": decided,
                     "outcome_said": _text(stage, line, "outcome_said"),
+                    "written_at": _moment(stage, line, "written_at", where=where),
+                    "decided_written_at": _moment(stage, line, "decided_written_at", where=where),
                 }
             )
         return {"source_ref": ref, "response_ref": response_ref, "stages": read}
@@ -603,6 +839,8 @@ class _EscalationKind:
                         "outcome": outcome.kind if outcome else "",
                         "decided_on": _iso(outcome.decided_on) if outcome else None,
                         "outcome_said": outcome.what_was_said if outcome else "",
+                        "written_at": _when(s.recorded_at),
+                        "decided_written_at": _when(outcome.recorded_at) if outcome else None,
                     }
                 )
             yield {

@@ -7,7 +7,7 @@ by field, with what was there before. Runs on SQLite and PostgreSQL (DATABASE_UR
 """
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from django.db import models
 from django.utils import timezone
 
 from casework import services
+from casework.services.meetings import report_path
 from concerns import services as concern_services
 from concerns.importers.authors import AuthorNames
 from concerns.models import ChildPresent, ImportOrigin, Outcome, Part
@@ -75,6 +76,7 @@ CARRIED = [
     "casework.EngagementEvent",
     "casework.DayNote",
     "casework.Meeting",
+    "casework.MeetingReport",
     "casework.Plan",
     "casework.PlanEnding",
     "casework.Leaving",
@@ -132,6 +134,8 @@ def _row(obj: models.Model, names: AuthorNames, depth: int = 0) -> tuple:
         values.append(("pupils", tuple(sorted(p.upn for p in obj.pupils.all()))))
     if label == "concerns.attachment":
         values.append(("bytes", attachment_path(obj).read_bytes()))
+    if label == "casework.meetingreport":
+        values.append(("bytes", report_path(obj).read_bytes()))
     if label == "voice.voiceattachment":
         values.append(("bytes", voice_files.path_of(obj.stored_as).read_bytes()))
     return tuple((k, repr(v)) for k, v in values)
@@ -322,12 +326,24 @@ def _history(time_machine, school: School, staff: dict[str, Membership]) -> None
         purpose="referral",
         contacted_on=D(2026, 1, 14),
         summary="Referral: bruising.",
+        person_contacted="Duty social worker",
+        answer_expected_by=D(2026, 1, 15),
     )
+    time_machine.move_to("2026-01-23T10:00:00+00:00", tick=False)
+    services.response_record(
+        actor=dsl,
+        contact=contact,
+        kind="no_answer",
+        received_on=D(2026, 1, 15),
+        answer_expected_by=D(2026, 1, 16),
+    )
+    time_machine.move_to("2026-01-23T11:00:00+00:00", tick=False)
     answer = services.response_record(
         actor=dsl,
         contact=contact,
         kind="nfa",
         received_on=D(2026, 1, 16),
+        details="Threshold not met.",
         school_agrees=False,
         agreement_reason="Second injury.",
     )
@@ -339,12 +355,26 @@ def _history(time_machine, school: School, staff: dict[str, Membership]) -> None
         opened_on=D(2026, 1, 19),
         what_was_said="Phoned the social worker.",
     )
+    time_machine.move_to("2026-01-23T11:30:00+00:00", tick=False)
     services.stage_outcome_record(
         actor=dsl,
         stage=escalation.stages.get(),
         kind="next",
         decided_on=D(2026, 1, 22),
         what_was_said="Decision kept.",
+    )
+    time_machine.move_to("2026-01-23T12:00:00+00:00", tick=False)
+    plan = services.plan_record(
+        actor=dsl,
+        pupil=ava,
+        kind="cin",
+        started_on=D(2026, 1, 5),
+        lead_professional="J. Social Worker",
+        local_authority="Westshire",
+    )
+    time_machine.move_to("2026-01-23T13:00:00+00:00", tick=False)
+    services.plan_end(
+        actor=dsl, plan=plan, ended_on=D(2026, 1, 22), reason="stepped_up", note="Now CP."
     )
     services.plan_record(
         actor=dsl,
@@ -366,6 +396,8 @@ def _history(time_machine, school: School, staff: dict[str, Membership]) -> None
         decisions="Section 47.",
         preparation_minutes=30,
         meeting_minutes=45,
+        others_present="School nurse",
+        reports=[SimpleUploadedFile("report.pdf", PDF)],
     )
     services.engagement_record(
         actor=dsl,
@@ -379,7 +411,7 @@ def _history(time_machine, school: School, staff: dict[str, Membership]) -> None
     services.day_note_record(
         actor=dsl, pupil=ben, noted_on=D(2026, 1, 22), tone="good", text="Happy."
     )
-    services.household_child_record(
+    child = services.household_child_record(
         actor=dsl,
         pupil=ava,
         name="Baby Testchild",
@@ -389,6 +421,8 @@ def _history(time_machine, school: School, staff: dict[str, Membership]) -> None
         seen_on=D(2026, 1, 20),
         seen_by="Health visitor",
     )
+    time_machine.move_to("2026-01-23T14:00:00+00:00", tick=False)
+    services.sighting_record(actor=dsl, child=child, seen_on=D(2026, 1, 22), seen_by="GP")
     absence = services.absence_record(
         actor=dsl,
         pupil=ben,
@@ -396,6 +430,7 @@ def _history(time_machine, school: School, staff: dict[str, Membership]) -> None
         expected_back_on=D(2026, 1, 9),
         reason="Funeral.",
     )
+    time_machine.move_to("2026-01-23T15:00:00+00:00", tick=False)
     services.absence_return_record(actor=dsl, absence=absence, returned_on=D(2026, 1, 12))
     services.leaving_record(
         actor=dsl,
