@@ -607,7 +607,9 @@ class _VoiceKind:
             **values,
             "number": number,
             "occurred_at": read_moment(item.get("occurred_at"), line, f"{where}.occurred_at"),
-            "occasion": _choice(item, line, "occasion", Occasion, where=where),
+            "occasion": _choice(
+                item, line, "occasion", Occasion, default=Occasion.CHECK_IN, where=where
+            ),
             "words": read_text(item.get("words"), line, f"{where}.words", required=True),
             "share_methods": methods,
             "scale_score": _int(item, line, "scale_score", low=0, high=10),
