@@ -80,6 +80,11 @@ def _day(value: date | datetime) -> datetime:
     return timezone.make_aware(datetime.combine(value, datetime.min.time()))
 
 
+def _school(actor: Membership) -> UUID:
+    assert actor.school_id is not None  # import_history runs for a school
+    return actor.school_id
+
+
 def _on_roll(pupil: Pupil, school_id: UUID, day: date, field: str = "occurred_at") -> None:
     """ValidationError unless the child was on the school's roll on `day`."""
     held = Enrolment.objects.filter(pupil=pupil, school_id=school_id, start_date__lte=day).filter(
@@ -227,10 +232,13 @@ class _EnrolmentKind:
         former = raw.get("former_upns", [])
         if not isinstance(former, list) or not all(isinstance(u, str) for u in former):
             raise BadLine(LineError(line, "former_upns", "must be a list of UPNs"))
-        if Enrolment.objects.filter(
-            pupil_id=pupil.pk, school_id=school_id, start_date=start
-        ).exists():
-            return None  # this enrolment is held already
+        overlapping = Enrolment.objects.filter(pupil_id=pupil.pk, school_id=school_id).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=start)
+        )
+        if end is not None:
+            overlapping = overlapping.filter(start_date__lte=end)
+        if overlapping.exists():
+            return None  # the child is on the roll for that time already (from the MIS)
         return {
             "start": start,
             "end": end,
@@ -245,7 +253,7 @@ class _EnrolmentKind:
             pupil.save()
         enrolment = Enrolment(
             pupil=pupil,
-            school_id=actor.school_id,
+            school_id=_school(actor),
             start_date=fields["start"],
             end_date=fields["end"],
             end_reason=fields["reason"],
@@ -254,7 +262,7 @@ class _EnrolmentKind:
         if (
             enrolment.end_date is None
             and Enrolment.objects.filter(
-                pupil=pupil, school_id=actor.school_id, end_date__isnull=True
+                pupil=pupil, school_id=_school(actor), end_date__isnull=True
             ).exists()
         ):
             raise ValidationError({"end_date": "the child is on the roll already"})
@@ -364,10 +372,10 @@ class _FactorKind:
         return {"code": code, "source": source, "withdrawal": withdrawal}
 
     def write(self, record: Any, *, actor: Membership, source_system: str, authors: Any) -> None:
-        _on_roll(record.pupil, actor.school_id, record.occurred_at.date())
+        _on_roll(record.pupil, _school(actor), record.occurred_at.date())
         fields = record.fields
         factor = KnownFactor.objects.create(
-            school_id=actor.school_id,
+            school_id=_school(actor),
             pupil=record.pupil,
             code=fields["code"],
             source=fields["source"],
@@ -443,10 +451,10 @@ class _SupportStatusKind:
 
     def write(self, record: Any, *, actor: Membership, source_system: str, authors: Any) -> None:
         starts = record.occurred_at.date()
-        _on_roll(record.pupil, actor.school_id, starts)
+        _on_roll(record.pupil, _school(actor), starts)
         status = SupportStatus(
             pupil=record.pupil,
-            school_id=actor.school_id,
+            school_id=_school(actor),
             level=record.fields["level"],
             starts_on=starts,
             ends_on=record.fields["ends_on"],
@@ -503,11 +511,11 @@ class _CheckInKind:
         return {"cadence_days": cadence, "trusted_adult": adult}
 
     def write(self, record: Any, *, actor: Membership, source_system: str, authors: Any) -> None:
-        _on_roll(record.pupil, actor.school_id, record.occurred_at.date())
+        _on_roll(record.pupil, _school(actor), record.occurred_at.date())
         adult = record.fields["trusted_adult"]
         schedule = CheckInSchedule(
             pupil=record.pupil,
-            school_id=actor.school_id,
+            school_id=_school(actor),
             trusted_adult=authors.by_name.get(adult[0].strip().casefold()) if adult else None,
             cadence_days=record.fields["cadence_days"],
             reason=record.text,
@@ -665,10 +673,10 @@ class _VoiceKind:
         return {"versions": versions, "attachments": files}
 
     def write(self, record: Any, *, actor: Membership, source_system: str, authors: Any) -> None:
-        _on_roll(record.pupil, actor.school_id, record.occurred_at.date())
+        _on_roll(record.pupil, _school(actor), record.occurred_at.date())
         entry = VoiceEntry(
             pupil=record.pupil,
-            school_id=actor.school_id,
+            school_id=_school(actor),
             recorded_by=authors.member(record.author_name),
         )
         entry.save()

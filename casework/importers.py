@@ -167,7 +167,7 @@ def _agrees(raw: dict[str, Any], line: int, name: str) -> bool | None:
         )
     if agrees not in (True, False, None):
         raise BadLine(LineError(line, name, "must be true or false"))
-    return agrees  # type: ignore[return-value]
+    return agrees
 
 
 def _moment(raw: dict[str, Any], line: int, name: str, *, where: str = "") -> datetime | None:
@@ -206,6 +206,10 @@ def _read_responses(raw: dict[str, Any], line: int) -> list[dict[str, Any]]:
         kind = _text(item, line, f"{prefix}kind", limit=12)
         if not kind:
             raise BadLine(LineError(line, f"{where}kind", "is required"))
+        on_name = f"{prefix}on" if prefix else "received_on"
+        if _date(item, line, on_name) is None:
+            message = "is required with response_kind" if prefix else "is required"
+            raise BadLine(LineError(line, f"{where}{on_name}", message))
         read.append(
             {
                 "kind": kind,
@@ -223,6 +227,7 @@ def _read_responses(raw: dict[str, Any], line: int) -> list[dict[str, Any]]:
 
 
 def _read_contact(raw: dict[str, Any], line: int) -> dict[str, Any]:
+    _agrees(raw, line, "school_agrees")
     return {
         "agency": _text(raw, line, "agency", limit=20),
         "purpose": _text(raw, line, "purpose", limit=10),

@@ -277,7 +277,7 @@ def test_a_good_line_of_each_kind_is_written_with_its_author_and_dates(dsl, pupi
         lines=read_json_lines("\n".join(json.dumps(x) for x in lines)),
         source_system="Old system",
     )
-    assert result.created == {kind: 1 for kind in _lines(pupil.upn)}
+    assert result.created == dict.fromkeys(_lines(pupil.upn), 1)
     concern = Concern.objects.get(source_ref="C-1")
     assert [v.number for v in concern.versions.order_by("number")] == [1, 2]
     note = Note.objects.get(concern=concern)
@@ -441,9 +441,10 @@ def test_the_command_names_the_line_and_field(dsl, pupil, tmp_path: Path):
 
 def test_csv_cells_may_hold_json_lists(dsl, pupil):
     marks = json.dumps([{"side": "back", "region": "lower_back", "description": "Mark"}])
+    cell = marks.replace('"', '""')
     text = (
         "kind,upn,occurred_at,author_name,text,source_ref,body_marks\n"
-        f'concern,{pupil.upn},2026-01-10T09:00:00+00:00,A. Teacher,Seen.,C-9,"{marks.replace(chr(34), chr(34) * 2)}"\n'
+        f'concern,{pupil.upn},2026-01-10T09:00:00+00:00,A. Teacher,Seen.,C-9,"{cell}"\n'
     )
     import_history(actor=dsl, lines=read_csv(text), source_system="Old")
     assert Concern.objects.get().body_marks.get().region == "lower_back"

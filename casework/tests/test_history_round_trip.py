@@ -10,7 +10,7 @@ import json
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.apps import apps
@@ -151,7 +151,7 @@ def snapshot() -> dict[str, list[tuple]]:
     }
 
 
-def _staff(school: School) -> dict[str, Membership]:
+def _staff(school: School) -> dict[str, Any]:
     return {
         "dsl": MembershipFactory(
             school=school, role=Role.DSL, user__full_name="Dana Lead", user__email="dsl@x.example"
@@ -168,9 +168,15 @@ def _staff(school: School) -> dict[str, Membership]:
 def _history(time_machine, school: School, staff: dict[str, Membership]) -> None:
     """A school's history holding every record kind, some more than once."""
     dsl, teacher = staff["dsl"], staff["teacher"]
-    ava = PupilFactory(legal_forename="Ava", legal_surname="Testchild", upn="A123456789012")
-    ben = PupilFactory(legal_forename="Ben", legal_surname="Testchild", upn="B123456789012")
-    cal = PupilFactory(legal_forename="Cal", legal_surname="Otherchild", upn="C123456789012")
+    ava = cast(
+        Pupil, PupilFactory(legal_forename="Ava", legal_surname="Testchild", upn="A123456789012")
+    )
+    ben = cast(
+        Pupil, PupilFactory(legal_forename="Ben", legal_surname="Testchild", upn="B123456789012")
+    )
+    cal = cast(
+        Pupil, PupilFactory(legal_forename="Cal", legal_surname="Otherchild", upn="C123456789012")
+    )
     for child in (ava, ben, cal):
         EnrolmentFactory(pupil=child, school=school, start_date=D(2020, 9, 1))
     FormerUPN.objects.create(pupil=ava, upn="Z123456789012")
@@ -411,7 +417,7 @@ def _history(time_machine, school: School, staff: dict[str, Membership]) -> None
     services.day_note_record(
         actor=dsl, pupil=ben, noted_on=D(2026, 1, 22), tone="good", text="Happy."
     )
-    child = services.household_child_record(
+    sibling = services.household_child_record(
         actor=dsl,
         pupil=ava,
         name="Baby Testchild",
@@ -422,7 +428,7 @@ def _history(time_machine, school: School, staff: dict[str, Membership]) -> None
         seen_by="Health visitor",
     )
     time_machine.move_to("2026-01-23T14:00:00+00:00", tick=False)
-    services.sighting_record(actor=dsl, child=child, seen_on=D(2026, 1, 22), seen_by="GP")
+    services.sighting_record(actor=dsl, child=sibling, seen_on=D(2026, 1, 22), seen_by="GP")
     absence = services.absence_record(
         actor=dsl,
         pupil=ben,
