@@ -96,6 +96,13 @@ def _on_roll(pupil: Pupil, school_id: UUID, day: date, field: str = "occurred_at
         )
 
 
+def _ever_on_roll(pupil: Pupil, school_id: UUID) -> None:
+    """ValidationError unless the child was ever on the school's roll: a factor or a support
+    status may be known from before the child came (as a plan from another authority may)."""
+    if not Enrolment.objects.filter(pupil=pupil, school_id=school_id).exists():
+        raise ValidationError({"upn": "the child has never been on the school's roll"})
+
+
 def _written(raw: dict[str, Any], line: int) -> datetime:
     occurred = read_moment(raw.get("occurred_at"), line, "occurred_at")
     if raw.get("written_at"):
@@ -372,7 +379,7 @@ class _FactorKind:
         return {"code": code, "source": source, "withdrawal": withdrawal}
 
     def write(self, record: Any, *, actor: Membership, source_system: str, authors: Any) -> None:
-        _on_roll(record.pupil, _school(actor), record.occurred_at.date())
+        _ever_on_roll(record.pupil, _school(actor))
         fields = record.fields
         factor = KnownFactor.objects.create(
             school_id=_school(actor),
@@ -451,7 +458,7 @@ class _SupportStatusKind:
 
     def write(self, record: Any, *, actor: Membership, source_system: str, authors: Any) -> None:
         starts = record.occurred_at.date()
-        _on_roll(record.pupil, _school(actor), starts)
+        _ever_on_roll(record.pupil, _school(actor))
         status = SupportStatus(
             pupil=record.pupil,
             school_id=_school(actor),

@@ -348,7 +348,7 @@ def test_a_decision_on_a_concern_imported_by_an_earlier_file_is_imported(dsl, pu
 BAD = [
     ("concern", ["children"], [{"upn": "X000000000000"}], "children[1].upn"),
     ("concern", ["children"], "SELF", "children[1].upn"),
-    ("concern", ["children"], [{"upn": "N123456789012", "part": "subject"}], "children[1].part"),
+    ("concern", ["children"], [{"upn": "N123456789012", "part": "bystander"}], "children[1].part"),
     ("concern", ["amendments", 0, "reason"], "", "amendments[1].reason"),
     (
         "concern",
@@ -381,7 +381,7 @@ BAD = [
     ("enrolment", ["statuses", 0, "kind"], "", "statuses[1].kind"),
     ("known_factor", ["factor_code"], "99Z", "factor_code"),
     ("known_factor", ["withdrawal_reason"], "", "withdrawal_reason"),
-    ("known_factor", ["occurred_at"], "2019-01-01", "occurred_at"),
+    ("check_in", ["occurred_at"], "2019-01-01T09:00:00+00:00", "occurred_at"),
     ("support_status", ["level"], "gold", "level"),
     ("support_status", ["ends_on"], "2025-01-01", "ends_on"),
     ("check_in", ["cadence_days"], 0, "cadence_days"),
@@ -394,6 +394,18 @@ BAD = [
     ("plan", ["ended_on"], "2025-01-01", "ended_on"),
     ("meeting", ["reports", 0, "content"], "***", "reports[1].content"),
     ("household_child", ["sightings"], "not json", "sightings"),
+    ("household_child", ["sightings"], ["x"], "sightings"),
+    ("enrolment", ["end_reason"], "moved", "end_reason"),
+    ("enrolment", ["statuses", 0, "ended_on"], "2025-01-01", "statuses[1].ended_on"),
+    ("enrolment", ["former_upns"], "Z1", "former_upns"),
+    ("known_factor", ["withdrawn_at"], "2025-10-01T09:00:00+00:00", "withdrawn_at"),
+    ("voice", ["versions", 1, "written_at"], "2026-01-01T09:00:00+00:00", "versions[2].written_at"),
+    ("voice", ["versions", 0, "written_at"], "2027-01-01T09:00:00+00:00", "versions[1].written_at"),
+    ("agency_contact", ["responses"], [1, 2], "responses"),
+    ("plan", ["ended_on"], None, "ended_on"),
+    ("meeting", ["reports", 0, "name"], "", "reports[1].name"),
+    ("meeting", ["reports", 0, "content"], "", "reports[1].content"),
+    ("check_in", ["trusted_adult"], "Mr X", "trusted_adult"),
 ]
 
 
@@ -429,6 +441,17 @@ def test_a_bad_line_names_its_line_and_field_and_nothing_is_written(
     assert (len(good) + 1, field) in errors, failed.value.errors
     assert _counts() == before
     assert _files(settings) == []  # the good lines' attachments were not kept either
+
+
+def test_an_enrolment_names_a_child_cairn_holds_at_another_school(dsl, other_school):
+    from pupils.tests.factories import EnrolmentFactory
+
+    elsewhere = EnrolmentFactory(school=other_school).pupil
+    line = _lines(elsewhere.upn)["enrolment"] | {"upn": elsewhere.upn}
+    del line["pupil"]  # the child is in Cairn: the details it has are kept
+    import_history(actor=dsl, lines=read_json_lines(json.dumps(line)), source_system="Old")
+    assert elsewhere.enrolments.filter(school=dsl.school).exists()
+    assert elsewhere.statuses.get().kind == "young_carer"
 
 
 def test_the_command_names_the_line_and_field(dsl, pupil, tmp_path: Path):

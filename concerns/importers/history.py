@@ -429,8 +429,8 @@ class _Checker:
                 raise _Bad(LineError(line, f"{where}.upn", "names a child twice on one concern"))
             seen.add(pupil.pk)
             part = item.get("part", Part.INVOLVED)
-            if part not in (Part.INVOLVED, Part.WITNESS):
-                raise _Bad(LineError(line, f"{where}.part", "must be involved or witness"))
+            if part not in Part.values:  # a concern may be about several children
+                raise _Bad(LineError(line, f"{where}.part", "must be subject, involved or witness"))
             children.append((pupil, part))
         return children
 
