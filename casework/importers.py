@@ -37,6 +37,7 @@ from casework.models import (
 from casework.services._common import Imported
 from casework.services.meetings import report_path
 from concerns.importers.common import BadLine, LineError, parse_datetime
+from concerns.models import Decision
 from pupils.models import Pupil
 from schools.models import Membership
 
@@ -235,6 +236,8 @@ def _read_contact(raw: dict[str, Any], line: int) -> dict[str, Any]:
         "person_contacted": _text(raw, line, "person_contacted", limit=200),
         "answer_expected_by": _date(raw, line, "answer_expected_by"),
         "responses": _read_responses(raw, line),
+        "referral_ref": _text(raw, line, "referral_concern_ref", limit=200),
+        "referral_decided_at": _moment(raw, line, "referral_decided_at"),
     }
 
 
@@ -246,10 +249,29 @@ def _save_contact(
     text: str,
     imported: Imported,
     responses: list[dict[str, Any]],
+    referral_ref: str,
+    referral_decided_at: datetime | None,
     **fields: Any,
 ) -> Any:
+    referral = None
+    if referral_ref:  # the referral decision on a concern this contact made
+        referral = Decision.objects.filter(
+            concern__school_id=actor.school_id,
+            concern__source_ref=referral_ref,
+            decided_at=referral_decided_at,
+        ).first()
+        if referral is None:
+            raise ValidationError(
+                {"referral_concern_ref": "no decision on that concern at referral_decided_at"}
+            )
     contact = services.contact_record(
-        actor=actor, pupil=pupil, contacted_on=on, summary=text, imported=imported, **fields
+        actor=actor,
+        pupil=pupil,
+        contacted_on=on,
+        summary=text,
+        referral=referral,
+        imported=imported,
+        **fields,
     )
     for answer in responses:
         if answer["received_on"] is None:
@@ -353,12 +375,28 @@ def _read_meeting(raw: dict[str, Any], line: int) -> dict[str, Any]:
         "preparation_minutes": _int(raw, line, "preparation_minutes"),
         "meeting_minutes": _int(raw, line, "meeting_minutes"),
         "reports": reports,
+        "contact_ref": _text(raw, line, "contact_ref", limit=200),
     }
 
 
-def _save_meeting(*, on: date, text: str, reports: list[Any], **fields: Any) -> Any:
+def _save_meeting(
+    *, on: date, text: str, reports: list[Any], contact_ref: str, **fields: Any
+) -> Any:
+    contact = None
+    if contact_ref:  # the contact the meeting followed
+        contact = AgencyContact.objects.filter(
+            school_id=fields["actor"].school_id, pupil=fields["pupil"], source_ref=contact_ref
+        ).first()
+        if contact is None:
+            raise ValidationError(
+                {"contact_ref": "no contact about this child with that source_ref"}
+            )
     meeting = services.meeting_record(
-        held_on=on, decisions=text, reports=[upload for upload, _when in reports], **fields
+        held_on=on,
+        decisions=text,
+        contact=contact,
+        reports=[upload for upload, _when in reports],
+        **fields,
     )
     # Each report keeps when it was added in the old system (set in the transaction that
     # creates it, so no record held before is changed).
@@ -472,6 +510,12 @@ def _dump_contact(c: AgencyContact) -> tuple[str, dict[str, Any]]:
         "agency_name": c.agency_name,
         "person_contacted": c.person_contacted,
         "answer_expected_by": _iso(c.answer_expected_by),
+        "referral_concern_ref": (
+            c.referral.concern.source_ref or f"cairn-{c.referral.concern_id}"
+            if c.referral
+            else None
+        ),
+        "referral_decided_at": _when(c.referral.decided_at) if c.referral else None,
         "responses": [
             {
                 k: v
@@ -510,6 +554,7 @@ def _dump_meeting(m: Meeting) -> tuple[str, dict[str, Any]]:
         "meeting_kind": m.kind,
         "agencies_present": list(m.agencies_present),
         "others_present": m.others_present,
+        "contact_ref": (m.contact.source_ref or f"cairn-{m.contact_id}") if m.contact else None,
         "actions_for_school": m.actions_for_school,
         "preparation_minutes": m.preparation_minutes,
         "meeting_minutes": m.meeting_minutes,
@@ -641,6 +686,8 @@ AGENCY_CONTACT = _Kind(
         "agreement_reason",
         "person_contacted",
         "responses",
+        "referral_concern_ref",
+        "referral_decided_at",
     ),
 )
 PLAN = _Kind(
@@ -676,6 +723,7 @@ MEETING = _Kind(
         "meeting_minutes",
         "others_present",
         "reports",
+        "contact_ref",
     ),
 )
 ENGAGEMENT = _Kind(

@@ -333,6 +333,7 @@ def _history(time_machine, school: School, staff: dict[str, Membership]) -> None
         contacted_on=D(2026, 1, 14),
         summary="Referral: bruising.",
         person_contacted="Duty social worker",
+        referral=changed,
         answer_expected_by=D(2026, 1, 15),
     )
     time_machine.move_to("2026-01-23T10:00:00+00:00", tick=False)
@@ -403,6 +404,7 @@ def _history(time_machine, school: School, staff: dict[str, Membership]) -> None
         preparation_minutes=30,
         meeting_minutes=45,
         others_present="School nurse",
+        contact=contact,
         reports=[SimpleUploadedFile("report.pdf", PDF)],
     )
     services.engagement_record(
