@@ -348,7 +348,14 @@ class _FactorKind:
     its withdrawal if it was withdrawn."""
 
     kind = "known_factor"
-    columns = ("factor_code", "factor_source", "withdrawn_at", "withdrawal_reason", "withdrawn_by")
+    columns = (
+        "factor_code",
+        "factor_source",
+        "known_from",
+        "withdrawn_at",
+        "withdrawal_reason",
+        "withdrawn_by",
+    )
     targets = ("factors.knownfactor", "factors.knownfactorwithdrawal")
 
     def check(
@@ -376,7 +383,9 @@ class _FactorKind:
             pupil_id=pupil.pk, school_id=school_id, code=code, recorded_at=written
         ).exists():
             return None
-        return {"code": code, "source": source, "withdrawal": withdrawal}
+        # When the school learned of it: `known_from`, else the day it happened.
+        known_from = read_date(raw.get("known_from"), line, "known_from")
+        return {"code": code, "source": source, "withdrawal": withdrawal, "known_from": known_from}
 
     def write(self, record: Any, *, actor: Membership, source_system: str, authors: Any) -> None:
         _ever_on_roll(record.pupil, _school(actor))
@@ -386,7 +395,7 @@ class _FactorKind:
             pupil=record.pupil,
             code=fields["code"],
             source=fields["source"],
-            known_from=record.occurred_at.date(),
+            known_from=fields["known_from"] or record.occurred_at.date(),
             note=record.text,
             recorded_by=authors.member(record.author_name),
             recorded_at=record.written_at,
@@ -415,10 +424,11 @@ class _FactorKind:
                     **_head(
                         self.kind,
                         f.pupil,
-                        _day(f.known_from),
-                        max(f.recorded_at, _day(f.known_from)),
+                        min(f.recorded_at, _day(f.known_from)),
+                        f.recorded_at,
                         names.of(f, f.recorded_by),
                     ),
+                    "known_from": _iso(f.known_from),
                     "text": f.note,
                     "factor_code": f.code,
                     "factor_source": f.source,

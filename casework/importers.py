@@ -92,6 +92,60 @@ def _author(obj: Any, member: Membership, names: Any) -> dict[str, str]:
     return {"name": member.user.full_name, "role": member.get_role_display()}
 
 
+class _Names:
+    """The export's author names (AuthorNames), for the parts of a record a dump writes."""
+
+    current: Any = None
+
+
+def _by(obj: Any, member: Membership) -> dict[str, str]:
+    """Who wrote a part of a record (an answer, an ending, a sighting), as the file has it."""
+    return _author(obj, member, _Names.current)
+
+
+def _person(item: dict[str, Any], line: int, name: str, where: str = "") -> tuple[str, str] | None:
+    """A person (`{name, role}`) on a part of a record, if the line gives one."""
+    value = item.get(name)
+    if value in (None, ""):
+        return None
+    label = f"{where}.{name}" if where else name
+    if not isinstance(value, dict) or not isinstance(value.get("name"), str):
+        raise BadLine(LineError(line, label, "must be an object with name and role"))
+    role = value.get("role") or ""
+    if not isinstance(role, str):
+        raise BadLine(LineError(line, f"{label}.role", "must be text"))
+    return value["name"].strip()[:200], role.strip()[:100]
+
+
+# Parts written later than the record, each kept with its own author (ImportOrigin).
+SUB_TARGETS = (
+    "casework.agencyresponse",
+    "casework.planending",
+    "casework.childsighting",
+    "casework.absencereturn",
+    "casework.escalationstage",
+    "casework.escalationoutcome",
+)
+
+
+def _keep_parts(saved: Any, fields: dict[str, Any], record: Any, authors: Any) -> None:
+    """Keep the author of each part of a record written later, in the order the line has them."""
+    default = (record.author_name, record.author_role)
+    pairs: list[tuple[Any, Any]] = []
+    if isinstance(saved, AgencyContact):
+        answers = saved.responses.order_by("recorded_at", "pk")
+        pairs = list(zip(answers, [r["author"] for r in fields["responses"]], strict=False))
+    elif isinstance(saved, Plan) and (ending := saved.ending_or_none) is not None:
+        pairs = [(ending, fields["ended_by"])]
+    elif isinstance(saved, HouseholdChild):
+        seen = saved.sightings.order_by("recorded_at", "pk")
+        pairs = list(zip(seen, [x["author"] for x in fields["sightings"]] or [None], strict=False))
+    elif isinstance(saved, AgreedAbsence) and (back := saved.return_or_none) is not None:
+        pairs = [(back, fields["returned_by"])]
+    for part, person in pairs:
+        authors.keep(part, *(person or default))
+
+
 @dataclass(frozen=True)
 class _Kind:
     """One casework kind: its name in the file, its model (for `source_ref`), and how to read
@@ -118,7 +172,7 @@ class _Kind:
 
     @property
     def targets(self) -> tuple[str, ...]:
-        return (f"{self.model._meta.app_label}.{self.model._meta.model_name}",)
+        return (f"{self.model._meta.app_label}.{self.model._meta.model_name}", *SUB_TARGETS)
 
     def export(self, school_id: UUID, *, names: Any = None) -> Iterator[dict[str, Any]]:
         """The school's records of this kind as lines of the import format."""
@@ -127,6 +181,7 @@ class _Kind:
             .select_related("pupil", "recorded_by__user")
             .order_by("recorded_at", "pk")
         )
+        _Names.current = names
         for obj in rows:
             text, fields = self.dump(obj)
             start = timezone.make_aware(datetime.combine(self.day(obj), time(0, 0)))
@@ -146,6 +201,7 @@ class _Kind:
     ) -> None:
         fields = dict(record.fields)
         imported = Imported(source_ref=fields.pop("source_ref"), written_at=record.written_at)
+        people = {k: fields.pop(k) for k in ("ended_by", "returned_by") if k in fields}
         saved = self.save(
             actor=actor,
             pupil=record.pupil,
@@ -156,6 +212,7 @@ class _Kind:
         )
         if authors is not None:
             authors.keep(saved, record.author_name, record.author_role)
+            _keep_parts(saved, {**record.fields, **people}, record, authors)
             if isinstance(saved, Meeting):  # its reports' files go if the import is refused
                 authors.files.extend(report_path(r) for r in saved.reports.all())
 
@@ -222,6 +279,7 @@ def _read_responses(raw: dict[str, Any], line: int) -> list[dict[str, Any]]:
                 "school_agrees": _agrees(item, line, f"{where}school_agrees"),
                 "agreement_reason": _text(item, line, "agreement_reason"),
                 "written_at": _moment(item, line, f"{prefix}written_at"),
+                "author": _person(item, line, "author", where[:-1]) if not prefix else None,
             }
         )
     return read
@@ -301,6 +359,7 @@ def _read_plan(raw: dict[str, Any], line: int) -> dict[str, Any]:
         "end_reason": _text(raw, line, "end_reason", limit=15),
         "end_note": _text(raw, line, "end_note"),
         "ended_written_at": _moment(raw, line, "ended_written_at"),
+        "ended_by": _person(raw, line, "ended_by"),
     }
 
 
@@ -448,6 +507,7 @@ def _read_household_child(raw: dict[str, Any], line: int) -> dict[str, Any]:
                 "seen_on": _date(item, line, "seen_on"),
                 "seen_by": _text(item, line, "seen_by", limit=200),
                 "written_at": _moment(item, line, "written_at"),
+                "author": _person(item, line, "author", "sightings"),
             }
         )
     return {
@@ -527,6 +587,7 @@ def _dump_contact(c: AgencyContact) -> tuple[str, dict[str, Any]]:
                     "school_agrees": r.school_agrees,
                     "agreement_reason": r.agreement_reason,
                     "written_at": _when(r.recorded_at),
+                    "author": _by(r, r.recorded_by),
                 }.items()
                 if v not in ("", None)
             }
@@ -546,6 +607,7 @@ def _dump_plan(p: Plan) -> tuple[str, dict[str, Any]]:
         "end_reason": ending.reason if ending else None,
         "end_note": ending.note if ending else None,
         "ended_written_at": _when(ending.recorded_at) if ending else None,
+        "ended_by": _by(ending, ending.recorded_by) if ending else None,
     }
 
 
@@ -599,6 +661,7 @@ def _dump_household_child(h: HouseholdChild) -> tuple[str, dict[str, Any]]:
                 "seen_on": _iso(x.seen_on),
                 "seen_by": x.seen_by,
                 "written_at": _when(x.recorded_at),
+                "author": _by(x, x.recorded_by),
             }
             for x in seen
         ],
@@ -628,6 +691,7 @@ def _read_absence(raw: dict[str, Any], line: int) -> dict[str, Any]:
         "expected_back_on": back,
         "returned_on": _date(raw, line, "returned_on"),
         "returned_written_at": _moment(raw, line, "returned_written_at"),
+        "returned_by": _person(raw, line, "returned_by"),
     }
 
 
@@ -663,6 +727,7 @@ def _dump_absence(a: AgreedAbsence) -> tuple[str, dict[str, Any]]:
         "expected_back_on": _iso(a.expected_back_on),
         "returned_on": _iso(back.returned_on) if back else None,
         "returned_written_at": _when(back.recorded_at) if back else None,
+        "returned_by": _by(back, back.recorded_by) if back else None,
     }
 
 
@@ -706,6 +771,7 @@ PLAN = _Kind(
         "end_reason",
         "end_note",
         "ended_written_at",
+        "ended_by",
     ),
 )
 MEETING = _Kind(
@@ -760,7 +826,7 @@ AGREED_ABSENCE = _Kind(
     _save_absence,
     day=lambda a: a.starts_on,
     dump=_dump_absence,
-    columns=("expected_back_on", "returned_on", "returned_written_at"),
+    columns=("expected_back_on", "returned_on", "returned_written_at", "returned_by"),
 )
 LEAVING = _Kind(
     "leaving",
@@ -834,6 +900,8 @@ class _EscalationKind:
                     "outcome_said": _text(stage, line, "outcome_said"),
                     "written_at": _moment(stage, line, "written_at", where=where),
                     "decided_written_at": _moment(stage, line, "decided_written_at", where=where),
+                    "author": _person(stage, line, "author", where),
+                    "decided_by": _person(stage, line, "decided_by", where),
                 }
             )
         return {"source_ref": ref, "response_ref": response_ref, "stages": read}
@@ -860,13 +928,25 @@ class _EscalationKind:
             response=answer,
             reason=record.text,
             opened_on=record.occurred_at.date(),
-            stages=[services.PastStage(**stage) for stage in fields["stages"]],
+            stages=[
+                services.PastStage(
+                    **{k: v for k, v in stage.items() if k not in ("author", "decided_by")}
+                )
+                for stage in fields["stages"]
+            ],
             imported=Imported(source_ref=fields["source_ref"], written_at=record.written_at),
         )
         if authors is not None:
             authors.keep(saved, record.author_name, record.author_role)
+            default = (record.author_name, record.author_role)
+            stages = saved.stages.order_by("position")
+            for stage, read in zip(stages, fields["stages"], strict=True):
+                authors.keep(stage, *(read["author"] or default))
+                outcome = getattr(stage, "outcome", None)
+                if outcome is not None:
+                    authors.keep(outcome, *(read["decided_by"] or read["author"] or default))
 
-    targets = ("casework.escalation",)
+    targets = ("casework.escalation", *SUB_TARGETS)
 
     def export(self, school_id: UUID, *, names: Any = None) -> Iterator[dict[str, Any]]:
         rows = (
@@ -894,6 +974,10 @@ class _EscalationKind:
                         "outcome_said": outcome.what_was_said if outcome else "",
                         "written_at": _when(s.recorded_at),
                         "decided_written_at": _when(outcome.recorded_at) if outcome else None,
+                        "author": _author(s, s.recorded_by, names),
+                        "decided_by": _author(outcome, outcome.recorded_by, names)
+                        if outcome
+                        else None,
                     }
                 )
             yield {

@@ -151,8 +151,18 @@ def snapshot() -> dict[str, list[tuple]]:
     }
 
 
-def _staff(school: School) -> dict[str, Any]:
-    return {
+def _staff(school: School, *, deputy: bool = True) -> dict[str, Any]:
+    """The school's staff; the deputy has left by the time of the import (so is no Cairn user
+    there: what the deputy wrote keeps their name and role)."""
+    more = {}
+    if deputy:
+        more["deputy"] = MembershipFactory(
+            school=school,
+            role=Role.DEPUTY_DSL,
+            user__full_name="Dev Deputy",
+            user__email="deputy@x.example",
+        )
+    return more | {
         "dsl": MembershipFactory(
             school=school, role=Role.DSL, user__full_name="Dana Lead", user__email="dsl@x.example"
         ),
@@ -346,7 +356,7 @@ def _history(time_machine, school: School, staff: dict[str, Membership]) -> None
     )
     time_machine.move_to("2026-01-23T11:00:00+00:00", tick=False)
     answer = services.response_record(
-        actor=dsl,
+        actor=staff["deputy"],
         contact=contact,
         kind="nfa",
         received_on=D(2026, 1, 16),
@@ -381,7 +391,11 @@ def _history(time_machine, school: School, staff: dict[str, Membership]) -> None
     )
     time_machine.move_to("2026-01-23T13:00:00+00:00", tick=False)
     services.plan_end(
-        actor=dsl, plan=plan, ended_on=D(2026, 1, 22), reason="stepped_up", note="Now CP."
+        actor=staff["deputy"],
+        plan=plan,
+        ended_on=D(2026, 1, 22),
+        reason="stepped_up",
+        note="Now CP.",
     )
     services.plan_record(
         actor=dsl,
@@ -485,7 +499,7 @@ def test_export_then_import_into_an_empty_database_loses_nothing(
     school = SchoolFactory(
         trust=TrustFactory(name="Synthetic Trust"), urn="123456", name="Oakfield Primary"
     )
-    _staff(school)
+    _staff(school, deputy=False)
     call_command(
         "import_history",
         path,
@@ -506,3 +520,9 @@ def test_export_then_import_into_an_empty_database_loses_nothing(
     # Each imported record says where it came from.
     assert ImportOrigin.objects.exclude(source_system="Old system").count() == 0
     assert ImportOrigin.objects.filter(target="concerns.note").exists()
+    kept = ImportOrigin.objects.get(target="casework.planending", name="Dev Deputy")
+    assert (kept.name, kept.role, kept.is_user) == (
+        "Dev Deputy",
+        "Deputy designated safeguarding lead",
+        False,
+    )
