@@ -313,6 +313,9 @@ def _save_contact(
 ) -> Any:
     referral = None
     if referral_ref:  # the referral decision on a concern this contact made
+        if referral_decided_at is None:
+            raise ValidationError({"referral_decided_at": "is required with referral_concern_ref"})
+        assert actor.school_id is not None
         referral = Decision.objects.filter(
             concern__school_id=actor.school_id,
             concern__source_ref=referral_ref,

@@ -406,6 +406,10 @@ BAD = [
     ("meeting", ["reports", 0, "name"], "", "reports[1].name"),
     ("meeting", ["reports", 0, "content"], "", "reports[1].content"),
     ("check_in", ["trusted_adult"], "Mr X", "trusted_adult"),
+    ("agency_contact", ["referral_concern_ref"], "C-1", "referral_decided_at"),
+    ("agency_contact", ["responses", 1, "author"], "D. Lead", "responses[2].author"),
+    ("meeting", ["contact_ref"], "AC-404", "contact_ref"),
+    ("plan", ["ended_by"], {"role": "DSL"}, "ended_by"),
 ]
 
 
