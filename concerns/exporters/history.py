@@ -52,6 +52,7 @@ def _compact(line: dict[str, Any]) -> dict[str, Any]:
 
 
 TARGETS = (
+    "concerns.concern",
     "concerns.concernversion",
     "concerns.note",
     "concerns.attachment",

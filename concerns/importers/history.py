@@ -896,6 +896,9 @@ def _write_concern(
         written_at=record.written_at,
     )
     first.categories.set(fields["categories"])
+    # The author as the old system had it, whether or not a Cairn user here (ImportOrigin).
+    authors.keep(concern, record.author_name, record.author_role)
+    authors.keep(first, record.author_name, record.author_role)
     for number, amendment in enumerate(fields["amendments"], start=2):
         name, role = amendment["author"]
         version = ConcernVersion.objects.create(
