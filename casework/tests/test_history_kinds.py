@@ -410,6 +410,21 @@ BAD = [
     ("agency_contact", ["responses", 1, "author"], "D. Lead", "responses[2].author"),
     ("meeting", ["contact_ref"], "AC-404", "contact_ref"),
     ("plan", ["ended_by"], {"role": "DSL"}, "ended_by"),
+    ("concern", ["notes"], {"text": "not a list"}, "notes"),
+    ("concern", ["notes"], [{"text": "Many."}] * 501, "notes"),
+    ("concern", ["actions", 0, "created_at"], "2027-01-01T09:00:00+00:00", "actions[1].created_at"),
+    ("concern", ["body_marks", 0, "side"], "left", "body_marks[1].side"),
+    ("concern", ["body_marks", 0, "y"], None, "body_marks[1].x"),
+    ("concern", ["body_marks", 0, "x"], "near the elbow", "body_marks[1].x"),
+    ("concern", ["attachments", 0, "content"], "", "attachments[1].content"),
+    ("decision", ["referral_outcomes", 0, "received_on"], None, "referral_outcomes[1].received_on"),
+    (
+        "decision",
+        ["referral_outcomes", 0, "school_agrees"],
+        None,
+        "referral_outcomes[1].school_agrees",
+    ),
+    ("decision", ["outcome"], "lado", "adult_name"),
 ]
 
 
