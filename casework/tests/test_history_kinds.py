@@ -493,3 +493,26 @@ def test_csv_cells_may_hold_json_lists(dsl, pupil):
     bad = text.replace("C-9", "C-10").replace("[{", "[{{")
     with pytest.raises(ImportFailed, match="body_marks"):
         import_history(actor=dsl, lines=read_csv(bad), source_system="Old")
+
+
+def test_csv_carries_a_new_child_and_the_childs_voice(dsl):
+    import csv
+    import io
+
+    lines = _lines("N123456789012")
+    enrolment, voice = lines["enrolment"], lines["voice"] | {"upn": "N123456789012"}
+    voice["occurred_at"] = "2026-01-07T09:00:00+00:00"
+    out = io.StringIO()
+    columns = ["kind", "upn", "occurred_at", "author_name", "author_role", "text", "pupil"]
+    columns += ["statuses", "versions"]
+    writer = csv.DictWriter(out, fieldnames=columns)
+    writer.writeheader()
+    for line in (enrolment, voice):
+        row = {k: line.get(k, "") for k in columns}
+        row |= {"author_name": line["author"]["name"], "author_role": line["author"]["role"]}
+        for key in ("pupil", "statuses", "versions"):
+            row[key] = json.dumps(line[key]) if key in line else ""
+        writer.writerow(row)
+    result = import_history(actor=dsl, lines=read_csv(out.getvalue()), source_system="Old")
+    assert result.created == {"enrolment": 1, "voice": 1}
+    assert Pupil.objects.get(upn="N123456789012").voice_entries.get().versions.count() == 2

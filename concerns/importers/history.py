@@ -120,6 +120,15 @@ CSV_JSON_COLUMNS = (
     "attachments",
     "actions",
     "referral_outcomes",
+    # and the kinds other apps import that hold objects or lists (settings.HISTORY_IMPORT_KINDS)
+    "pupil",
+    "statuses",
+    "former_upns",
+    "versions",
+    "trusted_adult",
+    "withdrawn_by",
+    "ended_by",
+    "returned_by",
 )
 
 
@@ -241,7 +250,7 @@ def _read_csv_rows(
                     bad = column
                     break
         if bad:
-            yield number, LineError(number, bad, "must be a JSON list in one cell")
+            yield number, LineError(number, bad, "must be JSON (a list or an object) in one cell")
             continue
         yield number, {k: v for k, v in record.items() if v not in ("", [])}
 
