@@ -6,6 +6,8 @@ roll on the day) and is audited. The record keeps its `source_ref` and the date 
 the old system; a `source_ref` the school already holds is skipped, so a file can run twice.
 """
 
+import base64
+import binascii
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from casework import services
@@ -27,12 +30,14 @@ from casework.models import (
     HouseholdChild,
     Leaving,
     Meeting,
+    MeetingReport,
     Plan,
     StageOutcomeKind,
 )
-from casework.selectors import current_response
 from casework.services._common import Imported
-from concerns.importers.common import BadLine, LineError
+from casework.services.meetings import report_path
+from concerns.importers.common import BadLine, LineError, parse_datetime
+from concerns.models import Decision
 from pupils.models import Pupil
 from schools.models import Membership
 
@@ -79,6 +84,68 @@ def _list(raw: dict[str, Any], line: int, name: str) -> list[str]:
     return value
 
 
+def _author(obj: Any, member: Membership, names: Any) -> dict[str, str]:
+    """The author as the old system had it (kept when imported), else the Cairn member."""
+    if names is not None:
+        author: dict[str, str] = names.of(obj, member)
+        return author
+    return {"name": member.user.full_name, "role": member.get_role_display()}
+
+
+class _Names:
+    """The export's author names (AuthorNames), for the parts of a record a dump writes."""
+
+    current: Any = None
+
+
+def _by(obj: Any, member: Membership) -> dict[str, str]:
+    """Who wrote a part of a record (an answer, an ending, a sighting), as the file has it."""
+    return _author(obj, member, _Names.current)
+
+
+def _person(item: dict[str, Any], line: int, name: str, where: str = "") -> tuple[str, str] | None:
+    """A person (`{name, role}`) on a part of a record, if the line gives one."""
+    value = item.get(name)
+    if value in (None, ""):
+        return None
+    label = f"{where}.{name}" if where else name
+    if not isinstance(value, dict) or not isinstance(value.get("name"), str):
+        raise BadLine(LineError(line, label, "must be an object with name and role"))
+    role = value.get("role") or ""
+    if not isinstance(role, str):
+        raise BadLine(LineError(line, f"{label}.role", "must be text"))
+    return value["name"].strip()[:200], role.strip()[:100]
+
+
+# Parts written later than the record, each kept with its own author (ImportOrigin).
+SUB_TARGETS = (
+    "casework.agencyresponse",
+    "casework.planending",
+    "casework.childsighting",
+    "casework.absencereturn",
+    "casework.escalationstage",
+    "casework.escalationoutcome",
+)
+
+
+def _keep_parts(saved: Any, fields: dict[str, Any], record: Any, authors: Any) -> None:
+    """Keep the author of each part of a record written later, in the order the line has them."""
+    default = (record.author_name, record.author_role)
+    pairs: list[tuple[Any, Any]] = []
+    if isinstance(saved, AgencyContact):
+        answers = saved.responses.order_by("recorded_at", "pk")
+        pairs = list(zip(answers, [r["author"] for r in fields["responses"]], strict=False))
+    elif isinstance(saved, Plan) and (ending := saved.ending_or_none) is not None:
+        pairs = [(ending, fields["ended_by"])]
+    elif isinstance(saved, HouseholdChild):
+        seen = saved.sightings.order_by("recorded_at", "pk")
+        pairs = list(zip(seen, [x["author"] for x in fields["sightings"]] or [None], strict=False))
+    elif isinstance(saved, AgreedAbsence) and (back := saved.return_or_none) is not None:
+        pairs = [(back, fields["returned_by"])]
+    for part, person in pairs:
+        authors.keep(part, *(person or default))
+
+
 @dataclass(frozen=True)
 class _Kind:
     """One casework kind: its name in the file, its model (for `source_ref`), and how to read
@@ -103,13 +170,18 @@ class _Kind:
             return None
         return {"source_ref": ref, **self.read(raw, line)}
 
-    def export(self, school_id: UUID) -> Iterator[dict[str, Any]]:
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return (f"{self.model._meta.app_label}.{self.model._meta.model_name}", *SUB_TARGETS)
+
+    def export(self, school_id: UUID, *, names: Any = None) -> Iterator[dict[str, Any]]:
         """The school's records of this kind as lines of the import format."""
         rows = (
             self.model.objects.filter(school_id=school_id)
             .select_related("pupil", "recorded_by__user")
             .order_by("recorded_at", "pk")
         )
+        _Names.current = names
         for obj in rows:
             text, fields = self.dump(obj)
             start = timezone.make_aware(datetime.combine(self.day(obj), time(0, 0)))
@@ -118,19 +190,19 @@ class _Kind:
                 "upn": obj.pupil.upn,
                 "occurred_at": start.isoformat(),
                 "written_at": timezone.localtime(max(obj.recorded_at, start)).isoformat(),
-                "author": {
-                    "name": obj.recorded_by.user.full_name,
-                    "role": obj.recorded_by.get_role_display(),
-                },
+                "author": _author(obj, obj.recorded_by, names),
                 "text": text,
                 "source_ref": obj.source_ref or f"cairn-{obj.pk}",
                 **{k: v for k, v in fields.items() if v not in ("", None, [])},
             }
 
-    def write(self, record: Any, *, actor: Membership, source_system: str) -> None:
+    def write(
+        self, record: Any, *, actor: Membership, source_system: str, authors: Any = None
+    ) -> None:
         fields = dict(record.fields)
         imported = Imported(source_ref=fields.pop("source_ref"), written_at=record.written_at)
-        self.save(
+        people = {k: fields.pop(k) for k in ("ended_by", "returned_by") if k in fields}
+        saved = self.save(
             actor=actor,
             pupil=record.pupil,
             on=record.occurred_at.date(),
@@ -138,25 +210,92 @@ class _Kind:
             imported=imported,
             **fields,
         )
+        if authors is not None:
+            authors.keep(saved, record.author_name, record.author_role)
+            _keep_parts(saved, {**record.fields, **people}, record, authors)
+            if isinstance(saved, Meeting):  # its reports' files go if the import is refused
+                authors.files.extend(report_path(r) for r in saved.reports.all())
 
 
-def _read_contact(raw: dict[str, Any], line: int) -> dict[str, Any]:
+def _agrees(raw: dict[str, Any], line: int, name: str) -> bool | None:
     agrees = raw.get("school_agrees")
     if isinstance(agrees, str):
         agrees = {"yes": True, "no": False, "true": True, "false": False, "": None}.get(
             agrees.lower(), "bad"
         )
     if agrees not in (True, False, None):
-        raise BadLine(LineError(line, "school_agrees", "must be true or false"))
+        raise BadLine(LineError(line, name, "must be true or false"))
+    return agrees
+
+
+def _moment(raw: dict[str, Any], line: int, name: str, *, where: str = "") -> datetime | None:
+    value = raw.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        moment = parse_datetime(str(value))
+    except ValueError as exc:
+        raise BadLine(LineError(line, f"{where}.{name}" if where else name, str(exc))) from exc
+    if moment > timezone.now():
+        raise BadLine(LineError(line, f"{where}.{name}" if where else name, "is in the future"))
+    return moment
+
+
+def _read_responses(raw: dict[str, Any], line: int) -> list[dict[str, Any]]:
+    """The answers to a contact, oldest first: `responses` (a list), or the one answer in the
+    flat `response_*` fields."""
+    items = raw.get("responses")
+    if items in (None, "", []):
+        if not _text(raw, line, "response_kind", limit=12):
+            return []
+        items, prefix = [raw], "response_"
+    else:
+        if isinstance(items, str):  # CSV: a JSON list in one cell
+            try:
+                items = json.loads(items)
+            except ValueError as exc:
+                raise BadLine(LineError(line, "responses", "must be a JSON list")) from exc
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise BadLine(LineError(line, "responses", "must be a list of objects"))
+        prefix = ""
+    read = []
+    for number, item in enumerate(items, start=1):
+        where = f"responses[{number}]." if not prefix else ""
+        kind = _text(item, line, f"{prefix}kind", limit=12)
+        if not kind:
+            raise BadLine(LineError(line, f"{where}kind", "is required"))
+        on_name = f"{prefix}on" if prefix else "received_on"
+        if _date(item, line, on_name) is None:
+            message = "is required with response_kind" if prefix else "is required"
+            raise BadLine(LineError(line, f"{where}{on_name}", message))
+        read.append(
+            {
+                "kind": kind,
+                "received_on": _date(item, line, f"{prefix}on" if prefix else "received_on"),
+                "details": _text(item, line, f"{prefix}details"),
+                "answer_expected_by": _date(item, line, "answer_expected_by")
+                if not prefix
+                else None,
+                "school_agrees": _agrees(item, line, f"{where}school_agrees"),
+                "agreement_reason": _text(item, line, "agreement_reason"),
+                "written_at": _moment(item, line, f"{prefix}written_at"),
+                "author": _person(item, line, "author", where[:-1]) if not prefix else None,
+            }
+        )
+    return read
+
+
+def _read_contact(raw: dict[str, Any], line: int) -> dict[str, Any]:
+    _agrees(raw, line, "school_agrees")
     return {
         "agency": _text(raw, line, "agency", limit=20),
         "purpose": _text(raw, line, "purpose", limit=10),
         "agency_name": _text(raw, line, "agency_name", limit=200),
+        "person_contacted": _text(raw, line, "person_contacted", limit=200),
         "answer_expected_by": _date(raw, line, "answer_expected_by"),
-        "response_kind": _text(raw, line, "response_kind", limit=12),
-        "response_on": _date(raw, line, "response_on"),
-        "school_agrees": agrees,
-        "agreement_reason": _text(raw, line, "agreement_reason"),
+        "responses": _read_responses(raw, line),
+        "referral_ref": _text(raw, line, "referral_concern_ref", limit=200),
+        "referral_decided_at": _moment(raw, line, "referral_decided_at"),
     }
 
 
@@ -167,56 +306,167 @@ def _save_contact(
     on: date,
     text: str,
     imported: Imported,
-    response_kind: str,
-    response_on: date | None,
-    school_agrees: bool | None,
-    agreement_reason: str,
+    responses: list[dict[str, Any]],
+    referral_ref: str,
+    referral_decided_at: datetime | None,
     **fields: Any,
-) -> None:
+) -> Any:
+    referral = None
+    if referral_ref:  # the referral decision on a concern this contact made
+        if referral_decided_at is None:
+            raise ValidationError({"referral_decided_at": "is required with referral_concern_ref"})
+        assert actor.school_id is not None
+        referral = Decision.objects.filter(
+            concern__school_id=actor.school_id,
+            concern__source_ref=referral_ref,
+            decided_at=referral_decided_at,
+        ).first()
+        if referral is None:
+            raise ValidationError(
+                {"referral_concern_ref": "no decision on that concern at referral_decided_at"}
+            )
     contact = services.contact_record(
-        actor=actor, pupil=pupil, contacted_on=on, summary=text, imported=imported, **fields
+        actor=actor,
+        pupil=pupil,
+        contacted_on=on,
+        summary=text,
+        referral=referral,
+        imported=imported,
+        **fields,
     )
-    if response_kind:
-        if response_on is None:
-            raise ValidationError({"response_on": "is required with response_kind"})
+    for answer in responses:
+        if answer["received_on"] is None:
+            raise ValidationError({"response_on": "is required with an answer"})
+        written = answer["written_at"] or imported.written_at
         services.response_record(
             actor=actor,
             contact=contact,
-            kind=response_kind,
-            received_on=response_on,
-            answer_expected_by=fields.get("answer_expected_by"),
-            school_agrees=school_agrees,
-            agreement_reason=agreement_reason,
-            imported=imported,
+            kind=answer["kind"],
+            received_on=answer["received_on"],
+            details=answer["details"],
+            answer_expected_by=answer["answer_expected_by"] or fields.get("answer_expected_by"),
+            school_agrees=answer["school_agrees"],
+            agreement_reason=answer["agreement_reason"],
+            imported=Imported(source_ref=imported.source_ref, written_at=written),
         )
+    return contact
 
 
 def _read_plan(raw: dict[str, Any], line: int) -> dict[str, Any]:
     return {
         "kind": _text(raw, line, "plan_kind", limit=15),
         "cp_category": _text(raw, line, "cp_category", limit=3),
+        "lead_professional": _text(raw, line, "lead_professional", limit=200),
         "local_authority": _text(raw, line, "local_authority", limit=200),
         "ended_on": _date(raw, line, "ended_on"),
         "end_reason": _text(raw, line, "end_reason", limit=15),
+        "end_note": _text(raw, line, "end_note"),
+        "ended_written_at": _moment(raw, line, "ended_written_at"),
+        "ended_by": _person(raw, line, "ended_by"),
     }
 
 
-def _save_plan(*, on: date, text: str, **fields: Any) -> None:
-    services.plan_record(started_on=on, note=text, **fields)
+def _save_plan(
+    *,
+    actor: Membership,
+    on: date,
+    text: str,
+    imported: Imported,
+    ended_on: date | None,
+    end_reason: str,
+    end_note: str,
+    ended_written_at: datetime | None,
+    **fields: Any,
+) -> Any:
+    if ended_on is None:
+        if end_reason:
+            raise ValidationError({"ended_on": "is required with end_reason"})
+        return services.plan_record(
+            actor=actor, started_on=on, note=text, imported=imported, **fields
+        )
+    if ended_written_at is None:  # the plan as it was written with its end (one form)
+        return services.plan_record(
+            actor=actor,
+            started_on=on,
+            note=text,
+            imported=imported,
+            ended_on=ended_on,
+            end_reason=end_reason,
+            **fields,
+        )
+    plan = services.plan_record(actor=actor, started_on=on, note=text, imported=imported, **fields)
+    services.plan_end(
+        actor=actor,
+        plan=plan,
+        ended_on=ended_on,
+        reason=end_reason,
+        note=end_note,
+        imported=Imported(source_ref=imported.source_ref, written_at=ended_written_at),
+    )
+    return plan
 
 
 def _read_meeting(raw: dict[str, Any], line: int) -> dict[str, Any]:
+    reports = []
+    items = raw.get("reports") or []
+    if isinstance(items, str):
+        try:
+            items = json.loads(items)
+        except ValueError as exc:
+            raise BadLine(LineError(line, "reports", "must be a JSON list")) from exc
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise BadLine(LineError(line, "reports", "must be a list of objects"))
+    for number, item in enumerate(items, start=1):
+        where = f"reports[{number}]"
+        name = _text(item, line, "name", limit=200)
+        if not name:
+            raise BadLine(LineError(line, f"{where}.name", "is required"))
+        try:
+            content = base64.b64decode(str(item.get("content", "")), validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise BadLine(LineError(line, f"{where}.content", "is not base64")) from exc
+        if not content:
+            raise BadLine(LineError(line, f"{where}.content", "is required (the file, in base64)"))
+        upload = SimpleUploadedFile(name, content)
+        reports.append((upload, _moment(item, line, "uploaded_at", where=where)))
     return {
         "kind": _text(raw, line, "meeting_kind", limit=15),
         "agencies_present": _list(raw, line, "agencies_present"),
+        "others_present": _text(raw, line, "others_present"),
         "actions_for_school": _text(raw, line, "actions_for_school"),
         "preparation_minutes": _int(raw, line, "preparation_minutes"),
         "meeting_minutes": _int(raw, line, "meeting_minutes"),
+        "reports": reports,
+        "contact_ref": _text(raw, line, "contact_ref", limit=200),
     }
 
 
-def _save_meeting(*, on: date, text: str, **fields: Any) -> None:
-    services.meeting_record(held_on=on, decisions=text, **fields)
+def _save_meeting(
+    *, on: date, text: str, reports: list[Any], contact_ref: str, **fields: Any
+) -> Any:
+    contact = None
+    if contact_ref:  # the contact the meeting followed
+        contact = AgencyContact.objects.filter(
+            school_id=fields["actor"].school_id, pupil=fields["pupil"], source_ref=contact_ref
+        ).first()
+        if contact is None:
+            raise ValidationError(
+                {"contact_ref": "no contact about this child with that source_ref"}
+            )
+    meeting = services.meeting_record(
+        held_on=on,
+        decisions=text,
+        contact=contact,
+        reports=[upload for upload, _when in reports],
+        **fields,
+    )
+    # Each report keeps when it was added in the old system (set in the transaction that
+    # creates it, so no record held before is changed).
+    saved = list(meeting.reports.order_by("uploaded_at", "pk"))
+    for report, (_upload, when) in zip(saved, reports, strict=True):
+        if when is not None:
+            MeetingReport.objects.filter(pk=report.pk).update(uploaded_at=when)
+    return meeting
 
 
 def _read_engagement(raw: dict[str, Any], line: int) -> dict[str, Any]:
@@ -229,34 +479,81 @@ def _read_engagement(raw: dict[str, Any], line: int) -> dict[str, Any]:
     }
 
 
-def _save_engagement(*, on: date, text: str, **fields: Any) -> None:
-    services.engagement_record(occurred_on=on, details=text, **fields)
+def _save_engagement(*, on: date, text: str, **fields: Any) -> Any:
+    return services.engagement_record(occurred_on=on, details=text, **fields)
 
 
 def _read_note(raw: dict[str, Any], line: int) -> dict[str, Any]:
     return {"tone": _text(raw, line, "tone", limit=10)}
 
 
-def _save_note(*, on: date, **fields: Any) -> None:
-    services.day_note_record(noted_on=on, **fields)
+def _save_note(*, on: date, **fields: Any) -> Any:
+    return services.day_note_record(noted_on=on, **fields)
 
 
 def _read_household_child(raw: dict[str, Any], line: int) -> dict[str, Any]:
     born = _date(raw, line, "date_of_birth")
     if born is None:
         raise BadLine(LineError(line, "date_of_birth", "is required"))
+    sightings = []
+    items = raw.get("sightings") or []
+    if isinstance(items, str):
+        try:
+            items = json.loads(items)
+        except ValueError as exc:
+            raise BadLine(LineError(line, "sightings", "must be a JSON list")) from exc
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise BadLine(LineError(line, "sightings", "must be a list of objects"))
+    for item in items:
+        sightings.append(
+            {
+                "seen_on": _date(item, line, "seen_on"),
+                "seen_by": _text(item, line, "seen_by", limit=200),
+                "written_at": _moment(item, line, "written_at"),
+                "author": _person(item, line, "author", "sightings"),
+            }
+        )
     return {
         "name": _text(raw, line, "name", limit=200),
         "date_of_birth": born,
         "setting_kind": _text(raw, line, "setting_kind", limit=15),
         "setting_name": _text(raw, line, "setting_name", limit=200),
         "seen_by": _text(raw, line, "seen_by", limit=200),
+        "sightings": sightings,
     }
 
 
-def _save_household_child(*, on: date, text: str, seen_by: str, **fields: Any) -> None:
-    services.household_child_record(
-        note=text, seen_on=on if seen_by else None, seen_by=seen_by, **fields
+def _save_household_child(
+    *,
+    actor: Membership,
+    on: date,
+    text: str,
+    seen_by: str,
+    imported: Imported,
+    sightings: list[dict[str, Any]],
+    **fields: Any,
+) -> Any:
+    if sightings:  # every time the child was seen, each as it was written
+        child = services.household_child_record(actor=actor, note=text, imported=imported, **fields)
+        for seen in sightings:
+            services.sighting_record(
+                actor=actor,
+                child=child,
+                seen_on=seen["seen_on"],
+                seen_by=seen["seen_by"],
+                imported=Imported(
+                    source_ref=imported.source_ref,
+                    written_at=seen["written_at"] or imported.written_at,
+                ),
+            )
+        return child
+    return services.household_child_record(
+        actor=actor,
+        note=text,
+        seen_on=on if seen_by else None,
+        seen_by=seen_by,
+        imported=imported,
+        **fields,
     )
 
 
@@ -264,24 +561,42 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def _when(moment: datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
 def _dump_contact(c: AgencyContact) -> tuple[str, dict[str, Any]]:
-    answer = current_response(c)
-    fields: dict[str, Any] = {
+    answers = c.responses.order_by("recorded_at", "received_on", "pk")
+    return c.summary, {
         "agency": c.agency,
         "purpose": c.purpose,
         "agency_name": c.agency_name,
+        "person_contacted": c.person_contacted,
         "answer_expected_by": _iso(c.answer_expected_by),
+        "referral_concern_ref": (
+            c.referral.concern.source_ref or f"cairn-{c.referral.concern_id}"
+            if c.referral
+            else None
+        ),
+        "referral_decided_at": _when(c.referral.decided_at) if c.referral else None,
+        "responses": [
+            {
+                k: v
+                for k, v in {
+                    "kind": r.kind,
+                    "received_on": _iso(r.received_on),
+                    "details": r.details,
+                    "answer_expected_by": _iso(r.answer_expected_by),
+                    "school_agrees": r.school_agrees,
+                    "agreement_reason": r.agreement_reason,
+                    "written_at": _when(r.recorded_at),
+                    "author": _by(r, r.recorded_by),
+                }.items()
+                if v not in ("", None)
+            }
+            for r in answers
+        ],
     }
-    if answer is not None:
-        fields |= {
-            "response_kind": answer.kind,
-            "response_on": _iso(answer.received_on),
-            "school_agrees": answer.school_agrees,
-            "agreement_reason": answer.agreement_reason,
-        }
-        if answer.answer_expected_by:
-            fields["answer_expected_by"] = _iso(answer.answer_expected_by)
-    return c.summary, fields
 
 
 def _dump_plan(p: Plan) -> tuple[str, dict[str, Any]]:
@@ -289,9 +604,13 @@ def _dump_plan(p: Plan) -> tuple[str, dict[str, Any]]:
     return p.note, {
         "plan_kind": p.kind,
         "cp_category": p.cp_category,
+        "lead_professional": p.lead_professional,
         "local_authority": p.local_authority,
         "ended_on": _iso(ending.ended_on) if ending else None,
         "end_reason": ending.reason if ending else None,
+        "end_note": ending.note if ending else None,
+        "ended_written_at": _when(ending.recorded_at) if ending else None,
+        "ended_by": _by(ending, ending.recorded_by) if ending else None,
     }
 
 
@@ -299,9 +618,19 @@ def _dump_meeting(m: Meeting) -> tuple[str, dict[str, Any]]:
     return m.decisions, {
         "meeting_kind": m.kind,
         "agencies_present": list(m.agencies_present),
+        "others_present": m.others_present,
+        "contact_ref": (m.contact.source_ref or f"cairn-{m.contact_id}") if m.contact else None,
         "actions_for_school": m.actions_for_school,
         "preparation_minutes": m.preparation_minutes,
         "meeting_minutes": m.meeting_minutes,
+        "reports": [
+            {
+                "name": r.original_name,
+                "content": base64.b64encode(report_path(r).read_bytes()).decode("ascii"),
+                "uploaded_at": _when(r.uploaded_at),
+            }
+            for r in m.reports.order_by("uploaded_at", "pk")
+        ],
     }
 
 
@@ -324,13 +653,21 @@ def _last_seen(h: HouseholdChild) -> Any:
 
 
 def _dump_household_child(h: HouseholdChild) -> tuple[str, dict[str, Any]]:
-    seen = _last_seen(h)
+    seen = h.sightings.order_by("recorded_at", "pk")
     return h.note, {
         "name": h.name,
         "date_of_birth": _iso(h.date_of_birth),
         "setting_kind": h.setting_kind,
         "setting_name": h.setting_name,
-        "seen_by": seen.seen_by if seen else None,
+        "sightings": [
+            {
+                "seen_on": _iso(x.seen_on),
+                "seen_by": x.seen_by,
+                "written_at": _when(x.recorded_at),
+                "author": _by(x, x.recorded_by),
+            }
+            for x in seen
+        ],
     }
 
 
@@ -341,8 +678,8 @@ def _read_leaving(raw: dict[str, Any], line: int) -> dict[str, Any]:
     }
 
 
-def _save_leaving(*, on: date, text: str, **fields: Any) -> None:
-    services.leaving_record(left_on=on, note=text, **fields)
+def _save_leaving(*, on: date, text: str, **fields: Any) -> Any:
+    return services.leaving_record(left_on=on, note=text, **fields)
 
 
 def _dump_leaving(left: Leaving) -> tuple[str, dict[str, Any]]:
@@ -353,7 +690,12 @@ def _read_absence(raw: dict[str, Any], line: int) -> dict[str, Any]:
     back = _date(raw, line, "expected_back_on")
     if back is None:
         raise BadLine(LineError(line, "expected_back_on", "is required"))
-    return {"expected_back_on": back, "returned_on": _date(raw, line, "returned_on")}
+    return {
+        "expected_back_on": back,
+        "returned_on": _date(raw, line, "returned_on"),
+        "returned_written_at": _moment(raw, line, "returned_written_at"),
+        "returned_by": _person(raw, line, "returned_by"),
+    }
 
 
 def _save_absence(
@@ -363,15 +705,23 @@ def _save_absence(
     text: str,
     imported: Imported,
     returned_on: date | None,
+    returned_written_at: datetime | None,
     **fields: Any,
-) -> None:
+) -> Any:
     absence = services.absence_record(
         actor=actor, starts_on=on, reason=text, imported=imported, **fields
     )
     if returned_on is not None:
         services.absence_return_record(
-            actor=actor, absence=absence, returned_on=returned_on, imported=imported
+            actor=actor,
+            absence=absence,
+            returned_on=returned_on,
+            imported=Imported(
+                source_ref=imported.source_ref,
+                written_at=returned_written_at or imported.written_at,
+            ),
         )
+    return absence
 
 
 def _dump_absence(a: AgreedAbsence) -> tuple[str, dict[str, Any]]:
@@ -379,6 +729,8 @@ def _dump_absence(a: AgreedAbsence) -> tuple[str, dict[str, Any]]:
     return a.reason, {
         "expected_back_on": _iso(a.expected_back_on),
         "returned_on": _iso(back.returned_on) if back else None,
+        "returned_written_at": _when(back.recorded_at) if back else None,
+        "returned_by": _by(back, back.recorded_by) if back else None,
     }
 
 
@@ -396,8 +748,14 @@ AGENCY_CONTACT = _Kind(
         "answer_expected_by",
         "response_kind",
         "response_on",
+        "response_details",
+        "response_written_at",
         "school_agrees",
         "agreement_reason",
+        "person_contacted",
+        "responses",
+        "referral_concern_ref",
+        "referral_decided_at",
     ),
 )
 PLAN = _Kind(
@@ -407,7 +765,17 @@ PLAN = _Kind(
     _save_plan,
     day=lambda p: p.started_on,
     dump=_dump_plan,
-    columns=("plan_kind", "cp_category", "local_authority", "ended_on", "end_reason"),
+    columns=(
+        "plan_kind",
+        "cp_category",
+        "lead_professional",
+        "local_authority",
+        "ended_on",
+        "end_reason",
+        "end_note",
+        "ended_written_at",
+        "ended_by",
+    ),
 )
 MEETING = _Kind(
     "meeting",
@@ -422,6 +790,9 @@ MEETING = _Kind(
         "actions_for_school",
         "preparation_minutes",
         "meeting_minutes",
+        "others_present",
+        "reports",
+        "contact_ref",
     ),
 )
 ENGAGEMENT = _Kind(
@@ -449,7 +820,7 @@ HOUSEHOLD_CHILD = _Kind(
     _save_household_child,
     day=lambda h: s.seen_on if (s := _last_seen(h)) else h.recorded_at.date(),
     dump=_dump_household_child,
-    columns=("name", "date_of_birth", "setting_kind", "setting_name", "seen_by"),
+    columns=("name", "date_of_birth", "setting_kind", "setting_name", "seen_by", "sightings"),
 )
 AGREED_ABSENCE = _Kind(
     "agreed_absence",
@@ -458,7 +829,7 @@ AGREED_ABSENCE = _Kind(
     _save_absence,
     day=lambda a: a.starts_on,
     dump=_dump_absence,
-    columns=("expected_back_on", "returned_on"),
+    columns=("expected_back_on", "returned_on", "returned_written_at", "returned_by"),
 )
 LEAVING = _Kind(
     "leaving",
@@ -530,11 +901,17 @@ class _EscalationKind:
                     "outcome": outcome,
                     "decided_on": decided,
                     "outcome_said": _text(stage, line, "outcome_said"),
+                    "written_at": _moment(stage, line, "written_at", where=where),
+                    "decided_written_at": _moment(stage, line, "decided_written_at", where=where),
+                    "author": _person(stage, line, "author", where),
+                    "decided_by": _person(stage, line, "decided_by", where),
                 }
             )
         return {"source_ref": ref, "response_ref": response_ref, "stages": read}
 
-    def write(self, record: Any, *, actor: Membership, source_system: str) -> None:
+    def write(
+        self, record: Any, *, actor: Membership, source_system: str, authors: Any = None
+    ) -> None:
         fields = record.fields
         assert actor.school_id is not None
         answer = (
@@ -548,17 +925,33 @@ class _EscalationKind:
         )
         if answer is None:
             raise ValidationError({"response_ref": "no answer to a contact with that source_ref"})
-        services.escalation_import(
+        saved = services.escalation_import(
             actor=actor,
             pupil=record.pupil,
             response=answer,
             reason=record.text,
             opened_on=record.occurred_at.date(),
-            stages=[services.PastStage(**stage) for stage in fields["stages"]],
+            stages=[
+                services.PastStage(
+                    **{k: v for k, v in stage.items() if k not in ("author", "decided_by")}
+                )
+                for stage in fields["stages"]
+            ],
             imported=Imported(source_ref=fields["source_ref"], written_at=record.written_at),
         )
+        if authors is not None:
+            authors.keep(saved, record.author_name, record.author_role)
+            default = (record.author_name, record.author_role)
+            stages = saved.stages.order_by("position")
+            for stage, read in zip(stages, fields["stages"], strict=True):
+                authors.keep(stage, *(read["author"] or default))
+                outcome = getattr(stage, "outcome", None)
+                if outcome is not None:
+                    authors.keep(outcome, *(read["decided_by"] or read["author"] or default))
 
-    def export(self, school_id: UUID) -> Iterator[dict[str, Any]]:
+    targets = ("casework.escalation", *SUB_TARGETS)
+
+    def export(self, school_id: UUID, *, names: Any = None) -> Iterator[dict[str, Any]]:
         rows = (
             Escalation.objects.filter(school_id=school_id, response__isnull=False)
             .select_related("pupil", "opened_by__user", "response__contact")
@@ -582,6 +975,12 @@ class _EscalationKind:
                         "outcome": outcome.kind if outcome else "",
                         "decided_on": _iso(outcome.decided_on) if outcome else None,
                         "outcome_said": outcome.what_was_said if outcome else "",
+                        "written_at": _when(s.recorded_at),
+                        "decided_written_at": _when(outcome.recorded_at) if outcome else None,
+                        "author": _author(s, s.recorded_by, names),
+                        "decided_by": _author(outcome, outcome.recorded_by, names)
+                        if outcome
+                        else None,
                     }
                 )
             yield {
@@ -589,10 +988,7 @@ class _EscalationKind:
                 "upn": e.pupil.upn,
                 "occurred_at": start.isoformat(),
                 "written_at": timezone.localtime(max(e.opened_at, start)).isoformat(),
-                "author": {
-                    "name": e.opened_by.user.full_name,
-                    "role": e.opened_by.get_role_display(),
-                },
+                "author": _author(e, e.opened_by, names),
                 "text": e.reason,
                 "source_ref": e.source_ref or f"cairn-{e.pk}",
                 "response_ref": contact.source_ref or f"cairn-{contact.pk}",

@@ -465,3 +465,31 @@ class EncompassNotification(models.Model):
 
     def __str__(self) -> str:
         return f"Operation Encompass {self.police_reference}"
+
+
+class ImportOrigin(models.Model):
+    """Where an imported record came from, and who wrote it there: the old system's name, and the
+    author (`field` "author", or another person the record names, e.g. "assigned_to") as a name
+    and role, kept whether or not they are a Cairn user (the record's own `recorded_by` is then
+    the DSL who ran the import). One row per record and field; never changed (ADR 0009)."""
+
+    target = models.CharField(max_length=60)  # "app_label.model"
+    target_id = models.CharField(max_length=40)
+    field = models.CharField(max_length=30, default="author")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=100, blank=True)
+    is_user = models.BooleanField(default=False)  # the name matched a Cairn user at the school
+    source_system = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["target", "target_id", "field"], name="import_origin_once"
+            ),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["target", "target_id"], name="import_origin_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (imported)"

@@ -7,7 +7,7 @@ does not improve; partnerships set the stages and their timescales (records-and-
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -263,6 +263,8 @@ class PastStage:
     outcome: str = ""
     decided_on: date | None = None
     outcome_said: str = ""
+    written_at: datetime | None = None  # when the stage was written (default: the escalation)
+    decided_written_at: datetime | None = None  # when its outcome was written
 
 
 @transaction.atomic
@@ -314,7 +316,7 @@ def escalation_import(
             due_on=past.due_on,
             what_was_said=past.what_was_said,
             recorded_by=actor,
-            recorded_at=imported.written_at,
+            recorded_at=past.written_at or imported.written_at,
         )
         if past.outcome:
             if past.decided_on is None or past.decided_on < past.started_on:
@@ -327,7 +329,7 @@ def escalation_import(
                 decided_on=past.decided_on,
                 what_was_said=past.outcome_said or "Recorded in the old system.",
                 recorded_by=actor,
-                recorded_at=imported.written_at,
+                recorded_at=past.decided_written_at or past.written_at or imported.written_at,
             )
     audit.record(
         actor=actor,

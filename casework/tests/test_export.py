@@ -310,7 +310,7 @@ def test_export_then_import_into_another_school_loses_nothing(
     EnrolmentFactory(pupil=pupil, school=elsewhere)
     other_dsl = MembershipFactory(school=elsewhere, role=Role.DSL)
     result = import_history(actor=other_dsl, lines=read_json_lines(text), source_system="Cairn")
-    assert result.skipped == 0
+    assert result.skipped == 1  # the child's enrolment: on that school's roll already
     before, after = _records(school), _records(elsewhere)
     assert before == after
     assert all(before.values())
@@ -325,9 +325,10 @@ def test_export_command_dry_run_stdout_and_refusal(dsl, teacher, pupil, school, 
     call_command("export_history", school=school.urn, actor=dsl.user.email, dry_run=True)
     out, err = capsys.readouterr()
     assert out == ""
-    assert "Exported 1 day_note (dry run)." in err
+    assert "Exported 1 day_note, 1 enrolment (dry run)." in err
     call_command("export_history", school=school.urn, actor=dsl.user.email)
     out, _err = capsys.readouterr()
-    assert json.loads(out)["text"] == "Happy today."
+    assert [json.loads(line)["kind"] for line in out.splitlines()] == ["enrolment", "day_note"]
+    assert json.loads(out.splitlines()[1])["text"] == "Happy today."
     with pytest.raises(CommandError, match="is not a DSL or deputy DSL"):
         call_command("export_history", school=school.urn, actor=teacher.user.email)

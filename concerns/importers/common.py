@@ -52,6 +52,10 @@ class PupilLookup:
             pupils.setdefault(former.upn, former.pupil)
         return cls(pupils)
 
+    def add(self, upn: str, pupil: Pupil) -> None:
+        """A child an earlier line of the same file brings (written before the lines after it)."""
+        self._by_upn[upn.strip().upper()] = pupil
+
     def get(self, upn: str) -> Pupil | None:
         return self._by_upn.get(upn.strip().upper())
 

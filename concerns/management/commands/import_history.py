@@ -16,8 +16,9 @@ SOURCE_SYSTEM_MAX = 100  # Concern.source_system's length
 
 class Command(BaseCommand):
     help = (
-        "Import concerns, decisions and behaviour from another system (JSON Lines or CSV; "
-        "see docs/import-format.md). All or nothing; --dry-run checks without writing."
+        "Import a school's safeguarding history from another system or another Cairn (JSON Lines "
+        "or CSV; every kind in docs/import-format.md). All or nothing; --dry-run checks without "
+        "writing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
