@@ -35,6 +35,7 @@ from factors.codes import validate_code
 from factors.models import FactorSource, KnownFactor, KnownFactorWithdrawal
 from pupils.models import Enrolment, FormerUPN, Pupil, PupilStatus
 from schools.models import Membership
+from sources.themes import THEME_CODES, THEME_SLUGS, clean_themes
 from voice import attachments as voice_files
 from voice.models import (
     CheckInSchedule,
@@ -610,6 +611,11 @@ class _VoiceKind:
                     f"must list codes of {', '.join(ShareMethod.values)}",
                 )
             )
+        themes = item.get("themes", [])
+        if not isinstance(themes, list) or not all(t in THEME_SLUGS for t in themes):
+            raise BadLine(
+                LineError(line, f"{where}.themes", f"must list codes of {', '.join(THEME_CODES)}")
+            )
         written = read_moment(item.get("written_at"), line, f"{where}.written_at")
         if written < after:
             raise BadLine(LineError(line, f"{where}.written_at", "is before the version before it"))
@@ -637,6 +643,7 @@ class _VoiceKind:
             ),
             "words": read_text(item.get("words"), line, f"{where}.words", required=True),
             "share_methods": methods,
+            "themes": clean_themes(themes),
             "scale_score": _int(item, line, "scale_score", low=0, high=10),
             "other_adult_present": bool(
                 read_bool(item.get("other_adult_present"), line, f"{where}.other_adult_present")
@@ -772,6 +779,7 @@ class _VoiceKind:
                             "occasion": v.occasion,
                             "words": v.words,
                             "share_methods": list(v.share_methods),
+                            "themes": list(v.themes),
                             "scale_score": v.scale_score,
                             "other_adult_present": v.other_adult_present or None,
                             "communication": v.communication,

@@ -18,6 +18,7 @@ CHILD_THEMES: Final[tuple[tuple[str, str], ...]] = (
 )
 
 THEME_SLUGS: Final[frozenset[str]] = frozenset(slug for slug, _ in CHILD_THEMES)
+THEME_CODES: Final[tuple[str, ...]] = tuple(slug for slug, _ in CHILD_THEMES)
 _LABELS: Final[dict[str, str]] = dict(CHILD_THEMES)
 
 THEMES_LABEL: Final[str] = "Did the child speak about any of these?"

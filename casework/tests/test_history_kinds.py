@@ -389,6 +389,8 @@ BAD = [
     ("voice", ["versions", 1, "amendment_reason"], "", "versions[2].amendment_reason"),
     ("voice", ["versions", 0, "words"], "", "versions[1].words"),
     ("voice", ["versions", 0, "share_methods"], ["mime"], "versions[1].share_methods"),
+    ("voice", ["versions", 0, "themes"], ["secrets"], "versions[1].themes"),
+    ("concern", ["child_themes"], "hunger", "child_themes"),
     ("agency_contact", ["responses", 0, "kind"], "", "responses[1].kind"),
     ("agency_contact", ["responses", 0, "received_on"], "2026-01-01", "received_on"),
     ("plan", ["ended_on"], "2025-01-01", "ended_on"),

@@ -222,6 +222,7 @@ def _history(time_machine, school: School, staff: dict[str, Membership]) -> None
         concern=concern,
         facts="Came in without a coat; bruise on the left arm.",
         child_words="I fell.",
+        themes=["hurt", "alone"],
         categories=list(school.concern_categories.filter(code__in=["neglect", "physical"])),
         reason="Added the bruise seen at lunch.",
     )
@@ -316,6 +317,7 @@ def _history(time_machine, school: School, staff: dict[str, Membership]) -> None
             place="Library",
             occasion=Occasion.CHECK_IN,
             share_methods=[ShareMethod.TALKING, ShareMethod.DRAWING],
+            themes=["fear"],
             scale_question="How safe at home?",
             scale_score=6,
             worries="The shouting.",

@@ -162,6 +162,7 @@ def _concern_lines(school_id: UUID, names: AuthorNames) -> Iterator[dict[str, An
                 "author": {"name": concern.author_name, "role": concern.author_role},
                 "text": first.facts,
                 "child_words": first.child_words,
+                "child_themes": list(first.themes),
                 "categories": sorted(c.code for c in first.categories.all()),
                 "location": concern.location,
                 "source_ref": ref,
@@ -175,6 +176,7 @@ def _concern_lines(school_id: UUID, names: AuthorNames) -> Iterator[dict[str, An
                         {
                             "text": v.facts,
                             "child_words": v.child_words,
+                            "child_themes": list(v.themes),
                             "categories": sorted(c.code for c in v.categories.all()),
                             "reason": v.reason,
                             "written_at": _iso(v.written_at),

@@ -66,6 +66,7 @@ from concerns.models import (
 from concerns.services import categories_ensure
 from pupils.models import Pupil
 from schools.models import Membership
+from sources.themes import THEME_CODES, THEME_SLUGS, clean_themes
 
 KINDS = ("concern", "decision", "behaviour", "encompass")
 MAX_ITEMS = 500  # amendments, marks, notes, attachments, actions or children on one line
@@ -402,6 +403,7 @@ class _Checker:
         return {
             "source_ref": ref,
             "child_words": _text(raw.get("child_words"), line, "child_words", required=False),
+            "child_themes": _themes(raw, line, "child_themes"),
             "location": _text(raw.get("location"), line, "location", required=False, limit=200),
             "categories": self._categories(line, raw, "categories"),
             "urgent_told_dsl": _bool(raw.get("urgent_told_dsl"), line, "urgent_told_dsl") or False,
@@ -461,6 +463,7 @@ class _Checker:
             "child_words": _text(
                 item.get("child_words"), line, f"{where}.child_words", required=False
             ),
+            "child_themes": _themes(item, line, f"{where}.child_themes"),
             "categories": self._categories(line, item, f"{where}.categories"),
             "reason": _text(item.get("reason"), line, f"{where}.reason", required=True),
             "written_at": self._when(item, line, f"{where}.written_at", after=self.written),
@@ -626,6 +629,14 @@ class _Checker:
             "welfare_check_on": welfare,
             "children": [p for p, _part in self._children(line, raw, subject)],
         }
+
+
+def _themes(raw: dict[str, Any], line: int, name: str) -> list[str]:
+    """What the child spoke about, as ticked (`sources.themes`): a list of theme codes."""
+    themes = raw.get(name.rsplit(".", 1)[-1], [])
+    if not isinstance(themes, list) or not all(t in THEME_SLUGS for t in themes):
+        raise _Bad(LineError(line, name, f"must list codes of {', '.join(THEME_CODES)}"))
+    return clean_themes(themes)
 
 
 def _bool(value: object, line: int, name: str) -> bool | None:
@@ -901,6 +912,7 @@ def _write_concern(
         number=1,
         facts=record.text,
         child_words=fields["child_words"],
+        themes=fields["child_themes"],
         written_by=concern.recorded_by,
         written_at=record.written_at,
     )
@@ -915,6 +927,7 @@ def _write_concern(
             number=number,
             facts=amendment["facts"],
             child_words=amendment["child_words"],
+            themes=amendment["child_themes"],
             reason=amendment["reason"],
             written_by=authors.by_name.get(name.strip().casefold()),
             written_at=amendment["written_at"],

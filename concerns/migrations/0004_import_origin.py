@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("concerns", "0002_health_categories"),
+        ("concerns", "0003_child_themes"),
     ]
 
     operations = [
