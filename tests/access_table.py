@@ -161,3 +161,14 @@ def child_level(expect: Mapping[str, int], *, with_reason: int = 200) -> dict[st
 
 def everyone(status: int) -> dict[str, int]:
     return dict.fromkeys(PERSONAS, status)
+
+
+def an_hour_ago() -> tuple[str, str]:
+    """The date and time (local) an hour ago, for a POST body's "when it happened": a fixed time
+    of day would be in the future when the suite runs before it, and be refused."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    moment = timezone.localtime() - timedelta(hours=1)
+    return moment.date().isoformat(), moment.strftime("%H:%M")

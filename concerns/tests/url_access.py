@@ -11,7 +11,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests.access_table import Case, allow, child_level
+from tests.access_table import Case, allow, an_hour_ago, child_level
 
 
 def _records(w: Any) -> SimpleNamespace:
@@ -72,8 +72,8 @@ def _concern_post(w) -> dict[str, object]:
     return {
         "child_1": str(w.pupil.pk),
         "part_1": "subject",
-        "occurred_on": _today(),
-        "occurred_time": "09:30",
+        "occurred_on": an_hour_ago()[0],
+        "occurred_time": an_hour_ago()[1],
         "facts": "Posted by the access table.",
         "categories": [str(_records(w).category.pk)],
     }
@@ -89,9 +89,10 @@ def _decision_post(w) -> dict[str, object]:
 
 
 def _behaviour_csv(w) -> dict[str, object]:
+    day, at = an_hour_ago()
     text = (
         "incident_id,upn,date,time,type,description,action_taken,recorded_by\n"
-        f"ACCESS1,{w.pupil.upn},{_today()},10:15,Posted by the access table,,,Mr Smith\n"
+        f"ACCESS1,{w.pupil.upn},{day},{at},Posted by the access table,,,Mr Smith\n"
     )
     return {"file": SimpleUploadedFile("behaviour.csv", text.encode())}
 
@@ -99,8 +100,8 @@ def _behaviour_csv(w) -> dict[str, object]:
 def _encompass_post(w) -> dict[str, object]:
     return {
         "police_reference": "Posted by the access table",
-        "occurred_on": _today(),
-        "occurred_time": "02:00",
+        "occurred_on": an_hour_ago()[0],
+        "occurred_time": an_hour_ago()[1],
         "child_present": "no",
         "pupils": [str(w.pupil.pk)],
         "welfare_check_on": _today(),
@@ -189,8 +190,8 @@ CASES = {
         allow(*_team, other_school_dsl=404),
         kwargs=_pupil,
         post=lambda w: {
-            "occurred_on": _today(),
-            "occurred_time": "10:00",
+            "occurred_on": an_hour_ago()[0],
+            "occurred_time": an_hour_ago()[1],
             "incident_type": "Posted by the access table",
         },
     ),

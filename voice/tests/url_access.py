@@ -3,7 +3,7 @@ nothing, so the entry belongs to the DSL; school-wide readers (DSL team, headtea
 The attendance lead is a member of staff here: records for any child on the roll, reads only
 what they recorded (or were made trusted adult for), and so gets what the teacher gets."""
 
-from tests.access_table import Case, allow, world_object
+from tests.access_table import Case, allow, an_hour_ago, world_object
 
 _child = lambda w: {"pupil_id": w.pupil.pk}  # noqa: E731
 
@@ -41,11 +41,10 @@ def _attachment(world) -> dict[str, object]:
 
 
 def _voice_post(w) -> dict[str, object]:
-    from django.utils import timezone
 
     return {
-        "occurred_on": timezone.localdate().isoformat(),
-        "occurred_time": "10:30",
+        "occurred_on": an_hour_ago()[0],
+        "occurred_time": an_hour_ago()[1],
         "occasion": "check_in",
         "words": "Posted by the access table.",
         "asked_by": "The access table",
