@@ -65,7 +65,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 raise OperationalError("database is locked (waited for the other processes)")
             super()._start_transaction_under_autocommit()
         except BaseException:
-            self._writer_lock_release()
+            # Interrupted (a worker's SIGTERM lands anywhere): no half-begun transaction is left
+            # on the connection for the next atomic block to trip over.
+            try:
+                if self.connection is not None and self.connection.in_transaction:
+                    self.connection.rollback()
+            finally:
+                self._writer_lock_release()
             raise
 
     def _writer_lock_release(self) -> None:
