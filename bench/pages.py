@@ -122,15 +122,11 @@ def filled(route: Route, school_id: Any) -> list[str]:
         if conv != "uuid" or not name.endswith("_id"):
             return []
         thing = name.removesuffix("_id").replace("_", "")
-        models = [
-            m
-            for m in apps.get_models()
-            if m._meta.model_name == thing or m._meta.model_name.endswith(thing)
-        ]
+        models = [m for m in apps.get_models() if (m._meta.model_name or "").endswith(thing)]
         models.sort(key=lambda m: m._meta.model_name != thing)
         ids: list[Any] = []
         for model in models:
-            rows = model.objects.all()
+            rows = model._default_manager.all()
             fields = {f.name for f in model._meta.get_fields()}
             if "school" in fields:
                 rows = rows.filter(school_id=school_id)

@@ -52,7 +52,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _start_transaction_under_autocommit(self) -> None:
         self.ensure_connection()
         if self.is_in_memory_db():
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]
             return
         timeout = float(self.settings_dict.get("OPTIONS", {}).get("timeout", 5))
         deadline = time.monotonic() + timeout
@@ -63,7 +63,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             fd = _lock_file(str(self.settings_dict["NAME"]))
             if not _flock(fd, deadline):
                 raise OperationalError("database is locked (waited for the other processes)")
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]
         except BaseException:
             # Interrupted (a worker's SIGTERM lands anywhere): no half-begun transaction is left
             # on the connection for the next atomic block to trip over.
@@ -82,13 +82,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _commit(self) -> None:
         try:
-            super()._commit()
+            super()._commit()  # type: ignore[misc]
         finally:
             self._writer_lock_release()
 
     def _rollback(self) -> None:
         try:
-            super()._rollback()
+            super()._rollback()  # type: ignore[misc]
         finally:
             self._writer_lock_release()
 
