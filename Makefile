@@ -7,7 +7,7 @@ DEMO_ENV := CAIRN_DEBUG=1
 # The test suite runs with production settings (DEBUG off) and a throwaway key.
 TEST_ENV := CAIRN_ENV_FILE= CAIRN_DEBUG=0 CAIRN_HTTPS=0 CAIRN_MANIFEST_STATIC=0 CAIRN_SECRET_KEY=test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH
 
-.PHONY: bench-patterns bench-recording install demo serve test test-fast coverage-gate lint format typecheck migrations-check assets lock bench bench-trust clean demo-code evaluate
+.PHONY: bench-patterns bench-recording bench-pages install demo serve test test-fast coverage-gate lint format typecheck migrations-check assets lock bench bench-trust clean demo-code evaluate
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@PYBIN=$$(scripts/find-python.sh) && echo "Using $$PYBIN" && \
@@ -117,6 +117,11 @@ bench-patterns: $(BIN)/.installed
 bench-recording: $(BIN)/.installed assets
 	$(PY) -m bench.recording --db sqlite --fresh
 	$(PY) -m bench.recording --db postgresql --fresh
+
+# Every GET page of the demo at 1 and 20 clients beside /health/ (pages found, not listed).
+bench-pages: $(BIN)/.installed assets
+	$(PY) -m bench.pages --db sqlite --fresh
+	$(PY) -m bench.pages --db postgresql --fresh
 
 # Replay the pattern detectors' scenario suite (patterns/scenarios/) through "as of" each day.
 evaluate: $(BIN)/.installed

@@ -16,6 +16,11 @@ from audit import services as audit
 from audit.models import AuditAction
 
 SESSION_LAST_SEEN = "cairn_last_seen"
+# How far "last seen" may lag before it is written again. Writing it on every request made every
+# page view a database write (the session row), which on SQLite queues behind every other writer;
+# once a minute is enough for an idle limit counted in minutes. The lag only ever signs a person
+# out earlier, never later: at most this many seconds before their limit (docs/performance.md).
+LAST_SEEN_EVERY_SECONDS = 60
 SESSION_TWO_FACTOR_OK = "cairn_two_factor_ok"
 SESSION_IDLE_MINUTES = "cairn_idle_minutes"
 
@@ -45,7 +50,8 @@ class IdleTimeoutMiddleware:
                 )
                 messages.info(request, "You were signed out because you had been idle.")
                 return redirect(settings.LOGIN_URL)
-            request.session[SESSION_LAST_SEEN] = now
+            if last_seen is None or abs(now - float(last_seen)) >= LAST_SEEN_EVERY_SECONDS:
+                request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
 
 

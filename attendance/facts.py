@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
-from attendance.marks import week_days
+from attendance.marks import week_day_counts
 from attendance.models import AttendanceAmendment, AttendanceWeek
 from sources.facts import AttendanceDayFact, FactParts, FactWindow, PupilFacts
 
@@ -23,19 +23,18 @@ def attendance_days(
 ) -> list[AttendanceDayFact]:
     """One week row's sessions as day facts (Monday to Friday; days with no mark left out)."""
     days = []
-    for day, sessions in week_days(week_start, marks):
-        unauthorised = sum(s.unauthorised for s in sessions if s.possible)
+    for day, counts in week_day_counts(week_start, marks):
         days.append(
             AttendanceDayFact(
                 pupil_id=pupil_id,
                 day=day,
                 recorded_at=recorded_at,
-                possible=sum(s.possible for s in sessions),
-                attended=sum(s.attended for s in sessions if s.possible),
-                authorised=sum(s.authorised for s in sessions if s.possible),
-                unauthorised=unauthorised,
-                unexplained=unauthorised,
-                late=sum(s.late for s in sessions),
+                possible=counts.possible,
+                attended=counts.attended,
+                authorised=counts.authorised,
+                unauthorised=counts.unauthorised,
+                unexplained=counts.unauthorised,
+                late=counts.late,
             )
         )
     return days

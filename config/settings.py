@@ -110,7 +110,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _sqlite_name = str(DATABASES["default"]["NAME"])
     if _sqlite_name != ":memory:":
         Path(_sqlite_name).parent.mkdir(parents=True, exist_ok=True)
-    # IMMEDIATE: a writer takes the lock at BEGIN, so concurrent writers queue instead of failing.
+    # IMMEDIATE: a writer takes the lock at BEGIN, so concurrent writers queue instead of failing;
+    # the threads of one process queue in turn before that (config/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "config.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

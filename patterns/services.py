@@ -113,14 +113,21 @@ def _checked_pupils(result: RunResult) -> set[UUID]:
 
 
 def _apply(
-    key: Key, raised: Raised, finding: Finding | None, result: RunResult, now: datetime
+    key: Key,
+    raised: Raised,
+    finding: Finding | None,
+    result: RunResult,
+    now: datetime,
+    *,
+    unchanged: list[Finding],
 ) -> str:
-    """Bring one finding in line with what the run raised; returns which count it adds to."""
+    """Bring one finding in line with what the run raised; returns which count it adds to.
+    A finding seen again unchanged is added to `unchanged`, to be marked seen in one UPDATE."""
     if finding is None:
         _create(key, raised, result, now)
         return "raised"
     if finding.inputs_hash == raised.inputs_hash:
-        _seen(finding, now)
+        unchanged.append(finding)
         return "unchanged"
     new_refs = _refs(_as_dicts(raised)) - _refs(finding.evidence)
     if finding.latest_decision is None:
@@ -133,7 +140,7 @@ def _apply(
         _seen(finding, now)
         return "updated"
     if not new_refs:
-        _seen(finding, now)
+        unchanged.append(finding)
         return "unchanged"
     finding.is_current = False
     finding.save(update_fields=["is_current"])
@@ -172,8 +179,14 @@ def findings_refresh(
         in_scope = in_scope.filter(school_id__in=[_uuid(s, "school") for s in result.school_ids])
     current = {_key(f): f for f in in_scope}
     counts = dict.fromkeys(("raised", "raised_again", "updated", "unchanged", "stale"), 0)
+    unchanged: list[Finding] = []
     for key, raised in wanted.items():
-        counts[_apply(key, raised, current.get(key), result, now)] += 1
+        counts[_apply(key, raised, current.get(key), result, now, unchanged=unchanged)] += 1
+    # Seen again with nothing new: one UPDATE for them all (the refresh holds the database's
+    # write lock on SQLite, and a row lock each on PostgreSQL, for as short a time as it can).
+    Finding.objects.filter(pk__in=[f.pk for f in unchanged]).update(
+        last_seen_at=now, stale=False, stale_since=None
+    )
     for key, finding in current.items():
         if key not in wanted and not finding.stale:
             finding.stale = True

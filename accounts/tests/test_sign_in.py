@@ -7,7 +7,9 @@ import pytest
 import time_machine
 from django.contrib.auth.hashers import identify_hasher
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts.middleware import SESSION_TWO_FACTOR_OK
 from accounts.models import RecoveryCode, SignInFailure, TOTPDevice
@@ -151,6 +153,35 @@ def test_idle_session_is_signed_out(client_for, dsl, settings):
         assert response.status_code == 302
         assert response["Location"].startswith("/sign-in/")
         assert AuditEvent.objects.filter(action=AuditAction.SESSION_TIMED_OUT).exists()
+        assert client.get("/").status_code == 302
+
+
+def test_last_seen_is_written_at_most_once_a_minute(client_for, dsl, settings):
+    """A page view within a minute of the last write leaves the session row alone (no write on
+    every request), and activity still keeps a person signed in past the idle limit."""
+    from django.contrib.sessions.models import Session
+
+    settings.CAIRN_IDLE_TIMEOUT_MINUTES = 30
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        client = client_for(dsl)
+        assert client.get("/").status_code == 200
+    key = client.session.session_key
+    written = Session.objects.get(pk=key).session_data
+    with (
+        time_machine.travel(start + datetime.timedelta(seconds=30), tick=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        assert client.get("/").status_code == 200
+    assert not [
+        q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]
+    ]
+    assert Session.objects.get(pk=key).session_data == written
+    for minutes in (20, 40, 60, 80):
+        with time_machine.travel(start + datetime.timedelta(minutes=minutes), tick=False):
+            assert client.get("/").status_code == 200
+    assert Session.objects.get(pk=key).session_data != written
+    with time_machine.travel(start + datetime.timedelta(minutes=111), tick=False):
         assert client.get("/").status_code == 302
 
 

@@ -148,14 +148,6 @@ def concern_record(
     )
     for upload in data.attachments:
         _attachment_store(actor=actor, concern=concern, upload=upload, now=now)
-    audit_per_child(
-        actor=actor,
-        action=AuditAction.CONCERN_RECORDED,
-        concern=concern,
-        pupil_ids=[c.pupil.pk for c in data.children],
-        request=request,
-        details={"urgent": data.urgent_told_dsl},
-    )
     recipients = list(
         Membership.objects.filter(
             school=actor.school, role__in=DSL_TEAM_ROLES, is_active=True
@@ -170,6 +162,16 @@ def concern_record(
     # Queued in this transaction: the e-mail goes only if the concern is saved (docs/adr/0016).
     dsl_team_alert_email.enqueue(concern_id=str(concern.pk))
     announce_records_changed(pupil_ids=[c.pupil.pk for c in data.children])
+    # Last: appending to the audit chain takes the chain's lock until this transaction commits
+    # (audit.services.record), so everything else is written before it (docs/performance.md).
+    audit_per_child(
+        actor=actor,
+        action=AuditAction.CONCERN_RECORDED,
+        concern=concern,
+        pupil_ids=[c.pupil.pk for c in data.children],
+        request=request,
+        details={"urgent": data.urgent_told_dsl},
+    )
     return concern
 
 

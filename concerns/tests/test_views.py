@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -109,6 +111,21 @@ class TestRecording:
         assert AuditEvent.objects.filter(
             action=AuditAction.CONCERN_RECORDED, pupil_id=pupil.pk
         ).exists()
+
+    def test_recording_a_concern_stays_lean(self, client_for, teacher, pupil, school):
+        """A regression guard for the speed target (docs/performance.md): the POST reads and
+        writes a fixed number of rows whatever the school's size, writes no session row, and
+        appends its audit event last (the chain's lock is held only until the commit)."""
+        client = client_for(teacher)
+        client.get(reverse("concerns:record"))  # categories made; last seen just written
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(reverse("concerns:record"), _post_data(pupil, school))
+        assert response.status_code == 302
+        sql = [q["sql"] for q in queries.captured_queries]
+        assert not [q for q in sql if "django_session" in q and q.startswith("UPDATE")]
+        writes = [q for q in sql if q.startswith(("INSERT", "UPDATE", "DELETE"))]
+        assert 'INSERT INTO "audit_auditevent"' in writes[-1]
+        assert len(sql) <= 24
 
     def test_region_without_javascript(self, client_for, teacher, pupil, school):
         data = _post_data(
