@@ -393,6 +393,7 @@ PATTERN_FACT_SOURCES: list[str] = [
     "attendance.facts.facts_for",
     "voice.facts.facts_for",
     "factors.facts.facts_for",
+    "casework.facts.pattern_facts",
 ]
 
 # Patterns: refresh findings for the children a record touches when it is saved (issue 8). Turn
