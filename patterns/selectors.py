@@ -117,6 +117,12 @@ EVIDENCE_LABELS = {
     "behaviour": "Behaviour incident",
     "encompass": "Operation Encompass notification",
     "factor:known": "Known factor",
+    "agency_contact": "Contact with another agency",
+    "plan": "Plan",
+    "leaving": "Leaving the roll",
+    "agreed_absence": "Agreed absence",
+    "household_child": "Child of the household",
+    "engagement": "Parents' engagement",
 }
 
 
@@ -179,6 +185,13 @@ _CHILD_PAGES = {
     "cadence": "voice:plan",
     "enrolment": "pupils:detail",
     "factor:known": "factors:pupil",
+    # Casework records are on the child's chronology.
+    "agency_contact": "chronology:pupil",
+    "plan": "chronology:pupil",
+    "leaving": "chronology:pupil",
+    "agreed_absence": "chronology:pupil",
+    "household_child": "chronology:pupil",
+    "engagement": "chronology:pupil",
 }
 
 
