@@ -129,7 +129,8 @@ def _fact_dates(facts: Sequence[Any]) -> list[date]:
     dates = []
     for fact in facts:
         for key in ("occurred_at", "decided_at", "created_at", "day", "from", "heard_at",
-                    "noted_at", "effective_from", "start_date"):  # fmt: skip
+                    "noted_at", "effective_from", "start_date", "contacted_on", "started_on",
+                    "held_on", "left_on", "starts_on", "occurred_on", "noted_on"):  # fmt: skip
             if isinstance(fact, dict) and isinstance(fact.get(key), str):
                 dates.append(date.fromisoformat(fact[key][:10]))
     return dates

@@ -20,7 +20,7 @@ from patterns.detectors._common import (
     span,
     unseen_run,
 )
-from patterns.facts import ConcernFact, PlanFact, PupilFacts
+from patterns.facts import ConcernFact, HouseholdChildFact, PlanFact, PupilFacts
 from patterns.registry import EvidenceRef, Raised, Severity, detector, setting
 
 # Leaving reasons that leave a child with no known school (casework.LeavingReason and
@@ -180,6 +180,18 @@ def missing_education(
     return raised
 
 
+def _unseen(
+    child: HouseholdChildFact, as_of: date, days: int, concerns: list[ConcernFact]
+) -> bool:
+    """Whether nobody has seen a child of the household for `days` (counted from when they were
+    last seen, or else from when Cairn knew of them); at once, while concerns are open, for a
+    child nobody has ever seen."""
+    if child.last_seen_on is None and concerns:
+        return True
+    known = max(child.date_of_birth, local_date(child.recorded_at))
+    return (as_of - (child.last_seen_on or known)).days >= days
+
+
 @dataclass(frozen=True)
 class ChildNotSeenSettings:
     with_concerns_days: int = setting(
@@ -210,7 +222,8 @@ class ChildNotSeenSettings:
     household_unseen_days: int = setting(
         180,
         doc="A child of the household in no setting whom no professional has seen for this "
-        "many days (or ever) is prompted.",
+        "many days (since Cairn knew of them, if never) is prompted; at once while concerns "
+        "are open.",
         source="national-reviews.md §1: children under one are the most common age in reviews "
         "[V SecEd]; " + CAIRN_DEFAULT,
     )
@@ -252,13 +265,11 @@ def child_not_seen(facts: PupilFacts, *, as_of: date, config: ChildNotSeenSettin
         evidence = [attendance_ref(facts.pupil_id, d.day) for d in run]
         evidence.extend(map(concern_ref, concerns))
         raised.append(about_pupil(facts, severity, detail + ".", evidence))
+    recent = _concerns_before(facts, as_of, config.concern_days)
     unseen = [
         h
         for h in facts.household_children
-        if h.setting_kind == "none"
-        and (
-            h.last_seen_on is None or (as_of - h.last_seen_on).days >= config.household_unseen_days
-        )
+        if h.setting_kind == "none" and _unseen(h, as_of, config.household_unseen_days, recent)
     ]
     for child in unseen:
         seen = (
@@ -266,7 +277,6 @@ def child_not_seen(facts: PupilFacts, *, as_of: date, config: ChildNotSeenSettin
             if child.last_seen_on is None
             else f"last seen by a professional on {child.last_seen_on:%-d %b %Y}"
         )
-        recent = _concerns_before(facts, as_of, config.concern_days)
         detail = (
             f"A child of the household aged {age_on(child.date_of_birth, as_of)}, in no setting, "
             f"{seen}"
