@@ -166,7 +166,7 @@ class EscalationSettings:
         1,
         doc="Days after a decision to refer to children's social care before a referral with "
         "no recorded contact is prompted.",
-        source="records-and-access.md §2 (decisions and referrals recorded) ; " + CAIRN_DEFAULT,
+        source="records-and-access.md §2 (decisions and referrals recorded); " + CAIRN_DEFAULT,
     )
     referral_window_days: int = setting(
         90,
