@@ -5,14 +5,18 @@ Before the run, a small cast of synthetic children at the primary school carries
 patterns (issue 18), dated relative to the seeding day so that each shows a live finding on
 the day the demo is seeded: one teacher's notes of neglect over two terms, injuries in autumn and
 spring explained only by mum, the trio known for an only child, concerns with none of the
-child's words, a child's words about being left alone, one concern about two siblings, and a
-referral closed two years ago followed by a new one.
+child's words, a child's words about being left alone, one concern about two siblings, a
+referral closed two years ago followed by a new one, a brother of school age on no roll whom
+nobody has seen, and social care's "no further action" followed by a new concern. (Casework's
+own demo gives the parents who miss health appointments and the child not back from an agreed
+absence.)
 """
 
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from casework import services as casework
 from concerns.models import (
     BodyMark,
     BodyRegion,
@@ -113,10 +117,10 @@ class _Cast:
             )
         return concern
 
-    def decision(self, concern: Concern, outcome: Outcome, days_ago: int) -> None:
+    def decision(self, concern: Concern, outcome: Outcome, days_ago: int) -> Decision:
         decided = self.moment(days_ago, 15)
         referral = outcome == Outcome.SOCIAL_CARE
-        Decision.objects.create(
+        return Decision.objects.create(
             concern=concern,
             outcome=outcome,
             rationale="Referred to children's social care."
@@ -141,7 +145,8 @@ def _slow_burn_cast(world: DemoWorld, school: School) -> None:
         if p.pk not in busy and p.pk not in housed
     ]
     cast = _Cast(world, school)
-    one_teacher, injured, only_child, quiet, alone, sister, brother, referred, _ = free[:9]
+    one_teacher, injured, only_child, quiet, alone, sister, brother, referred = free[:8]
+    unseen_brother, answered = free[8:10]
     # One teacher's notes of neglect across two terms (persistent neglect).
     for days_ago, facts in (
         (150, "Hungry on arrival; asked for toast at breakfast club."),
@@ -212,4 +217,46 @@ def _slow_burn_cast(world: DemoWorld, school: School) -> None:
     cast.decision(old, Outcome.NO_FURTHER_ACTION, 690)
     new = cast.concern([referred], 9, "Hungry and unkempt again.", child_words="I'm fine.")
     cast.decision(new, Outcome.SOCIAL_CARE, 8)
-    world.summary.append(f"{school.name}: 9 children with slow-burn patterns for the detectors")
+    # A brother of school age on no school roll, whom no professional has seen, while concerns
+    # about his sister are open (missing education; a child not seen).
+    cast.concern(
+        [unseen_brother], 20, "Came in without lunch again.", child_words="There wasn't any."
+    )
+    casework.household_child_record(
+        actor=cast.dsl,
+        pupil=unseen_brother,
+        name="Older brother",
+        date_of_birth=cast.today - timedelta(days=9 * 365 + 100),
+        setting_kind="none",
+        note="Mum says he is between schools.",
+    )
+    # Social care answered "no further action"; a new concern since (escalation needed).
+    pushed = cast.concern(
+        [answered],
+        45,
+        "Bruise on the arm.",
+        category="physical",
+        child_words="My brother pushed me.",
+        marks=(BodyRegion.LEFT_ARM,),
+    )
+    referral = cast.decision(pushed, Outcome.SOCIAL_CARE, 44)
+    contact = casework.contact_record(
+        actor=cast.dsl,
+        pupil=answered,
+        agency="social_care",
+        purpose="referral",
+        contacted_on=referral.decided_at.date(),
+        summary="",
+        agency_name="Northshire children's services front door (MASH)",
+        referral=referral,
+    )
+    casework.response_record(
+        actor=cast.dsl,
+        contact=contact,
+        kind="nfa",
+        received_on=referral.decided_at.date() + timedelta(days=3),
+        details="Family support offered; no further action.",
+        school_agrees=True,
+    )
+    cast.concern([answered], 6, "Hungry and no coat.", child_words="Mum said it's not cold.")
+    world.summary.append(f"{school.name}: 10 children with slow-burn patterns for the detectors")

@@ -180,9 +180,7 @@ def missing_education(
     return raised
 
 
-def _unseen(
-    child: HouseholdChildFact, as_of: date, days: int, concerns: list[ConcernFact]
-) -> bool:
+def _unseen(child: HouseholdChildFact, as_of: date, days: int, concerns: list[ConcernFact]) -> bool:
     """Whether nobody has seen a child of the household for `days` (counted from when they were
     last seen, or else from when Cairn knew of them); at once, while concerns are open, for a
     child nobody has ever seen."""
