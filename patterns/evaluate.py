@@ -62,6 +62,7 @@ PATTERNS = {
     "trio-child": "The trio (every child)",
     "attendance-with-welfare": "Attendance with concerns",
     "unexplained-absence-run": "Attendance with concerns",
+    "attendance-patterns": "Attendance patterns",
     "left-roll-while-open": "Missing from education",
     "missing-education": "Missing from education",
     "child-not-seen": "Child not seen",

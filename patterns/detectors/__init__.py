@@ -2,6 +2,7 @@
 
 from patterns.detectors import (
     attendance,
+    attendance_patterns,
     casework,
     child,
     education,
@@ -14,6 +15,7 @@ from patterns.detectors import (
 
 __all__ = [
     "attendance",
+    "attendance_patterns",
     "casework",
     "child",
     "education",
