@@ -15,6 +15,7 @@ from patterns.registry import Severity
 from patterns.tests.builders import d, days, pupil
 
 ABSENT = {"authorised": 0, "unauthorised": 2, "attended": 0}
+LATE = {"late": 1}
 
 
 def _marked(first: str, last: str, changes: dict[str, dict[str, int]]):
@@ -27,7 +28,7 @@ def _marked(first: str, last: str, changes: dict[str, dict[str, int]]):
 
 def _mondays():
     mondays = ("2025-01-06", "2025-01-13", "2025-01-27", "2025-02-10", "2025-02-17", "2025-02-24")
-    return pupil(attendance=_marked("2025-01-06", "2025-02-28", {day: ABSENT for day in mondays}))
+    return pupil(attendance=_marked("2025-01-06", "2025-02-28", dict.fromkeys(mondays, ABSENT)))
 
 
 def test_absence_on_mondays_and_fridays():
@@ -56,8 +57,8 @@ def test_mondays_and_fridays_ratio_edge(ratio, raised):
 
 def _around_half_term():
     around = ("2025-02-13", "2025-02-14", "2025-02-24", "2025-02-25")
-    before = _marked("2025-01-06", "2025-02-14", {day: ABSENT for day in around})
-    after = _marked("2025-02-24", "2025-03-14", {day: ABSENT for day in around})
+    before = _marked("2025-01-06", "2025-02-14", dict.fromkeys(around, ABSENT))
+    after = _marked("2025-02-24", "2025-03-14", dict.fromkeys(around, ABSENT))
     return pupil(attendance=(*before, *after))
 
 
@@ -118,7 +119,7 @@ def test_sudden_fall_edges(field, value, raised):
 
 def _late(count: int):
     late_days = [day.day.isoformat() for day in days("2025-01-06", "2025-02-28")][:count]
-    marks = {day: {"late": 1} for day in late_days}
+    marks = dict.fromkeys(late_days, LATE)
     return pupil(attendance=_marked("2025-01-06", "2025-02-28", marks))
 
 
