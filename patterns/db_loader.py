@@ -212,6 +212,9 @@ class DatabaseFacts:
             parts = merged.get(pid, FactParts())
             factors = _factors(parts.factors)
             self._household_factors[pid] = factors
+            casework: dict[str, Any] = {
+                name: tuple(getattr(parts, name)) for name in CASEWORK_PARTS
+            }
             facts.append(
                 dataclasses.replace(
                     pupil,
@@ -224,7 +227,7 @@ class DatabaseFacts:
                     cadences=tuple(parts.cadences),
                     factors=tuple(factors),
                     history=tuple(parts.history),
-                    **{name: tuple(getattr(parts, name)) for name in CASEWORK_PARTS},
+                    **casework,
                 )
             )
         return facts

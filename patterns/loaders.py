@@ -212,6 +212,10 @@ class FactStore:
 
     def pupil_facts(self, pupil_id: str) -> PupilFacts:
         records = self.records.get(pupil_id, {})
+        casework: dict[str, Any] = {
+            name: tuple(sorted(records.get(name, ()), key=order))
+            for name, order in _CASEWORK_ORDER.items()
+        }
         return dataclasses.replace(
             self.pupils[pupil_id],
             concerns=tuple(records.get("concerns", ())),
@@ -222,10 +226,7 @@ class FactStore:
             voice=tuple(records.get("voice", ())),
             cadences=tuple(records.get("cadences", ())),
             factors=tuple(records.get("factors", ())),
-            **{
-                name: tuple(sorted(records.get(name, ()), key=_CASEWORK_ORDER[name]))
-                for name in _CASEWORK_ORDER
-            },
+            **casework,
         )
 
     def load_pupils(self, pupil_ids: Collection[str] | None, as_of: date) -> list[PupilFacts]:

@@ -192,7 +192,7 @@ def contact(
     answered: str | None = None,
     agrees: bool | None = None,
 ) -> ContactFact:
-    responses = ()
+    responses: tuple[ResponseFact, ...] = ()
     if answer is not None:
         received = d(answered or day)
         responses = (ResponseFact(f"{cid}-r", answer, received, agrees, None, at(answered or day)),)

@@ -3,6 +3,7 @@ where), from the database (`casework.facts.pattern_facts` in settings.PATTERN_FA
 in both cases only as they stood at the end of the day asked."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -29,7 +30,7 @@ def _load(*facts):
 
 
 def test_every_casework_kind_reads_from_a_fact_file():
-    answers = [
+    answers: list[dict[str, Any]] = [
         {"id": "r2", "kind": "nfa", "received_on": "2025-01-25", "school_agrees": False},
         {"id": "r1", "kind": "no_answer", "received_on": "2025-01-13"},
     ]
