@@ -72,8 +72,17 @@ class _Building:
     notes: list[NoteFact] = field(default_factory=list)
 
 
+# The kinds the pattern detectors read: meetings and notes are context they never count, so
+# their refresh after each record does not query them.
+DETECTOR_KINDS = frozenset(
+    {"contacts", "plans", "escalation_stages", "leavings", "absences", "household_children",
+     "engagement"}
+)  # fmt: skip
+ALL_KINDS = DETECTOR_KINDS | {"meetings", "notes"}
+
+
 def facts_for(  # noqa: PLR0912 (one loop per kind of record, read top to bottom)
-    pupil_ids: Iterable[UUID], as_of: date
+    pupil_ids: Iterable[UUID], as_of: date, *, kinds: frozenset[str] = ALL_KINDS
 ) -> dict[UUID, CaseworkFacts]:
     """Each child's casework facts as Cairn held them at the end of `as_of` (every child asked
     about has an entry, empty where there is nothing). Reads every school's records: detectors
@@ -128,7 +137,8 @@ def facts_for(  # noqa: PLR0912 (one loop per kind of record, read top to bottom
                 p.recorded_at,
             )
         )
-    for m in Meeting.objects.filter(pupil_id__in=ids, held_on__lte=as_of, **known):
+    meetings = Meeting.objects.filter(pupil_id__in=ids, held_on__lte=as_of, **known)
+    for m in meetings if "meetings" in kinds else ():
         building[m.pupil_id].meetings.append(
             MeetingFact(
                 str(m.pk),
@@ -205,7 +215,8 @@ def facts_for(  # noqa: PLR0912 (one loop per kind of record, read top to bottom
                 e.recorded_at,
             )
         )
-    for n in DayNote.objects.filter(pupil_id__in=ids, noted_on__lte=as_of, **known):
+    notes = DayNote.objects.filter(pupil_id__in=ids, noted_on__lte=as_of, **known)
+    for n in notes if "notes" in kinds else ():
         building[n.pupil_id].notes.append(NoteFact(str(n.pk), n.tone, n.noted_on, n.recorded_at))
 
     def ordered[T](items: list[T], key: str) -> tuple[T, ...]:
@@ -229,9 +240,10 @@ def facts_for(  # noqa: PLR0912 (one loop per kind of record, read top to bottom
 
 
 def pattern_facts(*, pupils: Mapping[str, PupilFacts], window: FactWindow) -> dict[str, FactParts]:
-    """This app's facts for the pattern detectors (a `sources.facts.FactsFor`). History does not
-    expire, so every record written by the cut is read, not only the window's."""
-    found = facts_for([UUID(pid) for pid in pupils], window.as_of)
+    """This app's facts for the pattern detectors (a `sources.facts.FactsFor`): the kinds they
+    read. History does not expire, so every record written by the cut is read, not only the
+    window's."""
+    found = facts_for([UUID(pid) for pid in pupils], window.as_of, kinds=DETECTOR_KINDS)
     return {
         str(pid): FactParts(
             contacts=list(f.contacts),

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from casework import services as casework
 from concerns.models import (
+    Action,
     BodyMark,
     BodyRegion,
     BodySide,
@@ -146,7 +147,7 @@ def _slow_burn_cast(world: DemoWorld, school: School) -> None:
     ]
     cast = _Cast(world, school)
     one_teacher, injured, only_child, quiet, alone, sister, brother, referred = free[:8]
-    unseen_brother, answered = free[8:10]
+    unseen_brother, answered, knocked, disabled, practical, leaver = free[8:14]
     # One teacher's notes of neglect across two terms (persistent neglect).
     for days_ago, facts in (
         (150, "Hungry on arrival; asked for toast at breakfast club."),
@@ -259,4 +260,70 @@ def _slow_burn_cast(world: DemoWorld, school: School) -> None:
         school_agrees=True,
     )
     cast.concern([answered], 6, "Hungry and no coat.", child_words="Mum said it's not cold.")
-    world.summary.append(f"{school.name}: 10 children with slow-burn patterns for the detectors")
+    _weeks_cast(cast, knocked, disabled, practical, leaver)
+    secondary = world.schools.get("secondary")
+    if secondary is not None:
+        _adolescent(world, secondary)
+    world.summary.append(f"{school.name}: 14 children with slow-burn patterns for the detectors")
+
+
+def _weeks_cast(
+    cast: _Cast, knocked: Pupil, disabled: Pupil, practical: Pupil, leaver: Pupil
+) -> None:
+    """Patterns within weeks, so every detector shows a live finding in the demo."""
+    # Two knocks within weeks (injuries).
+    for days_ago, region in ((20, BodyRegion.LEFT_ARM), (3, BodyRegion.RIGHT_ARM)):
+        cast.concern(
+            [knocked],
+            days_ago,
+            "Bruise on the arm.",
+            category="physical",
+            child_words="I bumped it.",
+            marks=(region,),
+        )
+    # A disabled child with two welfare concerns (looked at sooner).
+    Pupil.objects.filter(pk=disabled.pk).update(disability=True)
+    for days_ago, facts in ((30, "Very tired; fell asleep in class."), (10, "No packed lunch.")):
+        cast.concern([disabled], days_ago, facts, child_words="I'm okay.")
+    # Neglect answered only with practical help (food, uniform).
+    worries = [
+        cast.concern([practical], days_ago, facts, child_words="I'm fine.")
+        for days_ago, facts in ((50, "Hungry at breakfast club."), (35, "Uniform dirty all week."))
+    ]
+    for days_ago, task in ((34, "Breakfast club place"), (33, "Uniform voucher for the family")):
+        Action.objects.create(
+            concern=worries[-1],
+            description=task,
+            assigned_to=cast.dsl,
+            due_on=cast.today,
+            created_by=cast.dsl,
+            created_at=cast.moment(days_ago, 16),
+        )
+    # An open concern, then taken off the roll for home education (left while open; missing
+    # education).
+    cast.concern([leaver], 12, "Said mum shouts and throws things.", category="emotional")
+    casework.leaving_record(
+        actor=cast.dsl, pupil=leaver, left_on=cast.moment(2).date(), reason="ehe"
+    )
+
+
+def _adolescent(world: DemoWorld, school: School) -> None:
+    """A young person at the secondary school who went missing overnight (adolescent risks)."""
+    busy = set(ConcernPupil.objects.values_list("pupil_id", flat=True))
+    cutoff = world.today - timedelta(days=12 * 365)
+    young = (
+        Pupil.objects.filter(enrolments__school=school, date_of_birth__lte=cutoff)
+        .exclude(pk__in=busy)
+        .order_by("upn")
+        .first()
+    )
+    if young is None:
+        return
+    cast = _Cast(world, school)
+    cast.concern(
+        [young],
+        4,
+        "Police brought her home after she was missing overnight.",
+        category="missing",
+        child_words="I was with friends from town.",
+    )

@@ -233,7 +233,7 @@ def test_queries_per_chunk_do_not_grow_with_children(db, school):
 
     one = count([str(children[0].pk)])
     assert count([str(c.pk) for c in children]) == one
-    # About eighteen for the record apps and eleven for casework (one per kind of record).
+    # About eighteen for the record apps and nine for casework (one per kind the detectors read).
     assert one <= 30
 
 

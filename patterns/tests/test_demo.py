@@ -33,9 +33,9 @@ def test_the_demo_dsl_sees_findings_resting_on_demo_records(client_for, capsys):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_demo_shows_a_live_finding_from_every_slow_burn_detector(capsys):
+def test_the_demo_shows_a_live_finding_from_every_detector(capsys):
     call_command("seed_demo", "--force")
-    assert "10 children with slow-burn patterns" in capsys.readouterr().out
+    assert "14 children with slow-burn patterns" in capsys.readouterr().out
     live = set(
         Finding.objects.filter(is_current=True, stale=False).values_list("detector", flat=True)
     )
@@ -54,5 +54,5 @@ def test_the_demo_shows_a_live_finding_from_every_slow_burn_detector(capsys):
         "parent-non-engagement",
         "escalation-needed",
     } <= live
-    every = {entry.slug for entry in all_detectors()}
-    print("no live finding:", sorted(every - live))
+    # Every detector, not only the slow-burn ones, shows a live finding on the seeding day.
+    assert {entry.slug for entry in all_detectors()} <= live
