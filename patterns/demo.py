@@ -261,9 +261,7 @@ def _slow_burn_cast(world: DemoWorld, school: School) -> None:
     )
     cast.concern([answered], 6, "Hungry and no coat.", child_words="Mum said it's not cold.")
     _weeks_cast(cast, knocked, disabled, practical, leaver)
-    secondary = world.schools.get("secondary")
-    if secondary is not None:
-        _adolescent(world, secondary)
+    _adolescent(world, world.schools["secondary"])
     world.summary.append(f"{school.name}: 14 children with slow-burn patterns for the detectors")
 
 
@@ -311,19 +309,17 @@ def _adolescent(world: DemoWorld, school: School) -> None:
     """A young person at the secondary school who went missing overnight (adolescent risks)."""
     busy = set(ConcernPupil.objects.values_list("pupil_id", flat=True))
     cutoff = world.today - timedelta(days=12 * 365)
-    young = (
+    oldest_free = (
         Pupil.objects.filter(enrolments__school=school, date_of_birth__lte=cutoff)
         .exclude(pk__in=busy)
-        .order_by("upn")
-        .first()
+        .order_by("upn")[:1]
     )
-    if young is None:
-        return
     cast = _Cast(world, school)
-    cast.concern(
-        [young],
-        4,
-        "Police brought her home after she was missing overnight.",
-        category="missing",
-        child_words="I was with friends from town.",
-    )
+    for young in oldest_free:
+        cast.concern(
+            [young],
+            4,
+            "Police brought them home after they were missing overnight.",
+            category="missing",
+            child_words="I was with friends from town.",
+        )
