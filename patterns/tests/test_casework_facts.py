@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from casework.models import EngagementEvent
@@ -13,7 +14,9 @@ from casework.tests.factories import AgencyContactFactory, AgencyResponseFactory
 from patterns.db_loader import DatabaseFacts, fact_sources
 from patterns.engine import run, visible_as_of
 from patterns.loaders import FactFileError, store_from_items
+from patterns.selectors import evidence_rows
 from patterns.tests.builders import absence, contact, household_child, plan, pupil, stage
+from patterns.tests.factories import FindingFactory
 
 D = datetime.date
 CHILD = {"type": "pupil", "id": "p1", "upn": "A980200025001", "school_id": "s1"}
@@ -140,3 +143,19 @@ def test_the_database_gives_casework_facts_to_the_detectors(dsl, pupil):
     assert child.engagement[0].kind == "refused"
     found = {r.detector for r in run(source, as_of=today, pupil_ids=[str(pupil.pk)]).raised}
     assert "parent-non-engagement" in found
+
+
+@pytest.mark.django_db
+def test_casework_evidence_is_named_and_opens_the_childs_chronology(dsl, other_school_dsl, pupil):
+    contact_ = AgencyContactFactory(pupil=pupil, recorded_by=dsl)
+    finding = FindingFactory(
+        school=dsl.school,
+        pupil=pupil,
+        detector="escalation-needed",
+        evidence=[{"date": "2025-10-06", "kind": "agency_contact", "id": str(contact_.pk)}],
+    )
+    (row,) = evidence_rows(viewer=dsl, finding=finding)
+    assert row["label"] == "Contact with another agency"
+    assert row["url"] == reverse("chronology:pupil", args=[pupil.pk])
+    (row,) = evidence_rows(viewer=other_school_dsl, finding=finding)
+    assert row["url"] is None
