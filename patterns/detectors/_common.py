@@ -153,9 +153,13 @@ def unseen_run(facts: PupilFacts, as_of: date, stale_days: int) -> list[Attendan
     """The school days, up to the latest register, on which nobody saw the child (oldest first).
     Empty when the latest register is more than `stale_days` before `as_of` (the register
     stopped: the child left, or marks are not yet in) or the child was seen on the latest day."""
-    school_days = sorted((d for d in facts.attendance if d.possible > 0), key=lambda d: d.day)
-    if not school_days or (as_of - school_days[-1].day).days > stale_days:
+    school = [d for d in facts.attendance if d.possible > 0]
+    if not school:
         return []
+    latest = max(school, key=lambda d: d.day)
+    if latest.attended > 0 or (as_of - latest.day).days > stale_days:
+        return []  # in school on the latest register day (most children), or no current register
+    school_days = sorted(school, key=lambda d: d.day)
     seen = seen_days(facts)
     after = [d for d in seen if d > school_days[-1].day]
     if after:

@@ -99,10 +99,10 @@ def _near_breaks(days: list[AttendanceDayFact], near: int) -> set[date]:
     found: set[date] = set()
     for i in range(1, len(days)):
         before, after = days[i - 1].day, days[i].day
-        weekdays = sum(
-            1 for n in range(1, (after - before).days) if (before + timedelta(n)).weekday() < 5
-        )
-        if weekdays:
+        gap = (after - before).days
+        if gap == 1 or (gap == 3 and before.weekday() == 4):  # the next day, or Friday to Monday
+            continue
+        if any((before + timedelta(n)).weekday() < 5 for n in range(1, gap)):
             found.update(d.day for d in days[max(0, i - near) : i])
             found.update(d.day for d in days[i : i + near])
     return found

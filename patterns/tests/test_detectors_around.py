@@ -639,3 +639,12 @@ def test_missed_health_appointments_count_as_signs_of_neglect():
     )
     [raised] = cumulative_neglect(weeks, as_of=d("2025-01-15"), config=CumulativeNeglectSettings())
     assert raised.detail.startswith("3 concerns showing signs of neglect")
+
+
+def test_a_register_with_no_day_in_school_is_one_run():
+    child = pupil(
+        concerns=(concern("c1", "2025-02-20", "neglect"),),
+        attendance=days("2025-03-03", "2025-03-07", authorised=2),
+    )
+    [raised] = child_not_seen(child, as_of=d("2025-03-07"), config=ChildNotSeenSettings())
+    assert raised.detail.startswith("Not seen in school for 5 school days, from 3 Mar 2025")

@@ -9,7 +9,11 @@ import pytest
 from django.utils import timezone
 
 from attendance.measures import PupilMeasures, Thresholds
-from patterns.detectors.attendance_patterns import AttendancePatternSettings, attendance_patterns
+from patterns.detectors.attendance_patterns import (
+    AttendancePatternSettings,
+    _near_breaks,
+    attendance_patterns,
+)
 from patterns.models import DetectorSettings
 from patterns.registry import Severity
 from patterns.tests.builders import d, days, pupil
@@ -228,3 +232,15 @@ def test_the_pages_use_the_schools_settings_and_show_nothing_when_it_is_off(scho
     counted = dataclasses.replace(defaults, fall_counts_authorised=True)
     assert _measures(counted, **fall).sudden_fall
     assert not _measures(off, **fall).sudden_fall
+
+
+def test_a_weekend_register_is_not_a_break_but_a_weekday_without_one_is():
+    week = days("2025-03-03", "2025-03-07")  # Monday to Friday
+    saturday = dataclasses.replace(week[-1], day=d("2025-03-08"))
+    monday = dataclasses.replace(week[0], day=d("2025-03-10"))
+    assert _near_breaks([*week, saturday, monday], 1) == set()
+    tuesday = dataclasses.replace(week[0], day=d("2025-03-11"))
+    assert _near_breaks([monday, dataclasses.replace(tuesday, day=d("2025-03-12"))], 1) == {
+        d("2025-03-10"),
+        d("2025-03-12"),
+    }
