@@ -128,7 +128,8 @@ def cohorts_for(*, viewer: Membership, period_key: str, as_of: date) -> Cohorts:
     schools = attendance_schools_for(viewer=viewer)
     files = files_for(schools)
     period = resolve_period(key=period_key, as_of=as_of, files=files)
-    measures = pupil_measures(files=files, period=period)
+    thresholds = Thresholds.for_school(viewer.school_id)
+    measures = pupil_measures(files=files, period=period, thresholds=thresholds)
     pupils = Pupil.objects.in_bulk([m.pupil_id for m in measures])
     rows = [CohortRow(pupils[m.pupil_id], m) for m in measures if m.pupil_id in pupils]
     cohorts = Cohorts(period=period, summary=group_measures("School", measures))
@@ -269,12 +270,16 @@ def pupil_panel(*, viewer: Membership, pupil: Pupil, period_key: str, as_of: dat
     period = resolve_period(key=period_key, as_of=as_of, files=files)
     year = Period.academic_year(as_of)
     year = Period(year.start, min(year.end, as_of), year.label)
-    thresholds = Thresholds.from_settings()
-    enrolments = pupil_measures(files=files, period=period, pupil_ids=[pupil.pk])
+    thresholds = Thresholds.for_school(viewer.school_id)
+    enrolments = pupil_measures(
+        files=files, period=period, pupil_ids=[pupil.pk], thresholds=thresholds
+    )
     if len(enrolments) == 1:  # one school: the child's measures are the enrolment's
         child_rows = [dataclasses.replace(enrolments[0], school_id=None)]
     else:
-        child_rows = pupil_measures(files=files, period=period, pupil_ids=[pupil.pk], per="child")
+        child_rows = pupil_measures(
+            files=files, period=period, pupil_ids=[pupil.pk], per="child", thresholds=thresholds
+        )
     days, weeks = _calendar(files=files, pupil_id=pupil.pk, year=year)
     return Panel(
         pupil=pupil,
@@ -354,7 +359,7 @@ def crossing_days(
     if not files or not pupil_ids:
         return []
     ids = ", ".join(f"'{p}'::UUID" for p in pupil_ids)
-    t = Thresholds.from_settings()
+    t = Thresholds.for_school(None)
     sql = f"""
     WITH {marks_cte(files, period.start, period.end, f"AND pupil_id IN ({ids})")},
     daily AS (

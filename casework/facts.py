@@ -1,13 +1,14 @@
 """Casework facts for the pattern detectors: `facts_for(pupil_ids, as_of)`.
 
-Plain frozen dataclasses defined here, so the detectors (above this app) read them without this
-app knowing about detectors. Each fact keeps when it happened and when it was written; a record
+The fact types live in `sources.facts`, below this app, so the detectors (above it) and the JSON
+loader read them without this app knowing about detectors; `pattern_facts` is this app's entry in
+`settings.PATTERN_FACT_SOURCES`. Each fact keeps when it happened and when it was written; a record
 written after the end of `as_of`, or about a later day, is left out, so a detector asked "as of"
 a past day sees what Cairn held then. An answer, a plan's end or a stage's outcome written later
 than `as_of` is left off its fact in the same way.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from uuid import UUID
@@ -27,116 +28,21 @@ from casework.models import (
     Meeting,
     Plan,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ResponseFact:
-    id: str
-    kind: str  # casework.models.ResponseKind value
-    received_on: date
-    school_agrees: bool | None
-    answer_expected_by: date | None
-    recorded_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ContactFact:
-    id: str
-    school_id: str
-    agency: str  # casework.models.Agency value
-    purpose: str  # casework.models.ContactPurpose value
-    contacted_on: date
-    referral_decision_id: str | None
-    answer_expected_by: date | None
-    recorded_at: datetime
-    responses: tuple[ResponseFact, ...] = ()  # oldest first
-
-    @property
-    def latest(self) -> ResponseFact | None:
-        return self.responses[-1] if self.responses else None
-
-
-@dataclass(frozen=True, slots=True)
-class PlanFact:
-    id: str
-    kind: str  # casework.models.PlanKind value
-    cp_category: str
-    started_on: date
-    ended_on: date | None
-    end_reason: str
-    recorded_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class MeetingFact:
-    id: str
-    kind: str  # casework.models.MeetingKind value
-    held_on: date
-    agencies_present: tuple[str, ...]
-    minutes_spent: int
-    recorded_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class EscalationStageFact:
-    id: str
-    escalation_id: str
-    position: int
-    name: str
-    started_on: date
-    due_on: date
-    outcome: str | None  # casework.models.StageOutcomeKind value, None while waiting
-    decided_on: date | None
-    recorded_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class LeavingFact:
-    id: str
-    school_id: str
-    left_on: date
-    reason: str  # casework.models.LeavingReason value
-    open_concerns: int
-    recorded_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class AbsenceFact:
-    id: str
-    starts_on: date
-    expected_back_on: date
-    returned_on: date | None
-    recorded_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class HouseholdChildFact:
-    id: str
-    date_of_birth: date
-    setting_kind: str  # casework.models.SettingKind value
-    last_seen_on: date | None
-    recorded_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class EngagementFact:
-    id: str
-    kind: str  # casework.models.EngagementKind value
-    occurred_on: date
-    appointment_kind: str
-    explained_event: str
-    checked: str
-    recorded_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class NoteFact:
-    """A note that is not a concern: detectors may read it as context, never count it."""
-
-    id: str
-    tone: str
-    noted_on: date
-    recorded_at: datetime
+from sources.facts import (
+    AbsenceFact,
+    ContactFact,
+    EngagementFact,
+    EscalationStageFact,
+    FactParts,
+    FactWindow,
+    HouseholdChildFact,
+    LeavingFact,
+    MeetingFact,
+    NoteFact,
+    PlanFact,
+    PupilFacts,
+    ResponseFact,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,8 +72,17 @@ class _Building:
     notes: list[NoteFact] = field(default_factory=list)
 
 
+# The kinds the pattern detectors read: meetings and notes are context they never count, so
+# their refresh after each record does not query them.
+DETECTOR_KINDS = frozenset(
+    {"contacts", "plans", "escalation_stages", "leavings", "absences", "household_children",
+     "engagement"}
+)  # fmt: skip
+ALL_KINDS = DETECTOR_KINDS | {"meetings", "notes"}
+
+
 def facts_for(  # noqa: PLR0912 (one loop per kind of record, read top to bottom)
-    pupil_ids: Iterable[UUID], as_of: date
+    pupil_ids: Iterable[UUID], as_of: date, *, kinds: frozenset[str] = ALL_KINDS
 ) -> dict[UUID, CaseworkFacts]:
     """Each child's casework facts as Cairn held them at the end of `as_of` (every child asked
     about has an entry, empty where there is nothing). Reads every school's records: detectors
@@ -222,7 +137,8 @@ def facts_for(  # noqa: PLR0912 (one loop per kind of record, read top to bottom
                 p.recorded_at,
             )
         )
-    for m in Meeting.objects.filter(pupil_id__in=ids, held_on__lte=as_of, **known):
+    meetings = Meeting.objects.filter(pupil_id__in=ids, held_on__lte=as_of, **known)
+    for m in meetings if "meetings" in kinds else ():
         building[m.pupil_id].meetings.append(
             MeetingFact(
                 str(m.pk),
@@ -299,7 +215,8 @@ def facts_for(  # noqa: PLR0912 (one loop per kind of record, read top to bottom
                 e.recorded_at,
             )
         )
-    for n in DayNote.objects.filter(pupil_id__in=ids, noted_on__lte=as_of, **known):
+    notes = DayNote.objects.filter(pupil_id__in=ids, noted_on__lte=as_of, **known)
+    for n in notes if "notes" in kinds else ():
         building[n.pupil_id].notes.append(NoteFact(str(n.pk), n.tone, n.noted_on, n.recorded_at))
 
     def ordered[T](items: list[T], key: str) -> tuple[T, ...]:
@@ -319,4 +236,25 @@ def facts_for(  # noqa: PLR0912 (one loop per kind of record, read top to bottom
             notes=ordered(b.notes, "noted_on"),
         )
         for pid, b in building.items()
+    }
+
+
+def pattern_facts(*, pupils: Mapping[str, PupilFacts], window: FactWindow) -> dict[str, FactParts]:
+    """This app's facts for the pattern detectors (a `sources.facts.FactsFor`): the kinds they
+    read. History does not expire, so every record written by the cut is read, not only the
+    window's."""
+    found = facts_for([UUID(pid) for pid in pupils], window.as_of, kinds=DETECTOR_KINDS)
+    return {
+        str(pid): FactParts(
+            contacts=list(f.contacts),
+            plans=list(f.plans),
+            meetings=list(f.meetings),
+            escalation_stages=list(f.escalation_stages),
+            leavings=list(f.leavings),
+            absences=list(f.absences),
+            household_children=list(f.household_children),
+            engagement=list(f.engagement),
+            notes=list(f.notes),
+        )
+        for pid, f in found.items()
     }

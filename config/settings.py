@@ -335,22 +335,11 @@ CAIRN_ATTENDANCE_PART_TIME_CODES = env_list("CAIRN_ATTENDANCE_PART_TIME_CODES", 
 CAIRN_ATTENDANCE_PART_TIME_FLAG_WEEKS = env_int(
     "CAIRN_ATTENDANCE_PART_TIME_FLAG_WEEKS", 6, minimum=1
 )
-# Pattern detectors: no domain figure exists for these; the defaults are Cairn's [U].
-CAIRN_ATTENDANCE_PATTERN_MIN_ABSENCES = env_int("CAIRN_ATTENDANCE_PATTERN_MIN_ABSENCES", 6)
-CAIRN_ATTENDANCE_PATTERN_RATIO_PERCENT = env_int(
-    "CAIRN_ATTENDANCE_PATTERN_RATIO_PERCENT", 150, minimum=100
-)
-CAIRN_ATTENDANCE_HOLIDAY_ADJACENT_DAYS = env_int(
-    "CAIRN_ATTENDANCE_HOLIDAY_ADJACENT_DAYS", 2, minimum=1
-)
-CAIRN_ATTENDANCE_BASELINE_RECENT_DAYS = env_int(
-    "CAIRN_ATTENDANCE_BASELINE_RECENT_DAYS", 28, minimum=7
-)
-CAIRN_ATTENDANCE_BASELINE_DROP_POINTS = env_int(
-    "CAIRN_ATTENDANCE_BASELINE_DROP_POINTS", 10, minimum=1
-)
-CAIRN_ATTENDANCE_LATE_FLAG_PERCENT = env_int("CAIRN_ATTENDANCE_LATE_FLAG_PERCENT", 10, minimum=1)
-CAIRN_ATTENDANCE_LATE_FLAG_MIN = env_int("CAIRN_ATTENDANCE_LATE_FLAG_MIN", 6, minimum=1)
+# The attendance patterns (Mondays and Fridays, around holidays, a sudden fall, lateness) are found
+# by the `attendance-patterns` detector with each school's settings (issue 16); the attendance
+# pages read the same values through this function (a dotted path, so attendance does not import
+# patterns). It takes a school id (or None) and returns the values, or None when switched off.
+CAIRN_ATTENDANCE_PATTERN_SETTINGS = "patterns.selectors.attendance_thresholds"
 # Enrolment end reasons that mean a child may be absent from education (off-roll, EHE, CME).
 CAIRN_ATTENDANCE_ABSENT_FROM_EDUCATION_REASONS = env_list(
     "CAIRN_ATTENDANCE_ABSENT_FROM_EDUCATION_REASONS", "ehe,cme,moved_away"
@@ -431,6 +420,7 @@ PATTERN_FACT_SOURCES: list[str] = [
     "attendance.facts.facts_for",
     "voice.facts.facts_for",
     "factors.facts.facts_for",
+    "casework.facts.pattern_facts",
 ]
 
 # Patterns: refresh findings for the children a record touches when it is saved (issue 8). Turn

@@ -3,7 +3,7 @@
 `DatabaseFacts(...).source()` is the engine's `FactSource` for real records (the JSON Lines loader
 in `patterns.loaders` is the other one; it stays free of Django so `make evaluate` needs no
 database). It only reads. Children are loaded in chunks of `CHUNK` with a fixed number of queries
-per chunk (about twenty, whatever the chunk's size): never a query per child.
+per chunk (about thirty, whatever the chunk's size): never a query per child.
 
 Where the facts come from: the pupils app gives each child's identity, school, rolls and
 households (`pupils.facts`); every app named in `settings.PATTERN_FACT_SOURCES` gives its own
@@ -47,6 +47,18 @@ from patterns.indicators import action_kind_for, indicator_for_cin, indicators_f
 from pupils import facts as pupil_facts
 
 CHUNK = 500
+# The casework parts (`casework.facts`), passed on to the detectors as they come.
+CASEWORK_PARTS = (
+    "contacts",
+    "plans",
+    "meetings",
+    "escalation_stages",
+    "leavings",
+    "absences",
+    "household_children",
+    "engagement",
+    "notes",
+)
 # How far back records are read for a run: the longest detector window (a year of closures and
 # referrals, casework.py) plus room for a review date or cadence set before it.
 LOOKBACK_DAYS = 400
@@ -200,6 +212,9 @@ class DatabaseFacts:
             parts = merged.get(pid, FactParts())
             factors = _factors(parts.factors)
             self._household_factors[pid] = factors
+            casework: dict[str, Any] = {
+                name: tuple(getattr(parts, name)) for name in CASEWORK_PARTS
+            }
             facts.append(
                 dataclasses.replace(
                     pupil,
@@ -212,6 +227,7 @@ class DatabaseFacts:
                     cadences=tuple(parts.cadences),
                     factors=tuple(factors),
                     history=tuple(parts.history),
+                    **casework,
                 )
             )
         return facts

@@ -5,15 +5,20 @@ Before the run, a small cast of synthetic children at the primary school carries
 patterns (issue 18), dated relative to the seeding day so that each shows a live finding on
 the day the demo is seeded: one teacher's notes of neglect over two terms, injuries in autumn and
 spring explained only by mum, the trio known for an only child, concerns with none of the
-child's words, a child's words about being left alone, one concern about two siblings, and a
-referral closed two years ago followed by a new one.
+child's words, a child's words about being left alone, one concern about two siblings, a
+referral closed two years ago followed by a new one, a brother of school age on no roll whom
+nobody has seen, and social care's "no further action" followed by a new concern. (Casework's
+own demo gives the parents who miss health appointments and the child not back from an agreed
+absence.)
 """
 
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from casework import services as casework
 from concerns.models import (
+    Action,
     BodyMark,
     BodyRegion,
     BodySide,
@@ -113,10 +118,10 @@ class _Cast:
             )
         return concern
 
-    def decision(self, concern: Concern, outcome: Outcome, days_ago: int) -> None:
+    def decision(self, concern: Concern, outcome: Outcome, days_ago: int) -> Decision:
         decided = self.moment(days_ago, 15)
         referral = outcome == Outcome.SOCIAL_CARE
-        Decision.objects.create(
+        return Decision.objects.create(
             concern=concern,
             outcome=outcome,
             rationale="Referred to children's social care."
@@ -141,7 +146,8 @@ def _slow_burn_cast(world: DemoWorld, school: School) -> None:
         if p.pk not in busy and p.pk not in housed
     ]
     cast = _Cast(world, school)
-    one_teacher, injured, only_child, quiet, alone, sister, brother, referred, _ = free[:9]
+    one_teacher, injured, only_child, quiet, alone, sister, brother, referred = free[:8]
+    unseen_brother, answered, knocked, disabled, practical, leaver = free[8:14]
     # One teacher's notes of neglect across two terms (persistent neglect).
     for days_ago, facts in (
         (150, "Hungry on arrival; asked for toast at breakfast club."),
@@ -212,4 +218,108 @@ def _slow_burn_cast(world: DemoWorld, school: School) -> None:
     cast.decision(old, Outcome.NO_FURTHER_ACTION, 690)
     new = cast.concern([referred], 9, "Hungry and unkempt again.", child_words="I'm fine.")
     cast.decision(new, Outcome.SOCIAL_CARE, 8)
-    world.summary.append(f"{school.name}: 9 children with slow-burn patterns for the detectors")
+    # A brother of school age on no school roll, whom no professional has seen, while concerns
+    # about his sister are open (missing education; a child not seen).
+    cast.concern(
+        [unseen_brother], 20, "Came in without lunch again.", child_words="There wasn't any."
+    )
+    casework.household_child_record(
+        actor=cast.dsl,
+        pupil=unseen_brother,
+        name="Older brother",
+        date_of_birth=cast.today - timedelta(days=9 * 365 + 100),
+        setting_kind="none",
+        note="Mum says he is between schools.",
+    )
+    # Social care answered "no further action"; a new concern since (escalation needed).
+    pushed = cast.concern(
+        [answered],
+        45,
+        "Bruise on the arm.",
+        category="physical",
+        child_words="My brother pushed me.",
+        marks=(BodyRegion.LEFT_ARM,),
+    )
+    referral = cast.decision(pushed, Outcome.SOCIAL_CARE, 44)
+    contact = casework.contact_record(
+        actor=cast.dsl,
+        pupil=answered,
+        agency="social_care",
+        purpose="referral",
+        contacted_on=referral.decided_at.date(),
+        summary="",
+        agency_name="Northshire children's services front door (MASH)",
+        referral=referral,
+    )
+    casework.response_record(
+        actor=cast.dsl,
+        contact=contact,
+        kind="nfa",
+        received_on=referral.decided_at.date() + timedelta(days=3),
+        details="Family support offered; no further action.",
+        school_agrees=True,
+    )
+    cast.concern([answered], 6, "Hungry and no coat.", child_words="Mum said it's not cold.")
+    _weeks_cast(cast, knocked, disabled, practical, leaver)
+    _adolescent(world, world.schools["secondary"])
+    world.summary.append(f"{school.name}: 14 children with slow-burn patterns for the detectors")
+
+
+def _weeks_cast(
+    cast: _Cast, knocked: Pupil, disabled: Pupil, practical: Pupil, leaver: Pupil
+) -> None:
+    """Patterns within weeks, so every detector shows a live finding in the demo."""
+    # Two knocks within weeks (injuries).
+    for days_ago, region in ((20, BodyRegion.LEFT_ARM), (3, BodyRegion.RIGHT_ARM)):
+        cast.concern(
+            [knocked],
+            days_ago,
+            "Bruise on the arm.",
+            category="physical",
+            child_words="I bumped it.",
+            marks=(region,),
+        )
+    # A disabled child with two welfare concerns (looked at sooner).
+    Pupil.objects.filter(pk=disabled.pk).update(disability=True)
+    for days_ago, facts in ((30, "Very tired; fell asleep in class."), (10, "No packed lunch.")):
+        cast.concern([disabled], days_ago, facts, child_words="I'm okay.")
+    # Neglect answered only with practical help (food, uniform).
+    worries = [
+        cast.concern([practical], days_ago, facts, child_words="I'm fine.")
+        for days_ago, facts in ((50, "Hungry at breakfast club."), (35, "Uniform dirty all week."))
+    ]
+    for days_ago, task in ((34, "Breakfast club place"), (33, "Uniform voucher for the family")):
+        Action.objects.create(
+            concern=worries[-1],
+            description=task,
+            assigned_to=cast.dsl,
+            due_on=cast.today,
+            created_by=cast.dsl,
+            created_at=cast.moment(days_ago, 16),
+        )
+    # An open concern, then taken off the roll for home education (left while open; missing
+    # education).
+    cast.concern([leaver], 12, "Said mum shouts and throws things.", category="emotional")
+    casework.leaving_record(
+        actor=cast.dsl, pupil=leaver, left_on=cast.moment(2).date(), reason="ehe"
+    )
+
+
+def _adolescent(world: DemoWorld, school: School) -> None:
+    """A young person at the secondary school who went missing overnight (adolescent risks)."""
+    busy = set(ConcernPupil.objects.values_list("pupil_id", flat=True))
+    cutoff = world.today - timedelta(days=12 * 365)
+    oldest_free = (
+        Pupil.objects.filter(enrolments__school=school, date_of_birth__lte=cutoff)
+        .exclude(pk__in=busy)
+        .order_by("upn")[:1]
+    )
+    cast = _Cast(world, school)
+    for young in oldest_free:
+        cast.concern(
+            [young],
+            4,
+            "Police brought them home after they were missing overnight.",
+            category="missing",
+            child_words="I was with friends from town.",
+        )

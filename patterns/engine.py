@@ -81,7 +81,64 @@ def visible_as_of(pupil: PupilFacts, as_of: date) -> PupilFacts:
         ),
         factors=tuple(f for f in pupil.factors if f.noted_at < end and f.recorded_at < end),
         history=history,
+        **_casework_visible(pupil, as_of, end),
     )
+
+
+def _casework_visible(pupil: PupilFacts, as_of: date, end: datetime) -> dict[str, Any]:
+    """The casework records as they stood at the cut (the database source has already cut them;
+    a fact file has not): records about a later day or written later are left out, and an
+    answer, a plan's end, a stage's outcome, a return or a sighting written later is hidden."""
+
+    def known(on: date, written: datetime) -> bool:
+        return on <= as_of and written < end
+
+    contacts = tuple(
+        dataclasses.replace(
+            c, responses=tuple(r for r in c.responses if known(r.received_on, r.recorded_at))
+        )
+        for c in pupil.contacts
+        if known(c.contacted_on, c.recorded_at)
+    )
+    plans = tuple(
+        p
+        if p.ended_on is None or p.ended_on <= as_of
+        else dataclasses.replace(p, ended_on=None, end_reason="")
+        for p in pupil.plans
+        if known(p.started_on, p.recorded_at)
+    )
+    stages = tuple(
+        s
+        if s.decided_on is None or s.decided_on <= as_of
+        else dataclasses.replace(s, outcome=None, decided_on=None)
+        for s in pupil.escalation_stages
+        if known(s.started_on, s.recorded_at)
+    )
+    absences = tuple(
+        a
+        if a.returned_on is None or a.returned_on <= as_of
+        else dataclasses.replace(a, returned_on=None)
+        for a in pupil.absences
+        if known(a.starts_on, a.recorded_at)
+    )
+    household_children = tuple(
+        h
+        if h.last_seen_on is None or h.last_seen_on <= as_of
+        else dataclasses.replace(h, last_seen_on=None)
+        for h in pupil.household_children
+        if h.recorded_at < end
+    )
+    return {
+        "contacts": contacts,
+        "plans": plans,
+        "meetings": tuple(m for m in pupil.meetings if known(m.held_on, m.recorded_at)),
+        "escalation_stages": stages,
+        "leavings": tuple(x for x in pupil.leavings if known(x.left_on, x.recorded_at)),
+        "absences": absences,
+        "household_children": household_children,
+        "engagement": tuple(e for e in pupil.engagement if known(e.occurred_on, e.recorded_at)),
+        "notes": tuple(n for n in pupil.notes if known(n.noted_on, n.recorded_at)),
+    }
 
 
 def household_visible_as_of(household: HouseholdFacts, as_of: date) -> HouseholdFacts:

@@ -62,7 +62,12 @@ PATTERNS = {
     "trio-child": "The trio (every child)",
     "attendance-with-welfare": "Attendance with concerns",
     "unexplained-absence-run": "Attendance with concerns",
+    "attendance-patterns": "Attendance patterns",
     "left-roll-while-open": "Missing from education",
+    "missing-education": "Missing from education",
+    "child-not-seen": "Child not seen",
+    "parent-non-engagement": "Parent non-engagement",
+    "escalation-needed": "Escalation needed",
     "voice-not-heard": "Voice absent (check-in schedule)",
     "voice-absent": "Voice absent",
     "voice-distress": "Voice distress",
@@ -125,7 +130,8 @@ def _fact_dates(facts: Sequence[Any]) -> list[date]:
     dates = []
     for fact in facts:
         for key in ("occurred_at", "decided_at", "created_at", "day", "from", "heard_at",
-                    "noted_at", "effective_from", "start_date"):  # fmt: skip
+                    "noted_at", "effective_from", "start_date", "contacted_on", "started_on",
+                    "held_on", "left_on", "starts_on", "occurred_on", "noted_on"):  # fmt: skip
             if isinstance(fact, dict) and isinstance(fact.get(key), str):
                 dates.append(date.fromisoformat(fact[key][:10]))
     return dates

@@ -1,5 +1,6 @@
 """Reading findings and settings."""
 
+import dataclasses
 from collections.abc import Collection, Mapping
 from typing import Any
 from uuid import UUID
@@ -8,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from patterns.engine import ConfigFor
 from patterns.models import DetectorSettings, Finding, FindingDecision, FindingSeverity
-from patterns.registry import all_detectors
+from patterns.registry import all_detectors, get_detector
 
 
 def _is_uuid(value: str) -> bool:
@@ -49,6 +50,16 @@ def school_configs(school_id: str) -> Mapping[str, Any | None]:
     """One school's detector settings, read when the engine first needs them (incremental runs,
     where the schools involved are not known in advance)."""
     return configs_for_schools([school_id])(school_id)
+
+
+def attendance_thresholds(school_id: Any) -> dict[str, Any] | None:
+    """The attendance-patterns detector's settings for a school, for the attendance pages
+    (`settings.CAIRN_ATTENDANCE_PATTERN_SETTINGS`): the same values the detector uses, so the
+    pages and the findings agree. Its defaults for no school; None where the school turned it
+    off."""
+    entry = get_detector("attendance-patterns")
+    config = entry.defaults() if school_id is None else school_configs(str(school_id))[entry.slug]
+    return None if config is None else dataclasses.asdict(config)
 
 
 def _open() -> Q:
@@ -122,6 +133,12 @@ EVIDENCE_LABELS = {
     "behaviour": "Behaviour incident",
     "encompass": "Operation Encompass notification",
     "factor:known": "Known factor",
+    "agency_contact": "Contact with another agency",
+    "plan": "Plan",
+    "leaving": "Leaving the roll",
+    "agreed_absence": "Agreed absence",
+    "household_child": "Child of the household",
+    "engagement": "Parents' engagement",
 }
 
 
@@ -184,6 +201,13 @@ _CHILD_PAGES = {
     "cadence": "voice:plan",
     "enrolment": "pupils:detail",
     "factor:known": "factors:pupil",
+    # Casework records are on the child's chronology.
+    "agency_contact": "chronology:pupil",
+    "plan": "chronology:pupil",
+    "leaving": "chronology:pupil",
+    "agreed_absence": "chronology:pupil",
+    "household_child": "chronology:pupil",
+    "engagement": "chronology:pupil",
 }
 
 

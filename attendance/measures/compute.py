@@ -29,7 +29,7 @@ def pupil_measures(
     db: duckdb.DuckDBPyConnection | None = None,
 ) -> list[PupilMeasures]:
     """Every pupil's measures over `period`, from the schools' Parquet files."""
-    thresholds = thresholds or Thresholds.from_settings()
+    thresholds = thresholds or Thresholds.for_school(None)
     if not files:
         return []
     ids = sorted({str(p) for p in pupil_ids}) if pupil_ids is not None else None
@@ -123,7 +123,8 @@ def pupil_measures(
         SELECT *, length(hs) - cnt(hs, '4') - cnt(hs, '-') AS holiday_possible,
                cnt(hs, '2') + cnt(hs, '3') AS holiday_absent,
                length(rt) - cnt(rt, '4') - cnt(rt, '-') AS recent_possible,
-               cnt(rt, '0') + cnt(rt, '1') AS recent_attended
+               cnt(rt, '0') + cnt(rt, '1') AS recent_attended,
+               cnt(rt, '2') + cnt(rt, 'p') AS recent_authorised
         FROM combo_metrics
     ),
     per_week AS (
@@ -148,6 +149,7 @@ def pupil_measures(
             sum(auth_other + unauthorised)::INTEGER AS pattern_absent,
             sum(recent_possible)::INTEGER AS recent_possible,
             sum(recent_attended)::INTEGER AS recent_attended,
+            sum(recent_authorised)::INTEGER AS recent_authorised,
             min(first_unexplained) AS first_unexplained,
             string_agg(daystr, '' ORDER BY {order}) AS s,
             list(week_start ORDER BY {order}) AS weeks
@@ -170,7 +172,7 @@ def pupil_measures(
         part_time_sessions, first_part_time, last_part_time,
         regexp_matches(s, 'p[.]*$') AS part_time_current,
         monfri_possible, monfri_absent, holiday_possible, holiday_absent,
-        pattern_absent, recent_possible, recent_attended,
+        pattern_absent, recent_possible, recent_attended, recent_authorised,
         longest_days,
         CASE WHEN run_pos IS NOT NULL
             THEN weeks[(run_pos - 1) // 5 + 1] + ((run_pos - 1) % 5)::INTEGER END,

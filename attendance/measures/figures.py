@@ -6,36 +6,56 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
+    """The measures' thresholds. Persistent and severe absence, the LA notification and the
+    part-time flag are settings here; the pattern flags' thresholds are the school's settings of
+    the `attendance-patterns` detector (`settings.CAIRN_ATTENDANCE_PATTERN_SETTINGS`), so the
+    pages show what the detector finds. `patterns_on` is False where the school turned it off."""
+
     persistent_percent: int
     severe_percent: int
     la_notify_days: int
+    part_time_flag_weeks: int
     pattern_min_absences: int
     pattern_ratio_percent: int
     holiday_adjacent_days: int
     recent_days: int
     baseline_drop_points: int
+    min_recent_sessions: int
+    min_baseline_sessions: int
+    fall_counts_authorised: bool
     late_flag_percent: int
     late_flag_min: int
-    part_time_flag_weeks: int
+    patterns_on: bool = True
 
     @classmethod
-    def from_settings(cls) -> "Thresholds":
+    def for_school(cls, school_id: UUID | None) -> "Thresholds":
+        """The thresholds for one school's pages (the pattern detector's defaults for None)."""
+        provider = import_string(settings.CAIRN_ATTENDANCE_PATTERN_SETTINGS)
+        values = provider(school_id)
+        on = values is not None
+        if values is None:
+            values = provider(None)
         return cls(
             persistent_percent=settings.CAIRN_ATTENDANCE_PERSISTENT_PERCENT,
             severe_percent=settings.CAIRN_ATTENDANCE_SEVERE_PERCENT,
             la_notify_days=settings.CAIRN_ATTENDANCE_LA_NOTIFY_DAYS,
-            pattern_min_absences=settings.CAIRN_ATTENDANCE_PATTERN_MIN_ABSENCES,
-            pattern_ratio_percent=settings.CAIRN_ATTENDANCE_PATTERN_RATIO_PERCENT,
-            holiday_adjacent_days=settings.CAIRN_ATTENDANCE_HOLIDAY_ADJACENT_DAYS,
-            recent_days=settings.CAIRN_ATTENDANCE_BASELINE_RECENT_DAYS,
-            baseline_drop_points=settings.CAIRN_ATTENDANCE_BASELINE_DROP_POINTS,
-            late_flag_percent=settings.CAIRN_ATTENDANCE_LATE_FLAG_PERCENT,
-            late_flag_min=settings.CAIRN_ATTENDANCE_LATE_FLAG_MIN,
             part_time_flag_weeks=settings.CAIRN_ATTENDANCE_PART_TIME_FLAG_WEEKS,
+            pattern_min_absences=values["min_absences"],
+            pattern_ratio_percent=values["ratio_percent"],
+            holiday_adjacent_days=values["holiday_adjacent_days"],
+            recent_days=values["recent_days"],
+            baseline_drop_points=values["drop_points"],
+            min_recent_sessions=values["min_recent_sessions"],
+            min_baseline_sessions=values["min_baseline_sessions"],
+            fall_counts_authorised=values["fall_counts_authorised"],
+            late_flag_percent=values["late_percent"],
+            late_flag_min=values["late_min"],
+            patterns_on=on,
         )
 
 
@@ -78,6 +98,7 @@ class PupilMeasures:
     pattern_absent: int
     recent_possible: int
     recent_attended: int
+    recent_authorised: int
     longest_run_days: int
     longest_run_start: date | None
     current_run_days: int
@@ -117,7 +138,7 @@ class PupilMeasures:
     def _concentrated(self, absent: int, possible: int) -> bool:
         # Share of absences in these sessions ≥ ratio × their share of possible sessions.
         t = self.thresholds
-        if absent < t.pattern_min_absences or self.possible == 0:
+        if not t.patterns_on or absent < t.pattern_min_absences or self.possible == 0:
             return False
         return (
             100 * absent * self.possible >= t.pattern_ratio_percent * possible * self.pattern_absent
@@ -145,18 +166,27 @@ class PupilMeasures:
     def sudden_fall(self) -> bool:
         """Recent attendance has fallen by ≥ the set points below the pupil's own earlier rate
         over the period (§6 "sudden drop against the pupil's own baseline")."""
+        t = self.thresholds
         rp, bp = self.recent_possible, self.baseline_possible
-        if rp < 10 or bp < 20:
+        if not t.patterns_on or rp < t.min_recent_sessions or bp < t.min_baseline_sessions:
             return False
-        drop = 100 * (self.baseline_attended * rp - self.recent_attended * bp)
-        return drop >= self.thresholds.baseline_drop_points * bp * rp
+        recent, baseline = self.recent_attended, self.baseline_attended
+        if not t.fall_counts_authorised:  # authorised absence is not a fall (the detector's rule)
+            recent += self.recent_authorised
+            baseline += self.authorised - self.recent_authorised
+        drop = 100 * (baseline * rp - recent * bp)
+        return drop >= t.baseline_drop_points * bp * rp
 
     @property
     def lateness_pattern(self) -> bool:
         """Late marks (L, U) on ≥ the set share of sessions attended, and at least a few (§6)."""
         t = self.thresholds
         sessions = self.attended + self.late  # U is unauthorised absence, L is present
-        return self.late >= t.late_flag_min and 100 * self.late >= t.late_flag_percent * sessions
+        return (
+            t.patterns_on
+            and self.late >= t.late_flag_min
+            and 100 * self.late >= t.late_flag_percent * sessions
+        )
 
     @property
     def part_time_weeks(self) -> int:

@@ -8,12 +8,15 @@ from datetime import date, datetime, timedelta
 from patterns.facts import (
     SCHOOL_TZ,
     ActionFact,
+    AttendanceDayFact,
     CadenceFact,
     ConcernFact,
     DecisionFact,
+    EngagementFact,
     Part,
     PupilFacts,
     VoiceFact,
+    at_nine,
 )
 from patterns.registry import EvidenceRef, Raised, Severity, SubjectKind
 
@@ -102,3 +105,68 @@ def plural(count: int, word: str) -> str:
     if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
         return f"{count} {word[:-1]}ies"
     return f"{count} {word}s"
+
+
+def engagement_ref(event: EngagementFact) -> EvidenceRef:
+    return EvidenceRef(on=event.occurred_on, kind="engagement", id=event.id)
+
+
+# Engagement kinds that are an appointment the child was not brought to.
+NOT_BROUGHT = frozenset({"missed", "cancelled"})
+
+
+def health_appointments_missed(facts: PupilFacts) -> list[ConcernFact]:
+    """Health appointments the parents missed or cancelled (the casework engagement record), as
+    signs of neglect like a concern under 'missed medical appointments': "was not brought"
+    (neglect-indicators.md §2 [V phrase, CG89])."""
+    return [
+        ConcernFact(
+            id=event.id,
+            pupil_id=facts.pupil_id,
+            occurred_at=at_nine(event.occurred_on),
+            recorded_at=event.recorded_at,
+            author_id="engagement",
+            categories=frozenset({"missed_appointments"}),
+            indicators=frozenset({"neglect", "missed_appointments"}),
+            record_kind="engagement",
+        )
+        for event in facts.engagement
+        if event.kind in NOT_BROUGHT and event.appointment_kind == "health"
+    ]
+
+
+def neglect_records(facts: PupilFacts) -> list[ConcernFact]:
+    """The child's own concerns and the health appointments they were not brought to."""
+    return [*about_child(facts), *health_appointments_missed(facts)]
+
+
+def seen_days(facts: PupilFacts) -> set[date]:
+    """Days a professional saw the child: the register has them in school for a session, or
+    someone recorded the child's own words (a check-in, or words in a concern)."""
+    days = {d.day for d in facts.attendance if d.attended > 0}
+    days.update(local_date(v.heard_at) for v in facts.voice)
+    days.update(local_date(c.occurred_at) for c in about_child(facts) if c.child_words.strip())
+    return days
+
+
+def unseen_run(facts: PupilFacts, as_of: date, stale_days: int) -> list[AttendanceDayFact]:
+    """The school days, up to the latest register, on which nobody saw the child (oldest first).
+    Empty when the latest register is more than `stale_days` before `as_of` (the register
+    stopped: the child left, or marks are not yet in) or the child was seen on the latest day."""
+    school = [d for d in facts.attendance if d.possible > 0]
+    if not school:
+        return []
+    latest = max(school, key=lambda d: d.day)
+    if latest.attended > 0 or (as_of - latest.day).days > stale_days:
+        return []  # in school on the latest register day (most children), or no current register
+    school_days = sorted(school, key=lambda d: d.day)
+    seen = seen_days(facts)
+    after = [d for d in seen if d > school_days[-1].day]
+    if after:
+        return []
+    run: list[AttendanceDayFact] = []
+    for day in reversed(school_days):
+        if day.day in seen:
+            break
+        run.append(day)
+    return run[::-1]

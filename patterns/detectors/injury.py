@@ -11,12 +11,15 @@ from patterns.detectors._common import (
     about_child,
     about_pupil,
     concern_ref,
+    engagement_ref,
+    local_date,
+    neglect_records,
     plural,
     showing,
     since,
     span,
 )
-from patterns.facts import ConcernFact, PupilFacts
+from patterns.facts import ConcernFact, EngagementFact, PupilFacts
 from patterns.indicators import group
 from patterns.registry import Raised, Severity, detector, setting
 from patterns.words import matches, parent_account_words
@@ -69,13 +72,43 @@ class InjuryPatternSettings:
         doc="Indicators that count as neglect alongside an injury.",
         source="patterns/data/indicators.json group 'neglect'",
     )
+    explanation_days: int = setting(
+        7,
+        doc="A parent's explanation recorded this many days or fewer after an injury is the "
+        "explanation of that injury.",
+        source=CAIRN_DEFAULT,
+    )
 
 
-def _parent_only(concern: ConcernFact, words: frozenset[str]) -> bool:
-    return not concern.child_words.strip() and bool(matches(concern.text, words))
+def injury_explanations(facts: PupilFacts, start: date) -> list[EngagementFact]:
+    """The explanations of an injury the parents gave (the casework engagement record)."""
+    return [
+        e
+        for e in facts.engagement
+        if e.kind == "explanation" and e.explained_event == "injury" and e.occurred_on >= start
+    ]
 
 
-@detector(slug="injury-pattern", version=1, settings=InjuryPatternSettings)
+def explained_by_parent(
+    concern: ConcernFact, explanations: list[EngagementFact], days: int
+) -> bool:
+    """Whether a parent's explanation was recorded for this injury, within `days` after it."""
+    on = local_date(concern.occurred_at)
+    return any(0 <= (e.occurred_on - on).days <= days for e in explanations)
+
+
+def _parent_only(
+    concern: ConcernFact,
+    words: frozenset[str],
+    explanations: list[EngagementFact],
+    days: int,
+) -> bool:
+    if concern.child_words.strip():
+        return False
+    return bool(matches(concern.text, words)) or explained_by_parent(concern, explanations, days)
+
+
+@detector(slug="injury-pattern", version=2, settings=InjuryPatternSettings)
 def injury_pattern(
     facts: PupilFacts, *, as_of: date, config: InjuryPatternSettings
 ) -> list[Raised]:
@@ -89,7 +122,9 @@ def injury_pattern(
     CG89]); neglect often comes with other abuse (§5 [V NSPCC]; national-reviews.md §4 [V]).
 
     Evidence: the injury concerns over the months, with the body-map sites, what was noted about
-    each explanation, and any concerns about neglect in the same months.
+    each explanation (in the concern, or the parents' explanation recorded with whether it was
+    checked and fitted), and any signs of neglect in the same months, missed health
+    appointments among them.
 
     Does not mean: that anyone caused the injuries. It asks the DSL to look at the injuries
     together, at where they were and at who explained them.
@@ -99,10 +134,17 @@ def injury_pattern(
     hurt = showing(concerns, frozenset({"injury"}), start)
     if not hurt:
         return []
+    explanations = injury_explanations(facts, start)
     unusual = [c for c in hurt if c.body_regions & config.unusual_sites]
     unsuitable = [c for c in hurt if c.explanation_suitable is False]
-    parent_only = [c for c in hurt if _parent_only(c, config.parent_account)]
-    neglect = showing(concerns, config.neglect, start)
+    misfit = [e for e in explanations if e.checked == "inconsistent"]
+    unchecked = [e for e in explanations if e.checked == "not_checked"]
+    parent_only = [
+        c
+        for c in hurt
+        if _parent_only(c, config.parent_account, explanations, config.explanation_days)
+    ]
+    neglect = showing(neglect_records(facts), config.neglect, start)
     notes = []
     if unusual:
         sites = sorted({r for c in unusual for r in c.body_regions & config.unusual_sites})
@@ -110,6 +152,10 @@ def injury_pattern(
         notes.append(f"{plural(len(unusual), 'injury')} at a site unusual for accidents ({where})")
     if unsuitable:
         notes.append(f"{plural(len(unsuitable), 'explanation')} recorded as unsuitable")
+    if misfit:
+        notes.append(f"{plural(len(misfit), 'explanation')} checked and found not to fit")
+    if unchecked:
+        notes.append(f"{plural(len(unchecked), 'explanation')} never checked")
     if parent_only:
         notes.append(f"{plural(len(parent_only), 'injury')} explained only by a parent")
     if neglect:
@@ -124,4 +170,5 @@ def injury_pattern(
     if notes:
         detail += "; " + "; ".join(notes)
     evidence = [concern_ref(c) for c in [*hurt, *neglect]]
+    evidence.extend(engagement_ref(e) for e in [*misfit, *unchecked])
     return [about_pupil(facts, severity, detail + ".", evidence)]

@@ -14,6 +14,7 @@ from patterns.detectors._common import (
     concern_ref,
     decision_ref,
     local_date,
+    neglect_records,
     plural,
     showing,
     since,
@@ -64,7 +65,7 @@ class CumulativeNeglectSettings:
     )
 
 
-@detector(slug="cumulative-neglect", version=1, settings=CumulativeNeglectSettings)
+@detector(slug="cumulative-neglect", version=2, settings=CumulativeNeglectSettings)
 def cumulative_neglect(
     facts: PupilFacts, *, as_of: date, config: CumulativeNeglectSettings
 ) -> list[Raised]:
@@ -75,15 +76,17 @@ def cumulative_neglect(
     national-reviews.md §1 [V SecEd] and §2 [V SCIE]; "look for multiple or persistent signs",
     neglect-indicators.md §4-§5 [V NSPCC].
 
-    Evidence: the concerns counted (hunger, hygiene, clothing, tiredness, untreated health or
-    dental needs, supervision, late collection ...), with their dates and how many adults wrote
-    them, and the days the register marked the child late when lateness is persistent.
+    Evidence: the concerns counted (hunger, hygiene, clothing, tiredness, unmet health needs or
+    dental needs, supervision, late collection, missed medical appointments ...), with their
+    dates and how many adults wrote them, any health appointment the parents' engagement record
+    shows missed or cancelled, and the days the register marked the child late when lateness is
+    persistent.
 
     Does not mean: that the child is neglected. It asks the DSL to read these concerns together
     and to consider other categories too (neglect-indicators.md §5 rule 5).
     """
     start = since(as_of, config.window_days)
-    signs = showing(about_child(facts), config.indicators, start)
+    signs = showing(neglect_records(facts), config.indicators, start)
     late = sorted(d.day for d in facts.attendance if d.late > 0 and d.day >= start)
     persistent_lateness = config.late_days > 0 and len(late) >= config.late_days
     count = len(signs) + (1 if persistent_lateness else 0)
@@ -313,7 +316,7 @@ class PersistentNeglectSettings:
     )
 
 
-@detector(slug="persistent-neglect", version=1, settings=PersistentNeglectSettings)
+@detector(slug="persistent-neglect", version=2, settings=PersistentNeglectSettings)
 def persistent_neglect(
     facts: PupilFacts, *, as_of: date, config: PersistentNeglectSettings
 ) -> list[Raised]:
@@ -325,14 +328,15 @@ def persistent_neglect(
     (neglect-indicators.md §4 [V NSPCC]), including untreated health needs and children not
     brought to appointments (§2 [V phrase, CG89]).
 
-    Evidence: the concerns showing signs of neglect over the months, with their dates, the signs
-    and how many adults recorded them.
+    Evidence: the concerns showing signs of neglect over the months (unmet health needs and
+    missed medical appointments among them, and health appointments the parents' engagement
+    record shows missed), with their dates, the signs and how many adults recorded them.
 
     Does not mean: that the child is neglected. It asks the DSL to read the months together, as
     one story, rather than each concern as it came.
     """
     start = since(as_of, config.window_days)
-    signs = showing(about_child(facts), config.indicators, start)
+    signs = showing(neglect_records(facts), config.indicators, start)
     if not signs:
         return []
     dates = sorted({local_date(c.occurred_at) for c in signs})

@@ -18,6 +18,7 @@ from patterns.detectors._common import (
     span,
     voice_ref,
 )
+from patterns.detectors.injury import explained_by_parent, injury_explanations
 from patterns.facts import PupilFacts
 from patterns.registry import EvidenceRef, Raised, Severity, detector, setting
 from patterns.words import matches, parent_account_words, theme_label, theme_words
@@ -47,9 +48,15 @@ class VoiceAbsentSettings:
         doc="Words that say an account came from a parent or carer.",
         source="patterns/data/words.json 'parent_account'",
     )
+    explanation_days: int = setting(
+        7,
+        doc="A parent's explanation recorded this many days or fewer after an injury is the "
+        "explanation of that injury (the casework engagement record).",
+        source=CAIRN_DEFAULT,
+    )
 
 
-@detector(slug="voice-absent", version=1, settings=VoiceAbsentSettings)
+@detector(slug="voice-absent", version=2, settings=VoiceAbsentSettings)
 def voice_absent(facts: PupilFacts, *, as_of: date, config: VoiceAbsentSettings) -> list[Raised]:
     """Several concerns about the child and none of the child's own words recorded, or an injury
     explained only by a parent, whether or not the child has a check-in schedule.
@@ -61,7 +68,8 @@ def voice_absent(facts: PupilFacts, *, as_of: date, config: VoiceAbsentSettings)
     (neglect-indicators.md §1 [V NICE CG89]).
 
     Evidence: the concerns with no words of the child's, and any injury explained only by a
-    parent; no check-in or concern in the period records what the child said.
+    parent (in the concern's words, or a parent's explanation recorded with the engagement
+    records); no check-in or concern since records what the child said.
 
     Does not mean: that nobody has listened to the child. It asks that someone speaks with the
     child alone and records what the child says.
@@ -75,12 +83,16 @@ def voice_absent(facts: PupilFacts, *, as_of: date, config: VoiceAbsentSettings)
     concerns.sort(key=lambda c: (c.occurred_at, c.id))
     heard = [v for v in facts.voice if local_date(v.heard_at) >= start]
     spoke = [c for c in concerns if c.child_words.strip()]
+    explanations = injury_explanations(facts, start)
     parent_only = [
         c
         for c in concerns
         if "injury" in c.indicators
         and not c.child_words.strip()
-        and matches(c.text, config.parent_account)
+        and (
+            matches(c.text, config.parent_account)
+            or explained_by_parent(c, explanations, config.explanation_days)
+        )
     ]
     if parent_only:
         latest = parent_only[-1].occurred_at

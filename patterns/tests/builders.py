@@ -4,17 +4,25 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from patterns.facts import (
+    AbsenceFact,
     ActionFact,
     ActionKind,
     AttendanceDayFact,
     CadenceFact,
     ConcernFact,
+    ContactFact,
     DecisionFact,
     DecisionKind,
+    EngagementFact,
+    EscalationStageFact,
+    HouseholdChildFact,
     HouseholdFactorFact,
     HouseholdFacts,
+    LeavingFact,
     Part,
+    PlanFact,
     PupilFacts,
+    ResponseFact,
     VoiceFact,
 )
 
@@ -168,3 +176,62 @@ def factor(fid: str, day: str, indicator: str, household: str = "h1") -> Househo
 
 def household(*children: PupilFacts, factors=(), household_id: str = "h1") -> HouseholdFacts:
     return HouseholdFacts(household_id=household_id, children=children, factors=tuple(factors))
+
+
+# ---- casework (issue 17) ----------------------------------------------------------------------
+
+
+def contact(
+    cid: str,
+    day: str,
+    *,
+    agency: str = "social_care",
+    purpose: str = "referral",
+    decision: str | None = None,
+    answer: str | None = None,
+    answered: str | None = None,
+    agrees: bool | None = None,
+) -> ContactFact:
+    responses: tuple[ResponseFact, ...] = ()
+    if answer is not None:
+        received = d(answered or day)
+        responses = (ResponseFact(f"{cid}-r", answer, received, agrees, None, at(answered or day)),)
+    return ContactFact(cid, "s1", agency, purpose, d(day), decision, None, at(day), responses)
+
+
+def plan(pid: str, start: str, end: str | None = None, kind: str = "cp") -> PlanFact:
+    return PlanFact(pid, kind, "NEG", d(start), d(end) if end else None, "", at(start))
+
+
+def stage(sid: str, start: str, outcome: str | None = None, decided: str | None = None):
+    return EscalationStageFact(
+        sid, "x1", 1, "Practitioner", d(start), d(start) + timedelta(days=5), outcome,
+        d(decided) if decided else None, at(start),
+    )  # fmt: skip
+
+
+def leaving(lid: str, day: str, reason: str = "ehe", open_concerns: int = 0) -> LeavingFact:
+    return LeavingFact(lid, "s1", d(day), reason, open_concerns, at(day))
+
+
+def absence(aid: str, start: str, back: str, returned: str | None = None) -> AbsenceFact:
+    return AbsenceFact(aid, d(start), d(back), d(returned) if returned else None, at(start))
+
+
+def household_child(
+    hid: str, born: str, recorded: str, *, setting: str = "none", seen: str | None = None
+) -> HouseholdChildFact:
+    return HouseholdChildFact(hid, d(born), setting, d(seen) if seen else None, at(recorded))
+
+
+def engagement(
+    eid: str,
+    day: str,
+    kind: str,
+    *,
+    appointment: str = "",
+    explained: str = "",
+    checked: str = "",
+    recorded: str | None = None,
+) -> EngagementFact:
+    return EngagementFact(eid, kind, d(day), appointment, explained, checked, at(recorded or day))

@@ -233,7 +233,8 @@ def test_queries_per_chunk_do_not_grow_with_children(db, school):
 
     one = count([str(children[0].pk)])
     assert count([str(c.pk) for c in children]) == one
-    assert one <= 20
+    # About eighteen for the record apps and nine for casework (one per kind the detectors read).
+    assert one <= 30
 
 
 def test_batch_is_the_roll_of_the_schools_asked_for(db, school, other_school):

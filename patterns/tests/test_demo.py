@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from concerns.models import Concern
 from patterns.models import Finding
+from patterns.registry import all_detectors
 from schools.models import Membership, Role
 
 
@@ -32,9 +33,9 @@ def test_the_demo_dsl_sees_findings_resting_on_demo_records(client_for, capsys):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_demo_shows_a_live_finding_from_every_slow_burn_detector(capsys):
+def test_the_demo_shows_a_live_finding_from_every_detector(capsys):
     call_command("seed_demo", "--force")
-    assert "9 children with slow-burn patterns" in capsys.readouterr().out
+    assert "14 children with slow-burn patterns" in capsys.readouterr().out
     live = set(
         Finding.objects.filter(is_current=True, stale=False).values_list("detector", flat=True)
     )
@@ -48,4 +49,10 @@ def test_the_demo_shows_a_live_finding_from_every_slow_burn_detector(capsys):
         "household-children",
         "referral-closed-again",
         "prior-history",
+        "missing-education",
+        "child-not-seen",
+        "parent-non-engagement",
+        "escalation-needed",
     } <= live
+    # Every detector, not only the slow-burn ones, shows a live finding on the seeding day.
+    assert {entry.slug for entry in all_detectors()} <= live

@@ -22,7 +22,7 @@ from patterns.tests.builders import concern
 
 def test_every_detector_explains_itself_and_cites_the_domain_reference():
     entries = all_detectors()
-    assert len(entries) == 24
+    assert len(entries) == 29
     for entry in entries:
         assert entry.summary
         assert not entry.summary.startswith(("Why:", "Evidence:"))
