@@ -103,7 +103,17 @@ def mine(request: CairnRequest) -> HttpResponse:
         request=request,
         details={"concerns": len(concerns), "actions": len(actions)},
     )
-    return render(request, "concerns/mine.html", {"concerns": concerns, "actions": actions})
+    receipts = selectors.receipts_for(concerns)
+    return render(
+        request,
+        "concerns/mine.html",
+        {
+            "concerns": [(c, receipts[c.pk]) for c in concerns],
+            "open_actions": [a for a in actions if not a.is_done],
+            "done_actions": [a for a in actions if a.is_done],
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @require_GET
@@ -133,6 +143,7 @@ def detail(request: CairnRequest, concern_id: UUID) -> HttpResponse:
         else [],
         "note_form": NoteForm(),
         "today": timezone.localdate(),
+        "receipt": None if sees_decisions else selectors.receipts_for([concern])[concern.pk],
     }
     return render(request, "concerns/detail.html", context)
 

@@ -28,5 +28,5 @@ def concerns_home_panel(context: dict[str, Any]) -> SafeString:
             "overdue": selectors.overdue_actions(viewer=viewer).count(),
             "reviews": selectors.reviews_due(viewer=viewer).count(),
         }
-    data["my_actions"] = selectors.actions_for(viewer=viewer).count()
+    data["my_actions"] = selectors.open_actions_count(viewer=viewer)
     return render_to_string("concerns/_home_panel.html", data, request=request)
