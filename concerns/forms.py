@@ -242,6 +242,50 @@ class ConcernForm(forms.Form):
         return result
 
 
+# What a draft keeps of the concern form: everything typed, never a file.
+DRAFT_FIELDS = (
+    "child_1",
+    "part_1",
+    "child_2",
+    "part_2",
+    "child_3",
+    "part_3",
+    "occurred_on",
+    "occurred_time",
+    "location",
+    "facts",
+    "child_words",
+    "categories",
+    "mark_side",
+    "mark_region",
+    "mark_description",
+    "marks_json",
+    "urgent_told_dsl",
+    "told_dsl_name",
+)
+_DRAFT_FIELD_MAX = 20_000
+
+
+def draft_from(form: ConcernForm) -> tuple[dict[str, str | list[str]], Pupil | None]:
+    """What `form` (bound to a part-typed concern) holds, to keep as a draft, and the child it
+    is about if one is chosen. ValidationError if it names a child or a category the author
+    may not choose: a draft is never about a child off their school's roll. Anything else may
+    be unfinished."""
+    form.is_valid()
+    for name in ("child_1", "child_2", "child_3", "categories"):
+        if form.has_error(name, "invalid_choice") or form.has_error(name, "invalid_pk_value"):
+            raise ValidationError("Choose the child and the kinds of concern from the lists.")
+    fields: dict[str, str | list[str]] = {}
+    for name in DRAFT_FIELDS:
+        if name == "categories":
+            fields[name] = [str(v)[:40] for v in form.data.getlist(name)][:50]
+        else:
+            limit = getattr(form.fields[name], "max_length", None) or _DRAFT_FIELD_MAX
+            fields[name] = str(form.data.get(name, ""))[:limit]
+    pupil = form.cleaned_data.get("child_1") if "child_1" in form.cleaned_data else None
+    return fields, pupil
+
+
 class NoteForm(forms.Form):
     text = forms.CharField(label="Further information", widget=forms.Textarea, max_length=20_000)
     attachments = MultipleFileField(required=False, label="Attach files (optional)")

@@ -8,7 +8,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET, require_http_methods
+from django.core.exceptions import ValidationError
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit import services as audit
 from audit.bounds import upload_limit
@@ -23,14 +24,15 @@ from concerns.forms import (
     NoteForm,
     ReferralOutcomeForm,
     SearchForm,
+    draft_from,
     posted,
     posted_files,
 )
-from concerns.models import BodyRegion, Outcome
+from concerns.models import BodyRegion, ConcernDraft, Outcome
 from pupils.access import child_form_read, child_list_read, pupils_on_roll_for
 from schools.http import CairnRequest, role_required
 from schools.models import OWN_RECORD_ROLES, Role
-from ui.forms import form_write
+from ui.forms import form_error, form_write
 
 # Every member of staff records concerns; staff and the attendance lead read back only their own
 # (concerns.access decides which concern each may open).
@@ -39,19 +41,32 @@ READERS = [*RECORDERS, Role.TRUST_LEAD]
 DSL_TEAM = [Role.DSL, Role.DEPUTY_DSL]
 
 
+def _concern_form(request: CairnRequest, *, initial: dict[str, object] | None = None) -> ConcernForm:
+    viewer = request.membership
+    services.categories_ensure(school=viewer.school)  # type: ignore[arg-type]
+    return ConcernForm(
+        posted(request),
+        posted_files(request),
+        pupils=pupils_on_roll_for(viewer=viewer).order_by("legal_surname", "legal_forename"),
+        categories=selectors.categories_for(school=viewer.school),
+        initial=initial,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @role_required(RECORDERS)
 def record(request: CairnRequest) -> HttpResponse:
-    """Record a concern: any member of staff, on a phone or a desktop, in under a minute."""
+    """Record a concern: any member of staff, on a phone or a desktop, in under a minute. What
+    they have typed is kept as a draft (`draft_save`) and filled in again when they come back."""
     viewer = request.membership
-    services.categories_ensure(school=viewer.school)  # type: ignore[arg-type]
-    categories = selectors.categories_for(school=viewer.school)
-    pupils = pupils_on_roll_for(viewer=viewer).order_by("legal_surname", "legal_forename")
-    form = ConcernForm(posted(request), posted_files(request), pupils=pupils, categories=categories)
+    draft = access.access_draft(viewer=viewer)
+    if draft is not None and request.method == "GET":
+        services.draft_opened(actor=viewer, draft=draft, request=request)
+    form = _concern_form(request, initial=draft.fields if draft is not None else None)
     written = form_write(
         request,
         form,
-        lambda: services.concern_record(
+        lambda: services.concern_submit(
             actor=viewer,
             data=services.ConcernInput(
                 children=[services.ChildPart(pupil=p, part=part) for p, part in form.children()],
@@ -71,10 +86,17 @@ def record(request: CairnRequest) -> HttpResponse:
     if written:
         messages.success(request, "Concern recorded. The safeguarding team has been alerted.")
         return redirect("concerns:detail", concern_id=written.value.pk)
+    return _record_page(request, form, draft=draft)
+
+
+def _record_page(
+    request: CairnRequest, form: ConcernForm, *, draft: ConcernDraft | None, status: int = 200
+) -> HttpResponse:
+    viewer = request.membership
     child_list_read(
         viewer=viewer,
         listed="children on roll (concern form)",
-        count=pupils.count(),
+        count=form.fields["child_1"].queryset.count(),  # type: ignore[attr-defined]
         request=request,
     )
     return render(
@@ -82,13 +104,51 @@ def record(request: CairnRequest) -> HttpResponse:
         "concerns/record.html",
         {
             "form": form,
-            "categories": categories,
+            "draft": draft,
+            "categories": form.fields["categories"].queryset,  # type: ignore[attr-defined]
             "regions": BodyRegion.choices,
             "accepted_types": ", ".join(settings.CAIRN_ATTACHMENT_TYPES),
             "max_mb": upload_limit("attachment") // (1024 * 1024),
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=400 if form.is_bound and form.errors else status,
     )
+
+
+@require_POST
+@role_required(RECORDERS)
+def draft_save(request: CairnRequest) -> HttpResponse:
+    """Keep what has been typed into the concern form as the author's draft: sent by htmx as
+    they type (and when the idle warning appears), or by the form's "Save draft" button."""
+    viewer = request.membership
+    form = _concern_form(request)
+    try:
+        fields, pupil = draft_from(form)
+    except ValidationError as error:
+        if request.htmx:
+            return render(
+                request, "concerns/includes/draft_status.html", {"problem": error.messages[0]}
+            )
+        form_error(form, error)
+        return _record_page(request, form, draft=None)
+    draft = services.draft_save(actor=viewer, fields=fields, pupil=pupil, request=request)
+    if request.htmx:
+        return render(request, "concerns/includes/draft_status.html", {"draft": draft})
+    messages.success(
+        request, "Your draft is saved. Only you can see it. Carry on now or come back to it later."
+    )
+    return redirect("concerns:record")
+
+
+@require_POST
+@role_required(RECORDERS)
+def draft_discard(request: CairnRequest) -> HttpResponse:
+    """Delete the author's draft, to start a concern afresh."""
+    viewer = request.membership
+    draft = access.access_draft(viewer=viewer)
+    if draft is not None:
+        services.draft_delete(actor=viewer, draft=draft, why="discarded", request=request)
+        messages.success(request, "Your draft has been deleted.")
+    return redirect("concerns:record")
 
 
 @require_GET
@@ -112,6 +172,7 @@ def mine(request: CairnRequest) -> HttpResponse:
             "open_actions": [a for a in actions if not a.is_done],
             "done_actions": [a for a in actions if a.is_done],
             "today": timezone.localdate(),
+            "draft": access.access_draft(viewer=request.membership),
         },
     )
 

@@ -4,7 +4,7 @@ Every function takes a keyword-only `actor`, audits in the same transaction, and
 or deletes a record: amendments are new rows with a reason.
 
 One module per record (ADR 17): `categories`, `attachments`, `concerns` (recording, amending,
-notes, reading), `decisions` (decisions, referral outcomes, actions) and `records` (behaviour
+notes, reading), `drafts` (a concern being typed: the one thing here that is deleted), `decisions` (decisions, referral outcomes, actions) and `records` (behaviour
 incidents and Operation Encompass notifications). Everything is importable from
 `concerns.services` as before.
 """
@@ -22,6 +22,13 @@ from concerns.services.concerns import (
     concern_record,
     concern_viewed,
 )
+from concerns.services.drafts import (
+    DRAFT_MAX_CHARACTERS,
+    concern_submit,
+    draft_delete,
+    draft_opened,
+    draft_save,
+)
 from concerns.services.decisions import (
     DecisionInput,
     action_assign,
@@ -33,6 +40,7 @@ from concerns.services.records import EncompassInput, behaviour_record, encompas
 
 __all__ = [
     "CATEGORIES_CSV",
+    "DRAFT_MAX_CHARACTERS",
     "ChildPart",
     "ConcernInput",
     "DecisionInput",
@@ -51,8 +59,12 @@ __all__ = [
     "concern_amend",
     "concern_pupil_ids",
     "concern_record",
+    "concern_submit",
     "concern_viewed",
     "decision_record",
+    "draft_delete",
+    "draft_opened",
+    "draft_save",
     "encompass_record",
     "referral_outcome_record",
 ]

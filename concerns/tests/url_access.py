@@ -118,6 +118,14 @@ CASES = {
     "concerns:record": Case(
         allow(*_recorders, "attendance_lead", other_school_dsl=200), post=_concern_post
     ),
+    # A draft is its author's own: an empty one is saved (or none discarded) and the form shown
+    # again; a draft naming a child off the author's roll is refused (concerns/tests/test_drafts).
+    "concerns:draft_save": Case(
+        allow(*_recorders, "attendance_lead", ok=302, other_school_dsl=302), method="post"
+    ),
+    "concerns:draft_discard": Case(
+        allow(*_recorders, "attendance_lead", ok=302, other_school_dsl=302), method="post"
+    ),
     "concerns:mine": Case(allow(*_recorders, "attendance_lead", other_school_dsl=200)),
     # The headteacher reads every concern at the school: the inbox (read-only) and search.
     "concerns:inbox": Case(allow(*_team, "headteacher", other_school_dsl=200)),
