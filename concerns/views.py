@@ -28,7 +28,7 @@ from concerns.forms import (
     posted,
     posted_files,
 )
-from concerns.models import BodyRegion, ConcernDraft, Outcome
+from concerns.models import BodyRegion, BodySide, ConcernDraft, Outcome
 from pupils.access import child_form_read, child_list_read, pupils_on_roll_for
 from schools.http import CairnRequest, role_required
 from schools.models import OWN_RECORD_ROLES, Role
@@ -107,6 +107,7 @@ def _record_page(
             "draft": draft,
             "categories": form.fields["categories"].queryset,  # type: ignore[attr-defined]
             "regions": BodyRegion.choices,
+            "sides": BodySide.choices,
             "accepted_types": ", ".join(settings.CAIRN_ATTACHMENT_TYPES),
             "max_mb": upload_limit("attachment") // (1024 * 1024),
         },
@@ -288,7 +289,7 @@ def decide(request: CairnRequest, concern_id: UUID) -> HttpResponse:
             )
         except ValueError as exc:
             raise Http404("No such decision") from exc
-    form = DecisionForm(posted(request))
+    form = DecisionForm(posted(request), supersedes=supersedes is not None)
     written = form_write(
         request,
         form,
@@ -300,9 +301,9 @@ def decide(request: CairnRequest, concern_id: UUID) -> HttpResponse:
                 rationale=form.cleaned_data["rationale"],
                 review_date=form.cleaned_data["review_date"],
                 agency=form.cleaned_data["agency"],
-                referral_reference=form.cleaned_data["referral_reference"],
-                referral_date=form.cleaned_data["referral_date"],
-                outcome_expected_by=form.cleaned_data["outcome_expected_by"],
+                referral_reference=form.referral()[0],
+                referral_date=form.referral()[1],
+                outcome_expected_by=form.referral()[2],
                 adult_name=form.cleaned_data["adult_name"],
                 adult_role=form.cleaned_data["adult_role"],
             ),

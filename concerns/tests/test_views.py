@@ -311,9 +311,9 @@ class TestTriage:
             {
                 "outcome": "social_care",
                 "rationale": "Disclosure of harm at home.",
-                "referral_reference": "CSC-42",
-                "referral_date": timezone.localdate().isoformat(),
-                "outcome_expected_by": (timezone.localdate() + timedelta(days=1)).isoformat(),
+                "social_care_reference": "CSC-42",
+                "social_care_date": timezone.localdate().isoformat(),
+                "social_care_expected": (timezone.localdate() + timedelta(days=1)).isoformat(),
             },
         )
         assert response.status_code == 302
