@@ -415,7 +415,7 @@ class DecisionForm(forms.Form):
         if outcome and not (data.get("rationale") or "").strip():
             self.add_error("rationale", _REASON_MISSING[Outcome(outcome)])
         needed = {
-            Outcome.MONITOR: [("review_date", "Enter the date to review the monitoring")],
+            Outcome.MONITOR: [("review_date", "Enter the review date for the monitoring")],
             Outcome.SOCIAL_CARE: [
                 ("social_care_date", "Enter the date of the referral to children's social care")
             ],

@@ -94,7 +94,7 @@ def test_only_the_chosen_options_questions_are_checked(dsl, teacher, pupil):
 def test_each_options_own_questions_are_required(dsl, teacher, pupil):
     concern = make_concern(author=teacher, pupil=pupil)
     cases = {
-        "monitor": "Enter the date to review the monitoring",
+        "monitor": "Enter the review date for the monitoring",
         "social_care": "Enter the date of the referral to children&#x27;s social care",
         "lado": "Enter the name of the adult the allegation is about",
         "other_agency": "Enter the name of the agency",

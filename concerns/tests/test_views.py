@@ -196,7 +196,7 @@ class TestWhoSeesWhat:
         teachers = make_concern(author=teacher, pupil=pupil)
 
         mine = client.get(reverse("concerns:mine"))
-        assert [c.pk for c in mine.context["concerns"]] == [theirs.pk]
+        assert [c.pk for c, _receipt in mine.context["concerns"]] == [theirs.pk]
         body = client.get(reverse("concerns:detail", args=[theirs.pk])).content.decode()
         assert "Absent every Monday since half-term" in body
         assert "threshold met" not in body
