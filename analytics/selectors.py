@@ -127,15 +127,18 @@ def what_can_be_shown(
                 )
                 break
         else:
-            table = tables[slug]
+            places = ["over this period"]
+            if longer_start < period.start:
+                places.append("over the last 12 months")
+            if len(trust_ids) > 1:
+                places.append("across the trust")
+            where = places[0] if len(places) == 1 else f"{', '.join(places[:-1])} or {places[-1]}"
             shown[slug] = replace(
-                table,
+                tables[slug],
                 rows=[],
                 withheld=(
-                    f"Too few at this school to show without risk of identifying a child "
-                    f"(counts below {policy.below} are not shown), over this period"
-                    + (", the last 12 months" if longer_start < period.start else "")
-                    + (" or across the trust." if len(trust_ids) > 1 else ".")
+                    "Too few at this school to show without risk of identifying a child "
+                    f"(counts below {policy.below} are not shown) {where}."
                 ),
             )
     return shown

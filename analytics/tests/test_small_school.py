@@ -108,5 +108,17 @@ def test_a_table_already_a_year_long_is_not_lengthened(school, other_school):
     _concern(school, _pupil(school, sex=Sex.FEMALE), "2025-10-06T10:00", ("neglect",))
     year = Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31), "2025")
     shown = what_can_be_shown(_tables(school, year), school=school, period=year, today=TODAY)
-    assert shown["key-figures"].withheld.endswith("over this period or across the trust.")
+    assert shown["key-figures"].withheld.endswith("not shown) over this period or across the trust.")
+    store.reset()
+
+
+def test_a_school_alone_in_its_trust_is_not_offered_the_trust(school):
+    store.reset()
+    categories_ensure(school=school)
+    _concern(school, _pupil(school, sex=Sex.FEMALE), "2025-10-06T10:00", ("neglect",))
+    autumn = term_containing(TODAY.replace(month=10, year=2025))
+    shown = what_can_be_shown(_tables(school, autumn), school=school, period=autumn, today=TODAY)
+    assert shown["key-figures"].withheld.endswith(
+        "not shown) over this period or over the last 12 months."
+    )
     store.reset()
