@@ -12,9 +12,7 @@ def idle_timeout(request: HttpRequest) -> dict[str, int]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    minutes = int(
-        request.session.get(SESSION_IDLE_MINUTES, settings.CAIRN_IDLE_TIMEOUT_MINUTES)
-    )
+    minutes = int(request.session.get(SESSION_IDLE_MINUTES, settings.CAIRN_IDLE_TIMEOUT_MINUTES))
     seconds = minutes * 60
     return {
         "idle_timeout_seconds": seconds,

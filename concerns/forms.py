@@ -278,7 +278,8 @@ def draft_from(form: ConcernForm) -> tuple[dict[str, str | list[str]], Pupil | N
     fields: dict[str, str | list[str]] = {}
     for name in DRAFT_FIELDS:
         if name == "categories":
-            fields[name] = [str(v)[:40] for v in form.data.getlist(name)][:50]
+            chosen = form.data.getlist(name) if isinstance(form.data, QueryDict) else []
+            fields[name] = [str(v)[:40] for v in chosen][:50]
         else:
             limit = getattr(form.fields[name], "max_length", None) or _DRAFT_FIELD_MAX
             fields[name] = str(form.data.get(name, ""))[:limit]
@@ -393,9 +394,7 @@ class DecisionForm(forms.Form):
                 required=False, label=f"Reference given by {where}", max_length=100
             )
             self.fields[f"{outcome}_date"] = _date_field(f"Date referred to {where}")
-            self.fields[f"{outcome}_expected"] = _date_field(
-                f"Outcome expected from {where} by"
-            )
+            self.fields[f"{outcome}_expected"] = _date_field(f"Outcome expected from {where} by")
 
     def conditionals(self) -> dict[str, list[str]]:
         """The questions each option reveals, by the option's value."""

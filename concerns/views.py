@@ -4,11 +4,11 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.core.exceptions import ValidationError
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit import services as audit
@@ -41,7 +41,9 @@ READERS = [*RECORDERS, Role.TRUST_LEAD]
 DSL_TEAM = [Role.DSL, Role.DEPUTY_DSL]
 
 
-def _concern_form(request: CairnRequest, *, initial: dict[str, object] | None = None) -> ConcernForm:
+def _concern_form(
+    request: CairnRequest, *, initial: dict[str, object] | None = None
+) -> ConcernForm:
     viewer = request.membership
     services.categories_ensure(school=viewer.school)  # type: ignore[arg-type]
     return ConcernForm(
@@ -170,8 +172,8 @@ def mine(request: CairnRequest) -> HttpResponse:
         "concerns/mine.html",
         {
             "concerns": [(c, receipts[c.pk]) for c in concerns],
-            "open_actions": [a for a in actions if not a.is_done],
-            "done_actions": [a for a in actions if a.is_done],
+            "open_actions": [a for a in actions if not getattr(a, "is_done", False)],
+            "done_actions": [a for a in actions if getattr(a, "is_done", False)],
             "today": timezone.localdate(),
             "draft": access.access_draft(viewer=request.membership),
         },

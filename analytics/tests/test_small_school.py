@@ -6,12 +6,12 @@ import pytest
 from django.urls import reverse
 
 from analytics import store
+from analytics.engine import compute
 from analytics.periods import term_containing
 from analytics.selectors import what_can_be_shown
 from analytics.tables import Policy, school_tables
 from analytics.tables.trust import combine
 from analytics.tests.builders import TODAY, _concern, _pupil
-from analytics.engine import compute
 from concerns.services import categories_ensure
 from pupils.models import Sex
 from tests.pdf import pdf_text
@@ -100,15 +100,18 @@ def test_the_trusts_schools_together_when_the_school_alone_is_too_few(school, ot
 
 
 def test_a_table_already_a_year_long_is_not_lengthened(school, other_school):
-    from analytics.periods import Period
     import datetime as dt
+
+    from analytics.periods import Period
 
     store.reset()
     categories_ensure(school=school)
     _concern(school, _pupil(school, sex=Sex.FEMALE), "2025-10-06T10:00", ("neglect",))
     year = Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31), "2025")
     shown = what_can_be_shown(_tables(school, year), school=school, period=year, today=TODAY)
-    assert shown["key-figures"].withheld.endswith("not shown) over this period or across the trust.")
+    assert shown["key-figures"].withheld.endswith(
+        "not shown) over this period or across the trust."
+    )
     store.reset()
 
 

@@ -247,7 +247,8 @@ def test_the_signed_out_pages_fit_a_phone(page: Page, live_server):
         reverse("accounts:password_reset_done"),
     ):
         response = page.goto(f"{live_server.url}{path}")
-        assert response is not None and response.status == 200
+        assert response is not None
+        assert response.status == 200
         width = page.evaluate("() => document.documentElement.clientWidth")
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width, path
         if shots := os.environ.get("CAIRN_SCREENSHOTS"):
