@@ -93,6 +93,11 @@ def test_the_idle_warning_offers_to_stay_signed_in(page: Page, live_server, teac
     expect(page.get_by_role("button", name="Stay signed in")).to_be_focused()
     _shot(page, "idle-warning")
     assert_accessible(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate(
+        "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+    _shot(page, "idle-warning-phone")
     before = float(_session(page)[SESSION_LAST_SEEN])
     time.sleep(1)
     with page.expect_response(re.compile("/stay-signed-in/$")) as answer:
