@@ -186,8 +186,6 @@ def access_draft(*, viewer: Membership) -> ConcernDraft | None:
     """The viewer's own draft concern, if they have one: a draft is seen by its author only,
     and only while the child it is about is still on the roll they record for (the gate,
     `pupils.access`, checks the child again). None when there is no such draft."""
-    if viewer.school_id is None:
-        return None
     on_roll = pupils_on_roll_for(viewer=viewer).values("pk")
     return (
         ConcernDraft.objects.filter(author=viewer, school_id=viewer.school_id)

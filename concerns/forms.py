@@ -3,7 +3,7 @@
 import json
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -278,7 +278,7 @@ def draft_from(form: ConcernForm) -> tuple[dict[str, str | list[str]], Pupil | N
     fields: dict[str, str | list[str]] = {}
     for name in DRAFT_FIELDS:
         if name == "categories":
-            chosen = form.data.getlist(name) if isinstance(form.data, QueryDict) else []
+            chosen = cast(QueryDict, form.data).getlist(name)  # a bound form's POST
             fields[name] = [str(v)[:40] for v in chosen][:50]
         else:
             limit = getattr(form.fields[name], "max_length", None) or _DRAFT_FIELD_MAX

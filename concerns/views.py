@@ -88,11 +88,11 @@ def record(request: CairnRequest) -> HttpResponse:
     if written:
         messages.success(request, "Concern recorded. The safeguarding team has been alerted.")
         return redirect("concerns:detail", concern_id=written.value.pk)
-    return _record_page(request, form, draft=draft)
+    return _record_page(request, form, draft=draft if request.method == "GET" else None)
 
 
 def _record_page(
-    request: CairnRequest, form: ConcernForm, *, draft: ConcernDraft | None, status: int = 200
+    request: CairnRequest, form: ConcernForm, *, draft: ConcernDraft | None
 ) -> HttpResponse:
     viewer = request.membership
     child_list_read(
@@ -113,7 +113,7 @@ def _record_page(
             "accepted_types": ", ".join(settings.CAIRN_ATTACHMENT_TYPES),
             "max_mb": upload_limit("attachment") // (1024 * 1024),
         },
-        status=400 if form.is_bound and form.errors else status,
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 

@@ -55,8 +55,11 @@ def test_htmx_autosave_keeps_the_draft_and_audits_it_against_the_child(teacher, 
 
 def test_the_form_is_filled_in_again_from_the_draft_and_the_opening_audited(teacher, pupil):
     client = signed_in_client(teacher)
-    client.post(SAVE, _typed(pupil, location="Library"), **HTMX)
+    categories_ensure(school=teacher.school)
+    neglect = teacher.school.concern_categories.get(code="neglect")
+    client.post(SAVE, _typed(pupil, location="Library", categories=[str(neglect.pk)]), **HTMX)
     body = client.get(RECORD).content.decode()
+    assert f'value="{neglect.pk}" checked' in body
     assert "You started this concern earlier" in body
     assert "Half-typed: she said her dad" in body
     assert 'value="Library"' in body
@@ -64,6 +67,8 @@ def test_the_form_is_filled_in_again_from_the_draft_and_the_opening_audited(teac
     assert _events(AuditAction.CONCERN_DRAFT_OPENED).get().pupil_id == pupil.pk
     mine = client.get(reverse("concerns:mine")).content.decode()
     assert "Carry on with the concern you started about" in mine
+    home = client.get(reverse("schools:home")).content.decode()
+    assert f"Carry on with the concern you started about {pupil.display_name}" in home
 
 
 def test_a_draft_is_seen_by_its_author_only(teacher, other_teacher, dsl, pupil):

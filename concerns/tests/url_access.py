@@ -68,12 +68,16 @@ def _today() -> str:
     return timezone.localdate().isoformat()
 
 
+# The posts below happened at midnight today: never in the future, whatever the time of the run
+# (a later time made these rows fail when the suite ran before it).
+
+
 def _concern_post(w) -> dict[str, object]:
     return {
         "child_1": str(w.pupil.pk),
         "part_1": "subject",
         "occurred_on": _today(),
-        "occurred_time": "09:30",
+        "occurred_time": "00:00",
         "facts": "Posted by the access table.",
         "categories": [str(_records(w).category.pk)],
     }
@@ -91,7 +95,7 @@ def _decision_post(w) -> dict[str, object]:
 def _behaviour_csv(w) -> dict[str, object]:
     text = (
         "incident_id,upn,date,time,type,description,action_taken,recorded_by\n"
-        f"ACCESS1,{w.pupil.upn},{_today()},10:15,Posted by the access table,,,Mr Smith\n"
+        f"ACCESS1,{w.pupil.upn},{_today()},00:00,Posted by the access table,,,Mr Smith\n"
     )
     return {"file": SimpleUploadedFile("behaviour.csv", text.encode())}
 
@@ -100,7 +104,7 @@ def _encompass_post(w) -> dict[str, object]:
     return {
         "police_reference": "Posted by the access table",
         "occurred_on": _today(),
-        "occurred_time": "02:00",
+        "occurred_time": "00:00",
         "child_present": "no",
         "pupils": [str(w.pupil.pk)],
         "welfare_check_on": _today(),
@@ -198,7 +202,7 @@ CASES = {
         kwargs=_pupil,
         post=lambda w: {
             "occurred_on": _today(),
-            "occurred_time": "10:00",
+            "occurred_time": "00:00",
             "incident_type": "Posted by the access table",
         },
     ),
