@@ -125,3 +125,11 @@ def test_a_school_alone_in_its_trust_is_not_offered_the_trust(school):
         "not shown) over this period or over the last 12 months."
     )
     store.reset()
+
+
+def test_tables_with_enough_to_show_are_left_as_they_are(small_school):
+    autumn = term_containing(TODAY.replace(month=10, year=2025))
+    figures = compute(school_ids=[small_school.pk], period=autumn, today=TODAY)
+    every_count = school_tables(figures, combine(figures), Policy.for_viewer(suppress=False))
+    assert not any(t.mostly_withheld for t in every_count.values())
+    assert what_can_be_shown(every_count, school=small_school, period=autumn) is every_count
