@@ -188,7 +188,7 @@ def access_draft(*, viewer: Membership) -> ConcernDraft | None:
     `pupils.access`, checks the child again). None when there is no such draft."""
     on_roll = pupils_on_roll_for(viewer=viewer).values("pk")
     return (
-        ConcernDraft.objects.filter(author=viewer, school_id=viewer.school_id)
+        ConcernDraft.objects.filter(author=viewer)
         .filter(Q(pupil__isnull=True) | Q(pupil__in=on_roll))
         .first()
     )
