@@ -161,3 +161,32 @@ def test_a_draft_is_restored_after_signing_in_again(
     page.get_by_role("button", name="Submit concern").click()
     expect(page.get_by_text("Concern recorded.")).to_be_visible()
     assert not ConcernDraft.objects.exists()
+
+
+def test_the_decision_form_works_without_javascript(browser, live_server, dsl, teacher, pupil):
+    """Without JavaScript every option's questions are shown under it; only the chosen option's
+    are checked, with a specific message when its reason is missing."""
+    from concerns.models import Decision
+    from concerns.tests.factories import make_concern
+
+    concern = make_concern(author=teacher, pupil=pupil)
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = sign_in_as(context.new_page(), live_server, dsl)
+    page.goto(f"/concerns/{concern.pk}/decide/")
+    expect(page.get_by_label("Review date")).to_be_visible()
+    expect(page.get_by_label("Reference given by the police")).to_be_visible()
+    expect(page.get_by_label("Name of the adult", exact=True)).to_be_visible()
+    # axe needs JavaScript: the same pages are checked with it in the tests above and in
+    # tests/browser/test_concerns.py.
+    page.get_by_label("Referral to the police").check()
+    page.get_by_role("button", name="Save decision").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Enter the reason for the referral to the police"
+    )
+    _shot(page, "decide-no-javascript-error")
+    page.get_by_label("Why (the rationale)").fill("Disclosure of an assault at home.")
+    page.get_by_label("Reference given by the police").fill("PC-2026-7")
+    page.get_by_role("button", name="Save decision").click()
+    expect(page.get_by_text("Decision recorded.")).to_be_visible()
+    assert Decision.objects.get().referral_reference == "PC-2026-7"
+    context.close()
