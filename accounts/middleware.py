@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.module_loading import import_string
 
 from accounts.models import User
@@ -49,10 +51,27 @@ class IdleTimeoutMiddleware:
                     request=request,
                 )
                 messages.info(request, "You were signed out because you had been idle.")
-                return redirect(settings.LOGIN_URL)
-            if last_seen is None or abs(now - float(last_seen)) >= LAST_SEEN_EVERY_SECONDS:
+                return _to_sign_in(request)
+            # A draft saved by the page because the idle warning appeared is not activity.
+            if not request.headers.get("X-Cairn-Not-Activity") and (
+                last_seen is None or abs(now - float(last_seen)) >= LAST_SEEN_EVERY_SECONDS
+            ):
                 request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
+
+
+def _to_sign_in(request: HttpRequest) -> HttpResponse:
+    """To the sign-in page; from a page (a GET), with that page as `next`, so that signing in
+    again leads back to it (the concern form, with its draft). An htmx request (a draft being
+    saved) is told to send the whole page there."""
+    sign_in = reverse(settings.LOGIN_URL)
+    if request.method == "GET":
+        sign_in += "?" + urlencode({"next": request.get_full_path()})
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = sign_in
+        return response
+    return redirect(sign_in)
 
 
 def two_factor_required(user: object) -> bool:

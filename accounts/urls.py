@@ -8,6 +8,7 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-in/two-factor/", views.two_factor, name="two_factor"),
     path("sign-out/", views.sign_out, name="sign_out"),
+    path("stay-signed-in/", views.stay_signed_in, name="stay_signed_in"),
     path("account/", views.account, name="account"),
     path("account/two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
     path(

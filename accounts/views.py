@@ -138,6 +138,17 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@login_required
+def stay_signed_in(request: HttpRequest) -> HttpResponse:
+    """Answer the idle warning's "Stay signed in": the request itself is the activity that
+    keeps the session (IdleTimeoutMiddleware). From a script, nothing more; from a plain form,
+    back to the page the person was on."""
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(status=204)
+    return redirect(safe_next_url(request) or "schools:home")
+
+
+@require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     with transaction.atomic():

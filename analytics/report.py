@@ -45,6 +45,8 @@ def table_csv(*, table: Table, school: str, period: str, exported_by: str) -> st
     writer.writerow(table.columns)
     for row in table.rows:
         writer.writerow([safe_csv_cell(cell.text) for cell in row])
+    if table.withheld:
+        out.write(f"# {table.withheld}\n")
     for note in table.notes:
         out.write(f"# {note}\n")
     return out.getvalue()
@@ -172,13 +174,16 @@ def governors_pdf(
             continue
         chart = dashboard.charts.get(slug)
         block: list[object] = [Paragraph(escape(table.title), styles["Heading2"])]
-        if chart is not None:
+        if chart is not None and not table.withheld:
             block += [
                 _drawing(chart),
                 Paragraph(escape(chart.summary), small),
                 Spacer(1, 2 * mm),
             ]
         story.append(KeepTogether(block))
+        if table.withheld:
+            story.append(Paragraph(escape(table.withheld), body))
+            continue
         story.append(_pdf_table(table, small, bold))
         story += [Paragraph(escape(note), small) for note in table.notes]
         if slug == "high-expectations":

@@ -9,7 +9,7 @@
 
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from concerns.models import (
@@ -17,10 +17,11 @@ from concerns.models import (
     AllegationRecord,
     Attachment,
     Concern,
+    ConcernDraft,
     Decision,
     EncompassNotification,
 )
-from pupils.access import child_level
+from pupils.access import child_level, pupils_on_roll_for
 from schools.models import CHILD_RECORD_ROLES, OWN_RECORD_ROLES, Membership, Role
 
 _SCHOOL_WIDE = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
@@ -174,3 +175,20 @@ def encompass_visible_to(*, viewer: Membership) -> QuerySet[EncompassNotificatio
     if not sees_encompass(viewer=viewer) or viewer.school is None:
         return EncompassNotification.objects.none()
     return EncompassNotification.objects.filter(school=viewer.school)
+
+
+def _draft_child(draft: ConcernDraft | None) -> list[UUID]:
+    return [draft.pupil_id] if draft is not None and draft.pupil_id is not None else []
+
+
+@child_level(_draft_child)
+def access_draft(*, viewer: Membership) -> ConcernDraft | None:
+    """The viewer's own draft concern, if they have one: a draft is seen by its author only,
+    and only while the child it is about is still on the roll they record for (the gate,
+    `pupils.access`, checks the child again). None when there is no such draft."""
+    on_roll = pupils_on_roll_for(viewer=viewer).values("pk")
+    return (
+        ConcernDraft.objects.filter(author=viewer)
+        .filter(Q(pupil__isnull=True) | Q(pupil__in=on_roll))
+        .first()
+    )

@@ -3,7 +3,7 @@
 import json
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -251,6 +251,52 @@ class ConcernForm(forms.Form):
         return result
 
 
+# What a draft keeps of the concern form: everything typed, never a file.
+DRAFT_FIELDS = (
+    "child_1",
+    "part_1",
+    "child_2",
+    "part_2",
+    "child_3",
+    "part_3",
+    "occurred_on",
+    "occurred_time",
+    "location",
+    "facts",
+    "child_words",
+    "child_themes",
+    "categories",
+    "mark_side",
+    "mark_region",
+    "mark_description",
+    "marks_json",
+    "urgent_told_dsl",
+    "told_dsl_name",
+)
+_DRAFT_FIELD_MAX = 20_000
+
+
+def draft_from(form: ConcernForm) -> tuple[dict[str, str | list[str]], Pupil | None]:
+    """What `form` (bound to a part-typed concern) holds, to keep as a draft, and the child it
+    is about if one is chosen. ValidationError if it names a child or a category the author
+    may not choose: a draft is never about a child off their school's roll. Anything else may
+    be unfinished."""
+    form.is_valid()
+    for name in ("child_1", "child_2", "child_3", "categories", "child_themes"):
+        if form.has_error(name, "invalid_choice") or form.has_error(name, "invalid_pk_value"):
+            raise ValidationError("Choose the child and the kinds of concern from the lists.")
+    fields: dict[str, str | list[str]] = {}
+    for name in DRAFT_FIELDS:
+        if name in ("categories", "child_themes"):
+            chosen = cast(QueryDict, form.data).getlist(name)  # a bound form's POST
+            fields[name] = [str(v)[:40] for v in chosen][:50]
+        else:
+            limit = getattr(form.fields[name], "max_length", None) or _DRAFT_FIELD_MAX
+            fields[name] = str(form.data.get(name, ""))[:limit]
+    pupil = form.cleaned_data.get("child_1") if "child_1" in form.cleaned_data else None
+    return fields, pupil
+
+
 class NoteForm(forms.Form):
     text = forms.CharField(label="Further information", widget=forms.Textarea, max_length=20_000)
     attachments = MultipleFileField(required=False, label="Attach files (optional)")
@@ -292,58 +338,173 @@ class AmendForm(forms.Form):
         self.fields["categories"].queryset = categories  # type: ignore[attr-defined]
 
 
+# Each referral's own words: where it went (for the error messages) and its reference's label.
+_REFERRED_TO = {
+    Outcome.SOCIAL_CARE: "children's social care",
+    Outcome.POLICE: "the police",
+    Outcome.LADO: "the LADO",
+    Outcome.PREVENT: "Prevent",
+    Outcome.OTHER_AGENCY: "the agency",
+}
+_REASON_MISSING = {
+    Outcome.NO_FURTHER_ACTION: "Enter the reason for no further action",
+    Outcome.MONITOR: "Enter the reason for monitoring",
+    Outcome.EARLY_HELP: "Enter the reason for early help",
+    Outcome.SOCIAL_CARE: "Enter the reason for the referral to children's social care",
+    Outcome.POLICE: "Enter the reason for the referral to the police",
+    Outcome.LADO: "Enter the reason for the referral to the LADO",
+    Outcome.PREVENT: "Enter the reason for the Prevent referral",
+    Outcome.OTHER_AGENCY: "Enter the reason for the referral to another agency",
+}
+
+
+def _date_field(label: str) -> forms.DateField:
+    return forms.DateField(
+        required=False,
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": f"{label} must be a real date"},
+    )
+
+
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect, label="Decision")
+    """The DSL's decision, after the GOV.UK "conditional reveal" pattern: choosing an option
+    reveals only the questions that option needs (all of them, under each option, without
+    JavaScript), and only the chosen option's questions are checked. Each referral has its own
+    reference and dates, named `<outcome>_reference`, `<outcome>_date`, `<outcome>_expected`."""
+
+    outcome = forms.ChoiceField(
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        label="Decision",
+        error_messages={
+            "required": "Choose a decision",
+            "invalid_choice": "Choose a decision from the list",
+        },
+    )
+    review_date = _date_field("Review date")
+    agency = forms.CharField(required=False, label="Which agency", max_length=200)
+    adult_name = forms.CharField(
+        required=False,
+        label="Name of the adult",
+        max_length=200,
+        validators=[validate_name],
+        help_text="Kept in the restricted allegations register only.",
+    )
+    adult_role = forms.CharField(required=False, label="Their role", max_length=200)
     rationale = forms.CharField(
+        required=False,
         label="Why (the rationale)",
         widget=forms.Textarea,
         help_text="Required for every decision, including no further action.",
     )
-    review_date = forms.DateField(
-        required=False,
-        label="Review date (monitoring)",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    agency = forms.CharField(required=False, label="Agency (other agency)", max_length=200)
-    referral_reference = forms.CharField(required=False, label="Referral reference", max_length=100)
-    referral_date = forms.DateField(
-        required=False, label="Date referred", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    outcome_expected_by = forms.DateField(
-        required=False,
-        label="Outcome expected by",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    adult_name = forms.CharField(
-        required=False,
-        label="Name of the adult (LADO only)",
-        max_length=200,
-        validators=[validate_name],
-    )
-    adult_role = forms.CharField(required=False, label="Their role (LADO only)", max_length=200)
     change_reason = forms.CharField(
         required=False,
         label="Why is the earlier decision being changed?",
         widget=forms.Textarea,
     )
 
+    def __init__(self, *args: Any, supersedes: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.supersedes = supersedes
+        for outcome, where in _REFERRED_TO.items():
+            self.fields[f"{outcome}_reference"] = forms.CharField(
+                required=False, label=f"Reference given by {where}", max_length=100
+            )
+            self.fields[f"{outcome}_date"] = _date_field(f"Date referred to {where}")
+            self.fields[f"{outcome}_expected"] = _date_field(f"Outcome expected from {where} by")
+
+    def conditionals(self) -> dict[str, list[str]]:
+        """The questions each option reveals, by the option's value."""
+        shown: dict[str, list[str]] = {
+            Outcome.MONITOR: ["review_date"],
+            Outcome.LADO: ["adult_name", "adult_role"],
+            Outcome.OTHER_AGENCY: ["agency"],
+        }
+        for outcome in _REFERRED_TO:
+            shown.setdefault(outcome, [])
+            shown[outcome] += [f"{outcome}_reference", f"{outcome}_date", f"{outcome}_expected"]
+        return shown
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        outcome = data.get("outcome")
+        if outcome and not (data.get("rationale") or "").strip():
+            self.add_error("rationale", _REASON_MISSING[Outcome(outcome)])
+        needed = {
+            Outcome.MONITOR: [("review_date", "Enter the review date for the monitoring")],
+            Outcome.SOCIAL_CARE: [
+                ("social_care_date", "Enter the date of the referral to children's social care")
+            ],
+            Outcome.LADO: [
+                ("adult_name", "Enter the name of the adult the allegation is about"),
+                ("adult_role", "Enter the adult's role"),
+            ],
+            Outcome.OTHER_AGENCY: [("agency", "Enter the name of the agency")],
+        }
+        for name, message in needed.get(outcome, []) if outcome else []:
+            if name not in self.errors and not data.get(name):
+                self.add_error(name, message)
+        if self.supersedes and not (data.get("change_reason") or "").strip():
+            self.add_error("change_reason", "Enter why the earlier decision is being changed")
+        # Only the chosen option's questions count: a problem with another's is not one.
+        for other, names in self.conditionals().items():
+            if other != outcome:
+                for name in names:
+                    self.errors.pop(name, None)
+                    data[name] = "" if isinstance(self.fields[name], forms.CharField) else None
+        return data
+
+    def referral(self) -> tuple[str, date | None, date | None]:
+        """The chosen referral's reference, date referred and outcome date (blank otherwise)."""
+        outcome = self.cleaned_data["outcome"]
+        if outcome not in _REFERRED_TO:
+            return "", None, None
+        return (
+            self.cleaned_data[f"{outcome}_reference"] or "",
+            self.cleaned_data[f"{outcome}_date"],
+            self.cleaned_data[f"{outcome}_expected"],
+        )
+
 
 class ReferralOutcomeForm(forms.Form):
     received_on = forms.DateField(
-        label="Date the outcome was received", widget=forms.DateInput(attrs={"type": "date"})
+        label="Date the outcome was received",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date the outcome was received",
+            "invalid": "The date the outcome was received must be a real date",
+        },
     )
-    outcome = forms.CharField(label="What the agency decided", widget=forms.Textarea)
+    outcome = forms.CharField(
+        label="What the agency decided",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter what the agency decided"},
+    )
     school_agrees = forms.TypedChoiceField(
         choices=[("yes", "Yes"), ("no", "No")],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
         label="Does the school agree with the outcome?",
+        error_messages={"required": "Choose whether the school agrees with the outcome"},
     )
     next_steps = forms.CharField(
         required=False,
-        label="Next steps (escalation) if the school does not agree",
+        label="Next steps (escalation)",
         widget=forms.Textarea,
+        help_text="What the school will do about the outcome it does not agree with.",
     )
+
+    def conditionals(self) -> dict[str, list[str]]:
+        return {"no": ["next_steps"]}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("school_agrees") is False and not (data.get("next_steps") or "").strip():
+            self.add_error("next_steps", "Enter the next steps, as the school does not agree")
+        if data.get("school_agrees") is True:
+            data["next_steps"] = ""
+        return data
 
 
 class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -352,11 +513,28 @@ class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class ActionForm(forms.Form):
-    description = forms.CharField(label="What is to be done", widget=forms.Textarea)
-    assignee = StaffChoiceField(
-        queryset=Membership.objects.none(), label="Who will do it", empty_label="Choose"
+    description = forms.CharField(
+        label="What is to be done",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter what is to be done"},
     )
-    due_on = forms.DateField(label="Due by", widget=forms.DateInput(attrs={"type": "date"}))
+    assignee = StaffChoiceField(
+        queryset=Membership.objects.none(),
+        label="Who will do it",
+        empty_label="Choose",
+        error_messages={
+            "required": "Choose who will do it",
+            "invalid_choice": "Choose someone from the list",
+        },
+    )
+    due_on = forms.DateField(
+        label="Due by",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date it is due by",
+            "invalid": "The date it is due by must be a real date",
+        },
+    )
 
     def __init__(self, *args: Any, staff: QuerySet[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -364,7 +542,11 @@ class ActionForm(forms.Form):
 
 
 class CompleteActionForm(forms.Form):
-    note = forms.CharField(label="What was done", widget=forms.Textarea)
+    note = forms.CharField(
+        label="What was done",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter what was done"},
+    )
 
 
 class SearchForm(forms.Form):

@@ -493,3 +493,30 @@ class ImportOrigin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (imported)"
+
+
+class ConcernDraft(models.Model):
+    """A concern being typed, kept on the server so that nothing typed is lost (an idle sign-out,
+    a closed tab, a flat battery). Issue 22, item 8.
+
+    Not a record: the one exception to "nothing is deleted". It is its author's unfinished words,
+    seen only by its author (`access_draft`), each save and each opening audited, and deleted in
+    the same transaction as the concern it became (`concern_submit`) or when its author discards
+    it. One draft per member of staff: the concern they are typing now.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    author = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, related_name="concern_draft"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    # The child the concern is about, once chosen: the draft is then that child's data.
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # What was typed, by form field name (text only: files are never kept in a draft).
+    fields = models.JSONField(default=dict)
+    saved_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Draft concern saved {self.saved_at:%d %b %Y %H:%M}"

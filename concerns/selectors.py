@@ -129,6 +129,48 @@ def concerns_recorded_by(*, viewer: Membership) -> QuerySet[Concern]:
     return _with_parts(Concern.objects.filter(recorded_by=viewer).order_by("-written_at"))
 
 
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What the member of staff who recorded a concern may know of what became of it: that it
+    was received, and who is dealing with it; never the decision itself (need to know)."""
+
+    status: str
+    who: str = ""
+    when: datetime | None = None
+
+    @property
+    def received(self) -> bool:
+        return bool(self.who)
+
+
+SENT = "Sent to the safeguarding team"
+RECEIVED = "Received"
+BEING_DEALT_WITH = "Being dealt with"
+
+
+def receipts_for(concerns: Iterable[Concern]) -> dict[UUID, Receipt]:
+    """Each concern's receipt: dealt with by whoever made its current decision; else received by
+    the first member of the safeguarding team to open it; else sent and not yet opened. Two
+    queries whatever the number of concerns."""
+    ids = [c.pk for c in concerns]
+    receipts = {cid: Receipt(status=SENT) for cid in ids}
+    for alert in (
+        Alert.objects.filter(concern_id__in=ids, seen_at__isnull=False)
+        .select_related("recipient__user")
+        .order_by("-seen_at")
+    ):
+        receipts[alert.concern_id] = Receipt(
+            status=RECEIVED, who=alert.recipient.user.full_name, when=alert.seen_at
+        )
+    for decision in Decision.objects.filter(
+        concern_id__in=ids, superseded_by__isnull=True
+    ).order_by("decided_at"):
+        receipts[decision.concern_id] = Receipt(
+            status=BEING_DEALT_WITH, who=decision.decided_by_name, when=decision.decided_at
+        )
+    return receipts
+
+
 def current_decisions(*, concern: Concern) -> list[Decision]:
     """Decisions not superseded by a later one, newest first."""
     return list(
@@ -155,13 +197,23 @@ def overdue_actions(*, viewer: Membership, today: date | None = None) -> QuerySe
 
 
 def actions_for(*, viewer: Membership) -> QuerySet[Action]:
+    """The viewer's actions, open ones first, each with the children of its concern."""
     done = Exists(ActionCompletion.objects.filter(action=OuterRef("pk")))
     return (
         Action.objects.filter(assigned_to=viewer)
         .annotate(is_done=done)
-        .select_related("concern")
+        .select_related("concern", "completion")
+        .prefetch_related(
+            Prefetch("concern__parts", queryset=ConcernPupil.objects.select_related("pupil"))
+        )
         .order_by("is_done", "due_on")
     )
+
+
+def open_actions_count(*, viewer: Membership) -> int:
+    """How many of the viewer's actions are not yet done (a done action is never counted)."""
+    done = Exists(ActionCompletion.objects.filter(action=OuterRef("pk")))
+    return Action.objects.filter(assigned_to=viewer).exclude(done).count()
 
 
 def reviews_due(*, viewer: Membership, today: date | None = None) -> QuerySet[Decision]:

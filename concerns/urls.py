@@ -5,6 +5,8 @@ from concerns import views, views_records
 app_name = "concerns"
 urlpatterns = [
     path("new/", views.record, name="record"),
+    path("new/draft/", views.draft_save, name="draft_save"),
+    path("new/draft/discard/", views.draft_discard, name="draft_discard"),
     path("mine/", views.mine, name="mine"),
     path("inbox/", views.inbox, name="inbox"),
     path("actions/", views.actions, name="actions"),

@@ -4,12 +4,13 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit import services as audit
 from audit.bounds import upload_limit
@@ -24,14 +25,15 @@ from concerns.forms import (
     NoteForm,
     ReferralOutcomeForm,
     SearchForm,
+    draft_from,
     posted,
     posted_files,
 )
-from concerns.models import BodyRegion, ConcernPupil, Outcome
+from concerns.models import BodyRegion, BodySide, ConcernDraft, ConcernPupil, Outcome
 from pupils.access import child_form_read, child_list_read, pupils_on_roll_for
 from schools.http import CairnRequest, role_required
 from schools.models import OWN_RECORD_ROLES, Role
-from ui.forms import form_write
+from ui.forms import form_error, form_write
 
 # Every member of staff records concerns; staff and the attendance lead read back only their own
 # (concerns.access decides which concern each may open).
@@ -40,19 +42,34 @@ READERS = [*RECORDERS, Role.TRUST_LEAD]
 DSL_TEAM = [Role.DSL, Role.DEPUTY_DSL]
 
 
+def _concern_form(
+    request: CairnRequest, *, initial: dict[str, object] | None = None
+) -> ConcernForm:
+    viewer = request.membership
+    services.categories_ensure(school=viewer.school)  # type: ignore[arg-type]
+    return ConcernForm(
+        posted(request),
+        posted_files(request),
+        pupils=pupils_on_roll_for(viewer=viewer).order_by("legal_surname", "legal_forename"),
+        categories=selectors.categories_for(school=viewer.school),
+        initial=initial,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @role_required(RECORDERS)
 def record(request: CairnRequest) -> HttpResponse:
-    """Record a concern: any member of staff, on a phone or a desktop, in under a minute."""
+    """Record a concern: any member of staff, on a phone or a desktop, in under a minute. What
+    they have typed is kept as a draft (`draft_save`) and filled in again when they come back."""
     viewer = request.membership
-    services.categories_ensure(school=viewer.school)  # type: ignore[arg-type]
-    categories = selectors.categories_for(school=viewer.school)
-    pupils = pupils_on_roll_for(viewer=viewer).order_by("legal_surname", "legal_forename")
-    form = ConcernForm(posted(request), posted_files(request), pupils=pupils, categories=categories)
+    draft = access.access_draft(viewer=viewer)
+    if draft is not None and request.method == "GET":
+        services.draft_opened(actor=viewer, draft=draft, request=request)
+    form = _concern_form(request, initial=draft.fields if draft is not None else None)
     written = form_write(
         request,
         form,
-        lambda: services.concern_record(
+        lambda: services.concern_submit(
             actor=viewer,
             data=services.ConcernInput(
                 children=[services.ChildPart(pupil=p, part=part) for p, part in form.children()],
@@ -73,10 +90,17 @@ def record(request: CairnRequest) -> HttpResponse:
     if written:
         messages.success(request, "Concern recorded. The safeguarding team has been alerted.")
         return redirect("concerns:detail", concern_id=written.value.pk)
+    return _record_page(request, form, draft=draft if request.method == "GET" else None)
+
+
+def _record_page(
+    request: CairnRequest, form: ConcernForm, *, draft: ConcernDraft | None
+) -> HttpResponse:
+    viewer = request.membership
     child_list_read(
         viewer=viewer,
         listed="children on roll (concern form)",
-        count=pupils.count(),
+        count=form.fields["child_1"].queryset.count(),  # type: ignore[attr-defined]
         request=request,
     )
     return render(
@@ -84,13 +108,52 @@ def record(request: CairnRequest) -> HttpResponse:
         "concerns/record.html",
         {
             "form": form,
-            "categories": categories,
+            "draft": draft,
+            "categories": form.fields["categories"].queryset,  # type: ignore[attr-defined]
             "regions": BodyRegion.choices,
+            "sides": BodySide.choices,
             "accepted_types": ", ".join(settings.CAIRN_ATTACHMENT_TYPES),
             "max_mb": upload_limit("attachment") // (1024 * 1024),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+@require_POST
+@role_required(RECORDERS)
+def draft_save(request: CairnRequest) -> HttpResponse:
+    """Keep what has been typed into the concern form as the author's draft: sent by htmx as
+    they type (and when the idle warning appears), or by the form's "Save draft" button."""
+    viewer = request.membership
+    form = _concern_form(request)
+    try:
+        fields, pupil = draft_from(form)
+    except ValidationError as error:
+        if request.htmx:
+            return render(
+                request, "concerns/includes/draft_status.html", {"problem": error.messages[0]}
+            )
+        form_error(form, error)
+        return _record_page(request, form, draft=None)
+    draft = services.draft_save(actor=viewer, fields=fields, pupil=pupil, request=request)
+    if request.htmx:
+        return render(request, "concerns/includes/draft_status.html", {"draft": draft})
+    messages.success(
+        request, "Your draft is saved. Only you can see it. Carry on now or come back to it later."
+    )
+    return redirect("concerns:record")
+
+
+@require_POST
+@role_required(RECORDERS)
+def draft_discard(request: CairnRequest) -> HttpResponse:
+    """Delete the author's draft, to start a concern afresh."""
+    viewer = request.membership
+    draft = access.access_draft(viewer=viewer)
+    if draft is not None:
+        services.draft_delete(actor=viewer, draft=draft, why="discarded", request=request)
+        messages.success(request, "Your draft has been deleted.")
+    return redirect("concerns:record")
 
 
 @require_GET
@@ -105,7 +168,18 @@ def mine(request: CairnRequest) -> HttpResponse:
         request=request,
         details={"concerns": len(concerns), "actions": len(actions)},
     )
-    return render(request, "concerns/mine.html", {"concerns": concerns, "actions": actions})
+    receipts = selectors.receipts_for(concerns)
+    return render(
+        request,
+        "concerns/mine.html",
+        {
+            "concerns": [(c, receipts[c.pk]) for c in concerns],
+            "open_actions": [a for a in actions if not getattr(a, "is_done", False)],
+            "done_actions": [a for a in actions if getattr(a, "is_done", False)],
+            "today": timezone.localdate(),
+            "draft": access.access_draft(viewer=request.membership),
+        },
+    )
 
 
 @require_GET
@@ -135,6 +209,7 @@ def detail(request: CairnRequest, concern_id: UUID) -> HttpResponse:
         else [],
         "note_form": NoteForm(),
         "today": timezone.localdate(),
+        "receipt": None if sees_decisions else selectors.receipts_for([concern])[concern.pk],
     }
     return render(request, "concerns/detail.html", context)
 
@@ -220,7 +295,7 @@ def decide(request: CairnRequest, concern_id: UUID) -> HttpResponse:
             )
         except ValueError as exc:
             raise Http404("No such decision") from exc
-    form = DecisionForm(posted(request))
+    form = DecisionForm(posted(request), supersedes=supersedes is not None)
     written = form_write(
         request,
         form,
@@ -232,9 +307,9 @@ def decide(request: CairnRequest, concern_id: UUID) -> HttpResponse:
                 rationale=form.cleaned_data["rationale"],
                 review_date=form.cleaned_data["review_date"],
                 agency=form.cleaned_data["agency"],
-                referral_reference=form.cleaned_data["referral_reference"],
-                referral_date=form.cleaned_data["referral_date"],
-                outcome_expected_by=form.cleaned_data["outcome_expected_by"],
+                referral_reference=form.referral()[0],
+                referral_date=form.referral()[1],
+                outcome_expected_by=form.referral()[2],
                 adult_name=form.cleaned_data["adult_name"],
                 adult_role=form.cleaned_data["adult_role"],
             ),

@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "schools.context_processors.navigation",
+                "accounts.context_processors.idle_timeout",
             ],
             "builtins": ["ui.templatetags.cairn_ui", "pupils.templatetags.cairn_words"],
         },
@@ -147,6 +148,8 @@ CAIRN_SIGN_IN_LOCKOUT_MINUTES = env_int("CAIRN_SIGN_IN_LOCKOUT_MINUTES", 15, min
 # Each failure past the limit doubles an account's pause, up to this (a day).
 CAIRN_SIGN_IN_MAX_LOCKOUT_MINUTES = env_int("CAIRN_SIGN_IN_MAX_LOCKOUT_MINUTES", 24 * 60, minimum=1)
 CAIRN_IDLE_TIMEOUT_MINUTES = env_int("CAIRN_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
+# How long before an idle sign-out the page warns and offers to stay signed in (issue 22, item 8).
+CAIRN_IDLE_WARNING_SECONDS = env_int("CAIRN_IDLE_WARNING_SECONDS", 120, minimum=10)
 # Who must use a second factor beyond those who set one up: a function `(*, user_id) -> bool`
 # (accounts asks; schools knows which roles open children's records).
 CAIRN_TWO_FACTOR_REQUIRED_FOR = "schools.selectors.holds_child_record_role"

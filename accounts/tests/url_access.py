@@ -8,6 +8,7 @@ CASES = {
     # Without a password checked first, the second step sends people back to sign in.
     "accounts:two_factor": Case(everyone(302)),
     "accounts:sign_out": Case(everyone(302), method="post"),
+    "accounts:stay_signed_in": Case(everyone(302), method="post"),
     "accounts:account": Case(_signed_in_ok),
     # Nobody in the test world has an authenticator yet, so everyone may set one up.
     "accounts:two_factor_setup": Case(_signed_in_ok),

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 WITHHELD = "not shown (small number)"
+PROTECTED = "not shown (would reveal a small number)"
 
 
 def fewer_than() -> str:
@@ -26,6 +27,21 @@ class Table:
     columns: list[str]
     rows: list[list[Cell]]
     notes: list[str] = field(default_factory=list)
+    # Where too few of the cells could be shown, what is said instead of the table (and then
+    # the table has no rows): issue 22, item 13.
+    withheld: str = ""
+
+    @property
+    def mostly_withheld(self) -> bool:
+        """Whether more of the table's counts are withheld as small than are shown."""
+        hidden = shown = 0
+        for row in self.rows:
+            for cell in row[1:]:
+                if cell.text in (WITHHELD, PROTECTED) or cell.text.startswith("fewer than"):
+                    hidden += 1
+                elif cell.number is not None:
+                    shown += 1
+        return hidden > shown
 
     @property
     def numeric_columns(self) -> list[bool]:
@@ -73,9 +89,6 @@ class Policy:
         if self.small(cases):
             return Cell(WITHHELD)
         return Cell(f"{value:g}", float(value))
-
-
-PROTECTED = "not shown (would reveal a small number)"
 
 
 def secondary(values: list[int], p: Policy) -> set[int]:

@@ -4,7 +4,8 @@ Every function takes a keyword-only `actor`, audits in the same transaction, and
 or deletes a record: amendments are new rows with a reason.
 
 One module per record (ADR 17): `categories`, `attachments`, `concerns` (recording, amending,
-notes, reading), `decisions` (decisions, referral outcomes, actions) and `records` (behaviour
+notes, reading), `drafts` (a concern being typed: the one thing here that is deleted),
+`decisions` (decisions, referral outcomes, actions) and `records` (behaviour
 incidents and Operation Encompass notifications). Everything is importable from
 `concerns.services` as before.
 """
@@ -29,10 +30,18 @@ from concerns.services.decisions import (
     decision_record,
     referral_outcome_record,
 )
+from concerns.services.drafts import (
+    DRAFT_MAX_CHARACTERS,
+    concern_submit,
+    draft_delete,
+    draft_opened,
+    draft_save,
+)
 from concerns.services.records import EncompassInput, behaviour_record, encompass_record
 
 __all__ = [
     "CATEGORIES_CSV",
+    "DRAFT_MAX_CHARACTERS",
     "ChildPart",
     "ConcernInput",
     "DecisionInput",
@@ -51,8 +60,12 @@ __all__ = [
     "concern_amend",
     "concern_pupil_ids",
     "concern_record",
+    "concern_submit",
     "concern_viewed",
     "decision_record",
+    "draft_delete",
+    "draft_opened",
+    "draft_save",
     "encompass_record",
     "referral_outcome_record",
 ]

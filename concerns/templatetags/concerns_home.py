@@ -6,7 +6,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from concerns import selectors
+from concerns import access, selectors
 
 register = template.Library()
 
@@ -28,5 +28,6 @@ def concerns_home_panel(context: dict[str, Any]) -> SafeString:
             "overdue": selectors.overdue_actions(viewer=viewer).count(),
             "reviews": selectors.reviews_due(viewer=viewer).count(),
         }
-    data["my_actions"] = selectors.actions_for(viewer=viewer).count()
+    data["my_actions"] = selectors.open_actions_count(viewer=viewer)
+    data["draft"] = access.access_draft(viewer=viewer)
     return render_to_string("concerns/_home_panel.html", data, request=request)

@@ -60,7 +60,7 @@ def test_posting_a_governor_as_assignee_is_refused_with_nothing_written(
         },
     )
     assert response.status_code == 400
-    assert "Select a valid choice" in response.content.decode()
+    assert "Choose someone from the list" in response.content.decode()
     assert Action.objects.count() == before
 
 

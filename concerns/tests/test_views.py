@@ -219,7 +219,7 @@ class TestWhoSeesWhat:
         teachers = make_concern(author=teacher, pupil=pupil)
 
         mine = client.get(reverse("concerns:mine"))
-        assert [c.pk for c in mine.context["concerns"]] == [theirs.pk]
+        assert [c.pk for c, _receipt in mine.context["concerns"]] == [theirs.pk]
         body = client.get(reverse("concerns:detail", args=[theirs.pk])).content.decode()
         assert "Absent every Monday since half-term" in body
         assert "threshold met" not in body
@@ -334,9 +334,9 @@ class TestTriage:
             {
                 "outcome": "social_care",
                 "rationale": "Disclosure of harm at home.",
-                "referral_reference": "CSC-42",
-                "referral_date": timezone.localdate().isoformat(),
-                "outcome_expected_by": (timezone.localdate() + timedelta(days=1)).isoformat(),
+                "social_care_reference": "CSC-42",
+                "social_care_date": timezone.localdate().isoformat(),
+                "social_care_expected": (timezone.localdate() + timedelta(days=1)).isoformat(),
             },
         )
         assert response.status_code == 302

@@ -68,6 +68,10 @@ def _today() -> str:
     return timezone.localdate().isoformat()
 
 
+# The posts below happened at midnight today: never in the future, whatever the time of the run
+# (a later time made these rows fail when the suite ran before it).
+
+
 def _concern_post(w) -> dict[str, object]:
     return {
         "child_1": str(w.pupil.pk),
@@ -118,6 +122,14 @@ _pupil = lambda w: {"pupil_id": w.pupil.pk}  # noqa: E731
 CASES = {
     "concerns:record": Case(
         allow(*_recorders, "attendance_lead", other_school_dsl=200), post=_concern_post
+    ),
+    # A draft is its author's own: an empty one is saved (or none discarded) and the form shown
+    # again; a draft naming a child off the author's roll is refused (concerns/tests/test_drafts).
+    "concerns:draft_save": Case(
+        allow(*_recorders, "attendance_lead", ok=302, other_school_dsl=302), method="post"
+    ),
+    "concerns:draft_discard": Case(
+        allow(*_recorders, "attendance_lead", ok=302, other_school_dsl=302), method="post"
     ),
     "concerns:mine": Case(allow(*_recorders, "attendance_lead", other_school_dsl=200)),
     # The headteacher reads every concern at the school: the inbox (read-only) and search.

@@ -57,8 +57,8 @@ def test_dsl_searches_amends_and_refers_an_allegation_to_the_lado(
     page.get_by_label("Why (the rationale)").fill(
         "An allegation that an adult in school has harmed a child: referred to the LADO today."
     )
-    page.get_by_label("Name of the adult (LADO only)").fill("Chris Examplesupervisor")
-    page.get_by_label("Their role (LADO only)").fill("Lunchtime supervisor")
+    page.get_by_label("Name of the adult", exact=True).fill("Chris Examplesupervisor")
+    page.get_by_label("Their role", exact=True).fill("Lunchtime supervisor")
     page.get_by_role("button", name="Save decision").click()
     expect(page.get_by_text("Decision recorded.")).to_be_visible()
     assert AllegationRecord.objects.get().adult_name == "Chris Examplesupervisor"

@@ -81,8 +81,10 @@ def test_concern_from_teacher_to_dsl_referral_and_pdf(
     page.get_by_label("Why (the rationale)").fill(
         "Injury with an explanation that does not fit; threshold met for a referral."
     )
-    page.get_by_label("Referral reference").fill("MASH-2026-0042")
-    page.get_by_label("Date referred").fill(time.strftime("%Y-%m-%d"))
+    # Choosing the referral reveals its own questions only (GOV.UK conditional radios).
+    expect(page.get_by_label("Review date")).to_be_hidden()
+    page.get_by_label("Reference given by children's social care").fill("MASH-2026-0042")
+    page.get_by_label("Date referred to children's social care").fill(time.strftime("%Y-%m-%d"))
     page.get_by_role("button", name="Save decision").click()
     expect(page.get_by_text("Decision recorded.")).to_be_visible()
     assert_accessible(page)

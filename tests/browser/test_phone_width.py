@@ -133,3 +133,125 @@ def test_leadership_pages_fit_a_phone(page: Page, live_server, headteacher, gove
     visit = _open(page, live_server, governor)
     for path in (reverse("schools:home"), reverse("analytics:school")):
         visit(path)
+
+
+# -- Every page of the browser journeys (issue 22, item 11) -------------------------------------
+
+
+@pytest.fixture
+def more_casework(school, pupil, dsl, teacher, casework):
+    from casework.tests.factories import AgencyContactFactory
+    from pupils.tests.factories import HouseholdFactory, HouseholdMemberFactory
+
+    household = HouseholdFactory()
+    HouseholdMemberFactory(household=household, pupil=pupil)
+    contact = AgencyContactFactory(pupil=pupil, recorded_by=dsl)
+    mine = concern_services.action_assign(
+        actor=dsl,
+        concern=casework["concern"],
+        assignee=teacher,
+        description="Walk her to the office at the end of the day",
+        due_on=timezone.localdate() + timedelta(days=1),
+    )
+    return {**casework, "household": household, "contact": contact, "teacher_action": mine}
+
+
+def test_every_dsl_journey_page_fits_a_phone(page: Page, live_server, dsl, pupil, more_casework):
+    visit = _open(page, live_server, dsl)
+    concern = more_casework["concern"].pk
+    category = dsl.school.concern_categories.first()
+    for path in (
+        reverse("concerns:record"),
+        reverse("concerns:mine"),
+        reverse("concerns:search") + "?child=Testchild",
+        reverse("concerns:amend", args=[concern]),
+        reverse("concerns:referral_outcome", args=[more_casework["decision"].pk]),
+        reverse("concerns:complete_action", args=[more_casework["action"].pk]),
+        reverse("concerns:categories"),
+        reverse("concerns:category_edit", args=[category.pk]),
+        reverse("concerns:encompass_add"),
+        reverse("concerns:behaviour_import"),
+        reverse("concerns:behaviour_add", args=[pupil.pk]),
+        reverse("concerns:allegations"),
+        reverse("pupils:access_log", args=[pupil.pk]),
+        reverse("pupils:household", args=[more_casework["household"].pk]),
+        reverse("pupils:suggestions"),
+        reverse("pupils:import_upload"),
+        reverse("patterns:pupil", args=[pupil.pk]),
+        reverse("patterns:settings"),
+        reverse("attendance:cohort"),
+        reverse("attendance:summary"),
+        reverse("attendance:upload"),
+        reverse("attendance:mappings"),
+        reverse("casework:pupil", args=[pupil.pk]),
+        reverse("casework:contact_add", args=[pupil.pk]),
+        reverse("casework:response_add", args=[more_casework["contact"].pk]),
+        reverse("casework:plan_add", args=[pupil.pk]),
+        reverse("casework:meeting_add", args=[pupil.pk]),
+        reverse("casework:leaving", args=[pupil.pk]),
+        reverse("casework:absence_add", args=[pupil.pk]),
+        reverse("casework:household_child_add", args=[pupil.pk]),
+        reverse("casework:engagement_add", args=[pupil.pk]),
+        reverse("casework:note_add", args=[pupil.pk]),
+        reverse("casework:stage_settings"),
+        reverse("voice:record", args=[pupil.pk]),
+        reverse("voice:plan", args=[pupil.pk]),
+        reverse("voice:school_check_ins"),
+        reverse("voice:settings"),
+        reverse("analytics:actions"),
+        reverse("accounts:password_change"),
+    ):
+        visit(path)
+
+
+def test_every_staff_journey_page_fits_a_phone(page: Page, live_server, teacher, more_casework):
+    visit = _open(page, live_server, teacher)
+    for path in (
+        reverse("concerns:complete_action", args=[more_casework["teacher_action"].pk]),
+        reverse("voice:my_check_ins"),
+        reverse("accounts:password_change"),
+    ):
+        visit(path)
+
+
+def test_leadership_and_trust_pages_fit_a_phone(
+    page: Page, live_server, headteacher, trust_lead, school_admin, casework
+):
+    visit = _open(page, live_server, headteacher)
+    for path in (
+        reverse("concerns:inbox"),
+        reverse("concerns:search") + "?child=Testchild",
+        reverse("concerns:allegations"),
+    ):
+        visit(path)
+    page.context.clear_cookies()
+    visit = _open(page, live_server, trust_lead)
+    for path in (reverse("schools:home"), reverse("analytics:trust")):
+        visit(path)
+    page.context.clear_cookies()
+    visit = _open(page, live_server, school_admin)
+    for path in (
+        reverse("schools:home"),
+        reverse("schools:staff"),
+        reverse("schools:invite"),
+        reverse("schools:settings"),
+    ):
+        visit(path)
+
+
+def test_the_signed_out_pages_fit_a_phone(page: Page, live_server):
+    page.set_viewport_size(PHONE)
+    for path in (
+        reverse("accounts:sign_in"),
+        reverse("accounts:password_reset"),
+        reverse("accounts:password_reset_done"),
+    ):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None
+        assert response.status == 200
+        width = page.evaluate("() => document.documentElement.clientWidth")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width, path
+        if shots := os.environ.get("CAIRN_SCREENSHOTS"):
+            name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")
+            page.screenshot(path=f"{shots}/phone-anonymous-{name}.png", full_page=True)
+        assert_accessible(page)

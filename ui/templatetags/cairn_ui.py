@@ -127,3 +127,28 @@ def govuk_error_summary(*forms_: forms.BaseForm | None) -> SafeString:
             target = _summary_target(form[name])
             items.extend({"href": f"#{target}", "text": e} for e in errors)
     return render_to_string("ui/includes/error_summary.html", {"items": items})
+
+
+@register.simple_tag
+def govuk_conditional_radios(bound: forms.BoundField, **options: Any) -> SafeString:
+    """Radios after the GOV.UK "conditional reveal" pattern: under each option, the questions
+    it needs (`bound.form.conditionals()`: option value → field names). GOV.UK Frontend hides
+    the questions of the options not chosen; without JavaScript every option's are shown.
+
+    Options: `label_class` for the legend (e.g. "govuk-fieldset__legend--m")."""
+    form = bound.form
+    conditionals: dict[str, list[str]] = form.conditionals()  # type: ignore[attr-defined]
+    context = {
+        "field": bound,
+        "id": bound.auto_id,
+        "errors": bound.errors,
+        "options": options,
+        "items": [
+            {
+                "choice": choice,
+                "fields": [form[name] for name in conditionals.get(str(choice.data["value"]), [])],
+            }
+            for choice in bound.subwidgets
+        ],
+    }
+    return render_to_string("ui/includes/conditional_radios.html", context)

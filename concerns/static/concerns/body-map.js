@@ -1,11 +1,19 @@
-// The body map: select a place on the front or back drawing, describe the mark, add it.
-// Marks are kept in the hidden `marks_json` field; without JavaScript the form offers a
-// named part of the body instead (the fallback fields stay available either way).
+// The body map: select a place on the front or back drawing (or choose the side and the part of
+// the body from the lists, with a keyboard), describe the mark, add it. Marks are kept in the
+// hidden `marks_json` field. Without JavaScript the form offers the named part of the body
+// instead; with it, that is the one way offered (issue 22, item 9), unless something was
+// already typed into it (a form shown again), which then stays.
 const root = document.querySelector("[data-cairn-body-map]");
 const field = document.querySelector("input[name='marks_json']");
+const fallback = document.querySelector("[data-cairn-body-map-fallback]");
 
 if (root && field) {
   root.hidden = false;
+  const typedInFallback =
+    fallback && [...fallback.querySelectorAll("select, input")].some((control) => control.value);
+  if (fallback && !typedInFallback) {
+    fallback.hidden = true;
+  }
   const SVG = "http://www.w3.org/2000/svg";
   const selected = document.getElementById("body-map-selected");
   const description = document.getElementById("body-map-description");
@@ -15,6 +23,8 @@ if (root && field) {
   let pendingDot = null;
 
   const labelFor = (region) => region.replaceAll("_", " ");
+  const sideSelect = document.getElementById("body-map-side");
+  const regionSelect = document.getElementById("body-map-region");
 
   const dot = (svg, x, y) => {
     const circle = document.createElementNS(SVG, "circle");
@@ -57,11 +67,49 @@ if (root && field) {
       const x = Math.round(((event.clientX - box.left) / box.width) * 10000) / 100;
       const y = Math.round(((event.clientY - box.top) / box.height) * 10000) / 100;
       if (pendingDot) pendingDot.remove();
-      pending = { side: svg.dataset.cairnBodySide, region: region.dataset.region, x, y };
-      pendingDot = dot(svg, x, y);
-      selected.textContent = `Selected: ${pending.side}, ${labelFor(pending.region)}.`;
+      choose(svg, region.dataset.region, x, y);
       description.focus();
     });
+  }
+
+  // The place as a point: where the drawing was selected, or the middle of the part chosen.
+  const choose = (svg, region, x, y) => {
+    if (pendingDot) pendingDot.remove();
+    pending = { side: svg.dataset.cairnBodySide, region, x, y };
+    pendingDot = dot(svg, x, y);
+    sideSelect.value = pending.side;
+    regionSelect.value = region;
+    selected.textContent = `Selected: ${pending.side}, ${labelFor(region)}.`;
+  };
+
+  const chooseFromLists = () => {
+    const svg = root.querySelector(`svg[data-cairn-body-side='${sideSelect.value}']`);
+    if (!svg || !regionSelect.value) return;
+    const shape = svg.querySelector(`[data-region='${regionSelect.value}']`);
+    let x = 50;
+    let y = 50;
+    if (shape) {
+      const box = shape.getBBox();
+      x = Math.round(((box.x + box.width / 2) / 200) * 10000) / 100;
+      y = Math.round(((box.y + box.height / 2) / 400) * 10000) / 100;
+    }
+    choose(svg, regionSelect.value, x, y);
+  };
+  sideSelect.addEventListener("change", chooseFromLists);
+  regionSelect.addEventListener("change", chooseFromLists);
+
+  // Marks already made (a draft filled in again, or the form shown again after a problem).
+  try {
+    const earlier = field.value ? JSON.parse(field.value) : [];
+    for (const mark of Array.isArray(earlier) ? earlier : []) {
+      const svg = root.querySelector(`svg[data-cairn-body-side='${mark.side}']`);
+      if (svg) {
+        marks.push({ ...mark, dot: dot(svg, Number(mark.x), Number(mark.y)) });
+      }
+    }
+    render();
+  } catch {
+    // Unreadable marks are reported by the server when the form is sent.
   }
 
   root.querySelector("[data-cairn-add-mark]").addEventListener("click", () => {

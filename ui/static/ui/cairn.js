@@ -16,3 +16,16 @@ for (const control of document.querySelectorAll("[data-cairn-hide-screen]")) {
     window.location.replace(control.getAttribute("href"));
   });
 }
+
+// GOV.UK Frontend marks a radio that reveals further questions with aria-expanded, which ARIA
+// does not allow on a radio (axe-core: aria-allowed-attr). The questions it reveals follow the
+// radio in reading order, so nothing is lost by taking the attribute off again.
+const unexpand = new MutationObserver((changes) => {
+  for (const change of changes) {
+    change.target.removeAttribute("aria-expanded");
+  }
+});
+for (const radio of document.querySelectorAll("input[type='radio'][aria-controls]")) {
+  radio.removeAttribute("aria-expanded");
+  unexpand.observe(radio, { attributes: true, attributeFilter: ["aria-expanded"] });
+}
