@@ -46,6 +46,8 @@ LOCAL_APPS = [
     "ui",
     "patterns",
     "analytics",
+    "backup",
+    "retention",
 ]
 
 INSTALLED_APPS = [
@@ -237,6 +239,9 @@ CAIRN_UPLOAD_LIMITS: dict[str, int] = {
 # Uploaded files (attachments, import files) live outside the web root and are served only
 # through an access check.
 PRIVATE_MEDIA_ROOT = Path(env_str("CAIRN_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+# Backups (backup/, docs/operations.md): the key file `manage.py backup` and `restore` use when
+# no --key-file is given. Keep it off the database server's backups.
+CAIRN_BACKUP_KEY_FILE = env_str("CAIRN_BACKUP_KEY_FILE", "")
 
 _MAIL_BACKEND = env_str(
     "CAIRN_EMAIL_BACKEND",

@@ -1,0 +1,295 @@
+"""Authenticated encryption of a backup archive: AES-256-GCM from OpenSSL, in chunks.
+
+OpenSSL's libcrypto is the maintained library that Python's own `ssl` and `hashlib` are built on,
+so it is present wherever Cairn runs; it is called through `ctypes` (the `cryptography` package is
+not among Cairn's dependencies). The stream format (docs/operations.md, "The archive"):
+
+    header   = MAGIC, scrypt cost (log2 N, r, p), salt (16), nonce prefix (7), chunk size (4),
+               key check (32)
+    chunk i  = AES-256-GCM(plaintext[i], nonce = prefix ‖ i (4 bytes) ‖ last (1 byte),
+               associated data = header) ‖ tag (16)
+
+The key is derived with scrypt from the contents of the operator's key file (a random key made by
+`manage.py backup_key`, or a passphrase). The key check (an HMAC of the header under a second
+derived key) tells a wrong key from a damaged archive before anything is decrypted. Every chunk is
+authenticated with the header, its place and whether it is the last, so an edited, reordered,
+truncated or extended archive fails to open: a backup killed midway has no last chunk.
+"""
+
+import ctypes
+import ctypes.util
+import hashlib
+import hmac
+import os
+import secrets
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, Final
+
+MAGIC: Final = b"CAIRNBK\x01"
+CHUNK_SIZE: Final = 1024 * 1024
+TAG_SIZE: Final = 16
+KEY_CHECK_SIZE: Final = 32
+_SCRYPT_LOG2_N: Final = 15
+_SCRYPT_R: Final = 8
+_SCRYPT_P: Final = 1
+_HEADER = struct.Struct(">8sBBB16s7sI")
+HEADER_SIZE: Final = _HEADER.size + KEY_CHECK_SIZE
+_EVP_CTRL_GCM_GET_TAG: Final = 0x10
+_EVP_CTRL_GCM_SET_TAG: Final = 0x11
+
+
+class ArchiveError(Exception):
+    """The archive cannot be opened: damaged, incomplete, not a Cairn archive or the wrong key."""
+
+
+class WrongKeyError(ArchiveError):
+    pass
+
+
+def _libcrypto() -> ctypes.CDLL:
+    import _ssl  # noqa: F401  (loads the libcrypto Python itself was built against)
+
+    name = ctypes.util.find_library("crypto") or "libcrypto.so.3"
+    lib = ctypes.CDLL(name)
+    vp = ctypes.c_void_p
+    lib.EVP_CIPHER_CTX_new.restype = vp
+    lib.EVP_CIPHER_CTX_free.argtypes = [vp]
+    lib.EVP_aes_256_gcm.restype = vp
+    for name in ("EVP_EncryptInit_ex", "EVP_DecryptInit_ex"):
+        getattr(lib, name).argtypes = [vp, vp, vp, ctypes.c_char_p, ctypes.c_char_p]
+    for name in ("EVP_EncryptUpdate", "EVP_DecryptUpdate"):
+        getattr(lib, name).argtypes = [
+            vp,
+            ctypes.c_char_p,
+            ctypes.POINTER(ctypes.c_int),
+            ctypes.c_char_p,
+            ctypes.c_int,
+        ]
+    for name in ("EVP_EncryptFinal_ex", "EVP_DecryptFinal_ex"):
+        getattr(lib, name).argtypes = [vp, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int)]
+    lib.EVP_CIPHER_CTX_ctrl.argtypes = [vp, ctypes.c_int, ctypes.c_int, ctypes.c_void_p]
+    return lib
+
+
+_LIB: Final = _libcrypto()
+
+
+def _gcm(*, encrypt: bool, key: bytes, nonce: bytes, aad: bytes, data: bytes, tag: bytes) -> bytes:
+    """One AES-256-GCM operation. Encrypting returns ciphertext ‖ tag; decrypting returns the
+    plaintext, or raises ArchiveError when the tag does not match."""
+    lib = _LIB
+    ctx = lib.EVP_CIPHER_CTX_new()
+    if not ctx:  # pragma: no cover - out of memory
+        raise MemoryError("OpenSSL could not allocate a cipher context")
+    try:
+        init = lib.EVP_EncryptInit_ex if encrypt else lib.EVP_DecryptInit_ex
+        update = lib.EVP_EncryptUpdate if encrypt else lib.EVP_DecryptUpdate
+        final = lib.EVP_EncryptFinal_ex if encrypt else lib.EVP_DecryptFinal_ex
+        if init(ctx, lib.EVP_aes_256_gcm(), None, key, nonce) != 1:  # pragma: no cover
+            raise ArchiveError("OpenSSL refused the AES-256-GCM key")
+        written = ctypes.c_int(0)
+        if aad and update(ctx, None, ctypes.byref(written), aad, len(aad)) != 1:  # pragma: no cover
+            raise ArchiveError("OpenSSL refused the associated data")
+        out = ctypes.create_string_buffer(len(data) + 16)
+        if update(ctx, out, ctypes.byref(written), data, len(data)) != 1:  # pragma: no cover
+            raise ArchiveError("OpenSSL could not process a chunk")
+        produced = written.value
+        if not encrypt:
+            tag_buffer = ctypes.create_string_buffer(tag, TAG_SIZE)
+            lib.EVP_CIPHER_CTX_ctrl(ctx, _EVP_CTRL_GCM_SET_TAG, TAG_SIZE, tag_buffer)
+        tail = ctypes.create_string_buffer(16)
+        if final(ctx, tail, ctypes.byref(written)) != 1:
+            raise ArchiveError("a chunk failed its authentication check")
+        result = out.raw[:produced] + tail.raw[: written.value]
+        if encrypt:
+            tag_out = ctypes.create_string_buffer(TAG_SIZE)
+            lib.EVP_CIPHER_CTX_ctrl(ctx, _EVP_CTRL_GCM_GET_TAG, TAG_SIZE, tag_out)
+            result += tag_out.raw
+        return result
+    finally:
+        lib.EVP_CIPHER_CTX_free(ctx)
+
+
+def gcm_encrypt(key: bytes, nonce: bytes, data: bytes, aad: bytes = b"") -> bytes:
+    """AES-256-GCM: ciphertext ‖ 16-byte tag."""
+    return _gcm(encrypt=True, key=key, nonce=nonce, aad=aad, data=data, tag=b"")
+
+
+def gcm_decrypt(key: bytes, nonce: bytes, sealed: bytes, aad: bytes = b"") -> bytes:
+    """The plaintext of ciphertext ‖ tag, or ArchiveError if it was not made with this key,
+    nonce and associated data."""
+    if len(sealed) < TAG_SIZE:
+        raise ArchiveError("a chunk is shorter than its authentication tag")
+    return _gcm(
+        encrypt=False,
+        key=key,
+        nonce=nonce,
+        aad=aad,
+        data=sealed[:-TAG_SIZE],
+        tag=sealed[-TAG_SIZE:],
+    )
+
+
+# -- Keys --------------------------------------------------------------------------------------
+
+
+def key_file_read(path: Path) -> bytes:
+    """The secret in a key file (surrounding white space ignored); a clear error if unusable."""
+    try:
+        secret = Path(path).read_bytes().strip()
+    except OSError as error:
+        raise ArchiveError(f"The key file {path} cannot be read: {error.strerror}.") from error
+    if len(secret) < 16:
+        raise ArchiveError(
+            f"The key file {path} holds fewer than 16 characters: too short to protect an archive."
+        )
+    return secret
+
+
+def key_file_create(path: Path) -> None:
+    """Write a new random key (256 bits, base64) to a new file readable by its owner only."""
+    import base64
+
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+
+
+def _derive(secret: bytes, salt: bytes, log2_n: int, r: int, p: int) -> tuple[bytes, bytes]:
+    if not (10 <= log2_n <= 20 and 1 <= r <= 16 and 1 <= p <= 4):
+        raise ArchiveError("the archive's header asks for key-derivation costs Cairn never writes")
+    derived = hashlib.scrypt(
+        secret, salt=salt, n=2**log2_n, r=r, p=p, maxmem=256 * 1024 * 1024, dklen=64
+    )
+    return derived[:32], derived[32:]
+
+
+# -- Streams -----------------------------------------------------------------------------------
+
+
+class EncryptingWriter:
+    """A write-only file object: what is written to it goes out encrypted, chunk by chunk.
+    `close()` writes the last chunk; an archive whose writer was never closed does not open."""
+
+    def __init__(self, out: BinaryIO, secret: bytes, *, chunk_size: int = CHUNK_SIZE) -> None:
+        self._out = out
+        self._chunk_size = chunk_size
+        salt = secrets.token_bytes(16)
+        self._prefix = secrets.token_bytes(7)
+        self._key, check_key = _derive(salt=salt, secret=secret, **_COSTS)
+        head = _HEADER.pack(
+            MAGIC, _SCRYPT_LOG2_N, _SCRYPT_R, _SCRYPT_P, salt, self._prefix, chunk_size
+        )
+        self._header = head + hmac.new(check_key, head, hashlib.sha256).digest()
+        out.write(self._header)
+        self._buffer = bytearray()
+        self._index = 0
+        self._closed = False
+        self.plaintext_bytes = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def _emit(self, data: bytes, *, last: bool) -> None:
+        nonce = self._prefix + struct.pack(">IB", self._index, 1 if last else 0)
+        self._out.write(gcm_encrypt(self._key, nonce, data, self._header))
+        self._index += 1
+
+    def write(self, data: bytes) -> int:
+        if self._closed:
+            raise ValueError("write to a closed archive")
+        self._buffer += data
+        self.plaintext_bytes += len(data)
+        # Keep at least one byte back: the last chunk must be written by close().
+        while len(self._buffer) > self._chunk_size:
+            self._emit(bytes(self._buffer[: self._chunk_size]), last=False)
+            del self._buffer[: self._chunk_size]
+        return len(data)
+
+    def flush(self) -> None:
+        self._out.flush()
+
+    def close(self) -> None:
+        if not self._closed:
+            self._emit(bytes(self._buffer), last=True)
+            self._buffer.clear()
+            self._closed = True
+            self._out.flush()
+
+
+_COSTS: Final = {"log2_n": _SCRYPT_LOG2_N, "r": _SCRYPT_R, "p": _SCRYPT_P}
+
+
+def _chunks(source: BinaryIO, secret: bytes) -> Iterator[bytes]:
+    header = source.read(HEADER_SIZE)
+    if len(header) < _HEADER.size or not header.startswith(MAGIC[:7]):
+        raise ArchiveError("this is not a Cairn backup archive (its first bytes are wrong)")
+    if len(header) < HEADER_SIZE:
+        raise ArchiveError("the archive is incomplete: it ends inside its header")
+    magic, log2_n, r, p, salt, prefix, chunk_size = _HEADER.unpack(header[: _HEADER.size])
+    if magic != MAGIC:
+        raise ArchiveError("the archive was made by a later version of Cairn's backup format")
+    if not 1024 <= chunk_size <= 64 * 1024 * 1024:
+        raise ArchiveError("the archive's header is damaged (its chunk size is impossible)")
+    key, check_key = _derive(secret, salt, log2_n, r, p)
+    expected = hmac.new(check_key, header[: _HEADER.size], hashlib.sha256).digest()
+    if not hmac.compare_digest(expected, header[_HEADER.size :]):
+        raise WrongKeyError(
+            "the key does not open this archive (a different key file, or the archive's header "
+            "was changed)"
+        )
+    sealed_size = chunk_size + TAG_SIZE
+    index = 0
+    current = source.read(sealed_size)
+    while True:
+        following = source.read(sealed_size) if len(current) == sealed_size else b""
+        last = not following
+        nonce = prefix + struct.pack(">IB", index, 1 if last else 0)
+        try:
+            yield gcm_decrypt(key, nonce, current, header)
+        except ArchiveError as error:
+            if last:
+                raise ArchiveError(
+                    f"the archive is damaged or incomplete: its last part (part {index + 1}) "
+                    "fails its check (a backup stopped midway, a truncated copy, or a changed "
+                    "byte)"
+                ) from error
+            raise ArchiveError(
+                f"the archive is damaged: part {index + 1} fails its check (a changed byte)"
+            ) from error
+        if last:
+            return
+        current = following
+        index += 1
+
+
+class DecryptingReader:
+    """A read-only file object over an encrypted archive. Each chunk is authenticated before any
+    of it is returned; ArchiveError is raised at the first chunk that fails."""
+
+    def __init__(self, source: BinaryIO, secret: bytes) -> None:
+        self._chunks = _chunks(source, secret)
+        self._buffer = b""
+        self._done = False
+        # Reading the header checks the key at once, before the caller writes anything.
+        self._fill()
+
+    def readable(self) -> bool:
+        return True
+
+    def _fill(self) -> None:
+        try:
+            self._buffer += next(self._chunks)
+        except StopIteration:
+            self._done = True
+
+    def read(self, size: int = -1) -> bytes:
+        while not self._done and (size < 0 or len(self._buffer) < size):
+            self._fill()
+        if size < 0:
+            data, self._buffer = self._buffer, b""
+        else:
+            data, self._buffer = self._buffer[:size], self._buffer[size:]
+        return data
