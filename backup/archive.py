@@ -123,7 +123,9 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _describe_snapshot(cursor: Any, tables: list[str]) -> tuple[dict[str, int], list[list[str]], dict[str, Any]]:
+def _describe_snapshot(
+    cursor: Any, tables: list[str]
+) -> tuple[dict[str, int], list[list[str]], dict[str, Any]]:
     counts: dict[str, int] = {}
     for table in sorted(tables):
         cursor.execute(f"SELECT COUNT(*) FROM {_quote(table)}")  # noqa: S608 - a catalogue name
@@ -273,7 +275,9 @@ class BackupReport:
 
     def __str__(self) -> str:
         audit = self.manifest.audit
-        trail = f"the audit trail up to event #{audit['seq']}" if audit["seq"] else "no audit events"
+        trail = (
+            f"the audit trail up to event #{audit['seq']}" if audit["seq"] else "no audit events"
+        )
         return (
             f"Backup written to {self.path} ({self.size / 1_000_000:.1f} MB): "
             f"{len(self.manifest.tables)} tables holding {self.manifest.rows} rows, "
@@ -360,7 +364,9 @@ def _safe_member(name: str) -> PurePosixPath:
         or ".." in path.parts
         or (name != MANIFEST and (len(path.parts) < 2 or path.parts[0] not in allowed))
     ):
-        raise BackupError(f"The archive holds an unexpected entry ({name!r}): it was not made by Cairn.")
+        raise BackupError(
+            f"The archive holds an unexpected entry ({name!r}): it was not made by Cairn."
+        )
     return path
 
 
@@ -403,9 +409,9 @@ def archive_read(source: BinaryIO, *, secret: bytes, extract_to: Path | None = N
     if manifest_data is None:
         raise BackupError("The archive has no manifest: it is incomplete.")
     manifest = Manifest.from_json(manifest_data)
-    problems = [
-        f"{name} is missing" for name in sorted(set(manifest.files) - set(seen))
-    ] + [f"{name} is not listed in the manifest" for name in sorted(set(seen) - set(manifest.files))]
+    problems = [f"{name} is missing" for name in sorted(set(manifest.files) - set(seen))] + [
+        f"{name} is not listed in the manifest" for name in sorted(set(seen) - set(manifest.files))
+    ]
     problems += [
         f"{name} does not match its hash"
         for name, expected in sorted(manifest.files.items())
@@ -598,7 +604,9 @@ def restore_archive(
     with tempfile.TemporaryDirectory(prefix="cairn-restore-", dir=work_dir) as work:
         staging = Path(work)
         with archive.open("rb") as source:
-            manifest = archive_read(source, secret=secret, extract_to=None if check_only else staging)
+            manifest = archive_read(
+                source, secret=secret, extract_to=None if check_only else staging
+            )
         say(
             f"The archive is whole: {len(manifest.files)} file(s) match the manifest "
             f"(made {manifest.created_at})."
