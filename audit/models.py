@@ -110,6 +110,14 @@ class AuditAction(models.TextChoices):
     ENGAGEMENT_RECORDED = "engagement_recorded", "Parents' engagement recorded"
     DAY_NOTE_RECORDED = "day_note_recorded", "Note about the child's day recorded"
     CASEWORK_VIEWED = "casework_viewed", "Child's casework page viewed"
+    RETENTION_POLICY_CHANGED = "retention_policy_changed", "Retention period changed"
+    RETENTION_VIEWED = "retention_viewed", "Child's retention page viewed"
+    RETENTION_KEPT = "retention_kept", "Record kept for another period"
+    LEGAL_HOLD_PLACED = "legal_hold_placed", "Record placed on legal hold"
+    LEGAL_HOLD_RELEASED = "legal_hold_released", "Legal hold released"
+    DESTRUCTION_PROPOSED = "destruction_proposed", "Destruction of a record proposed"
+    DESTRUCTION_WITHDRAWN = "destruction_withdrawn", "Proposed destruction withdrawn"
+    RECORD_DESTROYED = "record_destroyed", "Child's record destroyed (tombstone kept)"
 
 
 class AuditEvent(models.Model):

@@ -17,5 +17,6 @@ urlpatterns = [
     path("casework/", include("casework.urls")),
     path("chronology/", include("chronology.urls")),
     path("analytics/", include("analytics.urls")),
+    path("retention/", include("retention.urls")),
     path("", include("schools.urls")),
 ]

@@ -39,6 +39,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Import registers", "attendance:upload", _ATTENDANCE_LEAD | {Role.SCHOOL_ADMIN}),
     NavEntry("Staff", "schools:staff", frozenset({Role.SCHOOL_ADMIN})),
     NavEntry("School settings", "schools:settings", frozenset({Role.SCHOOL_ADMIN})),
+    NavEntry("Retention", "retention:queue", _DSL_TEAM | {Role.HEADTEACHER}),
     NavEntry("Your account", "accounts:account", _ALL),
 ]
 
