@@ -245,6 +245,9 @@ CAIRN_BACKUP_KEY_FILE = env_str("CAIRN_BACKUP_KEY_FILE", "")
 # Retention (retention/, records-and-access.md §9): a child's record comes up for review this many
 # years after the date of birth (IRMS toolkit: 25), unless the school sets its own period.
 CAIRN_RETENTION_YEARS = env_int("CAIRN_RETENTION_YEARS", 25, minimum=1)
+# Housekeeping removes uploaded import files (a pupil file previewed and never imported, the copy
+# of a register file) this many days after they were uploaded.
+CAIRN_IMPORT_UPLOADS_KEEP_DAYS = env_int("CAIRN_IMPORT_UPLOADS_KEEP_DAYS", 30, minimum=1)
 
 _MAIL_BACKEND = env_str(
     "CAIRN_EMAIL_BACKEND",
