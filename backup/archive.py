@@ -263,7 +263,7 @@ def _add(tar: tarfile.TarFile, path: Path, member: str, files: dict[str, dict[st
         info.uid = info.gid = 0
         info.uname = info.gname = ""
         reader = _Hashing(source)
-        tar.addfile(info, reader)  # type: ignore[arg-type]
+        tar.addfile(info, reader)
     files[member] = {"sha256": reader.digest.hexdigest(), "size": info.size}
 
 
@@ -309,7 +309,9 @@ def backup_create(dest: Path, *, secret: bytes, work_dir: Path | None = None) ->
             fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as raw:
                 writer = EncryptingWriter(raw, secret)
-                with tarfile.open(fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT) as tar:
+                with tarfile.open(  # type: ignore[call-overload]
+                    fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT
+                ) as tar:
                     _add(tar, database_file, manifest.database_member, manifest.files)
                     database_file.unlink()
                     for prefix, root in folder_roots().items():
@@ -319,7 +321,7 @@ def backup_create(dest: Path, *, secret: bytes, work_dir: Path | None = None) ->
                     info = tarfile.TarInfo(MANIFEST)
                     info.size = len(data)
                     info.mtime = int(datetime.now(tz=UTC).timestamp())
-                    tar.addfile(info, _Bytes(data))  # type: ignore[arg-type]
+                    tar.addfile(info, _Bytes(data))
                 writer.close()
                 raw.flush()
                 os.fsync(raw.fileno())

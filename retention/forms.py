@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 
-
 ACTIONS = {
     "keep": "Keep for another period",
     "hold": "Place on legal hold",
@@ -44,7 +43,8 @@ class DecisionForm(forms.Form):
     )
 
     def __init__(self, *args: Any, action: str, **kwargs: Any) -> None:
-        super().__init__(*args, prefix=action, **kwargs)
+        kwargs["prefix"] = action
+        super().__init__(*args, **kwargs)
         self.action = action
         if action != "keep":
             del self.fields["years"]

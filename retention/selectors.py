@@ -111,10 +111,8 @@ def retention_state(pupil: Pupil, *, school_id: UUID | None = None) -> Retention
 def _candidates(*, school: School | None, before: date) -> list[Pupil]:
     """Children whose record may be due by `before` at `school` (every school: None): born early
     enough for the shortest period in force, or with a decision already recorded."""
-    shortest = min(
-        [int(settings.CAIRN_RETENTION_YEARS)]
-        + list(RetentionPolicy.objects.values_list("years_after_birth", flat=True))
-    )
+    periods = RetentionPolicy.objects.values_list("years_after_birth", flat=True)
+    shortest = min([int(settings.CAIRN_RETENTION_YEARS), *periods])
     born_by = years_after(before, -shortest)
     latest_school = Subquery(
         Enrolment.objects.filter(pupil=OuterRef("pk"))

@@ -36,7 +36,7 @@ from retention.models import (
     ReviewKind,
     Tombstone,
 )
-from retention.selectors import retention_state, years_after
+from retention.selectors import RetentionState, retention_state, years_after
 from schools.models import DSL_TEAM_ROLES, Membership, Role
 
 # Rows that link a child to a record shared with other children: the record is the child's only
@@ -62,7 +62,7 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def _school_of(actor: Membership, pupil: Pupil) -> Any:
+def _school_of(actor: Membership, pupil: Pupil) -> RetentionState:
     state = retention_state(pupil)
     if actor.school_id is None or state.school_id != actor.school_id:
         raise ValidationError("Only the school that holds the child's file decides its retention.")
@@ -95,6 +95,7 @@ def policy_set(*, actor: Membership, years: int) -> RetentionPolicy:
 def _review(
     *, actor: Membership, pupil: Pupil, kind: ReviewKind, reason: str, keep_until: date | None
 ) -> RetentionReview:
+    assert actor.school_id is not None  # _school_of has checked
     review = RetentionReview.objects.create(
         pupil=pupil,
         school_id=actor.school_id,
@@ -183,6 +184,7 @@ def destruction_propose(*, actor: Membership, pupil: Pupil, reason: str) -> Dest
             raise ValidationError("The record has not reached its retention date.")
         if state.proposal is not None:
             raise ValidationError("Destruction is already proposed.")
+        assert actor.school_id is not None  # _school_of has checked
         proposal = DestructionRequest.objects.create(
             pupil=pupil,
             school_id=actor.school_id,
@@ -354,6 +356,7 @@ def destruction_approve(*, actor: Membership, pupil: Pupil, confirmed: bool) -> 
         }
         registers = _attendance_schools(rows)
         pupil_id, school_id = pupil.pk, state.school_id
+        assert school_id is not None  # _school_of has checked
         now = timezone.now()
         tombstone = Tombstone.objects.create(
             former_record_id=pupil_id,

@@ -75,7 +75,7 @@ def policy(request: CairnRequest) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("retention:queue")
 
 

@@ -94,7 +94,8 @@ def _sqlite_rows(path: Path) -> dict[str, list[tuple]]:
             )
         ]
         return {
-            t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables
+            t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)  # noqa: S608
+            for t in tables
         }
     finally:
         conn.close()
@@ -109,7 +110,7 @@ def _postgres_rows(dbname: str) -> dict[str, list[tuple]]:
         tables = [row[0] for row in cursor.fetchall()]
         rows = {}
         for table in tables:
-            cursor.execute(f'SELECT * FROM "{table}"')
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - a catalogue name
             rows[table] = sorted(cursor.fetchall(), key=repr)
         return rows
 

@@ -14,7 +14,7 @@ from backup.archive import BackupError, backup_create
 from backup.management.commands._key import add_key_argument, secret_from
 
 
-def _stop(signum: int, frame: FrameType | None) -> None:
+def _stop(signum: int, _frame: FrameType | None) -> None:
     # Unwind through backup_create's clean-up, which removes the unfinished archive.
     sys.exit(128 + signum)
 

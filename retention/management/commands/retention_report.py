@@ -5,6 +5,7 @@ review queue in Cairn names them to the safeguarding team."""
 from collections import Counter
 from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         days = max(0, int(options["days"]))
         states = falling_due(today=today, days=days)
-        names = dict(School.objects.values_list("pk", "name"))
+        names: dict[UUID | None, str] = dict(School.objects.values_list("pk", "name"))
         self.stdout.write(
             f"Records reaching their retention date by {today + timedelta(days=days):%d %B %Y} "
             f"(the next {days} days), or reached and not yet decided: {len(states)}."
