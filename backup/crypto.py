@@ -271,25 +271,32 @@ class DecryptingReader:
 
     def __init__(self, source: BinaryIO, secret: bytes) -> None:
         self._chunks = _chunks(source, secret)
-        self._buffer = b""
+        self._chunk = b""
+        self._at = 0
         self._done = False
         # Reading the header checks the key at once, before the caller writes anything.
-        self._fill()
+        self._next()
 
     def readable(self) -> bool:
         return True
 
-    def _fill(self) -> None:
+    def _next(self) -> None:
         try:
-            self._buffer += next(self._chunks)
+            self._chunk, self._at = next(self._chunks), 0
         except StopIteration:
-            self._done = True
+            self._chunk, self._at, self._done = b"", 0, True
 
     def read(self, size: int = -1) -> bytes:
-        while not self._done and (size < 0 or len(self._buffer) < size):
-            self._fill()
-        if size < 0:
-            data, self._buffer = self._buffer, b""
-        else:
-            data, self._buffer = self._buffer[:size], self._buffer[size:]
-        return data
+        parts = []
+        wanted = size
+        while size < 0 or wanted > 0:
+            if self._at >= len(self._chunk):
+                if self._done:
+                    break
+                self._next()
+                continue
+            end = len(self._chunk) if size < 0 else min(len(self._chunk), self._at + wanted)
+            parts.append(self._chunk[self._at : end])
+            wanted -= end - self._at
+            self._at = end
+        return b"".join(parts)
