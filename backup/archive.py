@@ -310,8 +310,10 @@ def backup_create(dest: Path, *, secret: bytes, work_dir: Path | None = None) ->
             with os.fdopen(fd, "wb") as raw:
                 writer = EncryptingWriter(raw, secret)
                 with tarfile.open(  # type: ignore[call-overload]
-                    fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT
+                    fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT, bufsize=_COPY_BLOCK
                 ) as tar:
+                    # Whole blocks from file to stream to cipher: no re-slicing of small pieces.
+                    tar.copybufsize = _COPY_BLOCK
                     _add(tar, database_file, manifest.database_member, manifest.files)
                     database_file.unlink()
                     for prefix, root in folder_roots().items():
@@ -380,7 +382,9 @@ def archive_read(source: BinaryIO, *, secret: bytes, extract_to: Path | None = N
     manifest_data: bytes | None = None
     try:
         reader = DecryptingReader(source, secret)
-        with tarfile.open(fileobj=reader, mode="r|") as tar:  # type: ignore[call-overload]
+        with tarfile.open(  # type: ignore[call-overload]
+            fileobj=reader, mode="r|", bufsize=_COPY_BLOCK
+        ) as tar:
             for member in tar:
                 path = _safe_member(member.name)
                 if not member.isfile():

@@ -18,6 +18,7 @@ truncated or extended archive fails to open: a backup killed midway has no last 
 
 import ctypes
 import ctypes.util
+import functools
 import hashlib
 import hmac
 import os
@@ -78,7 +79,8 @@ _LIB: Final = _libcrypto()
 
 def _gcm(*, encrypt: bool, key: bytes, nonce: bytes, aad: bytes, data: bytes, tag: bytes) -> bytes:
     """One AES-256-GCM operation. Encrypting returns ciphertext ‖ tag; decrypting returns the
-    plaintext, or raises ArchiveError when the tag does not match."""
+    plaintext, or raises ArchiveError when the tag does not match. OpenSSL writes straight into
+    the result's buffer (GCM is a stream mode: the output is as long as the input)."""
     lib = _LIB
     ctx = lib.EVP_CIPHER_CTX_new()
     if not ctx:  # pragma: no cover - out of memory
@@ -92,7 +94,8 @@ def _gcm(*, encrypt: bool, key: bytes, nonce: bytes, aad: bytes, data: bytes, ta
         written = ctypes.c_int(0)
         if aad and update(ctx, None, ctypes.byref(written), aad, len(aad)) != 1:  # pragma: no cover
             raise ArchiveError("OpenSSL refused the associated data")
-        out = ctypes.create_string_buffer(len(data) + 16)
+        result = bytearray(len(data) + (TAG_SIZE if encrypt else 0) + 16)
+        out = (ctypes.c_char * len(result)).from_buffer(result)
         if update(ctx, out, ctypes.byref(written), data, len(data)) != 1:  # pragma: no cover
             raise ArchiveError("OpenSSL could not process a chunk")
         produced = written.value
@@ -102,12 +105,17 @@ def _gcm(*, encrypt: bool, key: bytes, nonce: bytes, aad: bytes, data: bytes, ta
         tail = ctypes.create_string_buffer(16)
         if final(ctx, tail, ctypes.byref(written)) != 1:
             raise ArchiveError("a chunk failed its authentication check")
-        result = out.raw[:produced] + tail.raw[: written.value]
+        if written.value:  # pragma: no cover - GCM finishes with no further output
+            result[produced : produced + written.value] = tail.raw[: written.value]
+            produced += written.value
         if encrypt:
             tag_out = ctypes.create_string_buffer(TAG_SIZE)
             lib.EVP_CIPHER_CTX_ctrl(ctx, _EVP_CTRL_GCM_GET_TAG, TAG_SIZE, tag_out)
-            result += tag_out.raw
-        return result
+            result[produced : produced + TAG_SIZE] = tag_out.raw
+            produced += TAG_SIZE
+        del out
+        del result[produced:]
+        return bytes(result)
     finally:
         lib.EVP_CIPHER_CTX_free(ctx)
 
@@ -157,6 +165,7 @@ def key_file_create(path: Path) -> None:
         out.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
 
 
+@functools.lru_cache(maxsize=4)
 def _derive(secret: bytes, salt: bytes, log2_n: int, r: int, p: int) -> tuple[bytes, bytes]:
     if not (10 <= log2_n <= 20 and 1 <= r <= 16 and 1 <= p <= 4):
         raise ArchiveError("the archive's header asks for key-derivation costs Cairn never writes")
@@ -178,7 +187,7 @@ class EncryptingWriter:
         self._chunk_size = chunk_size
         salt = secrets.token_bytes(16)
         self._prefix = secrets.token_bytes(7)
-        self._key, check_key = _derive(salt=salt, secret=secret, **_COSTS)
+        self._key, check_key = _derive(secret, salt, _SCRYPT_LOG2_N, _SCRYPT_R, _SCRYPT_P)
         head = _HEADER.pack(
             MAGIC, _SCRYPT_LOG2_N, _SCRYPT_R, _SCRYPT_P, salt, self._prefix, chunk_size
         )
@@ -203,9 +212,14 @@ class EncryptingWriter:
         self._buffer += data
         self.plaintext_bytes += len(data)
         # Keep at least one byte back: the last chunk must be written by close().
-        while len(self._buffer) > self._chunk_size:
-            self._emit(bytes(self._buffer[: self._chunk_size]), last=False)
-            del self._buffer[: self._chunk_size]
+        if len(self._buffer) > self._chunk_size:
+            view = memoryview(self._buffer)
+            at = 0
+            while len(self._buffer) - at > self._chunk_size:
+                self._emit(bytes(view[at : at + self._chunk_size]), last=False)
+                at += self._chunk_size
+            view.release()
+            del self._buffer[:at]
         return len(data)
 
     def flush(self) -> None:
@@ -217,9 +231,6 @@ class EncryptingWriter:
             self._buffer.clear()
             self._closed = True
             self._out.flush()
-
-
-_COSTS: Final = {"log2_n": _SCRYPT_LOG2_N, "r": _SCRYPT_R, "p": _SCRYPT_P}
 
 
 def _chunks(source: BinaryIO, secret: bytes) -> Iterator[bytes]:

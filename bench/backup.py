@@ -93,11 +93,29 @@ def _attachments(media: Path, count: int, size: int) -> int:
     return sum(p.stat().st_size for p in folder.iterdir())
 
 
-def bench(kind: str, pupils: int, schools: int, attachments: int, work: Path) -> list[Row]:
+def _existing(kind: str, name: str) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{DATA / f'{name}.sqlite3'}"
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def bench(
+    kind: str, pupils: int, schools: int, attachments: int, work: Path, *, reuse: bool = False
+) -> list[Row]:
     scale = f"{pupils:,} pupils"
-    source = _database(kind, f"cairn_bench_backup_{kind}")
+    name = f"cairn_bench_backup_{kind}"
+    source = _existing(kind, name) if reuse else _database(kind, name)
     media, store = work / "source" / "private", work / "source" / "attendance"
     env = _env(source, media, store)
+    generated = 0.0 if reuse else _generate(source, env, pupils, schools)
+    files_bytes = _attachments(media, attachments, 200_000)
+    print(f"[{kind}] generated {scale} in {generated:.0f} s", file=sys.stderr)
+    return _measure(
+        kind, scale, source, env, work=work, files_bytes=files_bytes, generated=generated
+    )
+
+
+def _generate(source: str, env: dict[str, str], pupils: int, schools: int) -> float:
     _run([sys.executable, "manage.py", "migrate", "--verbosity", "0"], env)
     generated, _ = _run(
         [
@@ -113,8 +131,19 @@ def bench(kind: str, pupils: int, schools: int, attachments: int, work: Path) ->
         ],
         env,
     )
-    files_bytes = _attachments(media, attachments, 200_000)
-    print(f"[{kind}] generated {scale} in {generated:.0f} s", file=sys.stderr)
+    return generated
+
+
+def _measure(
+    kind: str,
+    scale: str,
+    source: str,
+    env: dict[str, str],
+    *,
+    work: Path,
+    files_bytes: int,
+    generated: float,
+) -> list[Row]:
     key = work / "backup.key"
     if not key.exists():
         _run([sys.executable, "manage.py", "backup_key", str(key)], env)
@@ -224,13 +253,16 @@ def main() -> None:
     parser.add_argument("--schools", type=int, default=10)
     parser.add_argument("--attachments", type=int, default=200, help="200 KB files to add")
     parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the trust a previous run generated"
+    )
     args = parser.parse_args()
     rows: list[Row] = []
     for name in args.db.split(","):
         kind = "postgresql" if name.startswith("postgres") else name
         work = Path(tempfile.mkdtemp(prefix=f"cairn-bench-backup-{kind}-"))
         try:
-            rows += bench(kind, args.pupils, args.schools, args.attachments, work)
+            rows += bench(kind, args.pupils, args.schools, args.attachments, work, reuse=args.reuse)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         for row in rows:

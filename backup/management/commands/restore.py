@@ -12,6 +12,8 @@ from backup.management.commands._key import add_key_argument, secret_from
 
 
 class Command(BaseCommand):
+    # The system checks import every view; a backup needs none of them.
+    requires_system_checks: list[str] = []
     help = "Restore an archive made by `manage.py backup` into an empty database and folders."
 
     def add_arguments(self, parser: CommandParser) -> None:
