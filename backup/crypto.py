@@ -213,12 +213,11 @@ class EncryptingWriter:
         self.plaintext_bytes += len(data)
         # Keep at least one byte back: the last chunk must be written by close().
         if len(self._buffer) > self._chunk_size:
-            view = memoryview(self._buffer)
             at = 0
-            while len(self._buffer) - at > self._chunk_size:
-                self._emit(bytes(view[at : at + self._chunk_size]), last=False)
-                at += self._chunk_size
-            view.release()
+            with memoryview(self._buffer) as view:  # released even if a signal stops us here
+                while len(self._buffer) - at > self._chunk_size:
+                    self._emit(bytes(view[at : at + self._chunk_size]), last=False)
+                    at += self._chunk_size
             del self._buffer[:at]
         return len(data)
 
