@@ -146,6 +146,9 @@ def _sqlite_snapshot(work: Path) -> tuple[Path, Manifest]:
     """SQLite's online backup API copies the live database page by page, restarting if a writer
     changes it meanwhile: the copy is one consistent state, never a torn file."""
     target = work / "cairn.sqlite3"
+    if connection.in_atomic_block:
+        # The backup API would wait for ever on this connection's own open write transaction.
+        raise BackupError("A backup cannot run inside a database transaction.")
     connection.ensure_connection()
     destination = sqlite3.connect(target)
     try:
