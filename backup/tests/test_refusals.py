@@ -93,7 +93,7 @@ def _sealed(tmp_path: Path, key_file: Path, members: dict[str, bytes]) -> Path:
     path = tmp_path / "hand.cairn"
     with path.open("wb") as raw:
         writer = EncryptingWriter(raw, key_file_read(key_file), chunk_size=4096)
-        with tarfile.open(fileobj=writer, mode="w|") as tar:
+        with tarfile.open(fileobj=writer, mode="w|") as tar:  # type: ignore[call-overload]
             for name, data in members.items():
                 info = tarfile.TarInfo(name)
                 info.size = len(data)
