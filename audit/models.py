@@ -148,6 +148,14 @@ class AuditAction(models.TextChoices):
     PRACTICE_REVIEWS_VIEWED = "practice_reviews_viewed", "Practice reviews library viewed"
     WENT_WELL_RECORDED = "went_well_recorded", "What went well recorded"
     WENT_WELL_VIEWED = "went_well_viewed", "What went well page viewed"
+    RETENTION_POLICY_CHANGED = "retention_policy_changed", "Retention period changed"
+    RETENTION_VIEWED = "retention_viewed", "Child's retention page viewed"
+    RETENTION_KEPT = "retention_kept", "Record kept for another period"
+    LEGAL_HOLD_PLACED = "legal_hold_placed", "Record placed on legal hold"
+    LEGAL_HOLD_RELEASED = "legal_hold_released", "Legal hold released"
+    DESTRUCTION_PROPOSED = "destruction_proposed", "Destruction of a record proposed"
+    DESTRUCTION_WITHDRAWN = "destruction_withdrawn", "Proposed destruction withdrawn"
+    RECORD_DESTROYED = "record_destroyed", "Child's record destroyed (tombstone kept)"
 
 
 class AuditEvent(models.Model):

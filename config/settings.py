@@ -49,6 +49,8 @@ LOCAL_APPS = [
     "ui",
     "patterns",
     "analytics",
+    "backup",
+    "retention",
 ]
 
 INSTALLED_APPS = [
@@ -248,6 +250,15 @@ CAIRN_UPLOAD_LIMITS: dict[str, int] = {
 # Uploaded files (attachments, import files) live outside the web root and are served only
 # through an access check.
 PRIVATE_MEDIA_ROOT = Path(env_str("CAIRN_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+# Backups (backup/, docs/operations.md): the key file `manage.py backup` and `restore` use when
+# no --key-file is given. Keep it off the database server's backups.
+CAIRN_BACKUP_KEY_FILE = env_str("CAIRN_BACKUP_KEY_FILE", "")
+# Retention (retention/, records-and-access.md §9): a child's record comes up for review this many
+# years after the date of birth (IRMS toolkit: 25), unless the school sets its own period.
+CAIRN_RETENTION_YEARS = env_int("CAIRN_RETENTION_YEARS", 25, minimum=1)
+# Housekeeping removes uploaded import files (a pupil file previewed and never imported, the copy
+# of a register file) this many days after they were uploaded.
+CAIRN_IMPORT_UPLOADS_KEEP_DAYS = env_int("CAIRN_IMPORT_UPLOADS_KEEP_DAYS", 30, minimum=1)
 
 _MAIL_BACKEND = env_str(
     "CAIRN_EMAIL_BACKEND",
@@ -477,6 +488,8 @@ CAIRN_ANALYTICS_WARM_ON_START = env_bool("CAIRN_ANALYTICS_WARM_ON_START", True)
 # None` (None: the MIS's status is shown).
 PUPIL_SOCIAL_CARE_STATUS_SOURCE = "casework.selectors.social_care_status"
 PUPIL_FRONT_SHEET_PANELS += ["casework.panels.front_sheet_panel"]
+# Retention (retention/: issue 15): the record's retention date and status on the front sheet.
+PUPIL_FRONT_SHEET_PANELS += ["retention.panels.front_sheet_panel"]
 PUPIL_RECORD_FLAG_SOURCES += ["casework.selectors.plan_flags"]
 CHRONOLOGY_SOURCES += [
     "casework.chronology.contact_entries",

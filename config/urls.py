@@ -20,5 +20,6 @@ urlpatterns = [
     path("chronology/", include("chronology.urls")),
     path("transfers/", include("transfer.urls")),
     path("analytics/", include("analytics.urls")),
+    path("retention/", include("retention.urls")),
     path("", include("schools.urls")),
 ]

@@ -42,6 +42,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Learning", "learning:supervision", _SCHOOL_READERS),
     NavEntry("Staff", "schools:staff", frozenset({Role.SCHOOL_ADMIN})),
     NavEntry("School settings", "schools:settings", frozenset({Role.SCHOOL_ADMIN})),
+    NavEntry("Retention", "retention:queue", _DSL_TEAM | {Role.HEADTEACHER}),
     NavEntry("Your account", "accounts:account", _ALL),
 ]
 

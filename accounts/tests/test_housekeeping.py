@@ -61,9 +61,38 @@ def test_the_command_reports_counts_and_is_idempotent(capsys):
     call_command("housekeeping")
     out = capsys.readouterr().out.splitlines()
     assert out == [
-        "Housekeeping: 1 old failed sign-in(s) and 0 expired session(s) would be removed "
-        "(dry run).",
-        "Housekeeping: 1 old failed sign-in(s) and 0 expired session(s) removed.",
-        "Housekeeping: 0 old failed sign-in(s) and 0 expired session(s) removed.",
+        "Housekeeping: 1 old failed sign-in(s), 0 expired session(s) and 0 old import upload(s) "
+        "would be removed (dry run).",
+        "Housekeeping: 1 old failed sign-in(s), 0 expired session(s) and 0 old import upload(s) "
+        "removed.",
+        "Housekeeping: 0 old failed sign-in(s), 0 expired session(s) and 0 old import upload(s) "
+        "removed.",
     ]
     assert not AuditEvent.objects.exists()
+
+
+def test_import_uploads_past_their_use_are_removed_and_recent_ones_kept(settings):
+    import os
+    import time
+    from pathlib import Path
+
+    settings.CAIRN_IMPORT_UPLOADS_KEEP_DAYS = 7
+    root = Path(settings.PRIVATE_MEDIA_ROOT)
+    old_pupils = root / "imports" / "previewed-never-imported.ctf"
+    old_registers = root / "attendance-imports" / "batch.upload"
+    recent = root / "imports" / "previewed-today.csv"
+    attachment = root / "attachments" / "kept-for-ever"
+    for path in (old_pupils, old_registers, recent, attachment):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"synthetic")
+    eight_days_ago = time.time() - 8 * 24 * 3600
+    for path in (old_pupils, old_registers, attachment):
+        os.utime(path, (eight_days_ago, eight_days_ago))
+
+    assert housekeeping(dry_run=True).import_uploads_removed == 2
+    assert old_pupils.exists()
+    assert housekeeping().import_uploads_removed == 2
+    assert not old_pupils.exists()
+    assert not old_registers.exists()
+    assert recent.exists()
+    assert attachment.exists()  # attachments are records, never housekeeping's

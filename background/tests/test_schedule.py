@@ -75,7 +75,7 @@ def test_housekeeping_clears_expired_sessions(settings):
     housekeeping.enqueue()
     (ran,) = run_pending_tasks()
     assert ran.status == "SUCCESSFUL"
-    assert "1 expired session(s) removed" in ran.return_value
+    assert "1 expired session(s)" in ran.return_value
     assert not Session.objects.exists()
 
 

@@ -1,0 +1,235 @@
+"""Authenticated encryption of a backup archive: AES-256-GCM, in chunks.
+
+AES-GCM comes from pyca/cryptography, the maintained library Python projects use for it. The
+stream format (docs/operations.md, "The archive"):
+
+    header   = MAGIC, scrypt cost (log2 N, r, p), salt (16), nonce prefix (7), chunk size (4),
+               key check (32)
+    chunk i  = AES-256-GCM(plaintext[i], nonce = prefix ‖ i (4 bytes) ‖ last (1 byte),
+               associated data = header) ‖ tag (16)
+
+The key is derived with scrypt from the contents of the operator's key file (a random key made by
+`manage.py backup_key`, or a passphrase). The key check (an HMAC of the header under a second
+derived key) tells a wrong key from a damaged archive before anything is decrypted. Every chunk is
+authenticated with the header, its place and whether it is the last, so an edited, reordered,
+truncated or extended archive fails to open: a backup killed midway has no last chunk.
+"""
+
+import functools
+import hashlib
+import hmac
+import os
+import secrets
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, Final
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+MAGIC: Final = b"CAIRNBK\x01"
+CHUNK_SIZE: Final = 1024 * 1024
+TAG_SIZE: Final = 16
+KEY_CHECK_SIZE: Final = 32
+_SCRYPT_LOG2_N: Final = 15
+_SCRYPT_R: Final = 8
+_SCRYPT_P: Final = 1
+_HEADER = struct.Struct(">8sBBB16s7sI")
+HEADER_SIZE: Final = _HEADER.size + KEY_CHECK_SIZE
+
+
+class ArchiveError(Exception):
+    """The archive cannot be opened: damaged, incomplete, not a Cairn archive or the wrong key."""
+
+
+class WrongKeyError(ArchiveError):
+    pass
+
+
+def gcm_encrypt(key: bytes, nonce: bytes, data: bytes, aad: bytes = b"") -> bytes:
+    """AES-256-GCM: ciphertext ‖ 16-byte tag."""
+    return AESGCM(key).encrypt(nonce, data, aad)
+
+
+def gcm_decrypt(key: bytes, nonce: bytes, sealed: bytes, aad: bytes = b"") -> bytes:
+    """The plaintext of ciphertext ‖ tag, or ArchiveError if it was not made with this key,
+    nonce and associated data."""
+    if len(sealed) < TAG_SIZE:
+        raise ArchiveError("a chunk is shorter than its authentication tag")
+    try:
+        return AESGCM(key).decrypt(nonce, sealed, aad)
+    except InvalidTag as error:
+        raise ArchiveError("a chunk failed its authentication check") from error
+
+
+# -- Keys --------------------------------------------------------------------------------------
+
+
+def key_file_read(path: Path) -> bytes:
+    """The secret in a key file (surrounding white space ignored); a clear error if unusable."""
+    try:
+        secret = Path(path).read_bytes().strip()
+    except OSError as error:
+        raise ArchiveError(f"The key file {path} cannot be read: {error.strerror}.") from error
+    if len(secret) < 16:
+        raise ArchiveError(
+            f"The key file {path} holds fewer than 16 characters: too short to protect an archive."
+        )
+    return secret
+
+
+def key_file_create(path: Path) -> None:
+    """Write a new random key (256 bits, base64) to a new file readable by its owner only."""
+    import base64
+
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+
+
+@functools.lru_cache(maxsize=4)
+def _derive(secret: bytes, salt: bytes, log2_n: int, r: int, p: int) -> tuple[bytes, bytes]:
+    if not (10 <= log2_n <= 20 and 1 <= r <= 16 and 1 <= p <= 4):
+        raise ArchiveError("the archive's header asks for key-derivation costs Cairn never writes")
+    derived = hashlib.scrypt(
+        secret, salt=salt, n=2**log2_n, r=r, p=p, maxmem=256 * 1024 * 1024, dklen=64
+    )
+    return derived[:32], derived[32:]
+
+
+# -- Streams -----------------------------------------------------------------------------------
+
+
+class EncryptingWriter:
+    """A write-only file object: what is written to it goes out encrypted, chunk by chunk.
+    `close()` writes the last chunk; an archive whose writer was never closed does not open."""
+
+    def __init__(self, out: BinaryIO, secret: bytes, *, chunk_size: int = CHUNK_SIZE) -> None:
+        self._out = out
+        self._chunk_size = chunk_size
+        salt = secrets.token_bytes(16)
+        self._prefix = secrets.token_bytes(7)
+        self._key, check_key = _derive(secret, salt, _SCRYPT_LOG2_N, _SCRYPT_R, _SCRYPT_P)
+        head = _HEADER.pack(
+            MAGIC, _SCRYPT_LOG2_N, _SCRYPT_R, _SCRYPT_P, salt, self._prefix, chunk_size
+        )
+        self._header = head + hmac.new(check_key, head, hashlib.sha256).digest()
+        out.write(self._header)
+        self._buffer = bytearray()
+        self._index = 0
+        self._closed = False
+        self.plaintext_bytes = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def _emit(self, data: bytes, *, last: bool) -> None:
+        nonce = self._prefix + struct.pack(">IB", self._index, 1 if last else 0)
+        self._out.write(gcm_encrypt(self._key, nonce, data, self._header))
+        self._index += 1
+
+    def write(self, data: bytes) -> int:
+        if self._closed:
+            raise ValueError("write to a closed archive")
+        self._buffer += data
+        self.plaintext_bytes += len(data)
+        # Keep at least one byte back: the last chunk must be written by close().
+        if len(self._buffer) > self._chunk_size:
+            at = 0
+            with memoryview(self._buffer) as view:  # released even if a signal stops us here
+                while len(self._buffer) - at > self._chunk_size:
+                    self._emit(bytes(view[at : at + self._chunk_size]), last=False)
+                    at += self._chunk_size
+            del self._buffer[:at]
+        return len(data)
+
+    def flush(self) -> None:
+        self._out.flush()
+
+    def close(self) -> None:
+        if not self._closed:
+            self._emit(bytes(self._buffer), last=True)
+            self._buffer.clear()
+            self._closed = True
+            self._out.flush()
+
+
+def _chunks(source: BinaryIO, secret: bytes) -> Iterator[bytes]:
+    header = source.read(HEADER_SIZE)
+    if len(header) < _HEADER.size or not header.startswith(MAGIC[:7]):
+        raise ArchiveError("this is not a Cairn backup archive (its first bytes are wrong)")
+    if len(header) < HEADER_SIZE:
+        raise ArchiveError("the archive is incomplete: it ends inside its header")
+    magic, log2_n, r, p, salt, prefix, chunk_size = _HEADER.unpack(header[: _HEADER.size])
+    if magic != MAGIC:
+        raise ArchiveError("the archive was made by a later version of Cairn's backup format")
+    if not 1024 <= chunk_size <= 64 * 1024 * 1024:
+        raise ArchiveError("the archive's header is damaged (its chunk size is impossible)")
+    key, check_key = _derive(secret, salt, log2_n, r, p)
+    expected = hmac.new(check_key, header[: _HEADER.size], hashlib.sha256).digest()
+    if not hmac.compare_digest(expected, header[_HEADER.size :]):
+        raise WrongKeyError(
+            "the key does not open this archive (a different key file, or the archive's header "
+            "was changed)"
+        )
+    sealed_size = chunk_size + TAG_SIZE
+    index = 0
+    current = source.read(sealed_size)
+    while True:
+        following = source.read(sealed_size) if len(current) == sealed_size else b""
+        last = not following
+        nonce = prefix + struct.pack(">IB", index, 1 if last else 0)
+        try:
+            yield gcm_decrypt(key, nonce, current, header)
+        except ArchiveError as error:
+            if last:
+                raise ArchiveError(
+                    f"the archive is damaged or incomplete: its last part (part {index + 1}) "
+                    "fails its check (a backup stopped midway, a truncated copy, or a changed "
+                    "byte)"
+                ) from error
+            raise ArchiveError(
+                f"the archive is damaged: part {index + 1} fails its check (a changed byte)"
+            ) from error
+        if last:
+            return
+        current = following
+        index += 1
+
+
+class DecryptingReader:
+    """A read-only file object over an encrypted archive. Each chunk is authenticated before any
+    of it is returned; ArchiveError is raised at the first chunk that fails."""
+
+    def __init__(self, source: BinaryIO, secret: bytes) -> None:
+        self._chunks = _chunks(source, secret)
+        self._chunk = b""
+        self._at = 0
+        self._done = False
+        # Reading the header checks the key at once, before the caller writes anything.
+        self._next()
+
+    def readable(self) -> bool:
+        return True
+
+    def _next(self) -> None:
+        try:
+            self._chunk, self._at = next(self._chunks), 0
+        except StopIteration:
+            self._chunk, self._at, self._done = b"", 0, True
+
+    def read(self, size: int = -1) -> bytes:
+        parts = []
+        wanted = size
+        while size < 0 or wanted > 0:
+            if self._at >= len(self._chunk):
+                if self._done:
+                    break
+                self._next()
+                continue
+            end = len(self._chunk) if size < 0 else min(len(self._chunk), self._at + wanted)
+            parts.append(self._chunk[self._at : end])
+            wanted -= end - self._at
+            self._at = end
+        return b"".join(parts)
