@@ -7,7 +7,7 @@ DEMO_ENV := CAIRN_DEBUG=1
 # The test suite runs with production settings (DEBUG off) and a throwaway key.
 TEST_ENV := CAIRN_ENV_FILE= CAIRN_DEBUG=0 CAIRN_HTTPS=0 CAIRN_MANIFEST_STATIC=0 CAIRN_SECRET_KEY=test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH
 
-.PHONY: bench-patterns bench-recording bench-pages install demo serve test test-fast coverage-gate lint format typecheck migrations-check assets lock bench bench-trust clean demo-code evaluate
+.PHONY: bench-patterns bench-recording bench-transfer bench-pages install demo serve test test-fast coverage-gate lint format typecheck migrations-check assets lock bench bench-trust clean demo-code evaluate
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@PYBIN=$$(scripts/find-python.sh) && echo "Using $$PYBIN" && \
@@ -122,6 +122,10 @@ bench-recording: $(BIN)/.installed assets
 bench-pages: $(BIN)/.installed assets
 	$(PY) -m bench.pages --db sqlite --fresh
 	$(PY) -m bench.pages --db postgresql --fresh
+
+# A child protection file transfer: bundle and import a child with 1,000 records and 50 files.
+bench-transfer: $(BIN)/.installed
+	$(PY) -m bench.transfer
 
 # Replay the pattern detectors' scenario suite (patterns/scenarios/) through "as of" each day.
 evaluate: $(BIN)/.installed
