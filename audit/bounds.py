@@ -153,3 +153,46 @@ def validate_name(value: str) -> None:
     problem = name_problem(value)
     if problem is not None:
         raise ValidationError(f"The name {problem}.", code="name_control_character")
+
+
+# First bytes of the file types that have a signature: a file claiming one of these extensions
+# must start with it, whatever its name says.
+FILE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "docx": (b"PK\x03\x04",),
+}
+CONTENT_TYPES: dict[str, str] = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "txt": "text/plain",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def attached_file_check(upload: Any, kind: str) -> str:
+    """The upload's lower-case extension if its type (settings.CAIRN_ATTACHMENT_TYPES), its size
+    (the upload limit of `kind`) and its first bytes are accepted; otherwise ValidationError
+    naming the file and the problem. The one check for every file attached to a record."""
+    name = clip(str(upload.name or ""), 100)
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    allowed = [t.lower() for t in settings.CAIRN_ATTACHMENT_TYPES]
+    if extension not in allowed:
+        raise ValidationError(
+            f"{name}: files of this type are not accepted. Accepted: {', '.join(allowed)}."
+        )
+    refusal = upload_refusal(kind, upload.size or 0)
+    if refusal:
+        raise ValidationError(f"{quoted(name, 100)}: {refusal}")
+    signatures = FILE_SIGNATURES.get(extension)
+    if signatures:
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        if not any(head.startswith(sig) for sig in signatures):
+            raise ValidationError(f"{name}: the file's contents are not a .{extension} file.")
+    return extension

@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from audit import services as audit
-from audit.bounds import quoted, upload_refusal
+from audit.bounds import CONTENT_TYPES, attached_file_check, quoted, upload_refusal
 from audit.models import AuditAction
 from schools.models import Membership, Role
 from staffing.models import (
@@ -34,23 +34,6 @@ from staffing.models import (
 
 type Upload = UploadedFile[bytes]
 
-# A file claiming one of these extensions must start with these bytes.
-_SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    "pdf": (b"%PDF-",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "docx": (b"PK\x03\x04",),
-}
-_CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "txt": "text/plain",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-
 
 def evidence_folder() -> Path:
     return Path(settings.PRIVATE_MEDIA_ROOT) / "training"
@@ -63,27 +46,7 @@ def evidence_path(record: TrainingRecord) -> Path:
 def evidence_check(upload: Upload) -> str:
     """The upload's extension if its type, size and first bytes are accepted; else
     ValidationError naming the file and the problem."""
-    name = upload.name or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    allowed = [t.lower() for t in settings.CAIRN_ATTACHMENT_TYPES]
-    if extension not in allowed:
-        raise ValidationError(
-            f"{quoted(name, 100)}: files of this type are not accepted. "
-            f"Accepted: {', '.join(allowed)}."
-        )
-    refusal = upload_refusal("training_evidence", upload.size or 0)
-    if refusal:
-        raise ValidationError(f"{quoted(name, 100)}: {refusal}")
-    signatures = _SIGNATURES.get(extension)
-    if signatures:
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        if not any(head.startswith(sig) for sig in signatures):
-            raise ValidationError(
-                f"{quoted(name, 100)}: the file's contents are not a .{extension} file."
-            )
-    return extension
+    return attached_file_check(upload, "training_evidence")
 
 
 def _school_id(actor: Membership) -> UUID:
@@ -156,7 +119,7 @@ def _store_evidence(upload: Upload) -> dict[str, str]:
     return {
         "evidence_name": Path(upload.name or "evidence").name[:255],
         "evidence_stored_name": stored_name,
-        "evidence_content_type": _CONTENT_TYPES.get(extension, "application/octet-stream"),
+        "evidence_content_type": CONTENT_TYPES.get(extension, "application/octet-stream"),
         "evidence_sha256": digest.hexdigest(),
     }
 

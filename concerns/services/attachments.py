@@ -7,11 +7,10 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
 from audit import services as audit
-from audit.bounds import quoted, upload_refusal
+from audit.bounds import CONTENT_TYPES, attached_file_check
 from audit.models import AuditAction
 from concerns.models import Attachment, Concern
 from schools.models import Membership
@@ -19,47 +18,13 @@ from schools.models import Membership
 # Django's stubs make UploadedFile generic; the runtime class is not, so the alias is lazy.
 type Upload = UploadedFile[bytes]
 
-# First bytes of the file types that have a signature; a file claiming one of these extensions
-# must start with it.
-_SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    "pdf": (b"%PDF-",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "docx": (b"PK\x03\x04",),
-}
-_CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "txt": "text/plain",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 # -- Attachments ------------------------------------------------------------------------------
 
 
 def attachment_check(upload: Upload) -> str:
     """The upload's lower-case extension if its type and size are accepted; else ValidationError."""
-    name = upload.name or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    allowed = [t.lower() for t in settings.CAIRN_ATTACHMENT_TYPES]
-    if extension not in allowed:
-        raise ValidationError(
-            f"{name}: files of this type are not accepted. Accepted: {', '.join(allowed)}."
-        )
-    refusal = upload_refusal("attachment", upload.size or 0)
-    if refusal:
-        raise ValidationError(f"{quoted(name, 100)}: {refusal}")
-    signatures = _SIGNATURES.get(extension)
-    if signatures:
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        if not any(head.startswith(sig) for sig in signatures):
-            raise ValidationError(f"{name}: the file's contents are not a .{extension} file.")
-    return extension
+    return attached_file_check(upload, "attachment")
 
 
 def _attachment_store(
@@ -79,7 +44,7 @@ def _attachment_store(
     attachment = Attachment.objects.create(
         concern=concern,
         original_name=Path(upload.name or "file").name[:255],
-        content_type=_CONTENT_TYPES.get(extension, "application/octet-stream"),
+        content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
         size=size,
         sha256=digest.hexdigest(),
         stored_name=stored_name,
