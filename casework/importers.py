@@ -842,13 +842,32 @@ LEAVING = _Kind(
 )
 
 
+def _escalation_cause(raw: dict[str, Any], line: int) -> tuple[str, str]:
+    """What an imported escalation was opened from: the answer to a contact (`response_ref`) or
+    a pattern finding (`finding_ref`, its id), at least one."""
+    response_ref = _text(raw, line, "response_ref", limit=200)
+    finding_ref = _text(raw, line, "finding_ref", limit=36)
+    if not response_ref and not finding_ref:
+        raise BadLine(
+            LineError(
+                line, "response_ref", "is required (or finding_ref, for one opened from a finding)"
+            )
+        )
+    if finding_ref:
+        try:
+            finding_ref = str(UUID(finding_ref))
+        except ValueError as exc:
+            raise BadLine(LineError(line, "finding_ref", "must be a finding's id")) from exc
+    return response_ref, finding_ref
+
+
 class _EscalationKind:
     """An escalation with its stages as the old system held them (names, whom, dates, what was
     said, outcomes), opened from the answer to a contact given by its `source_ref`. Stages are
     kept as they were, not re-derived from this school's procedure."""
 
     kind = "escalation"
-    columns = ("response_ref", "stages")
+    columns = ("response_ref", "finding_ref", "stages")
 
     def check(
         self, line: int, raw: dict[str, Any], *, pupil: Pupil, school_id: UUID
@@ -858,9 +877,7 @@ class _EscalationKind:
             raise BadLine(LineError(line, "source_ref", "is required for this kind"))
         if Escalation.objects.filter(school_id=school_id, source_ref=ref).exists():
             return None
-        response_ref = _text(raw, line, "response_ref", limit=200)
-        if not response_ref:
-            raise BadLine(LineError(line, "response_ref", "is required"))
+        response_ref, finding_ref = _escalation_cause(raw, line)
         stages = raw.get("stages")
         if isinstance(stages, str):  # CSV: the stages as a JSON list in one cell
             try:
@@ -907,28 +924,38 @@ class _EscalationKind:
                     "decided_by": _person(stage, line, "decided_by", where),
                 }
             )
-        return {"source_ref": ref, "response_ref": response_ref, "stages": read}
+        return {
+            "source_ref": ref,
+            "response_ref": response_ref,
+            "finding_ref": finding_ref,
+            "stages": read,
+        }
 
     def write(
         self, record: Any, *, actor: Membership, source_system: str, authors: Any = None
     ) -> None:
         fields = record.fields
         assert actor.school_id is not None
-        answer = (
-            AgencyResponse.objects.filter(
-                contact__school_id=actor.school_id,
-                contact__pupil=record.pupil,
-                contact__source_ref=fields["response_ref"],
+        answer = None
+        if fields["response_ref"]:
+            answer = (
+                AgencyResponse.objects.filter(
+                    contact__school_id=actor.school_id,
+                    contact__pupil=record.pupil,
+                    contact__source_ref=fields["response_ref"],
+                )
+                .order_by("-received_on", "-recorded_at")
+                .first()
             )
-            .order_by("-received_on", "-recorded_at")
-            .first()
-        )
-        if answer is None:
-            raise ValidationError({"response_ref": "no answer to a contact with that source_ref"})
+            if answer is None:
+                raise ValidationError(
+                    {"response_ref": "no answer to a contact with that source_ref"}
+                )
         saved = services.escalation_import(
             actor=actor,
             pupil=record.pupil,
             response=answer,
+            finding_id=UUID(fields["finding_ref"]) if fields["finding_ref"] else None,
             reason=record.text,
             opened_on=record.occurred_at.date(),
             stages=[
@@ -953,14 +980,13 @@ class _EscalationKind:
 
     def export(self, school_id: UUID, *, names: Any = None) -> Iterator[dict[str, Any]]:
         rows = (
-            Escalation.objects.filter(school_id=school_id, response__isnull=False)
+            Escalation.objects.filter(school_id=school_id)
             .select_related("pupil", "opened_by__user", "response__contact")
             .prefetch_related("stages__outcome")
             .order_by("opened_at", "pk")
         )
         for e in rows:
-            assert e.response is not None
-            contact = e.response.contact
+            contact = e.response.contact if e.response is not None else None
             start = timezone.make_aware(datetime.combine(e.opened_on, time(0, 0)))
             stages = []
             for s in e.stages.order_by("position"):
@@ -991,7 +1017,10 @@ class _EscalationKind:
                 "author": _author(e, e.opened_by, names),
                 "text": e.reason,
                 "source_ref": e.source_ref or f"cairn-{e.pk}",
-                "response_ref": contact.source_ref or f"cairn-{contact.pk}",
+                "response_ref": (contact.source_ref or f"cairn-{contact.pk}") if contact else "",
+                # A finding is not carried (the detectors raise it again); its id is kept, so the
+                # escalation still says it was opened from one.
+                "finding_ref": str(e.finding_id) if e.finding_id else "",
                 "stages": stages,
             }
 

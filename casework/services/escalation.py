@@ -272,32 +272,39 @@ def escalation_import(
     *,
     actor: Membership,
     pupil: Pupil,
-    response: AgencyResponse,
+    response: AgencyResponse | None,
     reason: str,
     opened_on: date,
     stages: list[PastStage],
     imported: Imported,
+    finding_id: UUID | None = None,
 ) -> Escalation:
     """An escalation from another system, with its stages and outcomes as they were. The same
     rules as `escalation_open` (an answer the school disagreed with, not before it, the child on
-    the roll), and each stage's dates in order."""
+    the roll, or a pattern finding it was opened from), and each stage's dates in order."""
     school_id = team_school(actor)
-    if response.contact.pupil_id != pupil.pk or response.contact.school_id != school_id:
-        raise ValidationError({"response_ref": "Choose an answer about this child."})
-    if response.school_agrees is not False:
-        raise ValidationError({"response_ref": "The school agreed with this answer."})
-    not_before(
-        opened_on,
-        response.received_on,
-        "occurred_at",
-        f"The escalation cannot open before the answer ({long_date(response.received_on)}).",
-    )
+    if response is None and finding_id is None:
+        raise ValidationError(
+            {"response_ref": "Name the answer or the finding it was opened from."}
+        )
+    if response is not None:
+        if response.contact.pupil_id != pupil.pk or response.contact.school_id != school_id:
+            raise ValidationError({"response_ref": "Choose an answer about this child."})
+        if response.school_agrees is not False:
+            raise ValidationError({"response_ref": "The school agreed with this answer."})
+        not_before(
+            opened_on,
+            response.received_on,
+            "occurred_at",
+            f"The escalation cannot open before the answer ({long_date(response.received_on)}).",
+        )
     not_future(opened_on, "occurred_at", "The date")
     on_roll(pupil, school_id, opened_on, "occurred_at")
     escalation = Escalation.objects.create(
         school_id=school_id,
         pupil=pupil,
         response=response,
+        finding_id=finding_id,
         reason=required(reason, "text", "Say why the school challenged the decision."),
         opened_on=opened_on,
         opened_by=actor,

@@ -7,6 +7,7 @@ by field, with what was there before. Runs on SQLite and PostgreSQL (DATABASE_UR
 """
 
 import json
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -373,6 +374,14 @@ def _history(time_machine, school: School, staff: dict[str, Membership]) -> None
         reason="The threshold is met.",
         opened_on=D(2026, 1, 19),
         what_was_said="Phoned the social worker.",
+    )
+    # One opened from a pattern finding (kept by its id: findings are raised again, not carried).
+    services.escalation_open(
+        actor=dsl,
+        pupil=ava,
+        finding_id=uuid.UUID("00000000-0000-4000-8000-00000000f1d1"),
+        reason="Two injuries and a closed referral: challenge the closure.",
+        opened_on=D(2026, 1, 20),
     )
     time_machine.move_to("2026-01-23T11:30:00+00:00", tick=False)
     services.stage_outcome_record(
