@@ -1,5 +1,6 @@
 """Sign-in, two-factor enrolment and verification, sign-out and password reset."""
 
+import time
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.forms import CodeForm, EnrolForm, SignInForm
-from accounts.middleware import SESSION_TWO_FACTOR_OK
+from accounts.middleware import SESSION_LAST_SEEN, SESSION_TWO_FACTOR_OK
 from accounts.models import User
 from accounts.redirects import safe_next_url
 from audit import services as audit
@@ -140,9 +141,10 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def stay_signed_in(request: HttpRequest) -> HttpResponse:
-    """Answer the idle warning's "Stay signed in": the request itself is the activity that
-    keeps the session (IdleTimeoutMiddleware). From a script, nothing more; from a plain form,
-    back to the page the person was on."""
+    """Answer the idle warning's "Stay signed in": the session's "last seen" is set to now at
+    once (IdleTimeoutMiddleware otherwise writes it at most once a minute). From a script,
+    nothing more; from a plain form, back to the page the person was on."""
+    request.session[SESSION_LAST_SEEN] = time.time()
     if request.headers.get("X-Requested-With") == "fetch":
         return HttpResponse(status=204)
     return redirect(safe_next_url(request) or "schools:home")
