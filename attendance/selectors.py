@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 from uuid import UUID
 
@@ -270,22 +271,42 @@ def pupil_panel(*, viewer: Membership, pupil: Pupil, period_key: str, as_of: dat
     year = Period.academic_year(as_of)
     year = Period(year.start, min(year.end, as_of), year.label)
     thresholds = Thresholds.from_settings()
-    enrolments = pupil_measures(files=files, period=period, pupil_ids=[pupil.pk])
-    if len(enrolments) == 1:  # one school: the child's measures are the enrolment's
-        child_rows = [dataclasses.replace(enrolments[0], school_id=None)]
-    else:
-        child_rows = pupil_measures(files=files, period=period, pupil_ids=[pupil.pk], per="child")
-    days, weeks = _calendar(files=files, pupil_id=pupil.pk, year=year)
+    enrolments, child, days, weeks = _panel_figures(
+        tuple(files), pupil.pk, period, year, thresholds
+    )
     return Panel(
         pupil=pupil,
         period=period,
         year=year,
-        enrolments=enrolments,
-        child=child_rows[0] if child_rows else None,
-        days=days,
-        weeks=weeks,
+        enrolments=list(enrolments),
+        child=child,
+        days=list(days),
+        weeks=list(weeks),
         thresholds=thresholds,
     )
+
+
+@lru_cache(maxsize=512)
+def _panel_figures(
+    files: tuple[Path, ...], pupil_id: UUID, period: Period, year: Period, thresholds: Thresholds
+) -> tuple[
+    tuple[PupilMeasures, ...], PupilMeasures | None, tuple[DayMarks, ...], tuple[WeekPoint, ...]
+]:
+    """The panel's DuckDB figures for one child. Each Parquet file is named by its school's
+    version token (attendance/columnar.py) and never rewritten under that name, so the same
+    files, child, periods and thresholds always give the same figures: they are kept (per
+    process, the most recent 512) and an import, which changes the token, is never served stale."""
+    enrolments = pupil_measures(
+        files=files, period=period, pupil_ids=[pupil_id], thresholds=thresholds
+    )
+    if len(enrolments) == 1:  # one school: the child's measures are the enrolment's
+        child_rows = [dataclasses.replace(enrolments[0], school_id=None)]
+    else:
+        child_rows = pupil_measures(
+            files=files, period=period, pupil_ids=[pupil_id], per="child", thresholds=thresholds
+        )
+    days, weeks = _calendar(files=files, pupil_id=pupil_id, year=year)
+    return tuple(enrolments), child_rows[0] if child_rows else None, tuple(days), tuple(weeks)
 
 
 def _calendar(
