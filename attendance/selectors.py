@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 from django.conf import settings
@@ -60,14 +61,10 @@ def school_days(*, files: Sequence[Path], start: date, end: date) -> list[date]:
     """Days on which any pupil had a session that counts as possible (the school calendar)."""
     if not files:
         return []
-    db = connect()
-    try:
-        rows = db.execute(
-            f"WITH {marks_cte(files, start, end)} SELECT DISTINCT day FROM marks "
-            f"WHERE t < {T_NOT_COUNTED} ORDER BY day"
-        ).fetchall()
-    finally:
-        db.close()
+    rows = _parquet_rows(
+        f"WITH {marks_cte(files, start, end)} SELECT DISTINCT day FROM marks "
+        f"WHERE t < {T_NOT_COUNTED} ORDER BY day"
+    )
     return [row[0] for row in rows]
 
 
@@ -397,11 +394,7 @@ def crossing_days(
     FROM running WHERE cum_poss >= {min_sessions}
         AND 100 * cum_absent >= {t.severe_percent} * cum_poss GROUP BY ALL
     """
-    db = connect()
-    try:
-        return [tuple(row) for row in db.execute(sql).fetchall()]
-    finally:
-        db.close()
+    return list(_parquet_rows(sql))
 
 
 def unexplained_runs(
@@ -426,11 +419,7 @@ def unexplained_runs(
     SELECT pupil_id, school_id, min(day), max(day), count(*) FROM grouped WHERE u
     GROUP BY pupil_id, school_id, grp HAVING count(*) >= {min_days} ORDER BY 3
     """
-    db = connect()
-    try:
-        return [tuple(row) for row in db.execute(sql).fetchall()]
-    finally:
-        db.close()
+    return list(_parquet_rows(sql))
 
 
 def first_unexplained_after(
@@ -451,8 +440,19 @@ def first_unexplained_after(
     FROM anchors a JOIN marks m ON m.pupil_id = a.pupil_id AND m.day > a.anchor AND m.t = 3
     GROUP BY ALL ORDER BY 4
     """
+    return list(_parquet_rows(sql))
+
+
+@lru_cache(maxsize=256)
+def _parquet_rows(sql: str) -> tuple[tuple[Any, ...], ...]:
+    """The rows of a DuckDB query over the schools' Parquet files, kept per process (the most
+    recent 256). The SQL names every file it reads, and each file is named by its school's
+    version token and never rewritten under that name (attendance/columnar.py); everything else
+    the answer depends on (children, dates, thresholds, code translations) is written into the
+    SQL too. The same SQL therefore always has the same answer, and after an import, which
+    changes the token, the SQL differs."""
     db = connect()
     try:
-        return [tuple(row) for row in db.execute(sql).fetchall()]
+        return tuple(tuple(row) for row in db.execute(sql).fetchall())
     finally:
         db.close()

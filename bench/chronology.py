@@ -15,7 +15,7 @@ import json
 import random
 import sys
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from bench.common import median, percentile
@@ -86,7 +86,7 @@ def grow(*, pupil: Any, entries: int, seed: int = 16) -> int:
                 data=DecisionInput(
                     outcome=Outcome.MONITOR,
                     rationale="Keep watching; speak to the family at pick-up.",
-                    review_date=date.today() + timedelta(days=14),
+                    review_date=timezone.localdate() + timedelta(days=14),
                 ),
             )
             if recorded % 3 == 0:
@@ -95,7 +95,7 @@ def grow(*, pupil: Any, entries: int, seed: int = 16) -> int:
                     concern=concern,
                     assignee=dsl,
                     description="Phone home and note what is said.",
-                    due_on=date.today() + timedelta(days=7),
+                    due_on=timezone.localdate() + timedelta(days=7),
                 )
             recorded += 1
         have = entry_count(dsl, pupil)

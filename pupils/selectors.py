@@ -220,7 +220,7 @@ def pupil_record_flags(pupil_ids: Sequence[UUID]) -> dict[UUID, list[str]]:
 
 
 def siblings_across_trust(
-    *, viewer: Membership, pupil: Pupil, household: Household | None | bool = True
+    *, viewer: Membership, pupil: Pupil, household: Household | bool | None = True
 ) -> list[SiblingLink]:
     """The pupil's brothers and sisters at the viewer's school and the trust's other schools.
 
