@@ -103,18 +103,24 @@ def grow(*, pupil: Any, entries: int, seed: int = 16) -> int:
 
 
 def measure(*, pupil: Any, requests: int) -> dict[str, Any]:
+    from django.urls import reverse
+
+    return measure_url(reverse("chronology:pupil", args=[pupil.pk]), requests=requests)
+
+
+def measure_url(url: str, *, requests: int, email: str = DSL) -> dict[str, Any]:
+    """GET `url` signed in as `email`, in-process through the whole middleware stack, once to
+    warm up and then `requests` times: times, the last request's queries and its size."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
 
     from bench.suite import signed_in_cookie
 
     client = Client(HTTP_HOST="127.0.0.1")
-    for part in signed_in_cookie(DSL).split(";"):
+    for part in signed_in_cookie(email).split(";"):
         name, value = part.strip().split("=", 1)
         client.cookies[name] = value
-    url = reverse("chronology:pupil", args=[pupil.pk])
     first = client.get(url)  # warm: templates compiled, caches filled
     if first.status_code != 200:
         raise SystemExit(f"GET {url} answered {first.status_code}")
