@@ -3,15 +3,17 @@
     python -m bench.front_sheet --database-url sqlite:///bench/data/pages.sqlite3 [--http]
 
 The database is the demo trust (`seed_demo`). Two Brookside children: the one named in the most
-concerns in the demo (besides the next), and the child `bench.chronology` gives a 1,000-entry record (when it has
-been run: a front sheet with hundreds of concerns). Each page is opened by the DSL in-process
-through the whole middleware stack (times and queries), and with `--http` through gunicorn from
-one client and from 20 at once, beside GET /health/. JSON on stdout.
+concerns in the demo (besides the next), and the child `bench.chronology` gives a 1,000-entry
+record (when it has been run: a front sheet with hundreds of concerns). Each page is opened by
+the DSL in-process through the whole middleware stack (times and queries), and with `--http`
+through gunicorn (this checkout, or `--code-dir`) from one client and from 20 at once, beside
+GET /health/. JSON on stdout.
 """
 
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from bench.chronology import DSL, _child, measure_url
@@ -44,6 +46,7 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--http", action="store_true", help="also through gunicorn, 1 and 20")
+    parser.add_argument("--code-dir", help="gunicorn serves this checkout (the code before)")
     args = parser.parse_args()
     _django(args.database_url)
     from django.urls import reverse
@@ -59,7 +62,8 @@ def main() -> None:
         from bench.suite import signed_in_cookie
 
         headers = {"Host": "127.0.0.1", "Cookie": signed_in_cookie(DSL)}
-        with running_server(args.database_url) as server:
+        code = {"cwd": Path(args.code_dir).resolve()} if args.code_dir else {}
+        with running_server(args.database_url, **code) as server:
             for path in [*paths.values(), *paths.values()]:  # the first round warms up
                 measure(server.host, path, headers, one=3, many=3, clients=3, max_seconds=10)
             health = measure(server.host, "/health/", {"Host": "127.0.0.1"}, **_load(args.requests))
