@@ -38,6 +38,7 @@ def _child() -> Any:
     from schools.models import Membership
 
     school_id = Membership.objects.get(user__email=DSL, is_active=True).school_id
+    assert school_id is not None
     return (
         Pupil.objects.filter(enrolments__school_id=school_id, enrolments__end_date__isnull=True)
         .order_by("legal_surname", "legal_forename", "pk")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.chronology import DSL, _child, measure_url
+from bench.common import ROOT
 
 
 def _busiest() -> Any:
@@ -27,6 +28,7 @@ def _busiest() -> Any:
     from schools.models import Membership
 
     school_id = Membership.objects.get(user__email=DSL, is_active=True).school_id
+    assert school_id is not None
     row = (
         ConcernPupil.objects.filter(concern__school_id=school_id)
         .exclude(pupil=_child())
@@ -62,8 +64,8 @@ def main() -> None:
         from bench.suite import signed_in_cookie
 
         headers = {"Host": "127.0.0.1", "Cookie": signed_in_cookie(DSL)}
-        code = {"cwd": Path(args.code_dir).resolve()} if args.code_dir else {}
-        with running_server(args.database_url, **code) as server:
+        code = Path(args.code_dir).resolve() if args.code_dir else ROOT
+        with running_server(args.database_url, cwd=code) as server:
             for path in [*paths.values(), *paths.values()]:  # the first round warms up
                 measure(server.host, path, headers, one=3, many=3, clients=3, max_seconds=10)
             health = measure(server.host, "/health/", {"Host": "127.0.0.1"}, **_load(args.requests))
