@@ -5,7 +5,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 from django.conf import settings
@@ -59,14 +61,10 @@ def school_days(*, files: Sequence[Path], start: date, end: date) -> list[date]:
     """Days on which any pupil had a session that counts as possible (the school calendar)."""
     if not files:
         return []
-    db = connect()
-    try:
-        rows = db.execute(
-            f"WITH {marks_cte(files, start, end)} SELECT DISTINCT day FROM marks "
-            f"WHERE t < {T_NOT_COUNTED} ORDER BY day"
-        ).fetchall()
-    finally:
-        db.close()
+    rows = _parquet_rows(
+        f"WITH {marks_cte(files, start, end)} SELECT DISTINCT day FROM marks "
+        f"WHERE t < {T_NOT_COUNTED} ORDER BY day"
+    )
     return [row[0] for row in rows]
 
 
@@ -271,26 +269,42 @@ def pupil_panel(*, viewer: Membership, pupil: Pupil, period_key: str, as_of: dat
     year = Period.academic_year(as_of)
     year = Period(year.start, min(year.end, as_of), year.label)
     thresholds = Thresholds.for_school(viewer.school_id)
+    enrolments, child, days, weeks = _panel_figures(
+        tuple(files), pupil.pk, period, year, thresholds
+    )
+    return Panel(
+        pupil=pupil,
+        period=period,
+        year=year,
+        enrolments=list(enrolments),
+        child=child,
+        days=list(days),
+        weeks=list(weeks),
+        thresholds=thresholds,
+    )
+
+
+@lru_cache(maxsize=512)
+def _panel_figures(
+    files: tuple[Path, ...], pupil_id: UUID, period: Period, year: Period, thresholds: Thresholds
+) -> tuple[
+    tuple[PupilMeasures, ...], PupilMeasures | None, tuple[DayMarks, ...], tuple[WeekPoint, ...]
+]:
+    """The panel's DuckDB figures for one child. Each Parquet file is named by its school's
+    version token (attendance/columnar.py) and never rewritten under that name, so the same
+    files, child, periods and thresholds always give the same figures: they are kept (per
+    process, the most recent 512) and an import, which changes the token, is never served stale."""
     enrolments = pupil_measures(
-        files=files, period=period, pupil_ids=[pupil.pk], thresholds=thresholds
+        files=files, period=period, pupil_ids=[pupil_id], thresholds=thresholds
     )
     if len(enrolments) == 1:  # one school: the child's measures are the enrolment's
         child_rows = [dataclasses.replace(enrolments[0], school_id=None)]
     else:
         child_rows = pupil_measures(
-            files=files, period=period, pupil_ids=[pupil.pk], per="child", thresholds=thresholds
+            files=files, period=period, pupil_ids=[pupil_id], per="child", thresholds=thresholds
         )
-    days, weeks = _calendar(files=files, pupil_id=pupil.pk, year=year)
-    return Panel(
-        pupil=pupil,
-        period=period,
-        year=year,
-        enrolments=enrolments,
-        child=child_rows[0] if child_rows else None,
-        days=days,
-        weeks=weeks,
-        thresholds=thresholds,
-    )
+    days, weeks = _calendar(files=files, pupil_id=pupil_id, year=year)
+    return tuple(enrolments), child_rows[0] if child_rows else None, tuple(days), tuple(weeks)
 
 
 def _calendar(
@@ -381,11 +395,7 @@ def crossing_days(
     FROM running WHERE cum_poss >= {min_sessions}
         AND 100 * cum_absent >= {t.severe_percent} * cum_poss GROUP BY ALL
     """
-    db = connect()
-    try:
-        return [tuple(row) for row in db.execute(sql).fetchall()]
-    finally:
-        db.close()
+    return list(_parquet_rows(sql))
 
 
 def unexplained_runs(
@@ -410,11 +420,7 @@ def unexplained_runs(
     SELECT pupil_id, school_id, min(day), max(day), count(*) FROM grouped WHERE u
     GROUP BY pupil_id, school_id, grp HAVING count(*) >= {min_days} ORDER BY 3
     """
-    db = connect()
-    try:
-        return [tuple(row) for row in db.execute(sql).fetchall()]
-    finally:
-        db.close()
+    return list(_parquet_rows(sql))
 
 
 def first_unexplained_after(
@@ -435,8 +441,19 @@ def first_unexplained_after(
     FROM anchors a JOIN marks m ON m.pupil_id = a.pupil_id AND m.day > a.anchor AND m.t = 3
     GROUP BY ALL ORDER BY 4
     """
+    return list(_parquet_rows(sql))
+
+
+@lru_cache(maxsize=256)
+def _parquet_rows(sql: str) -> tuple[tuple[Any, ...], ...]:
+    """The rows of a DuckDB query over the schools' Parquet files, kept per process (the most
+    recent 256). The SQL names every file it reads, and each file is named by its school's
+    version token and never rewritten under that name (attendance/columnar.py); everything else
+    the answer depends on (children, dates, thresholds, code translations) is written into the
+    SQL too. The same SQL therefore always has the same answer, and after an import, which
+    changes the token, the SQL differs."""
     db = connect()
     try:
-        return [tuple(row) for row in db.execute(sql).fetchall()]
+        return tuple(tuple(row) for row in db.execute(sql).fetchall())
     finally:
         db.close()

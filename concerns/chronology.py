@@ -234,44 +234,63 @@ def action_entries(
     if not parts:
         return []
     entries: list[Entry] = []
-    actions = Action.objects.filter(concern_id__in=_concern_ids(viewer, pupil_ids)).select_related(
-        "assigned_to__user", "created_by__user", "completion__completed_by__user"
+    # Plain rows, not model instances with three joined users each: a long record has hundreds.
+    actions = Action.objects.filter(concern_id__in=_concern_ids(viewer, pupil_ids)).values_list(
+        "pk",
+        "concern_id",
+        "created_at",
+        "due_on",
+        "description",
+        "assigned_to__user__full_name",
+        "created_by__user__full_name",
+        "completion__pk",
+        "completion__completed_at",
+        "completion__note",
+        "completion__completed_by__user__full_name",
     )
-    for action in actions:
-        url = _detail_url(action.concern_id)
-        completion = getattr(action, "completion", None)
-        for pupil_id, _part in parts[action.concern_id]:
-            if _in_window(action.created_at.date(), window):
+    for (
+        action_id,
+        concern_id,
+        created_at,
+        due_on,
+        description,
+        assignee,
+        creator,
+        completion_id,
+        completed_at,
+        completion_note,
+        completer,
+    ) in actions:
+        url = _detail_url(concern_id)
+        for pupil_id, _part in parts[concern_id]:
+            if _in_window(created_at.date(), window):
                 entries.append(
                     Entry(
                         kind="action",
                         kind_label="Action",
-                        source_id=f"{action.pk}:{pupil_id}",
+                        source_id=f"{action_id}:{pupil_id}",
                         pupil_id=pupil_id,
-                        occurred_at=action.created_at,
-                        recorded_at=action.created_at,
-                        title=(
-                            f"Action for {action.assigned_to.user.full_name}, "
-                            f"due {action.due_on:%d %b %Y}"
-                        ),
-                        staff_in_title=(action.assigned_to.user.full_name,),
-                        summary=_clip(action.description),
-                        author=action.created_by.user.full_name,
+                        occurred_at=created_at,
+                        recorded_at=created_at,
+                        title=f"Action for {assignee}, due {due_on:%d %b %Y}",
+                        staff_in_title=(assignee,),
+                        summary=_clip(description),
+                        author=creator,
                         url=url,
                     )
                 )
-            if completion is not None and _in_window(completion.completed_at.date(), window):
+            if completion_id is not None and _in_window(completed_at.date(), window):
                 entries.append(
                     Entry(
                         kind="action_done",
                         kind_label="Action done",
-                        source_id=f"{action.pk}:done:{pupil_id}",
+                        source_id=f"{action_id}:done:{pupil_id}",
                         pupil_id=pupil_id,
-                        occurred_at=completion.completed_at,
-                        recorded_at=completion.completed_at,
-                        title=_clip(action.description)[:80],
-                        summary=_clip(completion.note),
-                        author=completion.completed_by.user.full_name,
+                        occurred_at=completed_at,
+                        recorded_at=completed_at,
+                        title=_clip(description)[:80],
+                        summary=_clip(completion_note),
+                        author=completer,
                         url=url,
                     )
                 )

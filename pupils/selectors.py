@@ -139,7 +139,11 @@ def household_members_for(pupil: Pupil) -> list[Pupil]:
     """The other children who live with `pupil` now: their confirmed household, and children
     recorded as the pupil's (half-)siblings who are pupils in Cairn. No access check: callers
     pass what they show through `siblings_across_trust` or their own access_* function."""
-    household = current_household(pupil)
+    return _members_of(pupil, current_household(pupil))
+
+
+def _members_of(pupil: Pupil, household: Household | None) -> list[Pupil]:
+    """`household_members_for` with the pupil's current household already read."""
     ids: set[UUID] = set()
     if household is not None:
         ids.update(
@@ -215,7 +219,9 @@ def pupil_record_flags(pupil_ids: Sequence[UUID]) -> dict[UUID, list[str]]:
     return merged
 
 
-def siblings_across_trust(*, viewer: Membership, pupil: Pupil) -> list[SiblingLink]:
+def siblings_across_trust(
+    *, viewer: Membership, pupil: Pupil, household: Household | bool | None = True
+) -> list[SiblingLink]:
     """The pupil's brothers and sisters at the viewer's school and the trust's other schools.
 
     Each school's DSL sees that a sibling elsewhere in the trust has records and whom to contact
@@ -223,9 +229,15 @@ def siblings_across_trust(*, viewer: Membership, pupil: Pupil) -> list[SiblingLi
     Why: DSLs of siblings' settings should work together (Cairn domain reference,
     records-and-access.md §11 [P]); most serious harm happens within the family home
     (national-reviews.md §4 [V]). Children at schools outside the trust are not shown.
+    `household` is the pupil's current household where the caller has already read it (the
+    front sheet does); left as True, it is read here.
     """
     trust_id = viewer.trust_id or (viewer.school.trust_id if viewer.school else None)
-    siblings = household_members_for(pupil)
+    siblings = (
+        household_members_for(pupil)
+        if isinstance(household, bool)
+        else _members_of(pupil, household)
+    )
     if not siblings:
         return []
     today = timezone.localdate()
@@ -470,7 +482,7 @@ def front_sheet(*, viewer: Membership, pupil: Pupil) -> FrontSheet:
         .first(),
         household=household,
         history=household_history(pupils=members, household=household),
-        siblings=siblings_across_trust(viewer=viewer, pupil=pupil),
+        siblings=siblings_across_trust(viewer=viewer, pupil=pupil, household=household),
     )
 
 

@@ -59,3 +59,25 @@ def test_nothing_for_a_viewer_who_may_not_see_the_child(tmp_path, school, pupil,
         list(attendance_entries(viewer=other_school_dsl, pupil_ids=[pupil.pk], window=Window()))
         == []
     )
+
+
+def test_an_import_is_seen_at_once_though_answers_are_kept(tmp_path, school, pupil, dsl):
+    """The Parquet answers are kept per process by their SQL, which names each school's file by
+    its version token: a later import (a new token) is read, never the kept answer."""
+    window = Window(date(2025, 9, 1), date(2025, 12, 31))
+
+    def titles() -> list[str]:
+        entries = attendance_entries(viewer=dsl, pupil_ids=[pupil.pk], window=window)
+        return sorted(e.title for e in entries)
+
+    import_text(tmp_path, weeks_csv(pupil, school, MONDAY, [PRESENT] * 6))
+    assert titles() == []
+    assert titles() == []  # the kept answer
+    (tmp_path / "second").mkdir()
+    weeks = [PRESENT, PRESENT, "N" * 10, "N" * 10, PRESENT, PRESENT]
+    import_text(tmp_path / "second", weeks_csv(pupil, school, MONDAY, weeks))
+    assert titles() == [
+        "10 school days of unexplained absence",
+        "Crossed into persistent absence",
+        "Crossed into severe absence",
+    ]
