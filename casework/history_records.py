@@ -22,7 +22,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from concerns.importers.common import BadLine, LineError
-from concerns.importers.history import (
+from concerns.importers.history_values import (
     read_attachment,
     read_bool,
     read_date,
