@@ -510,7 +510,7 @@ CONCERNS_INBOX_PANELS += ["transfer.panels.inbox_panel"]
 PUPIL_FRONT_SHEET_PANELS += ["transfer.panels.front_sheet_panel"]
 # Record kinds other apps add to `manage.py import_history` (docs/import-format.md).
 HISTORY_IMPORT_KINDS: list[str] = [
-    "casework.history_records.ENROLMENT",
+    "casework.importers.ENROLMENT",
     "casework.importers.AGENCY_CONTACT",
     "casework.importers.PLAN",
     "casework.importers.MEETING",
@@ -520,10 +520,10 @@ HISTORY_IMPORT_KINDS: list[str] = [
     "casework.importers.AGREED_ABSENCE",
     "casework.importers.ESCALATION",
     "casework.importers.LEAVING",
-    "casework.history_records.KNOWN_FACTOR",
-    "casework.history_records.SUPPORT_STATUS",
-    "casework.history_records.CHECK_IN",
-    "casework.history_records.VOICE",
+    "casework.importers.KNOWN_FACTOR",
+    "casework.importers.SUPPORT_STATUS",
+    "casework.importers.CHECK_IN",
+    "casework.importers.VOICE",
 ]
 
 # Staff, supervision and learning (staffing/, learning/: issue 20; ADR 20). How often each kind
