@@ -66,7 +66,7 @@ else
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 endif
 
-# The gate on the data in $(COVERAGE_FILE) (one run, or CI's two runs combined): the total against
+# The gate on the data in $(COVERAGE_FILE) (one run: CI measures its SQLite run): the total against
 # its floor, then patterns/ against 100%, listing any line it misses.
 coverage-gate: $(BIN)/.installed
 	@printf 'Branch coverage (statements and branches, every app): %s%%, at least %s%% required\n' \

@@ -236,4 +236,4 @@ def test_a_receiving_school_without_the_child_is_refused_by_hand_too(dsl, pupil)
     elsewhere = SchoolFactory()
     receiver = MembershipFactory(school=elsewhere, role=Role.DSL)
     with pytest.raises(ValidationError, match="Choose a child on your school's roll"):
-        services._match(actor=receiver, upn=pupil.upn, pupil_id=pupil.pk)
+        services.receiving._match(actor=receiver, upn=pupil.upn, pupil_id=pupil.pk)
