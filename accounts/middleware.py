@@ -8,12 +8,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.module_loading import import_string
 
 from accounts.models import User
+from accounts.signals import KeptAtSignOut, posted_after_idle
 from audit import services as audit
 from audit.models import AuditAction
 
@@ -43,6 +45,7 @@ class IdleTimeoutMiddleware:
             minutes = request.session.get(SESSION_IDLE_MINUTES, settings.CAIRN_IDLE_TIMEOUT_MINUTES)
             if last_seen is not None and now - float(last_seen) > int(minutes) * 60:
                 user = request.user
+                kept = _kept_of_post(request, user)
                 logout(request)
                 audit.record(
                     actor=None,
@@ -50,8 +53,9 @@ class IdleTimeoutMiddleware:
                     action=AuditAction.SESSION_TIMED_OUT,
                     request=request,
                 )
-                messages.info(request, "You were signed out because you had been idle.")
-                return _to_sign_in(request)
+                said = "You were signed out because you had been idle."
+                messages.info(request, f"{said} {kept.message}" if kept else said)
+                return _to_sign_in(request, next_url=kept.next_url if kept else None)
             # A draft saved by the page because the idle warning appeared is not activity.
             if not request.headers.get("X-Cairn-Not-Activity") and (
                 last_seen is None or abs(now - float(last_seen)) >= LAST_SEEN_EVERY_SECONDS
@@ -60,12 +64,38 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
-def _to_sign_in(request: HttpRequest) -> HttpResponse:
+def _kept_of_post(request: HttpRequest, user: object) -> KeptAtSignOut | None:
+    """Ask the apps above whether they keep what a form posted after the idle limit held (the
+    concern form keeps it as a draft, so that a person typing without JavaScript loses nothing).
+    Only a whole page's POST whose CSRF token is good: the check Django makes before a view runs,
+    made here because the view will not run."""
+    if request.method != "POST" or request.headers.get("HX-Request"):
+        return None
+    csrf = CsrfViewMiddleware(_view_not_run)
+    if csrf.process_view(request, _view_not_run, (), {}) is not None:
+        return None
+    for _receiver, answer in posted_after_idle.send(
+        sender=IdleTimeoutMiddleware, request=request, user=user
+    ):
+        if isinstance(answer, KeptAtSignOut):
+            return answer
+    return None
+
+
+def _view_not_run(_request: HttpRequest) -> HttpResponse:  # pragma: no cover - never called
+    """Stands for the view in the CSRF check: only the check is made."""
+    raise AssertionError("the CSRF check alone is made")
+
+
+def _to_sign_in(request: HttpRequest, *, next_url: str | None = None) -> HttpResponse:
     """To the sign-in page; from a page (a GET), with that page as `next`, so that signing in
-    again leads back to it (the concern form, with its draft). An htmx request (a draft being
-    saved) is told to send the whole page there."""
+    again leads back to it (the concern form, with its draft); from a form an app kept a draft
+    of, to the page `next_url` it names. An htmx request (a draft being saved) is told to send
+    the whole page there."""
     sign_in = reverse(settings.LOGIN_URL)
-    if request.method == "GET":
+    if next_url is not None:
+        sign_in += "?" + urlencode({"next": next_url})
+    elif request.method == "GET":
         sign_in += "?" + urlencode({"next": request.get_full_path()})
     if request.headers.get("HX-Request"):
         response = HttpResponse(status=204)

@@ -25,12 +25,13 @@ from concerns.forms import (
     NoteForm,
     ReferralOutcomeForm,
     SearchForm,
+    concern_form_for,
     draft_from,
     posted,
     posted_files,
 )
 from concerns.models import BodyRegion, BodySide, ConcernDraft, ConcernPupil, Outcome
-from pupils.access import child_form_read, child_list_read, pupils_on_roll_for
+from pupils.access import child_form_read, child_list_read
 from schools.http import CairnRequest, role_required
 from schools.models import OWN_RECORD_ROLES, Role
 from ui.forms import form_error, form_write
@@ -45,13 +46,10 @@ DSL_TEAM = [Role.DSL, Role.DEPUTY_DSL]
 def _concern_form(
     request: CairnRequest, *, initial: dict[str, object] | None = None
 ) -> ConcernForm:
-    viewer = request.membership
-    services.categories_ensure(school=viewer.school)  # type: ignore[arg-type]
-    return ConcernForm(
-        posted(request),
-        posted_files(request),
-        pupils=pupils_on_roll_for(viewer=viewer).order_by("legal_surname", "legal_forename"),
-        categories=selectors.categories_for(school=viewer.school),
+    return concern_form_for(
+        viewer=request.membership,
+        data=posted(request),
+        files=posted_files(request),
         initial=initial,
     )
 

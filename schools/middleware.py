@@ -14,6 +14,23 @@ from schools.reasons import AccessReasonRequiredError, reasons_in_session
 SESSION_MEMBERSHIP = "cairn_membership"
 
 
+def membership_in_session(request: HttpRequest) -> Membership | None:
+    """The role a signed-in person chose for this session, or their only active one."""
+    if not request.user.is_authenticated:
+        return None
+    active = Membership.objects.filter(user=request.user, is_active=True).select_related(
+        "school", "school__trust", "trust", "user"
+    )
+    chosen = request.session.get(SESSION_MEMBERSHIP)
+    membership = None
+    if chosen is not None:
+        membership = active.filter(pk=chosen).first()
+    if membership is None:
+        only = list(active[:2])
+        membership = only[0] if len(only) == 1 else None
+    return membership
+
+
 class MembershipMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -21,16 +38,7 @@ class MembershipMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.membership = None  # type: ignore[attr-defined]
         if request.user.is_authenticated:
-            active = Membership.objects.filter(user=request.user, is_active=True).select_related(
-                "school", "school__trust", "trust", "user"
-            )
-            chosen = request.session.get(SESSION_MEMBERSHIP)
-            membership = None
-            if chosen is not None:
-                membership = active.filter(pk=chosen).first()
-            if membership is None:
-                only = list(active[:2])
-                membership = only[0] if len(only) == 1 else None
+            membership = membership_in_session(request)
             request.membership = membership  # type: ignore[attr-defined]
             if membership is not None and membership.role == Role.TRUST_LEAD:
                 membership.access_reasons = reasons_in_session(  # type: ignore[attr-defined]

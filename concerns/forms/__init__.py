@@ -1,6 +1,12 @@
 """Forms for recording concerns and the DSL's work on them. Every form works as a plain POST."""
 
-from concerns.forms.concern import AmendForm, ConcernForm, NoteForm, draft_from
+from concerns.forms.concern import (
+    AmendForm,
+    ConcernForm,
+    NoteForm,
+    concern_form_for,
+    draft_from,
+)
 from concerns.forms.decisions import (
     ActionForm,
     CompleteActionForm,
@@ -29,6 +35,7 @@ __all__ = [
     "NoteForm",
     "ReferralOutcomeForm",
     "SearchForm",
+    "concern_form_for",
     "draft_from",
     "posted",
     "posted_files",

@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from audit.bounds import validate_name
+from concerns import selectors
 from concerns.forms.fields import MultipleFileField, PupilChoiceField, local_moment
 from concerns.models import (
     BodyRegion,
@@ -19,8 +20,10 @@ from concerns.models import (
     Category,
     Part,
 )
-from concerns.services import MarkInput, attachment_check
+from concerns.services import MarkInput, attachment_check, categories_ensure
+from pupils.access import pupils_on_roll_for
 from pupils.models import Pupil
+from schools.models import Membership
 from sources.themes import CHILD_THEMES, THEMES_HELP, THEMES_INVALID, THEMES_LABEL
 
 EXTRA_CHILDREN = 2
@@ -248,6 +251,25 @@ DRAFT_FIELDS = (
 
 
 _DRAFT_FIELD_MAX = 20_000
+
+
+def concern_form_for(
+    *,
+    viewer: Membership,
+    data: Any = None,
+    files: Any = None,
+    initial: dict[str, object] | None = None,
+) -> ConcernForm:
+    """The concern form as `viewer` sees it: the children on their roll, their school's
+    categories (made on first use)."""
+    categories_ensure(school=viewer.school)  # type: ignore[arg-type]
+    return ConcernForm(
+        data,
+        files,
+        pupils=pupils_on_roll_for(viewer=viewer).order_by("legal_surname", "legal_forename"),
+        categories=selectors.categories_for(school=viewer.school),
+        initial=initial,
+    )
 
 
 def draft_from(form: ConcernForm) -> tuple[dict[str, str | list[str]], Pupil | None]:

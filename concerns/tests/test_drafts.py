@@ -221,3 +221,90 @@ def test_every_page_carries_the_warning_for_someone_signed_in(teacher, client, s
     assert 'data-cairn-warning-seconds="90"' in body
     assert "You are about to be signed out" in body
     assert "data-cairn-idle" not in client.get(reverse("accounts:sign_in")).content.decode()
+
+
+# -- Without JavaScript: a concern posted after the idle limit is kept as the draft ---------------
+
+
+def _finished(pupil, **extra):
+    when = START - timedelta(hours=1)
+    return _typed(
+        pupil,
+        facts="She said her dad shouted at her all weekend.",
+        occurred_on=when.date().isoformat(),
+        occurred_time=when.strftime("%H:%M"),
+        **extra,
+    )
+
+
+@pytest.mark.parametrize("url", [RECORD, SAVE], ids=["submit", "save draft"])
+def test_a_concern_posted_after_the_idle_limit_is_kept_as_the_draft(teacher, pupil, settings, url):
+    """Typing without JavaScript for longer than the idle limit: the post signs the person out,
+    but what they typed is their draft, and signing in again leads back to the form."""
+    settings.CAIRN_IDLE_TIMEOUT_MINUTES = 30
+    with time_machine.travel(START, tick=False):
+        client = signed_in_client(teacher)
+    with time_machine.travel(START + timedelta(minutes=45), tick=False):
+        response = client.post(url, _finished(pupil), follow=True)
+    assert response.redirect_chain[0] == (
+        reverse("accounts:sign_in") + "?next=%2Fconcerns%2Fnew%2F",
+        302,
+    )
+    page = response.content.decode()
+    assert "You were signed out because you had been idle." in page
+    assert "What you typed into the concern form is kept as your draft" in page
+    assert "It has not been sent yet." in page
+    assert not Concern.objects.exists()
+    draft = ConcernDraft.objects.get(author=teacher)
+    assert draft.pupil == pupil
+    assert draft.fields["facts"] == "She said her dad shouted at her all weekend."
+    saved = _events(AuditAction.CONCERN_DRAFT_SAVED).get()
+    assert saved.pupil_id == pupil.pk
+    assert "dad" not in str(saved.details)
+    assert _events(AuditAction.SESSION_TIMED_OUT).count() == 1
+    # Signed out: the form is not reachable until they sign in again, then it is filled in.
+    assert client.get(RECORD).status_code == 302
+    back = signed_in_client(teacher).get(RECORD).content.decode()
+    assert "You started this concern earlier" in back
+    assert "She said her dad shouted at her all weekend." in back
+
+
+def test_a_post_after_the_idle_limit_without_its_csrf_token_keeps_nothing(teacher, pupil, settings):
+    settings.CAIRN_IDLE_TIMEOUT_MINUTES = 30
+    with time_machine.travel(START, tick=False):
+        client = signed_in_client(teacher)
+        client.handler.enforce_csrf_checks = True
+    with time_machine.travel(START + timedelta(minutes=45), tick=False):
+        response = client.post(RECORD, _finished(pupil))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:sign_in")
+    assert not ConcernDraft.objects.exists()
+    assert not _events(AuditAction.CONCERN_DRAFT_SAVED).exists()
+    assert _events(AuditAction.SESSION_TIMED_OUT).count() == 1
+
+
+def test_a_post_after_the_idle_limit_naming_a_child_off_the_roll_keeps_nothing(
+    teacher, school, settings
+):
+    settings.CAIRN_IDLE_TIMEOUT_MINUTES = 30
+    stranger = elsewhere_pupil()
+    with time_machine.travel(START, tick=False):
+        client = signed_in_client(teacher)
+    with time_machine.travel(START + timedelta(minutes=45), tick=False):
+        response = client.post(RECORD, _finished(stranger))
+    assert response["Location"] == reverse("accounts:sign_in")
+    assert not ConcernDraft.objects.exists()
+
+
+def test_another_form_posted_after_the_idle_limit_keeps_nothing(teacher, pupil, settings):
+    """Only the concern form keeps what was typed; any other post is simply refused."""
+    settings.CAIRN_IDLE_TIMEOUT_MINUTES = 30
+    with time_machine.travel(START, tick=False):
+        client, other = signed_in_client(teacher), signed_in_client(teacher)
+    with time_machine.travel(START + timedelta(minutes=45), tick=False):
+        response = client.post(reverse("concerns:draft_discard"), _finished(pupil))
+        empty = other.post(RECORD, {})
+    assert response["Location"] == reverse("accounts:sign_in")
+    assert empty["Location"] == reverse("accounts:sign_in")
+    assert not ConcernDraft.objects.exists()
+    assert not _events(AuditAction.CONCERN_DRAFT_SAVED).exists()
