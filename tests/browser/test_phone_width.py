@@ -110,6 +110,17 @@ def test_the_dsl_teams_pages_fit_a_phone(page: Page, live_server, dsl, pupil, ca
         reverse("analytics:school"),
     ):
         visit(path)
+    # The header keeps to two lines of controls: the search box with its button, then "Hide
+    # screen" and "Sign out" side by side.
+    visit(reverse("schools:home"))
+    tops = page.evaluate(
+        """() => ['#header-search-q', '.cairn-header-search button', '[data-cairn-hide-screen]',
+                  '.cairn-header-actions form button']
+            .map(s => Math.round(document.querySelector(s).getBoundingClientRect().top))"""
+    )
+    assert abs(tops[0] - tops[1]) <= 4, tops  # one line (the button's shadow aside)
+    assert abs(tops[2] - tops[3]) <= 4, tops
+    assert tops[2] > tops[0] + 20, tops
 
 
 def test_staff_pages_fit_a_phone(page: Page, live_server, teacher, pupil, casework):
