@@ -8,6 +8,8 @@ entry; people only ever see the labels.
 
 from typing import Final
 
+from django import forms
+
 # (stored slug, what a person reads). The order is the order of the tick boxes.
 CHILD_THEMES: Final[tuple[tuple[str, str], ...]] = (
     ("hunger", "Being hungry"),
@@ -39,3 +41,16 @@ def clean_themes(slugs: object) -> list[str]:
     """Ticked themes as stored: known slugs only, in the boxes' order."""
     ticked = set(slugs) if isinstance(slugs, (list, tuple, set, frozenset)) else set()
     return [slug for slug, _ in CHILD_THEMES if slug in ticked]
+
+
+def themes_field() -> forms.MultipleChoiceField:
+    """The tick boxes of what the child spoke about, as every form that takes the child's words
+    shows them (the concern form, its amendment, a voice entry)."""
+    return forms.MultipleChoiceField(
+        label=THEMES_LABEL,
+        help_text=THEMES_HELP,
+        choices=CHILD_THEMES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": THEMES_INVALID},
+    )

@@ -7,7 +7,10 @@ from django import forms
 from django.utils import timezone
 
 from schools.models import Membership
-from sources.themes import CHILD_THEMES, THEMES_HELP, THEMES_INVALID, THEMES_LABEL, clean_themes
+from sources.themes import (
+    clean_themes,
+    themes_field,
+)
 from voice.attachments import describe_limits
 from voice.models import PROMPTS, Communication, Occasion, ShareMethod, SupportLevel
 from voice.services import VoiceContent
@@ -44,14 +47,7 @@ class VoiceEntryForm(forms.Form):
         widget=forms.Textarea,
         max_length=20_000,
     )
-    themes = forms.MultipleChoiceField(
-        label=THEMES_LABEL,
-        help_text=THEMES_HELP,
-        choices=CHILD_THEMES,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        error_messages={"invalid_choice": THEMES_INVALID},
-    )
+    themes = themes_field()
     share_methods = forms.MultipleChoiceField(
         label="How did the child choose to share?",
         choices=ShareMethod.choices,

@@ -24,7 +24,7 @@ from concerns.services import MarkInput, attachment_check, categories_ensure
 from pupils.access import pupils_on_roll_for
 from pupils.models import Pupil
 from schools.models import Membership
-from sources.themes import CHILD_THEMES, THEMES_HELP, THEMES_INVALID, THEMES_LABEL
+from sources.themes import themes_field
 
 EXTRA_CHILDREN = 2
 
@@ -89,14 +89,7 @@ class ConcernForm(forms.Form):
         max_length=10_000,
         help_text="Exactly what the child said, word for word, even if it is rude or unclear.",
     )
-    child_themes = forms.MultipleChoiceField(
-        label=THEMES_LABEL,
-        help_text=THEMES_HELP,
-        choices=CHILD_THEMES,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        error_messages={"invalid_choice": THEMES_INVALID},
-    )
+    child_themes = themes_field()
     categories = forms.ModelMultipleChoiceField(
         queryset=Category.objects.none(),
         required=False,
@@ -309,14 +302,7 @@ class AmendForm(forms.Form):
     child_words = forms.CharField(
         label="The child's own words", widget=forms.Textarea, required=False
     )
-    child_themes = forms.MultipleChoiceField(
-        label=THEMES_LABEL,
-        help_text=THEMES_HELP,
-        choices=CHILD_THEMES,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        error_messages={"invalid_choice": THEMES_INVALID},
-    )
+    child_themes = themes_field()
     categories = forms.ModelMultipleChoiceField(
         queryset=Category.objects.none(),
         required=False,
