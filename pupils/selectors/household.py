@@ -1,19 +1,15 @@
-"""Reads about pupils, their households and the people around them.
-
-Other apps call `household_members_for(pupil)` and `siblings_across_trust(viewer=…, pupil=…)`;
-apps add panels to the front sheet through settings.PUPIL_FRONT_SHEET_PANELS and say which
-children have records of theirs through settings.PUPIL_RECORD_FLAG_SOURCES.
-"""
+"""Households and siblings: who lives with the child, and brothers and sisters across the trust
+(with what the viewer may know of them), and the household's history of moves and adults."""
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -24,104 +20,13 @@ from pupils.models import (
     Enrolment,
     Household,
     HouseholdMember,
-    HouseholdSuggestion,
     Pupil,
     PupilAddress,
-    PupilStatus,
     Relationship,
     RelationshipKind,
     SocialCareStatus,
-    StatusKind,
-    SuggestionStatus,
 )
-from pupils.names import match_score
 from schools.models import DSL_TEAM_ROLES, Membership
-from schools.reasons import list_reason
-
-
-class SearchStatus:
-    """The `status` filter of the pupil search: a roll status or a current status flag."""
-
-    ON_ROLL = "on_roll"
-    LEFT = "left"
-    ANY = "any"
-    CHOICES: tuple[tuple[str, str], ...] = (
-        (ON_ROLL, "On roll now"),
-        (LEFT, "Left the school"),
-        (ANY, "On roll or left"),
-        *((k.value, str(k.label)) for k in StatusKind),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class PupilSearch:
-    text: str = ""
-    year_group: str = ""
-    status: str = SearchStatus.ON_ROLL
-
-    @classmethod
-    def from_query(cls, query: Any) -> "PupilSearch":
-        get = getattr(query, "get", None)
-        if get is None:
-            return cls()
-        status = str(get("status", "") or SearchStatus.ON_ROLL)
-        if status not in dict(SearchStatus.CHOICES):
-            status = SearchStatus.ON_ROLL
-        return cls(
-            text=str(get("q", "")).strip()[:100],
-            year_group=str(get("year", "")).strip().upper()[:3],
-            status=status,
-        )
-
-
-def pupil_search(*, viewer: Membership, search: PupilSearch, limit: int = 50) -> list[Pupil]:
-    """Children the viewer may open, matching a name or UPN, a year group and a status.
-
-    Names are matched forgivingly (`pupils.names`: case, accents, punctuation and a slip of a
-    letter or two), best matches first; a UPN or former UPN must be typed exactly. The same
-    answer on SQLite and PostgreSQL. A trust lead must have said why they are finding children
-    (the gate, `pupils.access`).
-    """
-    list_reason(viewer=viewer)
-    pupils = pupils_visible_to(viewer=viewer)
-    if search.year_group:
-        pupils = pupils.filter(year_group=search.year_group)
-    today = timezone.localdate()
-    on_roll = Enrolment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-    if viewer.school_id is not None:
-        on_roll = on_roll.filter(school_id=viewer.school_id)
-    if search.status == SearchStatus.ON_ROLL:
-        pupils = pupils.filter(pk__in=on_roll.values("pupil_id"))
-    elif search.status == SearchStatus.LEFT:
-        pupils = pupils.exclude(pk__in=on_roll.values("pupil_id"))
-    elif search.status != SearchStatus.ANY:
-        pupils = pupils.filter(
-            pk__in=PupilStatus.objects.filter(kind=search.status, ended_on__isnull=True).values(
-                "pupil_id"
-            )
-        )
-    pupils = pupils.distinct().order_by("legal_surname", "legal_forename")
-    if not search.text:
-        return list(pupils[:limit])
-    words = search.text.split()
-    by_upn = set(
-        pupils.filter(
-            Q(upn__in=[w.upper() for w in words])
-            | Q(former_upns__upn__in=[w.upper() for w in words])
-        ).values_list("pk", flat=True)
-    )
-    scored: list[tuple[int, str, str, UUID]] = []
-    for pk, *names in pupils.values_list(
-        "pk", "legal_forename", "legal_surname", "preferred_forename", "preferred_surname"
-    ):
-        score = 0 if pk in by_upn else match_score(search.text, names)
-        if score is not None:
-            scored.append((score, names[1].casefold(), names[0].casefold(), pk))
-    scored.sort()
-    chosen = [pk for *_key, pk in scored[:limit]]
-    found = {p.pk: p for p in Pupil.objects.filter(pk__in=chosen)}
-    return [found[pk] for pk in chosen]
-
 
 # --- Households and siblings -------------------------------------------------------------------
 
@@ -403,186 +308,3 @@ def household_history(
                 )
     history.events.sort(key=lambda e: e.on, reverse=True)
     return history
-
-
-@dataclass(frozen=True, slots=True)
-class SocialCareLine:
-    """The front sheet's social-care status in words, with past plans (newest first, e.g.
-    "Child protection plan (neglect), Mar 2021 – Jan 2022") and a note (an early help plan).
-    `state` is "open", "referred", "previous" or "never"."""
-
-    text: str
-    state: str
-    history: tuple[str, ...] = ()
-    note: str = ""
-
-
-def social_care_line(pupil: Pupil) -> SocialCareLine:
-    """From the records app named in settings.PUPIL_SOCIAL_CARE_STATUS_SOURCE (plans and
-    children's social care's answers: casework), or from the MIS's status where it has none."""
-    path = getattr(settings, "PUPIL_SOCIAL_CARE_STATUS_SOURCE", "")
-    line = import_string(path)(pupil) if path else None
-    if line is not None:
-        return cast(SocialCareLine, line)
-    text = str(pupil.get_social_care_status_display())
-    if pupil.social_care_status_from:
-        text += f" from {pupil.social_care_status_from:%-d %b %Y}"
-    if pupil.social_care_status_to:
-        text += f" to {pupil.social_care_status_to:%-d %b %Y}"
-    return SocialCareLine(text=text, state=str(pupil.social_care_status))
-
-
-@dataclass(frozen=True, slots=True)
-class FrontSheet:
-    pupil: Pupil
-    social_care: SocialCareLine
-    parental_responsibility: list[Relationship]
-    emergency_contacts: list[Relationship]
-    professionals: list[Relationship]
-    household_people: list[Relationship]
-    statuses: list[PupilStatus]
-    enrolments: list[Enrolment]
-    former_upns: list[str]
-    current_address: PupilAddress | None
-    household: Household | None
-    history: HouseholdHistory
-    siblings: list[SiblingLink]
-
-
-def front_sheet(*, viewer: Membership, pupil: Pupil) -> FrontSheet:
-    """What the DSL needs on one page: who holds parental responsibility, whom to call, which
-    professionals are involved, statuses with dates, schools, household and siblings.
-    CP file front sheet contents: Cairn domain reference, records-and-access.md §2 [P]."""
-    current = list(
-        Relationship.objects.filter(pupil=pupil, valid_to__isnull=True).select_related(
-            "person", "person__address"
-        )
-    )
-    household = current_household(pupil)
-    members = [pupil]
-    if household is not None:
-        members = [m.pupil for m in household.members.select_related("pupil")]
-    return FrontSheet(
-        pupil=pupil,
-        social_care=social_care_line(pupil),
-        parental_responsibility=[r for r in current if r.parental_responsibility],
-        emergency_contacts=sorted(
-            (r for r in current if r.contact_priority is not None),
-            key=lambda r: r.contact_priority or 0,
-        ),
-        professionals=[r for r in current if r.kind == RelationshipKind.PROFESSIONAL],
-        household_people=[
-            r for r in current if r.lives_with_pupil and r.kind != RelationshipKind.PROFESSIONAL
-        ],
-        statuses=list(pupil.statuses.order_by("ended_on", "-started_on")),
-        enrolments=list(pupil.enrolments.select_related("school")),
-        former_upns=list(pupil.former_upns.values_list("upn", flat=True)),
-        current_address=pupil.addresses.filter(to_date__isnull=True)
-        .select_related("address")
-        .first(),
-        household=household,
-        history=household_history(pupils=members, household=household),
-        siblings=siblings_across_trust(viewer=viewer, pupil=pupil, household=household),
-    )
-
-
-# --- Front sheet panels from other apps ---------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Panel:
-    """A section another app adds to the front sheet: a template and its context."""
-
-    title: str
-    template: str
-    context: dict[str, Any] = field(default_factory=dict)
-
-
-@cache
-def _panel_sources() -> tuple[Callable[..., Panel | None], ...]:
-    return tuple(import_string(p) for p in getattr(settings, "PUPIL_FRONT_SHEET_PANELS", []))
-
-
-def front_sheet_panels(*, viewer: Membership, pupil: Pupil) -> list[Panel]:
-    """Panels from the apps listed in settings.PUPIL_FRONT_SHEET_PANELS, in that order. Each is
-    a function `(*, viewer, pupil) -> Panel | None`; it checks its own access."""
-    return [p for source in _panel_sources() if (p := source(viewer=viewer, pupil=pupil))]
-
-
-# --- The front sheet at a glance ---------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class GlanceItem:
-    """One thing under a line of the summary: words, where to open it, and a tag ("Overdue")."""
-
-    text: str
-    href: str = ""
-    tag: str = ""
-    tag_colour: str = ""  # a GOV.UK tag colour: "red", "orange", "yellow", "grey"…
-
-
-@dataclass(frozen=True, slots=True)
-class GlanceRow:
-    """A line of the front sheet's "At a glance" summary list, from the app that owns it:
-    a key ("Open concerns"), a line in words and the items under it, newest or most urgent
-    first. `order` places the line among the others (lower first)."""
-
-    key: str
-    value: str
-    items: tuple[GlanceItem, ...] = ()
-    order: int = 50
-    row_id: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ListFlag:
-    """A tag beside a child in the pupil list ("Child protection plan", "2 open concerns")."""
-
-    text: str
-    colour: str = ""  # a GOV.UK tag colour, or "" for the default
-
-
-@cache
-def _list_flag_sources() -> tuple[Callable[..., dict[UUID, list[ListFlag]]], ...]:
-    return tuple(import_string(p) for p in getattr(settings, "PUPIL_LIST_FLAGS", []))
-
-
-def list_flags(*, viewer: Membership, pupil_ids: Sequence[UUID]) -> dict[UUID, list[ListFlag]]:
-    """Flags for each listed child from the apps in settings.PUPIL_LIST_FLAGS: each is a function
-    `(*, viewer, pupil_ids) -> {pupil_id: [ListFlag]}` that checks its own access and answers in
-    a fixed number of queries whatever the number of children (no query per child)."""
-    flags: dict[UUID, list[ListFlag]] = {pk: [] for pk in pupil_ids}
-    if not pupil_ids:
-        return flags
-    for source in _list_flag_sources():
-        for pupil_id, found in source(viewer=viewer, pupil_ids=list(pupil_ids)).items():
-            flags.setdefault(pupil_id, []).extend(found)
-    return flags
-
-
-@cache
-def _glance_sources() -> tuple[Callable[..., list[GlanceRow]], ...]:
-    return tuple(import_string(p) for p in getattr(settings, "PUPIL_FRONT_SHEET_GLANCE", []))
-
-
-def front_sheet_glance(*, viewer: Membership, pupil: Pupil) -> list[GlanceRow]:
-    """The lines of "At a glance" from the apps in settings.PUPIL_FRONT_SHEET_GLANCE: each is a
-    function `(*, viewer, pupil) -> list[GlanceRow]` that checks its own access (a line the
-    viewer may not read is left out, never shown empty)."""
-    rows = [row for source in _glance_sources() for row in source(viewer=viewer, pupil=pupil)]
-    return sorted(rows, key=lambda row: row.order)
-
-
-# --- Household suggestions ---------------------------------------------------------------------
-
-
-def pending_suggestions_for(*, viewer: Membership) -> QuerySet[HouseholdSuggestion]:
-    """Suggestions about a child the viewer may open (both children, for a DSL's decision)."""
-    visible = pupils_visible_to(viewer=viewer).values("pk")
-    return (
-        HouseholdSuggestion.objects.filter(status=SuggestionStatus.PENDING)
-        .filter(Q(pupil_a__in=visible) | Q(pupil_b__in=visible))
-        .select_related("pupil_a", "pupil_b")
-        .order_by("created_at")
-    )
