@@ -161,8 +161,35 @@ def _contact_rows(contacts: QuerySet[AgencyContact]) -> list[ContactRow]:
     return rows
 
 
+# Each kind of casework record about a child, by its field in `Casework`.
+_KINDS: dict[str, type[Any]] = {
+    "contacts": AgencyContact,
+    "plans": Plan,
+    "meetings": Meeting,
+    "escalations": Escalation,
+    "leavings": Leaving,
+    "absences": AgreedAbsence,
+    "household_children": HouseholdChild,
+    "engagement": EngagementEvent,
+    "notes": DayNote,
+}
+
+
+def kinds_held(*, viewer: Membership, pupil: Pupil) -> set[str]:
+    """The kinds of casework record (`Casework`'s fields) the viewer may read about the child,
+    in one query: most children have none, and then nothing more is read."""
+    held = {
+        f"has_{name}": Exists(visible(model, viewer=viewer).filter(pupil_id=OuterRef("pk")))
+        for name, model in _KINDS.items()
+    }
+    row = Pupil.objects.filter(pk=pupil.pk).values(**held).first() or {}
+    return {name for name in _KINDS if row.get(f"has_{name}")}
+
+
 def casework_for(*, viewer: Membership, pupil: Pupil) -> Casework:
-    """The child's casework the viewer may read, each kind newest first."""
+    """The child's casework the viewer may read, each kind newest first: one query says which
+    kinds there are, and only those are read."""
+    held = kinds_held(viewer=viewer, pupil=pupil)
 
     def mine(model: Any) -> Any:
         return (
@@ -171,26 +198,35 @@ def casework_for(*, viewer: Membership, pupil: Pupil) -> Casework:
             .select_related("recorded_by__user" if model is not Escalation else "opened_by__user")
         )
 
-    stages = EscalationStage.objects.select_related("outcome").order_by("position")
-    escalations = (
-        mine(Escalation)
-        .select_related("response__contact")
-        .prefetch_related(Prefetch("stages", queryset=stages))
-    )
-    sightings = ChildSighting.objects.order_by("-seen_on")
-    return Casework(
-        contacts=_contact_rows(mine(AgencyContact).select_related("referral__concern")),
-        plans=list(mine(Plan).select_related("ending")),
-        meetings=list(mine(Meeting).prefetch_related("reports")),
-        escalations=[EscalationRow(e, tuple(e.stages.all())) for e in escalations],
-        leavings=list(mine(Leaving)),
-        absences=list(mine(AgreedAbsence).select_related("returned")),
-        household_children=list(
+    work = Casework()
+    if "contacts" in held:
+        work.contacts = _contact_rows(mine(AgencyContact).select_related("referral__concern"))
+    if "plans" in held:
+        work.plans = list(mine(Plan).select_related("ending"))
+    if "meetings" in held:
+        work.meetings = list(mine(Meeting).prefetch_related("reports"))
+    if "escalations" in held:
+        stages = EscalationStage.objects.select_related("outcome").order_by("position")
+        escalations = (
+            mine(Escalation)
+            .select_related("response__contact")
+            .prefetch_related(Prefetch("stages", queryset=stages))
+        )
+        work.escalations = [EscalationRow(e, tuple(e.stages.all())) for e in escalations]
+    if "leavings" in held:
+        work.leavings = list(mine(Leaving))
+    if "absences" in held:
+        work.absences = list(mine(AgreedAbsence).select_related("returned"))
+    if "household_children" in held:
+        sightings = ChildSighting.objects.order_by("-seen_on")
+        work.household_children = list(
             mine(HouseholdChild).prefetch_related(Prefetch("sightings", queryset=sightings))
-        ),
-        engagement=list(mine(EngagementEvent)),
-        notes=list(mine(DayNote)),
-    )
+        )
+    if "engagement" in held:
+        work.engagement = list(mine(EngagementEvent))
+    if "notes" in held:
+        work.notes = list(mine(DayNote))
+    return work
 
 
 # --- The front sheet's social-care status (settings.PUPIL_SOCIAL_CARE_STATUS_SOURCE) -----------

@@ -33,6 +33,8 @@ from pupils.selectors.panels import (
     front_sheet_glance,
     front_sheet_panels,
     list_flags,
+    one_page,
+    read_once,
 )
 from pupils.selectors.search import PupilSearch, SearchStatus, pupil_search
 from pupils.selectors.sheet import FrontSheet, SocialCareLine, front_sheet, social_care_line
@@ -59,9 +61,11 @@ __all__ = [
     "household_history",
     "household_members_for",
     "list_flags",
+    "one_page",
     "pending_suggestions_for",
     "pupil_record_flags",
     "pupil_search",
+    "read_once",
     "siblings_across_trust",
     "social_care_line",
 ]

@@ -1,19 +1,49 @@
 """What other apps add to the front sheet: panels, the "At a glance" lines and the pupil list's
 flags (settings.PUPIL_FRONT_SHEET_PANELS, PUPIL_FRONT_SHEET_GLANCE, PUPIL_LIST_FLAGS)."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from pupils.models import (
-    Pupil,
-)
+from pupils.models import Pupil
 from schools.models import Membership
+
+# --- Reads shared within one page ---------------------------------------------------------------
+
+# The reads made while one front sheet is put together, by key; None outside `one_page`.
+_page_reads: ContextVar[dict[Hashable, Any] | None] = ContextVar("front_sheet_reads", default=None)
+
+
+@contextmanager
+def one_page() -> Iterator[None]:
+    """While the front sheet's panels and "At a glance" lines are read: a read made through
+    `read_once` is made once and its answer handed to every panel and line that asks for it
+    (the child's voice check-in and findings are on both). Nothing is written in between, and
+    the answers are forgotten when the block ends, so nothing is kept from one page to the next."""
+    token = _page_reads.set({})
+    try:
+        yield
+    finally:
+        _page_reads.reset(token)
+
+
+def read_once[T](key: Hashable, read: Callable[[], T]) -> T:
+    """`read()`, or its answer already read for this page under `key` (inside `one_page`).
+    The key names the read and everything it depends on (the viewer, the child). Outside
+    `one_page` (another page, a test), it simply reads."""
+    reads = _page_reads.get()
+    if reads is None:
+        return read()
+    if key not in reads:
+        reads[key] = read()
+    return cast(T, reads[key])
 
 # --- Front sheet panels from other apps ---------------------------------------------------------
 
