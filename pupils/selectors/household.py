@@ -47,10 +47,15 @@ def household_members_for(pupil: Pupil) -> list[Pupil]:
     return _members_of(pupil, current_household(pupil))
 
 
-def _members_of(pupil: Pupil, household: Household | None) -> list[Pupil]:
-    """`household_members_for` with the pupil's current household already read."""
+def _members_of(
+    pupil: Pupil, household: Household | None, members: Sequence[HouseholdMember] | None = None
+) -> list[Pupil]:
+    """`household_members_for` with the pupil's current household already read, and its
+    members (past and present) where the caller has read them too."""
     ids: set[UUID] = set()
-    if household is not None:
+    if household is not None and members is not None:
+        ids.update(m.pupil_id for m in members if m.left_on is None and m.pupil_id != pupil.pk)
+    elif household is not None:
         ids.update(
             household.members.filter(left_on__isnull=True)
             .exclude(pupil=pupil)
@@ -125,7 +130,11 @@ def pupil_record_flags(pupil_ids: Sequence[UUID]) -> dict[UUID, list[str]]:
 
 
 def siblings_across_trust(
-    *, viewer: Membership, pupil: Pupil, household: Household | bool | None = True
+    *,
+    viewer: Membership,
+    pupil: Pupil,
+    household: Household | bool | None = True,
+    members: Sequence[HouseholdMember] | None = None,
 ) -> list[SiblingLink]:
     """The pupil's brothers and sisters at the viewer's school and the trust's other schools.
 
@@ -141,7 +150,7 @@ def siblings_across_trust(
     siblings = (
         household_members_for(pupil)
         if isinstance(household, bool)
-        else _members_of(pupil, household)
+        else _members_of(pupil, household, members)
     )
     if not siblings:
         return []
@@ -232,11 +241,15 @@ def change_window_start(today: date | None = None) -> date:
 
 
 def household_history(
-    *, pupils: Iterable[Pupil], household: Household | None = None
+    *,
+    pupils: Iterable[Pupil],
+    household: Household | None = None,
+    members: Sequence[HouseholdMember] | None = None,
 ) -> HouseholdHistory:
     """Moves of address, adults joining and leaving the home, changes of parental
     responsibility and (for a household) children joining and leaving — newest first, with
-    counts over the window. The same adult or move seen through two children counts once."""
+    counts over the window. The same adult or move seen through two children counts once.
+    `members`: the household's members with their pupils, where the caller has read them."""
     pupil_ids = [p.pk for p in pupils]
     history = HouseholdHistory(window_start=change_window_start())
     seen: set[tuple[str, date, str]] = set()
@@ -292,7 +305,9 @@ def household_history(
                 f"{person.forename} {person.surname}: parental responsibility recorded",
             )
     if household is not None:
-        for member in household.members.select_related("pupil"):
+        if members is None:
+            members = list(household.members.select_related("pupil"))
+        for member in members:
             add(
                 member.joined_on,
                 "child_joined",

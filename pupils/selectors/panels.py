@@ -45,6 +45,7 @@ def read_once[T](key: Hashable, read: Callable[[], T]) -> T:
         reads[key] = read()
     return cast(T, reads[key])
 
+
 # --- Front sheet panels from other apps ---------------------------------------------------------
 
 

@@ -80,9 +80,9 @@ def front_sheet(*, viewer: Membership, pupil: Pupil) -> FrontSheet:
         )
     )
     household = current_household(pupil)
-    members = [pupil]
-    if household is not None:
-        members = [m.pupil for m in household.members.select_related("pupil")]
+    # The household's members, past and present, read once for the history and the siblings.
+    rows = list(household.members.select_related("pupil")) if household is not None else []
+    members = [m.pupil for m in rows] if household is not None else [pupil]
     return FrontSheet(
         pupil=pupil,
         social_care=social_care_line(pupil),
@@ -102,6 +102,8 @@ def front_sheet(*, viewer: Membership, pupil: Pupil) -> FrontSheet:
         .select_related("address")
         .first(),
         household=household,
-        history=household_history(pupils=members, household=household),
-        siblings=siblings_across_trust(viewer=viewer, pupil=pupil, household=household),
+        history=household_history(pupils=members, household=household, members=rows),
+        siblings=siblings_across_trust(
+            viewer=viewer, pupil=pupil, household=household, members=rows
+        ),
     )
