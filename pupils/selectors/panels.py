@@ -23,10 +23,12 @@ _page_reads: ContextVar[dict[Hashable, Any] | None] = ContextVar("front_sheet_re
 
 @contextmanager
 def one_page() -> Iterator[None]:
-    """While the front sheet's panels and "At a glance" lines are read: a read made through
-    `read_once` is made once and its answer handed to every panel and line that asks for it
-    (the child's voice check-in and findings are on both). Nothing is written in between, and
-    the answers are forgotten when the block ends, so nothing is kept from one page to the next."""
+    """While one page's reads are made (the front sheet's panels and "At a glance" lines; the
+    chronology's sources): a read made through `read_once` is made once and its answer handed
+    to everything on the page that asks for it (the child's voice check-in and findings are on
+    both panel and line; the visible concern parts feed three chronology sources). Nothing is
+    written in between, and the answers are forgotten when the block ends, so nothing is kept
+    from one page to the next."""
     token = _page_reads.set({})
     try:
         yield
