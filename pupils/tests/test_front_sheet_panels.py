@@ -79,7 +79,7 @@ def test_the_check_in_and_findings_are_read_once_for_panel_and_glance(client_for
     sql = _front_sheet_sql(client_for(dsl), pupil)
     assert sum('FROM "voice_checkinschedule"' in q for q in sql) == 1
     assert sum('FROM "voice_voicesettings"' in q for q in sql) == 1
-    own_findings = [q for q in sql if 'FROM "patterns_finding"' in q and "pupil_id\" = " in q]
+    own_findings = [q for q in sql if 'FROM "patterns_finding"' in q and 'pupil_id" = ' in q]
     assert len(own_findings) == 1
 
 
