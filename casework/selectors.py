@@ -144,11 +144,11 @@ class Casework:
         return [str(r.pk) for r in rows]
 
 
-def _contact_rows(contacts: QuerySet[AgencyContact]) -> list[ContactRow]:
+def _contact_rows(contacts: QuerySet[AgencyContact], *, brief: bool = False) -> list[ContactRow]:
     rows = []
-    newest_first = AgencyResponse.objects.order_by("-received_on", "-recorded_at").select_related(
-        "recorded_by__user"
-    )
+    newest_first = AgencyResponse.objects.order_by("-received_on", "-recorded_at")
+    if not brief:
+        newest_first = newest_first.select_related("recorded_by__user")
     for contact in contacts.prefetch_related(Prefetch("responses", queryset=newest_first)):
         responses = list(contact.responses.all())
         rows.append(
@@ -186,32 +186,40 @@ def kinds_held(*, viewer: Membership, pupil: Pupil) -> set[str]:
     return {name for name in _KINDS if row.get(f"has_{name}")}
 
 
-def casework_for(*, viewer: Membership, pupil: Pupil) -> Casework:
+def casework_for(
+    *, viewer: Membership, pupil: Pupil, held: set[str] | None = None, brief: bool = False
+) -> Casework:
     """The child's casework the viewer may read, each kind newest first: one query says which
-    kinds there are, and only those are read."""
-    held = kinds_held(viewer=viewer, pupil=pupil)
+    kinds there are (`held`, where the caller has asked `kinds_held`), and only those are read.
+    `brief` (the front sheet's panel): without who recorded each record, the reports of
+    meetings and what contacts and escalations were about, which the panel does not show."""
+    if held is None:
+        held = kinds_held(viewer=viewer, pupil=pupil)
 
     def mine(model: Any) -> Any:
-        return (
-            visible(model, viewer=viewer)
-            .filter(pupil=pupil)
-            .select_related("recorded_by__user" if model is not Escalation else "opened_by__user")
+        rows = visible(model, viewer=viewer).filter(pupil=pupil)
+        if brief:
+            return rows
+        return rows.select_related(
+            "recorded_by__user" if model is not Escalation else "opened_by__user"
         )
 
     work = Casework()
     if "contacts" in held:
-        work.contacts = _contact_rows(mine(AgencyContact).select_related("referral__concern"))
+        contacts = mine(AgencyContact)
+        if not brief:
+            contacts = contacts.select_related("referral__concern")
+        work.contacts = _contact_rows(contacts, brief=brief)
     if "plans" in held:
         work.plans = list(mine(Plan).select_related("ending"))
     if "meetings" in held:
-        work.meetings = list(mine(Meeting).prefetch_related("reports"))
+        meetings = mine(Meeting)
+        work.meetings = list(meetings if brief else meetings.prefetch_related("reports"))
     if "escalations" in held:
         stages = EscalationStage.objects.select_related("outcome").order_by("position")
-        escalations = (
-            mine(Escalation)
-            .select_related("response__contact")
-            .prefetch_related(Prefetch("stages", queryset=stages))
-        )
+        escalations = mine(Escalation).prefetch_related(Prefetch("stages", queryset=stages))
+        if not brief:
+            escalations = escalations.select_related("response__contact")
         work.escalations = [EscalationRow(e, tuple(e.stages.all())) for e in escalations]
     if "leavings" in held:
         work.leavings = list(mine(Leaving))

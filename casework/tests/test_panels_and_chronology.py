@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from analytics.engine import compute
@@ -185,6 +186,28 @@ def test_only_the_kinds_the_child_has_are_read(dsl, pupil):
     assert [p.pk for p in work.plans] == [plan.pk]
     assert [n.pk for n in work.notes] == [note.pk]
     assert sorted(work.record_ids()) == sorted([str(plan.pk), str(note.pk)])
+
+
+def test_the_panel_reads_only_what_it_shows(dsl, pupil):
+    """The front sheet's panel reads no engagement or day notes and joins nobody who recorded a
+    record; rendering it asks nothing more of the database."""
+    contact = AgencyContactFactory(pupil=pupil, recorded_by=dsl)
+    AgencyResponseFactory(contact=contact, kind=ResponseKind.NO_FURTHER_ACTION)
+    PlanFactory(pupil=pupil, recorded_by=dsl)
+    MeetingFactory(pupil=pupil, recorded_by=dsl)
+    DayNoteFactory(pupil=pupil, recorded_by=dsl)
+    with CaptureQueriesContext(connection) as queries:
+        panel = front_sheet_panel(viewer=dsl, pupil=pupil)
+    assert panel is not None
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not [q for q in sql if "casework_daynote" in q and "EXISTS" not in q.upper()]
+    assert not [q for q in sql if "auth_user" in q or "accounts_user" in q]
+    assert panel.context["work"].notes == []
+    assert len(panel.context["work"].plans) == 1
+    with CaptureQueriesContext(connection) as rendering:
+        html = render_to_string(panel.template, {**panel.context, "pupil": pupil})
+    assert len(rendering.captured_queries) == 0
+    assert "Plans now" in html
 
 
 def test_a_trust_lead_sees_no_panel_for_a_child_with_no_casework(trust_lead, dsl, pupil):
