@@ -7,6 +7,10 @@ only way the information is given.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+
 from attendance.selectors import DayMarks, WeekPoint
 
 CELL = 14
@@ -82,6 +86,27 @@ def heat_map(days: list[DayMarks], start: date, end: date) -> HeatMap:
         months=months,
         weekdays=weekdays,
         legend=[(LEVEL_COLOURS[k], v) for k, v in LEVEL_LABELS.items() if k != "aea"],
+    )
+
+
+def cells_svg(cells: list[Cell]) -> SafeString:
+    """The heat map's squares as SVG, one per school day. Built here rather than by a loop in
+    the template: a year has up to 195 school days, and the loop was a tenth of the front
+    sheet's rendering (docs/performance.md)."""
+    return format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="14" height="14" fill="{}"><title>{}</title></rect>',
+        ((c.x, c.y, c.colour, c.title) for c in cells),
+    )
+
+
+def day_rows_html(days: list[DayMarks]) -> SafeString:
+    """The rows of the table behind the heat map: each day and its two marks (as `cells_svg`)."""
+    return format_html_join(
+        "",
+        '<tr class="govuk-table__row"><td class="govuk-table__cell">{}</td>'
+        '<td class="govuk-table__cell">{}</td><td class="govuk-table__cell">{}</td></tr>',
+        ((date_format(d.day, "D j M Y"), d.am or "–", d.pm or "–") for d in days),
     )
 
 

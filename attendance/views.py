@@ -21,7 +21,7 @@ from attendance.access import (
     access_pupil_attendance,
     code_mappings_managed_by,
 )
-from attendance.charts import heat_map, trend_line
+from attendance.charts import cells_svg, day_rows_html, heat_map, trend_line
 from attendance.codes import default_mappings
 from attendance.forms import CodeMappingForm, CodeMappingWithdrawForm, PeriodForm, UploadForm
 from attendance.importers.common import AttendanceImportError
@@ -72,9 +72,12 @@ def _period(request: CairnRequest) -> tuple[str, date, PeriodForm]:
 
 def panel_context(panel: Panel) -> dict[str, object]:
     """What `attendance/_panel.html` needs; the pupil front sheet can include it with this."""
+    squares = heat_map(panel.days, panel.year.start, panel.year.end)
     return {
         "panel": panel,
-        "heat_map": heat_map(panel.days, panel.year.start, panel.year.end),
+        "heat_map": squares,
+        "heat_map_cells": cells_svg(squares.cells),
+        "day_rows": day_rows_html(panel.days),
         "trend": trend_line(
             panel.weeks,
             persistent_percent=panel.thresholds.persistent_percent,

@@ -1,6 +1,7 @@
 """Open a 1,000-entry chronology (issue 16: one client p95 < 300 ms), in-process.
 
     python -m bench.chronology --database-url sqlite:///bench/data/pages.sqlite3 --entries 1000
+    python -m bench.chronology --database-url URL --http [--code-dir OLD_CHECKOUT]
 
 The database is the demo trust (`seed_demo`, as the pages and recording benches make it). One
 Brookside child is given concerns through Cairn's own services (each with the DSL's decision and
@@ -8,6 +9,9 @@ every third with an action), until their chronology holds at least `--entries` e
 what the demo already gave them (attendance, voice, findings). A second run finds them there and
 adds nothing. The page is then opened by the DSL through the Django test client with the whole
 middleware stack: each request's time and queries, with the entry count, as JSON on stdout.
+With `--http`, the same page is also fetched through gunicorn (this checkout, or `--code-dir`)
+from one client (`--requests`) and from 20 at once (three times as many), as bench.front_sheet
+does.
 """
 
 import argparse
@@ -151,6 +155,8 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--entries", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--http", action="store_true", help="also through gunicorn, 1 and 20")
+    parser.add_argument("--code-dir", help="gunicorn serves this checkout (the code before)")
     args = parser.parse_args()
     _django(args.database_url)
     from schools.models import Membership
@@ -164,8 +170,31 @@ def main() -> None:
         "concerns_recorded_now": recorded,
         **measure(pupil=pupil, requests=args.requests),
     }
+    if args.http:
+        result.update(_through_gunicorn(args, pupil))
     json.dump(result, sys.stdout)
     print()
+
+
+def _through_gunicorn(args: argparse.Namespace, pupil: Any) -> dict[str, Any]:
+    """The chronology from one client and from 20 through gunicorn, after a warm-up."""
+    from pathlib import Path
+
+    from django.urls import reverse
+
+    from bench.common import ROOT
+    from bench.pages import measure as measure_http
+    from bench.server import running_server
+    from bench.suite import signed_in_cookie
+
+    path = reverse("chronology:pupil", args=[pupil.pk])
+    headers = {"Host": "127.0.0.1", "Cookie": signed_in_cookie(DSL)}
+    code = Path(args.code_dir).resolve() if args.code_dir else ROOT
+    load = {"one": args.requests, "many": 3 * args.requests, "clients": 20, "max_seconds": 60.0}
+    with running_server(args.database_url, cwd=code) as server:
+        measure_http(server.host, path, headers, one=3, many=3, clients=3, max_seconds=10)
+        one, twenty = measure_http(server.host, path, headers, **load)
+    return {"http_one": one, "http_twenty": twenty}
 
 
 if __name__ == "__main__":

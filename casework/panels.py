@@ -2,7 +2,7 @@
 the safeguarding team's inbox (settings.CONCERNS_INBOX_PANELS)."""
 
 from casework.access import CASEWORK_READERS
-from casework.selectors import Overdue, casework_for, overdue_for
+from casework.selectors import Overdue, casework_for, kinds_held, overdue_for
 from pupils.models import Pupil
 from pupils.selectors import Panel
 from schools.models import Membership
@@ -14,9 +14,11 @@ def front_sheet_panel(*, viewer: Membership, pupil: Pupil) -> Panel | None:
     may read casework; nothing for anyone else."""
     if viewer.role not in CASEWORK_READERS:
         return None
-    work = casework_for(viewer=viewer, pupil=pupil)
-    if viewer.school_id is None and not work.record_ids():
+    held = kinds_held(viewer=viewer, pupil=pupil)
+    if viewer.school_id is None and not held:
         return None
+    # The panel shows neither engagement nor day notes, nor who recorded what.
+    work = casework_for(viewer=viewer, pupil=pupil, held=held - {"engagement", "notes"}, brief=True)
     return Panel(
         title="",
         template="casework/_panel.html",

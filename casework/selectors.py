@@ -144,11 +144,11 @@ class Casework:
         return [str(r.pk) for r in rows]
 
 
-def _contact_rows(contacts: QuerySet[AgencyContact]) -> list[ContactRow]:
+def _contact_rows(contacts: QuerySet[AgencyContact], *, brief: bool = False) -> list[ContactRow]:
     rows = []
-    newest_first = AgencyResponse.objects.order_by("-received_on", "-recorded_at").select_related(
-        "recorded_by__user"
-    )
+    newest_first = AgencyResponse.objects.order_by("-received_on", "-recorded_at")
+    if not brief:
+        newest_first = newest_first.select_related("recorded_by__user")
     for contact in contacts.prefetch_related(Prefetch("responses", queryset=newest_first)):
         responses = list(contact.responses.all())
         rows.append(
@@ -161,36 +161,80 @@ def _contact_rows(contacts: QuerySet[AgencyContact]) -> list[ContactRow]:
     return rows
 
 
-def casework_for(*, viewer: Membership, pupil: Pupil) -> Casework:
-    """The child's casework the viewer may read, each kind newest first."""
+# Each kind of casework record about a child, by its field in `Casework`.
+_KINDS: dict[str, type[Any]] = {
+    "contacts": AgencyContact,
+    "plans": Plan,
+    "meetings": Meeting,
+    "escalations": Escalation,
+    "leavings": Leaving,
+    "absences": AgreedAbsence,
+    "household_children": HouseholdChild,
+    "engagement": EngagementEvent,
+    "notes": DayNote,
+}
+
+
+def kinds_held(*, viewer: Membership, pupil: Pupil) -> set[str]:
+    """The kinds of casework record (`Casework`'s fields) the viewer may read about the child,
+    in one query: most children have none, and then nothing more is read."""
+    held = {
+        f"has_{name}": Exists(visible(model, viewer=viewer).filter(pupil_id=OuterRef("pk")))
+        for name, model in _KINDS.items()
+    }
+    row = Pupil.objects.filter(pk=pupil.pk).values(**held).first() or {}
+    return {name for name in _KINDS if row.get(f"has_{name}")}
+
+
+def casework_for(
+    *, viewer: Membership, pupil: Pupil, held: set[str] | None = None, brief: bool = False
+) -> Casework:
+    """The child's casework the viewer may read, each kind newest first: one query says which
+    kinds there are (`held`, where the caller has asked `kinds_held`), and only those are read.
+    `brief` (the front sheet's panel): without who recorded each record, the reports of
+    meetings and what contacts and escalations were about, which the panel does not show."""
+    if held is None:
+        held = kinds_held(viewer=viewer, pupil=pupil)
 
     def mine(model: Any) -> Any:
-        return (
-            visible(model, viewer=viewer)
-            .filter(pupil=pupil)
-            .select_related("recorded_by__user" if model is not Escalation else "opened_by__user")
+        rows = visible(model, viewer=viewer).filter(pupil=pupil)
+        if brief:
+            return rows
+        return rows.select_related(
+            "recorded_by__user" if model is not Escalation else "opened_by__user"
         )
 
-    stages = EscalationStage.objects.select_related("outcome").order_by("position")
-    escalations = (
-        mine(Escalation)
-        .select_related("response__contact")
-        .prefetch_related(Prefetch("stages", queryset=stages))
-    )
-    sightings = ChildSighting.objects.order_by("-seen_on")
-    return Casework(
-        contacts=_contact_rows(mine(AgencyContact).select_related("referral__concern")),
-        plans=list(mine(Plan).select_related("ending")),
-        meetings=list(mine(Meeting).prefetch_related("reports")),
-        escalations=[EscalationRow(e, tuple(e.stages.all())) for e in escalations],
-        leavings=list(mine(Leaving)),
-        absences=list(mine(AgreedAbsence).select_related("returned")),
-        household_children=list(
+    work = Casework()
+    if "contacts" in held:
+        contacts = mine(AgencyContact)
+        if not brief:
+            contacts = contacts.select_related("referral__concern")
+        work.contacts = _contact_rows(contacts, brief=brief)
+    if "plans" in held:
+        work.plans = list(mine(Plan).select_related("ending"))
+    if "meetings" in held:
+        meetings = mine(Meeting)
+        work.meetings = list(meetings if brief else meetings.prefetch_related("reports"))
+    if "escalations" in held:
+        stages = EscalationStage.objects.select_related("outcome").order_by("position")
+        escalations = mine(Escalation).prefetch_related(Prefetch("stages", queryset=stages))
+        if not brief:
+            escalations = escalations.select_related("response__contact")
+        work.escalations = [EscalationRow(e, tuple(e.stages.all())) for e in escalations]
+    if "leavings" in held:
+        work.leavings = list(mine(Leaving))
+    if "absences" in held:
+        work.absences = list(mine(AgreedAbsence).select_related("returned"))
+    if "household_children" in held:
+        sightings = ChildSighting.objects.order_by("-seen_on")
+        work.household_children = list(
             mine(HouseholdChild).prefetch_related(Prefetch("sightings", queryset=sightings))
-        ),
-        engagement=list(mine(EngagementEvent)),
-        notes=list(mine(DayNote)),
-    )
+        )
+    if "engagement" in held:
+        work.engagement = list(mine(EngagementEvent))
+    if "notes" in held:
+        work.notes = list(mine(DayNote))
+    return work
 
 
 # --- The front sheet's social-care status (settings.PUPIL_SOCIAL_CARE_STATUS_SOURCE) -----------

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from chronology.entries import Entry, Window, chronology_sources
 from pupils.access import pupils_visible_to
 from pupils.models import Pupil
+from pupils.selectors import one_page
 from schools.models import Membership
 
 
@@ -87,12 +88,13 @@ def chronology_for(
     allowed = {p.pk for p in pupils}
     ids = sorted(allowed)
     merged: list[Entry] = []
-    for source in chronology_sources():
-        merged.extend(
-            e
-            for e in source(viewer=viewer, pupil_ids=ids, window=filters.window)
-            if e.pupil_id in allowed
-        )
+    with one_page():  # the sources share what they read (the visible concern parts)
+        for source in chronology_sources():
+            merged.extend(
+                e
+                for e in source(viewer=viewer, pupil_ids=ids, window=filters.window)
+                if e.pupil_id in allowed
+            )
     cut = filters.window.cut()
     if cut is not None:
         # As it stood then: nothing written, or about a moment, after the day asked for.

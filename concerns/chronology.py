@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from concerns.access import concerns_visible_to, encompass_visible_to, sees_decisions
 from concerns.models import (
+    REFERRAL_OUTCOMES,
     Action,
     BehaviourIncident,
     Concern,
@@ -29,6 +30,7 @@ from concerns.models import (
 )
 from concerns.selectors import latest_versions
 from pupils.access import pupils_visible_to
+from pupils.selectors import read_once
 from schools.models import Membership, Role
 from sources.chronology import Entry, Window
 
@@ -60,6 +62,9 @@ def _concern_ids(viewer: Membership, pupil_ids: Sequence[UUID]) -> "QuerySet[Con
     return _visible_parts(viewer, pupil_ids).values("concern_id")
 
 
+_OUTCOME_LABELS = dict(Outcome.choices)
+
+
 @cache
 def _detail_prefix() -> str:
     return reverse("concerns:detail", args=[UUID(int=0)]).replace(str(UUID(int=0)), "{}")
@@ -70,12 +75,17 @@ def _detail_url(concern_id: UUID) -> str:
 
 
 def _parts(viewer: Membership, pupil_ids: Sequence[UUID]) -> dict[UUID, list[tuple[UUID, str]]]:
-    """For each visible concern about these children: [(pupil_id, part)]."""
-    rows = _visible_parts(viewer, pupil_ids).values_list("concern_id", "pupil_id", "part")
-    parts: dict[UUID, list[tuple[UUID, str]]] = defaultdict(list)
-    for concern_id, pupil_id, part in rows:
-        parts[concern_id].append((pupil_id, part))
-    return parts
+    """For each visible concern about these children: [(pupil_id, part)]. Read once per page
+    for the concerns, decisions and actions sources (`pupils.selectors.read_once`)."""
+
+    def read() -> dict[UUID, list[tuple[UUID, str]]]:
+        rows = _visible_parts(viewer, pupil_ids).values_list("concern_id", "pupil_id", "part")
+        parts: dict[UUID, list[tuple[UUID, str]]] = defaultdict(list)
+        for concern_id, pupil_id, part in rows:
+            parts[concern_id].append((pupil_id, part))
+        return parts
+
+    return read_once(("concerns.parts", viewer.pk, tuple(pupil_ids)), read)
 
 
 def concern_entries(
@@ -165,31 +175,41 @@ def decision_entries(
         Decision.objects.filter(concern_id__in=_concern_ids(viewer, pupil_ids)),
         "decided_at",
         window,
+    ).values_list(  # plain rows: a long chronology has hundreds of decisions
+        "pk",
+        "concern_id",
+        "outcome",
+        "rationale",
+        "referral_reference",
+        "supersedes_id",
+        "decided_at",
+        "written_at",
+        "decided_by_name",
     )
-    for decision in decisions:
-        if decision.outcome == Outcome.LADO:
+    for pk, concern_id, outcome, rationale, reference, supersedes, at, written, by in decisions:
+        if outcome == Outcome.LADO:
             summary = "An allegation about an adult: the details are in the allegations register."
         else:
-            summary = _clip(decision.rationale)
-        title = str(decision.get_outcome_display())
-        if decision.referral_reference and decision.outcome != Outcome.LADO:
-            title += f" (ref. {decision.referral_reference})"
-        if decision.supersedes_id:
+            summary = _clip(rationale)
+        title = str(_OUTCOME_LABELS.get(outcome, outcome))
+        if reference and outcome != Outcome.LADO:
+            title += f" (ref. {reference})"
+        if supersedes:
             title += " — changed decision"
-        for pupil_id, _part in parts[decision.concern_id]:
+        for pupil_id, _part in parts[concern_id]:
             entries.append(
                 Entry(
                     kind="decision",
                     kind_label="Decision",
-                    source_id=f"{decision.pk}:{pupil_id}",
+                    source_id=f"{pk}:{pupil_id}",
                     pupil_id=pupil_id,
-                    occurred_at=decision.decided_at,
-                    recorded_at=decision.written_at,
+                    occurred_at=at,
+                    recorded_at=written,
                     title=title,
                     summary=summary,
-                    author=decision.decided_by_name,
-                    url=_detail_url(decision.concern_id),
-                    significant=decision.is_referral,
+                    author=by,
+                    url=_detail_url(concern_id),
+                    significant=outcome in REFERRAL_OUTCOMES,
                 )
             )
     outcomes = _window(

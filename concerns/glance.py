@@ -30,25 +30,28 @@ def front_sheet_glance(*, viewer: Membership, pupil: Pupil) -> list[GlanceRow]:
         return []
     about = concerns_visible_to(viewer=viewer).filter(parts__pupil=pupil).distinct()
     current = Decision.objects.filter(concern=OuterRef("pk"), superseded_by__isnull=True)
+    # Plain rows, not model instances: a child with hundreds of concerns is counted, and only
+    # the first few are named.
     open_concerns = list(
         about.filter(~Exists(current) | Exists(current.filter(outcome=Outcome.MONITOR)))
         .annotate(decided=Exists(current))
         .order_by("-occurred_at")
+        .values("pk", "occurred_at", "decided")
     )
-    versions = latest_versions([c.pk for c in open_concerns[:_SHOWN]])
+    versions = latest_versions([c["pk"] for c in open_concerns[:_SHOWN]])
     items = []
     for concern in open_concerns[:_SHOWN]:
-        labels = versions[concern.pk].category_labels if concern.pk in versions else ()
-        text = f"{concern.occurred_at:%-d %b %Y}: {', '.join(labels) or 'no category'}"
+        labels = versions[concern["pk"]].category_labels if concern["pk"] in versions else ()
+        text = f"{concern['occurred_at']:%-d %b %Y}: {', '.join(labels) or 'no category'}"
         items.append(
             GlanceItem(
                 text=text,
-                href=reverse("concerns:detail", args=[concern.pk]),
-                tag="Being monitored" if concern.decided else "Awaiting a decision",
-                tag_colour="blue" if concern.decided else "orange",
+                href=reverse("concerns:detail", args=[concern["pk"]]),
+                tag="Being monitored" if concern["decided"] else "Awaiting a decision",
+                tag_colour="blue" if concern["decided"] else "orange",
             )
         )
-    waiting = sum(1 for c in open_concerns if not c.decided)
+    waiting = sum(1 for c in open_concerns if not c["decided"])
     value = _plural(len(open_concerns), "open concern", "open concerns") if open_concerns else ""
     if waiting:
         value += f" ({waiting} awaiting a decision)"
@@ -62,16 +65,16 @@ def front_sheet_glance(*, viewer: Membership, pupil: Pupil) -> list[GlanceRow]:
     actions = list(
         Action.objects.filter(concern__in=about.values("pk"))
         .exclude(done)
-        .select_related("assigned_to__user")
         .order_by("due_on")
+        .values("concern_id", "description", "due_on", "assigned_to__user__full_name")
     )
-    overdue = sum(1 for a in actions if a.due_on < today)
+    overdue = sum(1 for a in actions if a["due_on"] < today)
     action_items = tuple(
         GlanceItem(
-            text=f"{a.description[:80]}{'…' if len(a.description) > 80 else ''} "
-            f"({a.assigned_to.user.full_name}, due {a.due_on:%-d %b %Y})",
-            href=reverse("concerns:detail", args=[a.concern_id]),
-            tag="Overdue" if a.due_on < today else "",
+            text=f"{a['description'][:80]}{'…' if len(a['description']) > 80 else ''} "
+            f"({a['assigned_to__user__full_name']}, due {a['due_on']:%-d %b %Y})",
+            href=reverse("concerns:detail", args=[a["concern_id"]]),
+            tag="Overdue" if a["due_on"] < today else "",
             tag_colour="red",
         )
         for a in actions[:_SHOWN]

@@ -6,7 +6,8 @@ from uuid import UUID
 from django.urls import reverse
 
 from patterns.access import FINDING_READERS
-from patterns.selectors import findings_for_pupil, household_findings_for_pupil
+from patterns.panels import sheet_findings
+from patterns.selectors import household_findings_for_pupil
 from pupils.models import Pupil
 from pupils.selectors import GlanceItem, GlanceRow, ListFlag
 from schools.models import Membership
@@ -17,7 +18,7 @@ _COLOUR = {"review_now": "red", "review": "orange", "consider": "grey"}
 def front_sheet_glance(*, viewer: Membership, pupil: Pupil) -> list[GlanceRow]:
     if viewer.role not in FINDING_READERS:
         return []
-    own = findings_for_pupil(viewer=viewer, pupil_id=pupil.pk)
+    own = sheet_findings(viewer=viewer, pupil=pupil)
     homes = household_findings_for_pupil(viewer=viewer, pupil_id=pupil.pk)
     items = [
         GlanceItem(

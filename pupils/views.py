@@ -92,8 +92,9 @@ def detail(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
                 request=request,
                 details={"shown_on": str(pupil.pk), "has_records": sibling.has_records},
             )
-    panels = selectors.front_sheet_panels(viewer=viewer, pupil=pupil)
-    glance = selectors.front_sheet_glance(viewer=viewer, pupil=pupil)
+    with selectors.one_page():  # the voice check-in and findings are read once for both
+        panels = selectors.front_sheet_panels(viewer=viewer, pupil=pupil)
+        glance = selectors.front_sheet_glance(viewer=viewer, pupil=pupil)
     return render(
         request,
         "pupils/detail.html",

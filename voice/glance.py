@@ -9,13 +9,13 @@ from pupils.models import Pupil
 from pupils.selectors import GlanceItem, GlanceRow
 from schools.models import Membership
 from voice.access import SCHOOL_WIDE_VOICE_READERS
-from voice.selectors import check_in_for_pupil
+from voice.panels import sheet_check_in
 
 
 def front_sheet_glance(*, viewer: Membership, pupil: Pupil) -> list[GlanceRow]:
     if viewer.role not in SCHOOL_WIDE_VOICE_READERS or viewer.school is None:
         return []
-    check_in = check_in_for_pupil(pupil=pupil, school=viewer.school)
+    check_in = sheet_check_in(pupil=pupil, school=viewer.school)
     heard = check_in.last_heard
     if heard is None:
         value = "Not heard in Cairn yet"

@@ -5,6 +5,9 @@ meeting time, and notes that are never counted as concerns."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 
 from analytics.engine import compute
 from analytics.periods import term_containing
@@ -12,7 +15,7 @@ from analytics.tables import Policy, school_tables
 from casework import services
 from casework.models import PlanEnding, PlanEndReason, ResponseKind
 from casework.panels import front_sheet_panel, inbox_panel
-from casework.selectors import social_care_status
+from casework.selectors import casework_for, kinds_held, social_care_status
 from casework.tests.factories import (
     AgencyContactFactory,
     AgencyResponseFactory,
@@ -153,6 +156,68 @@ def test_the_panel_is_for_the_safeguarding_team_and_shows_prompts(dsl, headteach
     assert panel is not None
     [absence] = panel.context["work"].not_back
     assert absence.expected_back_on == D(2026, 2, 20)
+
+
+def _casework_queries(viewer, pupil):
+    with CaptureQueriesContext(connection) as queries:
+        work = casework_for(viewer=viewer, pupil=pupil)
+    return work, [q["sql"] for q in queries.captured_queries]
+
+
+def test_a_child_with_no_casework_costs_one_casework_query(dsl, pupil, other_school_dsl):
+    work, queries = _casework_queries(dsl, pupil)
+    assert len(queries) == 1
+    assert work.record_ids() == []
+    # Another school's records are not the viewer's: still one query, and nothing read.
+    PlanFactory(pupil=pupil, recorded_by=other_school_dsl)
+    work, queries = _casework_queries(dsl, pupil)
+    assert len(queries) == 1
+    assert work.plans == []
+
+
+def test_only_the_kinds_the_child_has_are_read(dsl, pupil):
+    plan = PlanFactory(pupil=pupil, recorded_by=dsl)
+    note = DayNoteFactory(pupil=pupil, recorded_by=dsl)
+    assert kinds_held(viewer=dsl, pupil=pupil) == {"plans", "notes"}
+    work, queries = _casework_queries(dsl, pupil)
+    assert len(queries) == 3  # which kinds, the plans, the notes
+    assert "casework_plan" in queries[1]
+    assert "casework_daynote" in queries[2]
+    assert [p.pk for p in work.plans] == [plan.pk]
+    assert [n.pk for n in work.notes] == [note.pk]
+    assert sorted(work.record_ids()) == sorted([str(plan.pk), str(note.pk)])
+
+
+def test_the_panel_reads_only_what_it_shows(dsl, pupil):
+    """The front sheet's panel reads no engagement or day notes and joins nobody who recorded a
+    record; rendering it asks nothing more of the database."""
+    contact = AgencyContactFactory(pupil=pupil, recorded_by=dsl)
+    AgencyResponseFactory(contact=contact, kind=ResponseKind.NO_FURTHER_ACTION)
+    PlanFactory(pupil=pupil, recorded_by=dsl)
+    MeetingFactory(pupil=pupil, recorded_by=dsl)
+    DayNoteFactory(pupil=pupil, recorded_by=dsl)
+    with CaptureQueriesContext(connection) as queries:
+        panel = front_sheet_panel(viewer=dsl, pupil=pupil)
+    assert panel is not None
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not [q for q in sql if "casework_daynote" in q and "EXISTS" not in q.upper()]
+    assert not [q for q in sql if "auth_user" in q or "accounts_user" in q]
+    assert panel.context["work"].notes == []
+    assert len(panel.context["work"].plans) == 1
+    with CaptureQueriesContext(connection) as rendering:
+        html = render_to_string(panel.template, {**panel.context, "pupil": pupil})
+    assert len(rendering.captured_queries) == 0
+    assert "Plans now" in html
+
+
+def test_a_trust_lead_sees_no_panel_for_a_child_with_no_casework(trust_lead, dsl, pupil):
+    trust_lead.trust.trust_lead_child_access = True
+    trust_lead.trust.save()
+    assert front_sheet_panel(viewer=trust_lead, pupil=pupil) is None
+    MeetingFactory(pupil=pupil, recorded_by=dsl)
+    panel = front_sheet_panel(viewer=trust_lead, pupil=pupil)
+    assert panel is not None
+    assert len(panel.context["work"].meetings) == 1
 
 
 # --- The chronology -------------------------------------------------------------------------------

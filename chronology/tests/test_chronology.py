@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,6 +64,25 @@ def test_entries_are_merged_newest_first(dsl, pupil, history):
     assert chronology.entries[0].significant  # a referral
     times = [e.occurred_at for e in chronology.entries]
     assert times == sorted(times, reverse=True)
+
+
+def test_the_concern_sources_read_the_visible_parts_once(dsl, pupil, history):
+    with CaptureQueriesContext(connection) as queries:
+        chronology = chronology_for(viewer=dsl, pupils=[pupil], filters=ChronologyFilters())
+    parts = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "concerns_concernpupil"."concern_id"')
+        and '"concerns_concernpupil"."part"' in q["sql"]
+    ]
+    assert len(parts) == 1  # the concerns, decisions and actions sources share one read
+    [decision] = [e for e in chronology.entries if e.kind == "decision"]
+    assert decision.title == "Referral to children's social care (ref. MASH-123)"
+    assert decision.significant
+    # Outside one page, nothing is kept: a second chronology reads afresh.
+    with CaptureQueriesContext(connection) as again:
+        chronology_for(viewer=dsl, pupils=[pupil], filters=ChronologyFilters())
+    assert len(again) == len(queries)
 
 
 def test_filters_by_kind_window_words_and_significance(dsl, pupil, history):

@@ -93,7 +93,7 @@ def test_front_sheet_shows_responsibility_contacts_professionals_statuses(
 
 def test_front_sheet_has_the_panel_slot_for_other_apps(client_for, dsl, pupil, settings):
     settings.PUPIL_FRONT_SHEET_PANELS = ["pupils.tests.test_views.example_panel"]
-    from pupils.selectors import _panel_sources
+    from pupils.selectors.panels import _panel_sources
 
     _panel_sources.cache_clear()
     try:
