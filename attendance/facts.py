@@ -126,11 +126,15 @@ def facts_for(*, pupils: Mapping[str, PupilFacts], window: FactWindow) -> dict[s
 def _days_read(pupil_ids: list[str], window: FactWindow) -> dict[str, list[AttendanceDayFact]]:
     """The children's school days over the window, read from the week rows."""
     found: dict[str, list[AttendanceDayFact]] = defaultdict(list)
-    weeks = AttendanceWeek.objects.filter(
-        pupil_id__in=pupil_ids,
-        week_start__gte=window.start - timedelta(days=6),
-        week_start__lte=window.as_of,
-    ).values_list("id", "pupil_id", "week_start", "marks", "recorded_at")
+    weeks = (
+        AttendanceWeek.objects.filter(
+            pupil_id__in=pupil_ids,
+            week_start__gte=window.start - timedelta(days=6),
+            week_start__lte=window.as_of,
+        )
+        .order_by("week_start", "school_id")
+        .values_list("id", "pupil_id", "week_start", "marks", "recorded_at")
+    )  # in date order, so a child's days read the same on every database, kept or not
     later = [w for w in weeks if w[4] >= window.end]
     earlier: dict[int, tuple[str, datetime]] = {}
     if later:

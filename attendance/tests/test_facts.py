@@ -70,6 +70,7 @@ def test_an_import_is_seen_at_once(children, tmp_path, school):
     assert monday[MONDAY].unauthorised == 2
     kept.clear()
     assert _days(facts_for(pupils=children, window=WINDOW))[str(ava.pk)][0] == monday[MONDAY]
+    assert list(monday) == sorted(monday)  # read in date order, kept or not
 
 
 def test_an_import_rolled_back_is_forgotten(children, tmp_path, school):
