@@ -97,9 +97,9 @@ def main() -> None:  # noqa: PLR0915 (one readable script: set up, loop, report)
     timed: list[float] = []
     real_refresh = pattern_services.findings_refresh_changed
 
-    def timed_refresh(*, pupil_ids: Collection[str]) -> Any:
+    def timed_refresh(*, pupil_ids: Collection[str], on_stored: Any = None) -> Any:
         begun = time.perf_counter()
-        summary = real_refresh(pupil_ids=pupil_ids)
+        summary = real_refresh(pupil_ids=pupil_ids, on_stored=on_stored)
         timed.append((time.perf_counter() - begun) * 1000)
         return summary
 

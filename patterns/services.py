@@ -1,7 +1,7 @@
 """Writing findings and decisions. Every write is a named function that audits itself."""
 
 import logging
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -75,16 +75,18 @@ def findings_refresh_for_children(
     source: FactSource,
     pupil_ids: Collection[str],
     as_of: date | None = None,
+    on_stored: Callable[[], None] | None = None,
 ) -> RefreshSummary:
     """The incremental run: after a record about these children is written or amended, run the
     detectors for them and their households and refresh their findings (the background task
-    does, through `findings_refresh_changed`, with the database fact source)."""
+    does, through `findings_refresh_changed`, with the database fact source). Everything is
+    read and the detectors run before the findings' write transaction begins."""
     from patterns.selectors import school_configs
 
     result = run_incremental(
         source, pupil_ids=pupil_ids, as_of=as_of or timezone.localdate(), configs=school_configs
     )
-    return findings_refresh(actor=actor, result=result)
+    return findings_refresh(actor=actor, result=result, on_stored=on_stored)
 
 
 def _wanted(result: RunResult) -> dict[Key, Raised]:
@@ -149,9 +151,12 @@ def _apply(
     return "raised_again"
 
 
-@transaction.atomic
 def findings_refresh(
-    *, actor: Membership | None, result: RunResult, now: datetime | None = None
+    *,
+    actor: Membership | None,
+    result: RunResult,
+    now: datetime | None = None,
+    on_stored: Callable[[], None] | None = None,
 ) -> RefreshSummary:
     """Raise, refresh and mark stale the findings of one engine run; running it twice with the
     same facts changes nothing the second time.
@@ -163,11 +168,38 @@ def findings_refresh(
     - A current finding, about a child or household this run looked at, that the run did not
       raise: marked stale.
 
+    The run's schools and children are checked before the write transaction begins, so it holds
+    the database's write lock (SQLite) and the audit chain's lock only for the current findings'
+    rows, the writes and the audit event. `on_stored` runs last inside that transaction (the
+    background task marks the refreshes it took along as done in it).
+
     `actor` is None when the system runs it (a command or a scheduled job).
     """
     now = now or timezone.now()
     wanted = _wanted(result)
     pupil_ids = _checked_pupils(result)
+    with transaction.atomic():
+        counts = _store(result, wanted, pupil_ids, now)
+        record(
+            actor=actor,
+            action=AuditAction.FINDINGS_REFRESHED,
+            details={
+                "as_of": result.as_of.isoformat(),
+                "children": len(result.pupil_ids),
+                "households": len(result.household_ids),
+                **counts,
+            },
+            at=now,
+        )
+        if on_stored is not None:
+            on_stored()
+    return RefreshSummary(**counts)
+
+
+def _store(
+    result: RunResult, wanted: dict[Key, Raised], pupil_ids: set[UUID], now: datetime
+) -> dict[str, int]:
+    """The findings' writes for one run, inside the refresh's transaction; the counts."""
     detectors = [slug for slug, _ in result.detectors]
     in_scope = Finding.objects.select_for_update().filter(
         Q(pupil_id__in=pupil_ids) | Q(household_id__in=result.household_ids),
@@ -193,18 +225,7 @@ def findings_refresh(
             finding.stale_since = now
             finding.save(update_fields=["stale", "stale_since"])
             counts["stale"] += 1
-    record(
-        actor=actor,
-        action=AuditAction.FINDINGS_REFRESHED,
-        details={
-            "as_of": result.as_of.isoformat(),
-            "children": len(result.pupil_ids),
-            "households": len(result.household_ids),
-            **counts,
-        },
-        at=now,
-    )
-    return RefreshSummary(**counts)
+    return counts
 
 
 def _seen(finding: Finding, now: datetime) -> None:
@@ -344,17 +365,24 @@ def detector_settings_set(
     return row
 
 
-def findings_refresh_changed(*, pupil_ids: Collection[str]) -> RefreshSummary:
+def findings_refresh_changed(
+    *, pupil_ids: Collection[str], on_stored: Callable[[], None] | None = None
+) -> RefreshSummary:
     """The incremental run for children whose records changed, over the database as of today:
-    what the background task `patterns.tasks.findings_refresh_queued` does. An error is logged
-    and raised, so the task is marked failed with its traceback; the record itself was saved
-    in its own transaction, and the nightly run catches up."""
+    what the background task `patterns.tasks.findings_refresh_queued` does (`on_stored`: see
+    `findings_refresh`). An error is logged and raised, so the task is marked failed with its
+    traceback; the record itself was saved in its own transaction, and the nightly run catches
+    up."""
     from patterns.db_loader import database_source
 
     today = timezone.localdate()
     try:
         return findings_refresh_for_children(
-            actor=None, source=database_source(as_of=today), pupil_ids=pupil_ids, as_of=today
+            actor=None,
+            source=database_source(as_of=today),
+            pupil_ids=pupil_ids,
+            as_of=today,
+            on_stored=on_stored,
         )
     except Exception:
         logger.exception("patterns: the incremental run failed; the record was saved")

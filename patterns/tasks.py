@@ -3,6 +3,7 @@ change, and the nightly detector run. Both are safe to run twice: a refresh comp
 finding's inputs hash, so a second run with the same facts changes nothing."""
 
 import logging
+from collections.abc import Callable
 from io import StringIO
 from typing import Any
 
@@ -26,27 +27,27 @@ def findings_refresh_queued(context: TaskContext[Any, Any], pupil_ids: list[str]
     children refreshed in the same run, so twenty concerns recorded in one second cost one run,
     not twenty, and a child named in several of them is refreshed once. The claimed tasks are
     marked RUNNING under this worker first: if the worker dies, they go back in the queue with
-    this one (background/worker.py); when the run succeeds they are marked done, naming this
-    task."""
+    this one (background/worker.py); they are marked done, naming this task, in the transaction
+    that stores the findings, so they are done exactly when their findings are stored."""
     limit = settings.CAIRN_PATTERNS_REFRESH_BATCH - 1
     siblings = queued_alike_claim(context, limit=limit)
     queued = (pid for s in siblings for pid in s.args_kwargs["kwargs"]["pupil_ids"])
     children = sorted({*pupil_ids, *queued})
     try:
-        summary = _refresh(children)
+        # The claimed refreshes are marked done in the transaction that stores the findings.
+        summary = _refresh(children, on_stored=lambda: queued_alike_done(context, siblings))
     except BaseException as error:
         queued_alike_failed(siblings, error)
         raise
-    queued_alike_done(context, siblings)
     return {"children": len(children), "coalesced": len(siblings), "summary": summary.line()}
 
 
-def _refresh(children: list[str]) -> RefreshSummary:
+def _refresh(children: list[str], *, on_stored: Callable[[], None]) -> RefreshSummary:
     try:
-        return services.findings_refresh_changed(pupil_ids=children)
+        return services.findings_refresh_changed(pupil_ids=children, on_stored=on_stored)
     except IntegrityError:
         # Another worker stored the same new finding a moment earlier: run again over its rows.
-        return services.findings_refresh_changed(pupil_ids=children)
+        return services.findings_refresh_changed(pupil_ids=children, on_stored=on_stored)
 
 
 @task

@@ -158,3 +158,89 @@ def test_an_in_memory_database_is_left_to_sqlite(tmp_path):
     assert not db._holds_writer_lock
     db.rollback()
     db.close()
+
+
+def _autocommit_write_in_thread(path: Path, *, timeout: float = 5):
+    """Another thread writing one row outside any transaction (SQLite commits it by itself),
+    as the background worker marks a task done."""
+    done = threading.Event()
+    errors: list[Any] = []
+
+    def run() -> None:
+        db = _wrapper(path, timeout=timeout)
+        try:
+            with db.cursor() as cursor:
+                cursor.execute("INSERT INTO t VALUES (3)")
+            done.set()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            db.close()
+
+    return threading.Thread(target=run), done, errors
+
+
+def test_a_write_outside_a_transaction_takes_its_turn_too(tmp_path):
+    path = tmp_path / "autocommit.sqlite3"
+    _table(path)
+    other = os.open(f"{path}.writers", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(other, fcntl.LOCK_EX)  # another process's writer has the turn
+    thread, done, errors = _autocommit_write_in_thread(path)
+    thread.start()
+    assert not done.wait(0.3)  # waiting in turn, not slipped in while the turn is taken
+    fcntl.flock(other, fcntl.LOCK_UN)
+    thread.join(5)
+    assert done.is_set()
+    assert not errors
+    fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # and it gave the turn back
+    fcntl.flock(other, fcntl.LOCK_UN)
+    os.close(other)
+    assert _rows(path) == [3]
+
+
+def test_a_write_outside_a_transaction_waiting_too_long_is_refused(tmp_path):
+    path = tmp_path / "autocommit-timeout.sqlite3"
+    _table(path)
+    other = os.open(f"{path}.writers", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(other, fcntl.LOCK_EX)
+    try:
+        thread, done, errors = _autocommit_write_in_thread(path, timeout=0.2)
+        thread.start()
+        thread.join(5)
+    finally:
+        fcntl.flock(other, fcntl.LOCK_UN)
+        os.close(other)
+    assert not done.is_set()
+    assert len(errors) == 1
+    assert "waited for the other processes" in str(errors[0])
+    assert _rows(path) == []
+    thread, done, errors = _autocommit_write_in_thread(path)  # the turn was let go
+    thread.start()
+    thread.join(5)
+    assert done.is_set()
+
+
+def test_reads_and_writes_inside_a_transaction_do_not_ask_again(tmp_path):
+    path = tmp_path / "inside.sqlite3"
+    _table(path)
+    db = _wrapper(path)
+    db._start_transaction_under_autocommit()
+    with db.cursor() as cursor:
+        cursor.execute("INSERT INTO t VALUES (1)")  # in the transaction's turn
+        cursor.execute("SELECT n FROM t")
+        assert cursor.fetchall() == [(1,)]
+    db.commit()
+    assert not db._holds_writer_lock
+    other = os.open(f"{path}.writers", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(other, fcntl.LOCK_EX)  # a read outside a transaction needs no turn
+    try:
+        with db.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM t")
+            assert cursor.fetchone() == (1,)
+    finally:
+        fcntl.flock(other, fcntl.LOCK_UN)
+        os.close(other)
+    with db.cursor() as cursor:
+        cursor.executemany("INSERT INTO t VALUES (%s)", [(2,), (3,)])
+    db.close()
+    assert _rows(path) == [1, 2, 3]

@@ -132,7 +132,8 @@ def concern_record(
         written_by=actor,
         written_at=now,
     )
-    version.categories.set([c for c in data.categories if c.school_id == actor.school_id])
+    # A new version has no categories yet: added without first reading which it has (`set`).
+    version.categories.add(*[c for c in data.categories if c.school_id == actor.school_id])
     BodyMark.objects.bulk_create(
         [
             BodyMark(

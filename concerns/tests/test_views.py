@@ -126,8 +126,10 @@ class TestRecording:
         writes = [q for q in sql if q.startswith(("INSERT", "UPDATE", "DELETE"))]
         assert 'INSERT INTO "audit_auditevent"' in writes[-1]
         # 24 before drafts; the submission also looks for the author's draft to delete it
-        # with the concern (issue 22, item 8).
-        assert len(sql) <= 25
+        # with the concern (issue 22, item 8); the new version's categories are added without
+        # first reading which it has (issue 16, item 4).
+        assert len(sql) <= 24
+        assert not [q for q in sql if q.startswith("SELECT") and "concernversion_categories" in q]
 
     def test_region_without_javascript(self, client_for, teacher, pupil, school):
         data = _post_data(

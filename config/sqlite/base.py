@@ -10,18 +10,26 @@ database (`<database>.writers`, `flock`) before `BEGIN`, so the processes (gunic
 the background worker, a command) take turns too. The database is handed from writer to writer
 as each commits, without sleeps (docs/performance.md, "Recording a concern"). A process that
 dies lets go of the file lock with it. An in-memory database (the tests) is left as it was.
+
+A statement that writes outside a transaction (an autocommit UPDATE or INSERT: the background
+worker marking a task done, its heartbeat) takes its turn the same way for as long as it runs:
+left to the busy handler, it found the database free only by chance between two queued
+writers and could wait seconds while the web threads went through in turn.
 """
 
 import fcntl
 import os
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import OperationalError
 from django.db.backends.sqlite3 import base
 
 _WRITERS = threading.Lock()
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 _FILES: dict[str, int] = {}
 _FILES_LOCK = threading.Lock()
 
@@ -46,14 +54,31 @@ def _flock(fd: int, deadline: float) -> bool:
             time.sleep(0.001)
 
 
+class _Cursor(base.SQLiteCursorWrapper):
+    """Django's SQLite cursor, whose writes outside a transaction take the writers' turn."""
+
+    wrapper: "DatabaseWrapper"
+
+    def execute(self, query: str, params: Any = None) -> Any:
+        with self.wrapper._autocommit_write_turn(query):
+            return super().execute(query, params)
+
+    def executemany(self, query: str, param_list: Any) -> Any:
+        with self.wrapper._autocommit_write_turn(query):
+            return super().executemany(query, param_list)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     _holds_writer_lock = False
 
-    def _start_transaction_under_autocommit(self) -> None:
-        self.ensure_connection()
-        if self.is_in_memory_db():
-            super()._start_transaction_under_autocommit()  # type: ignore[misc]
-            return
+    def create_cursor(self, name: str | None = None) -> Any:
+        cursor = self.connection.cursor(factory=_Cursor)
+        cursor.wrapper = self
+        return cursor
+
+    def _writer_lock_take(self) -> None:
+        """Wait for this process's turn, then the other processes'; OperationalError after the
+        connection's timeout."""
         timeout = float(self.settings_dict.get("OPTIONS", {}).get("timeout", 5))
         deadline = time.monotonic() + timeout
         if not _WRITERS.acquire(timeout=timeout):
@@ -63,6 +88,35 @@ class DatabaseWrapper(base.DatabaseWrapper):
             fd = _lock_file(str(self.settings_dict["NAME"]))
             if not _flock(fd, deadline):
                 raise OperationalError("database is locked (waited for the other processes)")
+        except BaseException:
+            self._writer_lock_release()
+            raise
+
+    @contextmanager
+    def _autocommit_write_turn(self, query: str) -> Iterator[None]:
+        """A statement that writes outside a transaction (SQLite commits it by itself) runs in
+        the writers' turn; anything else runs as it is."""
+        if (
+            self._holds_writer_lock
+            or self.connection.in_transaction
+            or not query.lstrip()[:7].upper().startswith(_WRITES)
+            or self.is_in_memory_db()
+        ):
+            yield
+            return
+        self._writer_lock_take()
+        try:
+            yield
+        finally:
+            self._writer_lock_release()
+
+    def _start_transaction_under_autocommit(self) -> None:
+        self.ensure_connection()
+        if self.is_in_memory_db():
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]
+            return
+        self._writer_lock_take()
+        try:
             super()._start_transaction_under_autocommit()  # type: ignore[misc]
         except BaseException:
             # Interrupted (a worker's SIGTERM lands anywhere): no half-begun transaction is left

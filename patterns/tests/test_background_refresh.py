@@ -184,11 +184,11 @@ def test_a_refresh_racing_another_worker_runs_again(school, monkeypatch):
     calls: list[list[str]] = []
     real = services.findings_refresh_changed
 
-    def raced_once(*, pupil_ids):
+    def raced_once(*, pupil_ids, on_stored):
         calls.append(list(pupil_ids))
         if len(calls) == 1:
             raise IntegrityError("another worker stored the same finding")
-        return real(pupil_ids=pupil_ids)
+        return real(pupil_ids=pupil_ids, on_stored=on_stored)
 
     monkeypatch.setattr(services, "findings_refresh_changed", raced_once)
     ran = run_pending_tasks()
@@ -210,3 +210,56 @@ def test_the_nightly_run_is_a_task_that_stores_findings(school):
     assert ran.status == "SUCCESSFUL"
     assert "findings about" in ran.return_value
     assert Finding.objects.filter(pupil=child, detector="cumulative-neglect").exists()
+
+
+def _statements(queries) -> list[str]:
+    return [q["sql"] for q in queries]
+
+
+def test_the_write_transaction_holds_only_the_findings_writes(school):
+    """Everything the refresh reads (the facts, the detector settings, the check that the run's
+    schools and children exist) comes before the write transaction begins; inside it only the
+    current findings, their writes, the audit event and what the caller stores with them."""
+    from django.test.utils import CaptureQueriesContext
+
+    child = enrolled_pupil(school=school)
+    for _ in range(3):
+        make_concern(author=staff_member(school=school), pupil=child)
+
+    def stored_with_them() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 'stored with the findings'")
+
+    with CaptureQueriesContext(connection) as queries:
+        summary = services.findings_refresh_changed(
+            pupil_ids=[str(child.pk)], on_stored=stored_with_them
+        )
+    assert summary.raised == 1
+    sql = _statements(queries.captured_queries)
+    begin = next(i for i, s in enumerate(sql) if s.startswith("SAVEPOINT"))
+    end = next(i for i, s in enumerate(sql) if s.startswith("RELEASE SAVEPOINT"))
+    inside = sql[begin + 1 : end]
+    assert begin > len(sql) // 2  # after the facts
+    writes = ('"patterns_finding"', '"audit_auditevent"', "pg_advisory_xact_lock")  # the chain's
+    assert all(any(w in s for w in writes) for s in inside[:-1])
+    assert inside[-1] == "SELECT 'stored with the findings'"
+    assert not any('"schools_school"' in s or '"pupils_pupil"' in s for s in inside)
+
+
+def test_the_refreshes_taken_along_are_done_with_the_findings_or_not_at_all(school, monkeypatch):
+    """The refreshes a run takes along are marked done in the transaction that stores the
+    findings: when storing fails, no finding is kept and they are failed, never done."""
+    children = [enrolled_pupil(school=school) for _ in range(2)]
+    for child in children:
+        for _ in range(3):
+            make_concern(author=staff_member(school=school), pupil=child)
+
+    def audit_fails(**kwargs):
+        raise RuntimeError("the audit trail is unavailable")
+
+    monkeypatch.setattr(services, "record", audit_fails)
+    run_pending_tasks()
+    refreshes = DBTaskResult.objects.filter(task_path=findings_refresh_queued.module_path)
+    assert refreshes.count() == 6  # one run took the other five along
+    assert set(refreshes.values_list("status", flat=True)) == {"FAILED"}
+    assert not Finding.objects.filter(pupil__in=children).exists()

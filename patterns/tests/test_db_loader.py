@@ -496,3 +496,19 @@ def test_a_status_or_schedule_from_another_school_of_the_batch_is_not_the_childs
     )
     cadences = {f.pupil_id: [c.id for c in f.cadences] for f in facts}
     assert cadences == {str(child.pk): [str(own.pk)], str(at_other_school.pk): []}
+
+
+def test_registers_kept_between_runs_give_the_same_facts(built):
+    """The register days kept per process (attendance.facts) load exactly what a fresh read
+    does, for the child and the sibling loaded with their household."""
+    from attendance.facts import kept
+
+    ids = [str(built["child"].pk), str(built["sibling"].pk)]
+    as_of = date(2025, 1, 27)
+    with time_machine.travel(at("2025-01-27"), tick=False):
+        kept.clear()
+        fresh = DatabaseFacts(as_of=as_of).load_pupils(ids, as_of)
+        served = DatabaseFacts(as_of=as_of).load_pupils(ids, as_of)
+    assert set(kept.days) >= set(ids)
+    assert served == fresh
+    assert any(f.attendance for f in served)
