@@ -3,6 +3,7 @@
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -31,11 +32,38 @@ class ChainReport:
         return self.first_break is None
 
 
-def _events_in_order(batch_size: int) -> Iterator[AuditEvent]:
-    yield from AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size)
+# The fields a seal covers, and the seal.
+_SEALED_FIELDS = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor_label",
+    "role",
+    "school_id",
+    "action",
+    "target_type",
+    "target_id",
+    "pupil_id",
+    "ip_address",
+    "user_agent",
+    "reason",
+    "details",
+    "prev_seal",
+    "seal",
+)
 
 
-def _describe(event: AuditEvent) -> str:
+def _events_in_order(batch_size: int) -> Iterator[Any]:
+    """Every event in order, as a named row of its sealed fields: building a model instance per
+    event took most of the time of verifying a long trail (a restore verifies the whole trail)."""
+    yield from (
+        AuditEvent.objects.order_by("seq")
+        .values_list(*_SEALED_FIELDS, named=True)
+        .iterator(chunk_size=batch_size)
+    )
+
+
+def _describe(event: Any) -> str:
     return f"#{event.seq} ({event.action}, {event.at:%Y-%m-%d %H:%M:%S})"
 
 

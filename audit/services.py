@@ -82,7 +82,43 @@ class RequestInfo:
         )
 
 
-def _canonical(event: AuditEvent) -> bytes:
+class Sealed(Protocol):
+    """What a seal covers: an AuditEvent, or a row of its fields (audit_chain_verify reads rows,
+    not model instances, to check a long trail quickly)."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def actor_id(self) -> Any: ...
+    @property
+    def actor_label(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def school_id(self) -> UUID | None: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def target_type(self) -> str: ...
+    @property
+    def target_id(self) -> str: ...
+    @property
+    def pupil_id(self) -> UUID | None: ...
+    @property
+    def ip_address(self) -> str | None: ...
+    @property
+    def user_agent(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def details(self) -> Any: ...
+    @property
+    def prev_seal(self) -> str: ...
+
+
+def _canonical(event: Sealed) -> bytes:
     payload = {
         "seq": event.seq,
         "at": event.at.isoformat(),
@@ -103,7 +139,7 @@ def _canonical(event: AuditEvent) -> bytes:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
-def compute_seal(event: AuditEvent) -> str:
+def compute_seal(event: Sealed) -> str:
     key = settings.AUDIT_SEAL_KEY.encode()
     return hmac.new(key, _canonical(event), hashlib.sha256).hexdigest()
 

@@ -8,11 +8,13 @@ stream format (docs/operations.md, "The archive"):
     chunk i  = AES-256-GCM(plaintext[i], nonce = prefix ‖ i (4 bytes) ‖ last (1 byte),
                associated data = header) ‖ tag (16)
 
-The key is derived with scrypt from the contents of the operator's key file (a random key made by
-`manage.py backup_key`, or a passphrase). The key check (an HMAC of the header under a second
-derived key) tells a wrong key from a damaged archive before anything is decrypted. Every chunk is
-authenticated with the header, its place and whether it is the last, so an edited, reordered,
-truncated or extended archive fails to open: a backup killed midway has no last chunk.
+The key is derived from the contents of the operator's key file. A random key made by
+`manage.py backup_key` (256 bits, base64) already has all the strength a key needs, so it goes
+through HKDF-SHA256 (written as scrypt cost 0, 0, 0); anything else (a passphrase) goes through
+scrypt, whose cost is there to slow down guessing. The key check (an HMAC of the header under a
+second derived key) tells a wrong key from a damaged archive before anything is decrypted. Every
+chunk is authenticated with the header, its place and whether it is the last, so an edited,
+reordered, truncated or extended archive fails to open: a backup killed midway has no last chunk.
 """
 
 import functools
@@ -88,8 +90,38 @@ def key_file_create(path: Path) -> None:
         out.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
 
 
+# scrypt cost (log2 N, r, p) written when the key file holds a random 256-bit key: HKDF instead.
+RANDOM_KEY_COSTS: Final = (0, 0, 0)
+
+
+def is_random_key(secret: bytes) -> bool:
+    """Whether the key file holds a key as `backup_key` makes them: 32 random bytes, base64."""
+    import base64
+    import binascii
+
+    try:
+        return len(secret) == 44 and len(base64.b64decode(secret, validate=True)) == 32
+    except binascii.Error:
+        return False
+
+
+def _costs(secret: bytes) -> tuple[int, int, int]:
+    if is_random_key(secret):
+        return RANDOM_KEY_COSTS
+    return _SCRYPT_LOG2_N, _SCRYPT_R, _SCRYPT_P
+
+
 @functools.lru_cache(maxsize=4)
 def _derive(secret: bytes, salt: bytes, log2_n: int, r: int, p: int) -> tuple[bytes, bytes]:
+    if (log2_n, r, p) == RANDOM_KEY_COSTS:
+        # A random key needs no stretching (its 256 bits cannot be guessed). Were the header
+        # changed to ask for this with a passphrase, the derived key would not pass the key check.
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=64, salt=salt, info=b"cairn-backup-v1")
+        derived = hkdf.derive(secret)
+        return derived[:32], derived[32:]
     if not (10 <= log2_n <= 20 and 1 <= r <= 16 and 1 <= p <= 4):
         raise ArchiveError("the archive's header asks for key-derivation costs Cairn never writes")
     derived = hashlib.scrypt(
@@ -110,10 +142,9 @@ class EncryptingWriter:
         self._chunk_size = chunk_size
         salt = secrets.token_bytes(16)
         self._prefix = secrets.token_bytes(7)
-        self._key, check_key = _derive(secret, salt, _SCRYPT_LOG2_N, _SCRYPT_R, _SCRYPT_P)
-        head = _HEADER.pack(
-            MAGIC, _SCRYPT_LOG2_N, _SCRYPT_R, _SCRYPT_P, salt, self._prefix, chunk_size
-        )
+        costs = _costs(secret)
+        self._key, check_key = _derive(secret, salt, *costs)
+        head = _HEADER.pack(MAGIC, *costs, salt, self._prefix, chunk_size)
         self._header = head + hmac.new(check_key, head, hashlib.sha256).digest()
         out.write(self._header)
         self._buffer = bytearray()
@@ -155,7 +186,8 @@ class EncryptingWriter:
             self._out.flush()
 
 
-def _chunks(source: BinaryIO, secret: bytes) -> Iterator[bytes]:
+def _open_header(source: BinaryIO, secret: bytes) -> tuple[bytes, bytes, bytes, int]:
+    """The header, the chunk key, the nonce prefix and the chunk size; the key checked."""
     header = source.read(HEADER_SIZE)
     if len(header) < _HEADER.size or not header.startswith(MAGIC[:7]):
         raise ArchiveError("this is not a Cairn backup archive (its first bytes are wrong)")
@@ -173,6 +205,11 @@ def _chunks(source: BinaryIO, secret: bytes) -> Iterator[bytes]:
             "the key does not open this archive (a different key file, or the archive's header "
             "was changed)"
         )
+    return header, key, prefix, chunk_size
+
+
+def _chunks(source: BinaryIO, secret: bytes) -> Iterator[bytes]:
+    header, key, prefix, chunk_size = _open_header(source, secret)
     sealed_size = chunk_size + TAG_SIZE
     index = 0
     current = source.read(sealed_size)
@@ -196,6 +233,29 @@ def _chunks(source: BinaryIO, secret: bytes) -> Iterator[bytes]:
             return
         current = following
         index += 1
+
+
+def archive_is_complete(source: BinaryIO, secret: bytes) -> None:
+    """Check, without reading it all, that a just-written archive is whole: the key opens its
+    header, its length is a run of full chunks and one last one, and that last chunk (read from
+    disk, flagged last, at its place) passes its authentication check. Raises ArchiveError.
+
+    The chunks in between were sealed as they were written and are checked in full by every
+    restore (and `restore --check-only`); what this catches is a short or failed write."""
+    header, key, prefix, chunk_size = _open_header(source, secret)
+    sealed_size = chunk_size + TAG_SIZE
+    body = source.seek(0, os.SEEK_END) - HEADER_SIZE
+    count = max(1, -(-body // sealed_size))
+    last_at = HEADER_SIZE + (count - 1) * sealed_size
+    source.seek(last_at)
+    last = source.read(sealed_size)
+    nonce = prefix + struct.pack(">IB", count - 1, 1)
+    try:
+        gcm_decrypt(key, nonce, last, header)
+    except ArchiveError as error:
+        raise ArchiveError(
+            "the archive is incomplete: its last part fails its check (a short write)"
+        ) from error
 
 
 class DecryptingReader:

@@ -42,13 +42,17 @@ ENV = {
 CPU: dict[str, float] = {}
 
 
-def _run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+# The checkout whose manage.py runs the commands measured (--code-dir).
+CODE = {"dir": ROOT}
+
+
+def _run(argv: list[str], env: dict[str, str], *, cwd: Path | None = None) -> tuple[float, float]:
     """Run one process to the end; its wall-clock seconds and peak resident set in MB. Its CPU
     seconds (user + system, its own and its children's, such as pg_dump's) go to CPU[argv[-1]]:
     on a shared machine the wall clock also measures the neighbours."""
     started = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(argv, cwd=cwd or CODE["dir"], env=env, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -89,7 +93,9 @@ def _attachments(media: Path, count: int, size: int) -> int:
     folder = media / "attachments"
     folder.mkdir(parents=True, exist_ok=True)
     for n in range(count):
-        (folder / f"bench-{n:05d}").write_bytes(b"%PDF-1.4\n" + os.urandom(size))
+        path = folder / f"bench-{n:05d}"
+        if not path.exists():
+            path.write_bytes(b"%PDF-1.4\n" + os.urandom(size))
     return sum(p.stat().st_size for p in folder.iterdir())
 
 
@@ -99,29 +105,54 @@ def _existing(kind: str, name: str) -> str:
     return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
+def _names(kind: str, pupils: int) -> tuple[str, Path]:
+    """The bench's own database name and source folders for this database and scale."""
+    name = f"cairn_backup_bench_{kind}_{pupils}"
+    return name, DATA / name
+
+
 def bench(
-    kind: str, pupils: int, schools: int, attachments: int, work: Path, *, reuse: bool = False
+    kind: str,
+    pupils: int,
+    schools: int,
+    attachments: int,
+    work: Path,
+    *,
+    reuse: bool = False,
+    importers: bool = False,
+    generate_only: bool = False,
 ) -> list[Row]:
     scale = f"{pupils:,} pupils"
-    name = f"cairn_bench_backup_{kind}"
-    source = _existing(kind, name) if reuse else _database(kind, name)
-    media, store = work / "source" / "private", work / "source" / "attendance"
+    name, files = _names(kind, pupils)
+    media, store = files / "private", files / "attendance"
+    if reuse:
+        source = _existing(kind, name)
+        generated = 0.0
+    else:
+        shutil.rmtree(files, ignore_errors=True)
+        source = _database(kind, name)
+        generated = _generate(source, _env(source, media, store), pupils, schools, importers)
+        print(f"[{kind}] generated {scale} in {generated:.0f} s", file=sys.stderr)
     env = _env(source, media, store)
-    generated = 0.0 if reuse else _generate(source, env, pupils, schools)
     files_bytes = _attachments(media, attachments, 200_000)
-    print(f"[{kind}] generated {scale} in {generated:.0f} s", file=sys.stderr)
+    if generate_only:
+        return []
     return _measure(
         kind, scale, source, env, work=work, files_bytes=files_bytes, generated=generated
     )
 
 
-def _generate(source: str, env: dict[str, str], pupils: int, schools: int) -> float:
-    _run([sys.executable, "manage.py", "migrate", "--verbosity", "0"], env)
+def _generate(
+    source: str, env: dict[str, str], pupils: int, schools: int, importers: bool
+) -> float:
+    """The trust, in bulk (bench/bulk.py, minutes at 40,000 pupils) or through the importers."""
+    _run([sys.executable, "manage.py", "migrate", "--verbosity", "0"], env, cwd=ROOT)
+    module = "bench.generate" if importers else "bench.bulk"
     generated, _ = _run(
         [
             sys.executable,
             "-m",
-            "bench.generate",
+            module,
             "--pupils",
             str(pupils),
             "--schools",
@@ -130,6 +161,7 @@ def _generate(source: str, env: dict[str, str], pupils: int, schools: int) -> fl
             source,
         ],
         env,
+        cwd=ROOT,
     )
     return generated
 
@@ -193,7 +225,7 @@ def _measure(
             },
         )
     ]
-    target = _database(kind, f"cairn_bench_restore_{kind}")
+    target = _database(kind, f"cairn_backup_bench_restore_{kind}")
     restored = work / f"restored-{kind}"
     restore_s, restore_mb = _run(
         [sys.executable, "manage.py", "restore", str(archive), "--key-file", str(key)],
@@ -211,7 +243,7 @@ def _measure(
         ref_what = "SQLite backup API into a new file"
         ref_cpu = CPU[copy]
     else:
-        plain = _database(kind, f"cairn_bench_restore_{kind}_ref")
+        plain = _database(kind, f"cairn_backup_bench_restore_{kind}_ref")
         ref_s, ref_mb = _run(
             [
                 "pg_restore",
@@ -256,17 +288,45 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="measure the trust a previous run generated"
     )
+    parser.add_argument(
+        "--importers",
+        action="store_true",
+        help="generate through the importers (bench/generate.py) rather than in bulk",
+    )
+    parser.add_argument("--generate-only", action="store_true", help="generate, do not measure")
+    parser.add_argument(
+        "--code-dir",
+        type=Path,
+        default=ROOT,
+        help="the checkout whose manage.py backs up and restores (e.g. the code before a change)",
+    )
     args = parser.parse_args()
+    CODE["dir"] = args.code_dir.resolve()
     rows: list[Row] = []
     for name in args.db.split(","):
         kind = "postgresql" if name.startswith("postgres") else name
         work = Path(tempfile.mkdtemp(prefix=f"cairn-bench-backup-{kind}-"))
         try:
-            rows += bench(kind, args.pupils, args.schools, args.attachments, work, reuse=args.reuse)
+            rows += bench(
+                kind,
+                args.pupils,
+                args.schools,
+                args.attachments,
+                work,
+                reuse=args.reuse,
+                importers=args.importers,
+                generate_only=args.generate_only,
+            )
         finally:
             shutil.rmtree(work, ignore_errors=True)
         for row in rows:
+            row.extra.setdefault("load_average", os.getloadavg())
             print(row.line(), f"| {row.extra}")
+    if args.generate_only:
+        return
+    for row in rows:
+        row.extra["code_dir"] = str(CODE["dir"])
+        row.extra.setdefault("load_average", os.getloadavg())
     path = write_results("backup", rows)
     print(f"Results: {path}")
 

@@ -222,6 +222,9 @@ def test_a_restore_brings_back_every_row_every_file_and_the_audit_chain(
     assert _files(target.media) == _files(folders["media"])
     assert len(_files(target.media)) == 6
     assert _files(target.attendance) == _files(folders["attendance"])
+    # The folders were decrypted beside their places and renamed in: nothing is left behind.
+    assert not list(target.media.parent.glob(".*.restoring-*"))
+    assert not list(target.attendance.parent.glob(".*.restoring-*"))
     # A second restore into the now-filled database is refused, naming what it holds.
     again = _manage("restore", str(archive), "--key-file", str(key_file), env=target.env())
     assert again.returncode == 1
@@ -232,6 +235,9 @@ def _assert_nothing_written(before_counts, before_files, folders):
     assert table_counts() == before_counts
     assert _files(folders["media"]) == before_files
     assert not list(folders["media"].parent.glob("*before-restore*"))
+    # The files a refused restore had decrypted beside the folders are gone too.
+    assert not list(folders["media"].parent.glob(".*.restoring-*"))
+    assert not list(folders["attendance"].parent.glob(".*.restoring-*"))
 
 
 @pytest.mark.parametrize(

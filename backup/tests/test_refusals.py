@@ -8,9 +8,12 @@ from django.core.management import CommandError, call_command
 
 from backup import archive
 from backup.crypto import (
+    HEADER_SIZE,
     ArchiveError,
     DecryptingReader,
     EncryptingWriter,
+    WrongKeyError,
+    archive_is_complete,
     key_file_create,
     key_file_read,
 )
@@ -193,3 +196,49 @@ def test_the_reader_refuses_a_chunk_shorter_than_its_tag(tmp_path, key_file):
     writer.close()
     with pytest.raises(ValueError, match="closed"):
         writer.write(b"more")
+
+
+def _encrypted(secret: bytes, data: bytes, chunk_size: int = 1024 * 1024) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    writer = EncryptingWriter(out, secret, chunk_size=chunk_size)
+    writer.write(data)
+    writer.close()
+    return out.getvalue()
+
+
+def test_a_random_key_is_not_stretched_and_a_passphrase_is(key_file):
+    import io
+
+    random_key, passphrase = key_file_read(key_file), b"a long passphrase an operator chose"
+    fast, slow = _encrypted(random_key, b"records"), _encrypted(passphrase, b"records")
+    assert fast[8:11] == bytes([0, 0, 0])  # HKDF: a 256-bit random key needs no stretching
+    assert slow[8:11] == bytes([15, 8, 1])  # scrypt for anything else
+    assert DecryptingReader(io.BytesIO(fast), random_key).read() == b"records"
+    assert DecryptingReader(io.BytesIO(slow), passphrase).read() == b"records"
+    # A header changed to ask a passphrase's archive for the cheap derivation does not open.
+    cheapened = bytearray(slow)
+    cheapened[8:11] = bytes([0, 0, 0])
+    with pytest.raises(WrongKeyError, match="the key does not open this archive"):
+        DecryptingReader(io.BytesIO(bytes(cheapened)), passphrase)
+
+
+def test_the_completeness_check_catches_a_short_or_changed_end(tmp_path, key_file):
+    import io
+
+    secret = key_file_read(key_file)
+    whole = _encrypted(secret, b"x" * 5000, chunk_size=1024)  # four full chunks and a last one
+    archive_is_complete(io.BytesIO(whole), secret)
+    sealed = 1024 + 16
+    cut_at_a_chunk = whole[: HEADER_SIZE + 3 * sealed]  # ends on a full chunk not marked last
+    cut_inside = whole[:-7]
+    changed = bytearray(whole)
+    changed[-1] ^= 0x01
+    for damaged in (cut_at_a_chunk, cut_inside, bytes(changed), whole[:HEADER_SIZE]):
+        with pytest.raises(ArchiveError, match="incomplete"):
+            archive_is_complete(io.BytesIO(damaged), secret)
+    other = tmp_path / "other.key"
+    key_file_create(other)
+    with pytest.raises(WrongKeyError):
+        archive_is_complete(io.BytesIO(whole), key_file_read(other))
