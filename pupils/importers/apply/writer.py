@@ -7,9 +7,11 @@ from datetime import date
 from typing import Any, Literal
 
 from django.db.models import Model
+from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditAction
+from pupils.importers.apply import rows as fast_rows
 from pupils.importers.apply.plan import DATE_KEYS, FLAG_STATUS, INSERT_ORDER, TEXT_FIELDS, Outcome
 from pupils.importers.records import AddressRecord, ContactRecord, PupilRecord
 from pupils.models import (
@@ -84,6 +86,8 @@ class _Writer:
         self._buffering = False
         self._by_upn: dict[str, Pupil] = {}
         self._former: dict[str, FormerUPN] = {}
+        # Each added or changed child's audit event, appended with the chunk's rows.
+        self._events: list[audit.Entry] = []
 
     def prefetch(self, records: list[PupilRecord]) -> None:
         """Look up every UPN and former UPN of a chunk at once."""
@@ -93,12 +97,24 @@ class _Writer:
             f.upn: f for f in FormerUPN.objects.filter(upn__in=upns).select_related("pupil")
         }
 
+    def is_new(self, record: PupilRecord) -> bool:
+        """No child in Cairn matches `record`: applying it only queues rows for `flush`."""
+        return self._match(record) is None
+
     def flush(self) -> None:
+        """Insert the rows queued for new children, then append every queued audit event."""
+        now = timezone.now()
         for model in INSERT_ORDER:
             rows = self._pending[model]
-            if rows:
+            if not rows:
+                continue
+            if fast_rows.supported(model):
+                fast_rows.insert(model, rows, now=now)
+            else:
                 model._default_manager.bulk_create(rows, batch_size=500)
-                self._pending[model] = []
+            self._pending[model] = []
+        audit.record_many(self._events)
+        self._events = []
 
     def _insert(self, row: Model) -> None:
         if self._buffering:
@@ -144,15 +160,18 @@ class _Writer:
                     pupil=pupil, file_name=self.file_name[:255], kind=self.kind, raw=record.raw
                 )
             )
-            audit.record(
-                actor=self.actor,
-                action=AuditAction.PUPIL_ADDED_BY_IMPORT
-                if added
-                else AuditAction.PUPIL_CHANGED_BY_IMPORT,
-                target=pupil,
-                pupil_id=pupil.pk,
-                school_id=self.school.pk,
-                details={"file": self.file_name, "changes": changes[:30]},
+            self._events.append(
+                audit.Entry(
+                    actor=self.actor,
+                    action=AuditAction.PUPIL_ADDED_BY_IMPORT
+                    if added
+                    else AuditAction.PUPIL_CHANGED_BY_IMPORT,
+                    at=timezone.now(),
+                    target=pupil,
+                    pupil_id=pupil.pk,
+                    school_id=self.school.pk,
+                    details={"file": self.file_name, "changes": changes[:30]},
+                )
             )
         self._buffering = False
         self.applied.add(pupil.pk)
