@@ -15,6 +15,7 @@ from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from audit import rows
 from audit.bounds import bounded
 from audit.models import AuditAction, AuditEvent
 
@@ -185,10 +186,6 @@ class Entry:
     school_id: UUID | None = None
 
 
-# Events appended per INSERT by `record_many`.
-_MANY_BATCH = 500
-
-
 def record_many(entries: list[Entry]) -> int:
     """Append `entries` to the trail in order, in the caller's transaction: exactly the events
     (numbers, seals, links) that calling `record` for each in turn would write, with one lock,
@@ -220,7 +217,7 @@ def record_many(entries: list[Entry]) -> int:
         )
         events.append(event)
         seq, prev_seal = seq + 1, event.seal
-    AuditEvent.objects.bulk_create(events, batch_size=_MANY_BATCH)
+    rows.insert(AuditEvent, events)
     return len(events)
 
 

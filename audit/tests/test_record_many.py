@@ -27,7 +27,7 @@ def _entries(dsl, pupil, count):
 
 def test_a_batch_continues_the_chain_in_order(dsl, pupil):
     first = audit.record(actor=dsl, action=AuditAction.PUPIL_VIEWED, target=pupil)
-    # More than one INSERT's worth, so the batches join up too.
+    # Between two events appended one at a time.
     assert audit.record_many(_entries(dsl, pupil, 1203)) == 1203
     after = audit.record(actor=dsl, action=AuditAction.PUPIL_VIEWED, target=pupil)
 

@@ -9,9 +9,9 @@ from typing import Any, Literal
 from django.db.models import Model
 from django.utils import timezone
 
+from audit import rows as fast_rows
 from audit import services as audit
 from audit.models import AuditAction
-from pupils.importers.apply import rows as fast_rows
 from pupils.importers.apply.plan import DATE_KEYS, FLAG_STATUS, INSERT_ORDER, TEXT_FIELDS, Outcome
 from pupils.importers.records import AddressRecord, ContactRecord, PupilRecord
 from pupils.models import (
@@ -46,7 +46,8 @@ def _phone_key(contact: ContactRecord) -> str:
 
 
 def _address_row(record: AddressRecord) -> Address:
-    return Address(
+    return fast_rows.new(
+        Address,
         saon=record.saon,
         paon=record.paon,
         street=record.street,
@@ -156,8 +157,12 @@ class _Writer:
         )
         if status != "unchanged":
             self._insert(
-                PupilSourceRecord(
-                    pupil=pupil, file_name=self.file_name[:255], kind=self.kind, raw=record.raw
+                fast_rows.new(
+                    PupilSourceRecord,
+                    pupil=pupil,
+                    file_name=self.file_name[:255],
+                    kind=self.kind,
+                    raw=record.raw,
                 )
             )
             self._events.append(
@@ -192,7 +197,8 @@ class _Writer:
         return pupil
 
     def _create(self, record: PupilRecord) -> Pupil:
-        pupil = Pupil(
+        pupil = fast_rows.new(
+            Pupil,
             upn=record.upn,
             legal_forename=record.legal_forename,
             legal_surname=record.legal_surname,
@@ -287,7 +293,8 @@ class _Writer:
             if on and row is None:
                 started = record.status_dates.get(DATE_KEYS.get(kind, kind.value))
                 self._insert(
-                    PupilStatus(
+                    fast_rows.new(
+                        PupilStatus,
                         pupil=pupil,
                         kind=kind,
                         started_on=started or (None if new else self.effective),
@@ -311,7 +318,7 @@ class _Writer:
         ):
             return []
         start = record.enrolment_start or self.effective
-        self._insert(Enrolment(pupil=pupil, school=self.school, start_date=start))
+        self._insert(fast_rows.new(Enrolment, pupil=pupil, school=self.school, start_date=start))
         return [f"on roll at {self.school.name} from {start:%d %b %Y}"]
 
     def _address(
@@ -341,7 +348,8 @@ class _Writer:
         self._insert(row)
         self._pupil_address = (record.address, row)
         self._insert(
-            PupilAddress(
+            fast_rows.new(
+                PupilAddress,
                 pupil=pupil,
                 address=row,
                 from_date=current.to_date or self.effective
@@ -400,10 +408,11 @@ class _Writer:
         return changes
 
     def _add_relationship(self, **fields: Any) -> None:
-        self._insert(Relationship(**fields))
+        self._insert(fast_rows.new(Relationship, **fields))
 
     def _person(self, contact: ContactRecord, address_key: str | None) -> Person:
-        person = Person(
+        person = fast_rows.new(
+            Person,
             school=self.school,
             title=contact.title,
             forename=contact.forename,
