@@ -69,15 +69,15 @@ def new[M: Model](model: type[M], **values: Any) -> M:
     for attname, default, call in defaults:
         attributes[attname] = default() if call else default
     for name, value in values.items():
-        attname = relations.get(name)
-        if attname is None:
+        related = relations.get(name)
+        if related is None:
             if name not in attributes:
                 raise TypeError(f"{model.__name__} has no field {name!r}.")
             attributes[name] = value
-        elif attname == name:
+        elif related == name:
             attributes[name] = value
         else:
-            attributes[attname] = None if value is None else value.pk
+            attributes[related] = None if value is None else value.pk
             state.fields_cache[name] = value
     return row
 
@@ -138,11 +138,9 @@ def _plan(model: type[Model], vendor: str) -> tuple[str, list[str], list[_Conver
         if not (f.primary_key and isinstance(f, AutoFieldMixin))
     ]
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     stamped = [
-        f.attname
-        for f in fields
-        if isinstance(f, DateField) and (f.auto_now or f.auto_now_add)  # type: ignore[attr-defined]
+        f.attname for f in fields if isinstance(f, DateField) and (f.auto_now or f.auto_now_add)
     ]
     del vendor  # part of the cache key only: a test may switch database
     return (
@@ -153,7 +151,9 @@ def _plan(model: type[Model], vendor: str) -> tuple[str, list[str], list[_Conver
     )
 
 
-def _values(rows: Sequence[Model], names: list[str], converters: list[_Convert]) -> list[tuple]:
+def _values(
+    rows: Sequence[Model], names: list[str], converters: list[_Convert]
+) -> list[tuple[Any, ...]]:
     pick = itemgetter(*names)
     converting = [(i, c) for i, c in enumerate(converters) if c is not None]
     if not converting:

@@ -31,7 +31,7 @@ class _PrologGuard:
     def __init__(self) -> None:
         self.done = False
         self._parser = expat.ParserCreate()
-        self._parser.StartDoctypeDeclHandler = self._doctype
+        self._parser.StartDoctypeDeclHandler = self._doctype  # type: ignore[assignment]
         self._parser.EntityDeclHandler = self._entity
         self._parser.UnparsedEntityDeclHandler = self._unparsed
         self._parser.ExternalEntityRefHandler = self._external
@@ -66,7 +66,7 @@ class _PrologGuard:
 def iter_events(stream: IO[bytes]) -> Iterator[tuple[str, ET.Element]]:
     """("start" | "end", element) for every element of the document in `stream`."""
     guard = _PrologGuard()
-    parser = ET.XMLPullParser(events=("start", "end"))
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
     while data := stream.read(READ_SIZE):
         if not guard.done:
             guard.feed(data)
