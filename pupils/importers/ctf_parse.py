@@ -31,10 +31,10 @@ class _PrologGuard:
     def __init__(self) -> None:
         self.done = False
         self._parser = expat.ParserCreate()
-        self._parser.StartDoctypeDeclHandler = self._doctype  # type: ignore[assignment]
+        self._parser.StartDoctypeDeclHandler = self._doctype
         self._parser.EntityDeclHandler = self._entity
         self._parser.UnparsedEntityDeclHandler = self._unparsed
-        self._parser.ExternalEntityRefHandler = self._external
+        self._parser.ExternalEntityRefHandler = self._external  # type: ignore[assignment]
         self._parser.StartElementHandler = self._root
 
     def feed(self, data: bytes) -> None:
