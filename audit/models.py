@@ -1,4 +1,4 @@
-"""The append-only audit trail. Only `audit.services.record` writes it."""
+"""The append-only audit trail. Only `audit.services.record` (and `record_many`) write it."""
 
 from typing import ClassVar
 

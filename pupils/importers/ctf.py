@@ -11,10 +11,11 @@ Rules followed (Cairn domain reference, ctf.md §5 "What an importer should do",
 - the raw XML of each pupil is kept with the record;
 - it reads no safeguarding data, because the CTF carries none (ctf.md §4).
 
-Hostile input: the parser is defusedxml's, with DTDs, entity declarations and external
-references all refused before anything is expanded; files over CAIRN_UPLOAD_LIMITS["ctf"] are
-refused as they are read. The file is read as a stream (iterparse), each <Pupil> element
-cleared once converted, so memory stays flat however many pupils the file holds.
+Hostile input: DTDs, entity declarations and external references are all refused (with
+defusedxml's exceptions) before anything is expanded (`ctf_parse`); files over
+CAIRN_UPLOAD_LIMITS["ctf"] are refused as they are read. The file is read as a stream of parse
+events, each <Pupil> element cleared once converted, so memory stays flat however many pupils
+the file holds.
 """
 
 import xml.etree.ElementTree as ET
@@ -37,6 +38,7 @@ from pupils.importers.ctf_elements import (
     element_text,
     local_name,
 )
+from pupils.importers.ctf_parse import element_xml, iter_events
 from pupils.importers.records import (
     AddressRecord,
     ContactRecord,
@@ -135,16 +137,11 @@ class CtfReader:
         depth = 0
         root_seen = False
         pupil_parent: ET.Element | None = None
-        for event, element in iterparse(
-            self._stream,
-            events=("start", "end"),
-            forbid_dtd=True,
-            forbid_entities=True,
-            forbid_external=True,
-        ):
+        for event, element in iter_events(self._stream):  # type: ignore[arg-type]
             name = local_name(element.tag)
             if event == "start":
-                element.tag = name
+                if name is not element.tag:
+                    element.tag = name
                 depth += 1
                 if depth == 1:
                     if name not in _ROOTS:
@@ -240,7 +237,7 @@ class CtfReader:
             date_of_birth=dob or date.min,
             former_upns=tuple(former),
             sex=sex,
-            raw=ET.tostring(pupil, encoding="unicode"),
+            raw=element_xml(pupil),
         )
         self._refuse_if_huge(record.raw, where)
         if basic is not None:

@@ -7,8 +7,9 @@ from pupils.importers.records import AddressRecord, Phone, Problems, fit
 
 
 def local_name(tag: object) -> str:
-    text = tag if isinstance(tag, str) else ""
-    return text.rsplit("}", 1)[-1]
+    if not isinstance(tag, str):
+        return ""
+    return tag if "}" not in tag else tag.rsplit("}", 1)[-1]
 
 
 def element_text(element: ET.Element | None, name: str) -> str:

@@ -3,6 +3,7 @@ result and the audit of it."""
 
 import hashlib
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO
@@ -282,8 +283,13 @@ def _apply_chunk(
 ) -> None:
     writer.prefetch(chunk)
     for record in chunk:
+        # A new child's rows wait for `flush`; a known child's changes are written now, each
+        # child in a savepoint so that one refused change leaves the others to be checked.
+        guard: AbstractContextManager[object] = (
+            nullcontext() if writer.is_new(record) else transaction.atomic()
+        )
         try:
-            with transaction.atomic():
+            with guard:
                 outcome = writer.apply(record)
         except _ConflictError as conflict:
             reader.problems.add(f"{record.location}: {conflict}")

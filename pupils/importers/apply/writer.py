@@ -7,7 +7,9 @@ from datetime import date
 from typing import Any, Literal
 
 from django.db.models import Model
+from django.utils import timezone
 
+from audit import rows as fast_rows
 from audit import services as audit
 from audit.models import AuditAction
 from pupils.importers.apply.plan import DATE_KEYS, FLAG_STATUS, INSERT_ORDER, TEXT_FIELDS, Outcome
@@ -44,7 +46,8 @@ def _phone_key(contact: ContactRecord) -> str:
 
 
 def _address_row(record: AddressRecord) -> Address:
-    return Address(
+    return fast_rows.new(
+        Address,
         saon=record.saon,
         paon=record.paon,
         street=record.street,
@@ -84,6 +87,8 @@ class _Writer:
         self._buffering = False
         self._by_upn: dict[str, Pupil] = {}
         self._former: dict[str, FormerUPN] = {}
+        # Each added or changed child's audit event, appended with the chunk's rows.
+        self._events: list[audit.Entry] = []
 
     def prefetch(self, records: list[PupilRecord]) -> None:
         """Look up every UPN and former UPN of a chunk at once."""
@@ -93,12 +98,24 @@ class _Writer:
             f.upn: f for f in FormerUPN.objects.filter(upn__in=upns).select_related("pupil")
         }
 
+    def is_new(self, record: PupilRecord) -> bool:
+        """No child in Cairn matches `record`: applying it only queues rows for `flush`."""
+        return self._match(record) is None
+
     def flush(self) -> None:
+        """Insert the rows queued for new children, then append every queued audit event."""
+        now = timezone.now()
         for model in INSERT_ORDER:
             rows = self._pending[model]
-            if rows:
+            if not rows:
+                continue
+            if fast_rows.supported(model):
+                fast_rows.insert(model, rows, now=now)
+            else:
                 model._default_manager.bulk_create(rows, batch_size=500)
-                self._pending[model] = []
+            self._pending[model] = []
+        audit.record_many(self._events)
+        self._events = []
 
     def _insert(self, row: Model) -> None:
         if self._buffering:
@@ -140,19 +157,26 @@ class _Writer:
         )
         if status != "unchanged":
             self._insert(
-                PupilSourceRecord(
-                    pupil=pupil, file_name=self.file_name[:255], kind=self.kind, raw=record.raw
+                fast_rows.new(
+                    PupilSourceRecord,
+                    pupil=pupil,
+                    file_name=self.file_name[:255],
+                    kind=self.kind,
+                    raw=record.raw,
                 )
             )
-            audit.record(
-                actor=self.actor,
-                action=AuditAction.PUPIL_ADDED_BY_IMPORT
-                if added
-                else AuditAction.PUPIL_CHANGED_BY_IMPORT,
-                target=pupil,
-                pupil_id=pupil.pk,
-                school_id=self.school.pk,
-                details={"file": self.file_name, "changes": changes[:30]},
+            self._events.append(
+                audit.Entry(
+                    actor=self.actor,
+                    action=AuditAction.PUPIL_ADDED_BY_IMPORT
+                    if added
+                    else AuditAction.PUPIL_CHANGED_BY_IMPORT,
+                    at=timezone.now(),
+                    target=pupil,
+                    pupil_id=pupil.pk,
+                    school_id=self.school.pk,
+                    details={"file": self.file_name, "changes": changes[:30]},
+                )
             )
         self._buffering = False
         self.applied.add(pupil.pk)
@@ -173,7 +197,8 @@ class _Writer:
         return pupil
 
     def _create(self, record: PupilRecord) -> Pupil:
-        pupil = Pupil(
+        pupil = fast_rows.new(
+            Pupil,
             upn=record.upn,
             legal_forename=record.legal_forename,
             legal_surname=record.legal_surname,
@@ -268,7 +293,8 @@ class _Writer:
             if on and row is None:
                 started = record.status_dates.get(DATE_KEYS.get(kind, kind.value))
                 self._insert(
-                    PupilStatus(
+                    fast_rows.new(
+                        PupilStatus,
                         pupil=pupil,
                         kind=kind,
                         started_on=started or (None if new else self.effective),
@@ -292,7 +318,7 @@ class _Writer:
         ):
             return []
         start = record.enrolment_start or self.effective
-        self._insert(Enrolment(pupil=pupil, school=self.school, start_date=start))
+        self._insert(fast_rows.new(Enrolment, pupil=pupil, school=self.school, start_date=start))
         return [f"on roll at {self.school.name} from {start:%d %b %Y}"]
 
     def _address(
@@ -322,7 +348,8 @@ class _Writer:
         self._insert(row)
         self._pupil_address = (record.address, row)
         self._insert(
-            PupilAddress(
+            fast_rows.new(
+                PupilAddress,
                 pupil=pupil,
                 address=row,
                 from_date=current.to_date or self.effective
@@ -381,10 +408,11 @@ class _Writer:
         return changes
 
     def _add_relationship(self, **fields: Any) -> None:
-        self._insert(Relationship(**fields))
+        self._insert(fast_rows.new(Relationship, **fields))
 
     def _person(self, contact: ContactRecord, address_key: str | None) -> Person:
-        person = Person(
+        person = fast_rows.new(
+            Person,
             school=self.school,
             title=contact.title,
             forename=contact.forename,
