@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_new_fills_defaults_and_foreign_keys_and_insert_writes_them(school):
-    pupil = PupilFactory()
+    pupil = Pupil.objects.get(pk=PupilFactory().pk)
     enrolment = rows.new(Enrolment, pupil=pupil, school=school, start_date=pupil.date_of_birth)
     assert enrolment.pk is not None  # the UUID default, given before insertion
     assert enrolment.pupil_id == pupil.pk
