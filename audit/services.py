@@ -153,6 +153,13 @@ def _lock_chain() -> None:
     # SQLite: every write transaction starts IMMEDIATE (settings), so appends are already serial.
 
 
+def _chain_head() -> tuple[int, str]:
+    """Lock the chain for this transaction and return the next number and the seal it links to."""
+    _lock_chain()
+    last = AuditEvent.objects.order_by("-seq").values_list("seq", "seal").first()
+    return (last[0] + 1, last[1]) if last else (1, GENESIS_SEAL)
+
+
 def record(
     *,
     actor: Actor | None,
@@ -186,9 +193,7 @@ def record(
                 school_id=school_id,
                 at=at,
             )
-    _lock_chain()
-    last = AuditEvent.objects.order_by("-seq").values_list("seq", "seal").first()
-    seq, prev_seal = (last[0] + 1, last[1]) if last else (1, GENESIS_SEAL)
+    seq, prev_seal = _chain_head()
     event = _event(
         seq=seq,
         prev_seal=prev_seal,
@@ -232,9 +237,7 @@ def record_many(entries: list[Entry]) -> int:
     if not connection.in_atomic_block:
         with transaction.atomic():
             return record_many(entries)
-    _lock_chain()
-    last = AuditEvent.objects.order_by("-seq").values_list("seq", "seal").first()
-    seq, prev_seal = (last[0] + 1, last[1]) if last else (1, GENESIS_SEAL)
+    seq, prev_seal = _chain_head()
     events = []
     for entry in entries:
         event = _event(
