@@ -45,9 +45,10 @@ def keep_concern_posted_after_idle(
         fields, pupil = draft_from(form)
     except ValidationError:
         return None
-    if not any(fields.values()):
+    if not any(v for name, v in fields.items() if name != "form_key"):
         return None
-    draft_save(actor=viewer, fields=fields, pupil=pupil, request=request)
+    if draft_save(actor=viewer, fields=fields, pupil=pupil, request=request) is None:
+        return None  # that form's concern is recorded already: nothing left to keep
     return KeptAtSignOut(
         message=(
             "What you typed into the concern form is kept as your draft (attached files are "

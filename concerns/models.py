@@ -75,6 +75,10 @@ class Concern(models.Model):
     source_system = models.CharField(max_length=100, blank=True)
     source_ref = models.CharField(max_length=200, blank=True)
     pupils = models.ManyToManyField(Pupil, through="ConcernPupil", related_name="concerns")
+    # The key of the form it was typed in (one per concern being typed, kept in its draft): a
+    # second submission of the same form (a double click, a retried POST) finds this concern
+    # instead of recording it twice, and a draft save arriving after it is not kept.
+    form_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-occurred_at"]

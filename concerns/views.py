@@ -60,8 +60,9 @@ def record(request: CairnRequest) -> HttpResponse:
     """Record a concern: any member of staff, on a phone or a desktop, in under a minute. What
     they have typed is kept as a draft (`draft_save`) and filled in again when they come back."""
     viewer = request.membership
-    draft = access.access_draft(viewer=viewer)
-    if draft is not None and request.method == "GET":
+    # A posted form is filled in from what was posted: the draft is shown only on a GET.
+    draft = access.access_draft(viewer=viewer) if request.method == "GET" else None
+    if draft is not None:
         services.draft_opened(actor=viewer, draft=draft, request=request)
     form = _concern_form(request, initial=draft.fields if draft is not None else None)
     written = form_write(
@@ -81,6 +82,7 @@ def record(request: CairnRequest) -> HttpResponse:
                 attachments=form.cleaned_data["attachments"],
                 urgent_told_dsl=form.cleaned_data["urgent_told_dsl"],
                 told_dsl_name=form.cleaned_data["told_dsl_name"],
+                form_key=form.cleaned_data["form_key"],
             ),
             request=request,
         ),
@@ -88,7 +90,7 @@ def record(request: CairnRequest) -> HttpResponse:
     if written:
         messages.success(request, "Concern recorded. The safeguarding team has been alerted.")
         return redirect("concerns:detail", concern_id=written.value.pk)
-    return _record_page(request, form, draft=draft if request.method == "GET" else None)
+    return _record_page(request, form, draft=draft)
 
 
 def _record_page(
@@ -134,6 +136,11 @@ def draft_save(request: CairnRequest) -> HttpResponse:
         form_error(form, error)
         return _record_page(request, form, draft=None)
     draft = services.draft_save(actor=viewer, fields=fields, pupil=pupil, request=request)
+    if draft is None:  # the form was submitted as this save was sent: the concern is recorded
+        if request.htmx:
+            return render(request, "concerns/includes/draft_status.html", {"submitted": True})
+        messages.success(request, "This concern has already been recorded; there is no draft.")
+        return redirect("concerns:mine")
     if request.htmx:
         return render(request, "concerns/includes/draft_status.html", {"draft": draft})
     messages.success(

@@ -1,6 +1,7 @@
 """Recording a concern (with its draft), a note on it, and an amendment with its reason."""
 
 import json
+import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
@@ -111,6 +112,8 @@ class ConcernForm(forms.Form):
         help_text="Size, colour and shape. Do not examine the child; record what you could see.",
     )
     marks_json = forms.CharField(required=False, widget=forms.HiddenInput)
+    # One key per concern being typed (kept in its draft): see `Concern.form_key`.
+    form_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
     attachments = MultipleFileField(
         required=False,
         label="Attach files (optional)",
@@ -135,6 +138,8 @@ class ConcernForm(forms.Form):
         now = timezone.localtime()
         self.fields["occurred_on"].initial = now.date().isoformat()  # type="date" wants ISO
         self.fields["occurred_time"].initial = now.strftime("%H:%M")
+        if not self.initial.get("form_key"):
+            self.initial = {**self.initial, "form_key": str(uuid.uuid4())}
 
     def clean_marks_json(self) -> list[MarkInput]:
         raw = self.cleaned_data.get("marks_json") or ""
@@ -240,6 +245,7 @@ DRAFT_FIELDS = (
     "marks_json",
     "urgent_told_dsl",
     "told_dsl_name",
+    "form_key",
 )
 
 
@@ -279,6 +285,9 @@ def draft_from(form: ConcernForm) -> tuple[dict[str, str | list[str]], Pupil | N
         if name in ("categories", "child_themes"):
             chosen = cast(QueryDict, form.data).getlist(name)  # a bound form's POST
             fields[name] = [str(v)[:40] for v in chosen][:50]
+        elif name == "form_key":
+            key = form.cleaned_data.get("form_key")
+            fields[name] = str(key) if key else ""
         else:
             limit = getattr(form.fields[name], "max_length", None) or _DRAFT_FIELD_MAX
             fields[name] = str(form.data.get(name, ""))[:limit]

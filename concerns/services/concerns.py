@@ -65,6 +65,8 @@ class ConcernInput:
     urgent_told_dsl: bool = False
     told_dsl_name: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    # The key of the form it was typed in (`Concern.form_key`); None for an import.
+    form_key: uuid.UUID | None = None
 
 
 def audit_per_child(
@@ -119,6 +121,7 @@ def concern_record(
         location=data.location.strip(),
         urgent_told_dsl=data.urgent_told_dsl,
         told_dsl_name=data.told_dsl_name.strip(),
+        form_key=data.form_key,
     )
     ConcernPupil.objects.bulk_create(
         [ConcernPupil(concern=concern, pupil=c.pupil, part=c.part) for c in data.children]

@@ -2,7 +2,10 @@
 the author, deleted with the concern they became. Each save, opening and deletion is audited,
 naming the child once one is chosen; the audit trail never holds what was typed."""
 
-from django.db import transaction
+import uuid
+from dataclasses import replace
+
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -36,6 +39,28 @@ def _draft_audit(
     )
 
 
+def _author_locked(actor: Membership) -> None:
+    """Take the lock on `actor`'s membership row, so that their draft saves and submissions
+    happen one after another: a draft save that raced a submission (the form saving itself as
+    the button was pressed) waits for it, then sees the concern. On SQLite every write
+    transaction already starts with the database's write lock (`transaction_mode`)."""
+    if connection.features.has_select_for_update:
+        list(Membership.objects.select_for_update().filter(pk=actor.pk).values_list("pk"))
+
+
+def _key_used_by(form_key: object) -> tuple[uuid.UUID | None, object]:
+    """`form_key` as a UUID (None if it is none), and who recorded a concern from it already
+    (their membership's primary key; None if nobody has)."""
+    try:
+        key = uuid.UUID(str(form_key)) if form_key else None
+    except ValueError:
+        return None, None
+    if key is None:
+        return None, None
+    used = Concern.objects.filter(form_key=key).values_list("recorded_by_id", flat=True)
+    return key, used.first()
+
+
 @transaction.atomic
 def draft_save(
     *,
@@ -43,9 +68,15 @@ def draft_save(
     fields: dict[str, str | list[str]],
     pupil: Pupil | None,
     request: HttpRequest | None = None,
-) -> ConcernDraft:
-    """Keep what `actor` has typed so far as their draft (replacing their earlier one)."""
+) -> ConcernDraft | None:
+    """Keep what `actor` has typed so far as their draft (replacing their earlier one). None,
+    and nothing kept, when the form it was typed in has been submitted already: a save sent
+    as the button was pressed must not bring back the draft the concern replaced."""
     assert actor.school_id is not None, "only a school's staff record concerns"
+    _author_locked(actor)
+    key, used_by = _key_used_by(fields.get("form_key"))
+    if key is not None and used_by == actor.pk:
+        return None
     draft, _ = ConcernDraft.objects.update_or_create(
         author=actor,
         defaults={
@@ -60,7 +91,7 @@ def draft_save(
         action=AuditAction.CONCERN_DRAFT_SAVED,
         draft=draft,
         request=request,
-        details={"fields": len([v for v in fields.values() if v])},
+        details={"fields": len([v for name, v in fields.items() if v and name != "form_key"])},
     )
     return draft
 
@@ -99,7 +130,14 @@ def concern_submit(
     *, actor: Membership, data: ConcernInput, request: HttpRequest | None = None
 ) -> Concern:
     """Record the concern `actor` typed, and delete their draft of it in the same transaction:
-    a refused concern keeps its draft."""
+    a refused concern keeps its draft. The same form submitted again (a double click, a POST
+    retried on a poor connection) returns the concern it recorded the first time."""
+    _author_locked(actor)
+    key, used_by = _key_used_by(data.form_key)
+    if key is not None and used_by == actor.pk:
+        return Concern.objects.get(form_key=key)
+    if used_by is not None:
+        data = replace(data, form_key=None)  # another author's key: never theirs to reuse
     concern = concern_record(actor=actor, data=data, request=request)
     draft = ConcernDraft.objects.filter(author=actor).first()
     if draft is not None:

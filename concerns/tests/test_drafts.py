@@ -119,6 +119,86 @@ def test_submitting_the_concern_deletes_its_draft_in_the_same_transaction(teache
     assert deleted.details == {"why": "submitted as a concern"}
 
 
+def _submission(pupil, key, **extra):
+    now = timezone.localtime() - timedelta(minutes=30)
+    return _typed(
+        pupil,
+        facts="She said her dad shouted at her all weekend.",
+        occurred_on=now.date().isoformat(),
+        occurred_time=now.strftime("%H:%M"),
+        form_key=key,
+        **extra,
+    )
+
+
+def _form_key(body: str) -> str:
+    marker = 'name="form_key" value="'
+    assert marker in body
+    return body.split(marker, 1)[1].split('"', 1)[0]
+
+
+def test_a_draft_save_arriving_after_the_submission_does_not_bring_the_draft_back(teacher, pupil):
+    """The form saves itself a second after a change; pressing the button within that second
+    sends the save after the concern. It is refused, and no draft is left to "carry on"."""
+    client = signed_in_client(teacher)
+    categories_ensure(school=teacher.school)
+    key = _form_key(client.get(RECORD).content.decode())
+    client.post(SAVE, _typed(pupil, form_key=key), **HTMX)
+    assert ConcernDraft.objects.get(author=teacher).fields["form_key"] == key
+    assert client.post(RECORD, _submission(pupil, key)).status_code == 302
+    late = client.post(SAVE, _typed(pupil, form_key=key), **HTMX)
+    assert late.status_code == 200
+    assert "This concern has been recorded." in late.content.decode()
+    assert not ConcernDraft.objects.exists()
+    assert "Carry on with the concern" not in client.get(reverse("concerns:mine")).content.decode()
+    # Without JavaScript, "Save draft" pressed on the page kept from before: the same answer.
+    again = client.post(SAVE, _typed(pupil, form_key=key))
+    assert again["Location"] == reverse("concerns:mine")
+    assert not ConcernDraft.objects.exists()
+    # A new form has a new key, and its draft is kept.
+    fresh = _form_key(client.get(RECORD).content.decode())
+    assert fresh != key
+    client.post(SAVE, _typed(pupil, form_key=fresh), **HTMX)
+    assert ConcernDraft.objects.filter(author=teacher).exists()
+
+
+def test_the_same_form_submitted_twice_records_one_concern(teacher, pupil):
+    client = signed_in_client(teacher)
+    categories_ensure(school=teacher.school)
+    key = _form_key(client.get(RECORD).content.decode())
+    first = client.post(RECORD, _submission(pupil, key))
+    second = client.post(RECORD, _submission(pupil, key))
+    concern = Concern.objects.get(recorded_by=teacher)
+    assert str(concern.form_key) == key
+    assert (
+        first["Location"]
+        == second["Location"]
+        == reverse("concerns:detail", kwargs={"concern_id": concern.pk})
+    )
+    assert _events(AuditAction.CONCERN_RECORDED).count() == 1
+
+
+def test_a_restored_draft_keeps_the_key_of_the_concern_being_typed(teacher, pupil):
+    client = signed_in_client(teacher)
+    key = _form_key(client.get(RECORD).content.decode())
+    client.post(SAVE, _typed(pupil, form_key=key), **HTMX)
+    assert _form_key(client.get(RECORD).content.decode()) == key
+
+
+def test_another_authors_form_key_is_not_theirs_to_reuse(teacher, other_teacher, pupil):
+    categories_ensure(school=teacher.school)
+    theirs = signed_in_client(other_teacher)
+    key = _form_key(theirs.get(RECORD).content.decode())
+    assert theirs.post(RECORD, _submission(pupil, key)).status_code == 302
+    mine = signed_in_client(teacher)
+    assert mine.post(RECORD, _submission(pupil, key)).status_code == 302
+    assert Concern.objects.filter(recorded_by=teacher, form_key=None).count() == 1
+    assert Concern.objects.get(recorded_by=other_teacher).form_key is not None
+    # Nor may their key hide a draft: the teacher's draft is kept.
+    mine.post(SAVE, _typed(pupil, form_key=key), **HTMX)
+    assert ConcernDraft.objects.filter(author=teacher).exists()
+
+
 def test_the_author_may_discard_the_draft(teacher, pupil):
     client = signed_in_client(teacher)
     client.post(SAVE, _typed(pupil), **HTMX)

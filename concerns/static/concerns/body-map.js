@@ -131,3 +131,19 @@ if (root && field) {
     render();
   });
 }
+
+// Once the concern is submitted, a draft save still waiting on its delay is not sent: the server
+// would refuse it anyway (the form's key is recorded with the concern), but it need not be asked.
+const draftForm = document.querySelector("[data-cairn-draft-form]");
+if (draftForm) {
+  let submitted = false;
+  draftForm.addEventListener("submit", (event) => {
+    const button = event.submitter;
+    submitted = !(button && button.hasAttribute("formaction"));
+  });
+  draftForm.addEventListener("htmx:confirm", (event) => {
+    if (submitted) {
+      event.preventDefault();
+    }
+  });
+}
