@@ -2,6 +2,7 @@
 
     python -m bench.recording --db sqlite --fresh --code-dir ../main-checkout --label before
     python -m bench.recording --db sqlite --label after          # this checkout: web + worker
+    python -m bench.recording --db postgresql --workers 2        # two worker processes
 
 The database is the demo trust (`seed_demo`: about 600 pupils), created by the code under test
 (`--fresh`) or migrated forward by it. gunicorn serves `--code-dir`; when that code has the
@@ -20,6 +21,7 @@ import string
 import subprocess
 import sys
 import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -105,6 +107,8 @@ def _posts(cookie: str, count: int, seed: int) -> list[tuple[str, str, bytes, di
             "child_words": "There wasn't any breakfast.",
             "categories": neglect,
             "csrfmiddlewaretoken": CSRF,
+            # The form's own key, as the page gives each concern being typed (`Concern.form_key`).
+            "form_key": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
         }
         posts.append(("POST", "/concerns/new/", urlencode(fields).encode(), headers))
     return posts
@@ -183,6 +187,9 @@ def main() -> None:
     parser.add_argument("--many", type=int, default=400, help="requests from 20 clients")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--paced", type=int, default=20, help="concerns one a second")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="run_worker processes beside the web server"
+    )
     args = parser.parse_args()
     url = args.database_url or (
         f"sqlite:///{SQLITE_DEFAULT}" if args.db == "sqlite" else PG_DEFAULT
@@ -197,15 +204,18 @@ def main() -> None:
 
     cookie = signed_in_cookie(TEACHER)
     has_worker = (code_dir / "background" / "management" / "commands" / "run_worker.py").exists()
-    worker = None
+    workers: list[subprocess.Popen[bytes]] = []
     rows: list[Row] = []
     with running_server(url, cwd=code_dir) as server:
         if has_worker:
-            worker = subprocess.Popen(
-                [sys.executable, "manage.py", "run_worker", "--no-schedule", "--verbosity", "0"],
-                cwd=code_dir,
-                env=server_env(url),
-            )
+            workers = [
+                subprocess.Popen(
+                    [sys.executable, "manage.py", "run_worker", "--no-schedule", "-v", "0"],
+                    cwd=code_dir,
+                    env=server_env(url),
+                )
+                for _ in range(args.workers)
+            ]
         try:
             _drain(since=time.strftime("2000-01-01T00:00:00Z"))  # whatever seeding queued
             for clients, requests, seed in ((1, args.one, 1), (args.clients, args.many, 2)):
@@ -228,6 +238,7 @@ def main() -> None:
                             "concerns_per_s": round(recorded.throughput, 2),
                             "reference_p95": reference.p95,
                             "worker": has_worker,
+                            "workers": len(workers),
                         },
                     )
                 )
@@ -242,7 +253,7 @@ def main() -> None:
                             p95=percentile(refresh, 95),
                             reference_what="GET /health/ p50 ms, same clients",
                             reference_value=reference.p50,
-                            extra={"refreshes": len(refresh)},
+                            extra={"refreshes": len(refresh), "workers": len(workers)},
                         )
                     )
                 print(rows[-1].line() if not refresh else rows[-2].line(), file=sys.stderr)
@@ -259,12 +270,17 @@ def main() -> None:
                         p95=percentile(refresh, 95),
                         reference_what="the POST itself, p50 ms",
                         reference_value=median(latencies),
-                        extra={"refreshes": len(refresh), "post_p95": percentile(latencies, 95)},
+                        extra={
+                            "refreshes": len(refresh),
+                            "post_p95": percentile(latencies, 95),
+                            "workers": len(workers),
+                        },
                     )
                 )
         finally:
-            if worker is not None:
+            for worker in workers:
                 worker.terminate()
+            for worker in workers:
                 worker.wait(timeout=60)
     for row in rows:
         print(row.line())
