@@ -506,6 +506,11 @@ CONCERNS_INBOX_PANELS: list[str] = ["casework.panels.inbox_panel"]
 # Child protection file transfer (transfer/: issue 19): received records on the chronology, and
 # transfers past their five school days in the inbox.
 CHRONOLOGY_SOURCES += ["transfer.chronology.transferred_entries"]
+# A received file's concerns and decisions, read by the detectors that count a child's history
+# from an earlier school (transfer/facts.py), and the evidence rows naming them (the finding page
+# links each to the child's chronology, for those who may read the transferred records).
+PATTERN_FACT_SOURCES += ["transfer.facts.facts_for"]
+PATTERN_EVIDENCE_SOURCES: dict[str, str] = {"transferred": "transfer.evidence.evidence_row"}
 CONCERNS_INBOX_PANELS += ["transfer.panels.inbox_panel"]
 PUPIL_FRONT_SHEET_PANELS += ["transfer.panels.front_sheet_panel"]
 # Record kinds other apps add to `manage.py import_history` (docs/import-format.md).

@@ -13,7 +13,9 @@ Each fact is one JSON object with a `type`:
     {"type": "known_factor", "id": "f1", "pupil_id": "p1", "cin_code": "4B",
      "noted_at": "2025-01-10"}   (a factor known for one child's family, no household needed)
     A concern may carry `text`, `child_words`, `body_regions` and `themes`; a voice entry
-    `words` and `themes`.
+    `words` and `themes`. A concern or a decision may carry `transferred_from` (the school
+    whose child protection file it came in; `recorded_at` is then when this school received
+    it): a transferred decision is the child's history, as `transfer.facts` gives it.
     {"type": "attendance_days", "pupil_id": "p1", "from": "2025-01-06", "to": "2025-01-31",
      "unauthorised": 2, "unexplained": 2}   (the same marks on each weekday)
 
@@ -226,6 +228,7 @@ class FactStore:
             voice=tuple(records.get("voice", ())),
             cadences=tuple(records.get("cadences", ())),
             factors=tuple(records.get("factors", ())),
+            history=tuple(records.get("history", ())),
             **casework,
         )
 
@@ -299,13 +302,15 @@ def _concern(store: FactStore, f: _Reader) -> None:
             child_words=f.text("child_words", ""),
             body_regions=f.names("body_regions"),
             themes=f.names("themes"),
+            transferred_from=f.text("transferred_from", ""),
         )
     )
 
 
 def _decision(store: FactStore, f: _Reader) -> None:
     decided = f.moment("decided_at")
-    store.records[f.text("pupil_id")]["decisions"].append(
+    moved = f.text("transferred_from", "")
+    store.records[f.text("pupil_id")]["history" if moved else "decisions"].append(
         DecisionFact(
             id=f.text("id"),
             pupil_id=f.text("pupil_id"),
@@ -319,6 +324,7 @@ def _decision(store: FactStore, f: _Reader) -> None:
             outcome_due=f.optional_day("outcome_due"),
             outcome_recorded_at=f.optional_moment("outcome_recorded_at"),
             closes_case=bool(f.flag("closes_case")),
+            transferred_from=moved,
         )
     )
 

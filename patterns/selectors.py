@@ -1,11 +1,14 @@
 """Reading findings and settings."""
 
 import dataclasses
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
+from functools import cache
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.module_loading import import_string
 
 from patterns.engine import ConfigFor
 from patterns.models import DetectorSettings, Finding, FindingDecision, FindingSeverity
@@ -140,6 +143,30 @@ EVIDENCE_LABELS = {
     "household_child": "Child of the household",
     "engagement": "Parents' engagement",
 }
+
+
+@dataclasses.dataclass(frozen=True)
+class EvidenceView:
+    """An evidence row as an app above this one shows it (settings.PATTERN_EVIDENCE_SOURCES):
+    what the record is, in words, and, only where the viewer may open the record, a link to it,
+    its author's role and a short excerpt of its words."""
+
+    label: str
+    url: str | None = None
+    role: str = ""
+    excerpt: str = ""
+
+
+EvidenceSource = Callable[..., EvidenceView]
+
+
+@cache
+def evidence_sources() -> dict[str, EvidenceSource]:
+    """The evidence kinds other apps show themselves: kind -> `(*, viewer, finding, ref)`
+    returning an `EvidenceView` (records kept by an app above the detectors, such as a child
+    protection file received from another school)."""
+    named: dict[str, str] = getattr(settings, "PATTERN_EVIDENCE_SOURCES", {})
+    return {kind: import_string(path) for kind, path in named.items()}
 
 
 def _opens(check: Any) -> bool:
@@ -368,17 +395,24 @@ def evidence_rows(*, viewer: Any, finding: Finding) -> list[dict[str, Any]]:
     author's role and a short excerpt of the record's own words (only where the viewer may open
     the record), whether it is new, and a link to the record."""
     new = {(e["kind"], e["id"]) for e in finding.new_evidence}
+    shown_by = evidence_sources()
     rows = []
     for e in finding.evidence:
         kind = e["kind"]
-        url = _evidence_url(viewer, finding, kind, e["id"])
-        role, excerpt = _record_words(kind, e["id"]) if url else ("", "")
+        if kind in shown_by:
+            view = shown_by[kind](viewer=viewer, finding=finding, ref=e["id"])
+            label, url = view.label, view.url
+            role, excerpt = (view.role, view.excerpt) if url else ("", "")
+        else:
+            label = _evidence_label(kind)
+            url = _evidence_url(viewer, finding, kind, e["id"])
+            role, excerpt = _record_words(kind, e["id"]) if url else ("", "")
         rows.append(
             {
                 "date": e["date"],
                 "on": _as_date(e["date"]),
                 "kind": kind,
-                "label": _evidence_label(kind),
+                "label": label,
                 "id": e["id"],
                 "is_new": (kind, e["id"]) in new,
                 "url": url,

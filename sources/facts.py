@@ -97,6 +97,11 @@ class ConcernFact:
       values: `head`, `neck`, `upper_back`, ...).
     - `themes`: what the child spoke about, as ticked by the person recording (voice distress
       themes: `hunger`, `fear`, `hurt`, `alone`, `caring`); empty when the form has no ticks.
+    - `transferred_from`: the school whose child protection file this concern came in, when it
+      was recorded there and received by this school (`transfer.facts`); empty for this school's
+      own records. `id` is then the transferred record's id, and `recorded_at` when this school
+      received the file (what it knew, and since when). Detectors leave transferred concerns out
+      unless they say they count them (`patterns.detectors._common.about_child`).
     """
 
     id: str
@@ -114,6 +119,7 @@ class ConcernFact:
     child_words: str = ""
     body_regions: frozenset[str] = frozenset()
     themes: frozenset[str] = frozenset()
+    transferred_from: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +136,9 @@ class DecisionFact:
     - `outcome_recorded_at`: when the outcome was written (the engine hides it before then).
     - `closes_case`: whether this decision closed the case. A decision on a case after one that
       closed it reopens the case.
+    - `transferred_from`: the school whose child protection file this decision came in (see
+      `ConcernFact.transferred_from`); empty for this school's own decisions. A transferred
+      decision is the child's history (`PupilFacts.history`), never a decision of this school's.
     """
 
     id: str
@@ -144,6 +153,7 @@ class DecisionFact:
     outcome_due: date | None = None
     outcome_recorded_at: datetime | None = None
     closes_case: bool = False
+    transferred_from: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,7 +432,8 @@ class PupilFacts:
       household links to siblings.
     - `history`: decisions on concerns older than the loader's look-back (a referral or a
       closure years ago): history does not expire (national-reviews.md §1, "previously known
-      but closed" 19% [V SecEd]).
+      but closed" 19% [V SecEd]), and the decisions in a child protection file received from
+      the child's previous school (`transfer.facts`), whenever they were made.
     - casework (issue 17): contacts with other agencies and their answers, plans, meetings,
       stages of escalation, leavings, agreed absences, the household's children on no roll here,
       the parents' engagement and notes that are not concerns (`casework.facts`).

@@ -5,14 +5,23 @@ through the one gate (`pupils.access.child_read`)."""
 
 from uuid import UUID
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from pupils.access import child_level, pupils_visible_to
 from pupils.models import Pupil
-from schools.models import DSL_TEAM_ROLES, Membership
-from transfer.models import ReceivedTransfer, Status, Transfer, TransferredAttachment
+from schools.models import DSL_TEAM_ROLES, Membership, Role
+from transfer.models import (
+    ReceivedTransfer,
+    Status,
+    Transfer,
+    TransferredAttachment,
+    TransferredRecord,
+)
 
 TRANSFER_ROLES = frozenset(DSL_TEAM_ROLES)
+# Who reads a school's transferred records (on the chronology, and as a finding's evidence).
+RECORD_READERS = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
 
 
 def _team_school(viewer: Membership, what: str) -> UUID:
@@ -32,6 +41,40 @@ def _its_child(item: Transfer | ReceivedTransfer) -> list[UUID]:
 
 def _attachment_child(item: TransferredAttachment) -> list[UUID]:
     return [item.received.pupil_id]
+
+
+def _record_child(item: TransferredRecord) -> list[UUID]:
+    return [item.pupil_id]
+
+
+def transferred_records_visible_to(*, viewer: Membership) -> QuerySet[TransferredRecord]:
+    """The transferred records `viewer` may read: their school's, for its safeguarding team and
+    headteacher; the trust's schools', for a trust lead the trust lets read children's records
+    (the chronology's rule, `transfer.chronology`)."""
+    if viewer.role in RECORD_READERS and viewer.school_id is not None:
+        return TransferredRecord.objects.filter(school_id=viewer.school_id)
+    if (
+        viewer.role == Role.TRUST_LEAD
+        and viewer.trust is not None
+        and viewer.trust.trust_lead_child_access
+    ):
+        return TransferredRecord.objects.filter(school__trust=viewer.trust)
+    return TransferredRecord.objects.none()
+
+
+@child_level(_record_child)
+def access_transferred_record(*, viewer: Membership, record_id: UUID) -> TransferredRecord:
+    """A record of a file the viewer's school received, if `viewer` may read transferred records
+    and the child's record; otherwise Http404."""
+    record = (
+        transferred_records_visible_to(viewer=viewer)
+        .filter(pk=record_id, pupil__in=pupils_visible_to(viewer=viewer))
+        .select_related("received")
+        .first()
+    )
+    if record is None:
+        raise Http404("No such record")
+    return record
 
 
 @child_level(_itself)

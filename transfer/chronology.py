@@ -11,21 +11,7 @@ from django.utils import timezone
 
 from schools.models import Membership, Role
 from sources.chronology import Entry, Window
-from transfer.models import TransferredRecord
-
-_SCHOOL_READERS = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
-
-
-def _visible(viewer: Membership) -> object:
-    if viewer.role in _SCHOOL_READERS and viewer.school_id is not None:
-        return TransferredRecord.objects.filter(school_id=viewer.school_id)
-    if (
-        viewer.role == Role.TRUST_LEAD
-        and viewer.trust is not None
-        and viewer.trust.trust_lead_child_access
-    ):
-        return TransferredRecord.objects.filter(school__trust=viewer.trust)
-    return TransferredRecord.objects.none()
+from transfer.access import transferred_records_visible_to
 
 
 def _bound(day: object, end: bool) -> datetime:
@@ -36,7 +22,7 @@ def _bound(day: object, end: bool) -> datetime:
 def transferred_entries(
     *, viewer: Membership, pupil_ids: Sequence[UUID], window: Window
 ) -> Iterable[Entry]:
-    records = _visible(viewer).filter(pupil_id__in=pupil_ids)  # type: ignore[attr-defined]
+    records = transferred_records_visible_to(viewer=viewer).filter(pupil_id__in=pupil_ids)
     if window.start:
         records = records.filter(occurred_at__gte=_bound(window.start, end=False))
     if window.end:

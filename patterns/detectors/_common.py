@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
@@ -34,9 +35,21 @@ def since(as_of: date, days: int) -> date:
     return as_of - timedelta(days=days - 1) if days > 0 else as_of + timedelta(days=1)
 
 
-def about_child(pupil: PupilFacts) -> list[ConcernFact]:
-    """Concerns in which this child is the subject (not a witness or another child involved)."""
-    return [c for c in pupil.concerns if c.part is Part.SUBJECT]
+def own(concerns: Iterable[ConcernFact]) -> list[ConcernFact]:
+    """The concerns this school recorded: not those in a file received from another school."""
+    return [c for c in concerns if not c.transferred_from]
+
+
+def about_child(pupil: PupilFacts, *, transferred: bool = False) -> list[ConcernFact]:
+    """Concerns in which this child is the subject (not a witness or another child involved).
+    Only this school's own, unless `transferred`: then also those in a child protection file
+    received from the child's previous school (a detector that counts them says so in its
+    docstring and its words)."""
+    return [
+        c
+        for c in pupil.concerns
+        if c.part is Part.SUBJECT and (transferred or not c.transferred_from)
+    ]
 
 
 def showing(
@@ -49,12 +62,29 @@ def showing(
     )
 
 
+# The evidence kind of a record received in another school's file: the finding page leads to
+# its entry on the child's chronology (settings.PATTERN_EVIDENCE_SOURCES).
+TRANSFERRED = "transferred"
+
+
 def concern_ref(concern: ConcernFact) -> EvidenceRef:
-    return EvidenceRef(on=local_date(concern.occurred_at), kind=concern.record_kind, id=concern.id)
+    kind = TRANSFERRED if concern.transferred_from else concern.record_kind
+    return EvidenceRef(on=local_date(concern.occurred_at), kind=kind, id=concern.id)
 
 
 def decision_ref(decision: DecisionFact) -> EvidenceRef:
-    return EvidenceRef(on=local_date(decision.decided_at), kind="decision", id=decision.id)
+    kind = TRANSFERRED if decision.transferred_from else "decision"
+    return EvidenceRef(on=local_date(decision.decided_at), kind=kind, id=decision.id)
+
+
+def transferred(records: Iterable[ConcernFact | DecisionFact], word: str) -> str:
+    """'2 concerns transferred from Northfield Primary' for the records given that came in
+    another school's file (one phrase per school, joined by 'and'); '' when none did."""
+    schools = Counter(r.transferred_from for r in records if r.transferred_from)
+    return " and ".join(
+        f"{plural(count, word)} transferred from {school}"
+        for school, count in sorted(schools.items())
+    )
 
 
 def action_ref(action: ActionFact) -> EvidenceRef:
@@ -135,9 +165,10 @@ def health_appointments_missed(facts: PupilFacts) -> list[ConcernFact]:
     ]
 
 
-def neglect_records(facts: PupilFacts) -> list[ConcernFact]:
-    """The child's own concerns and the health appointments they were not brought to."""
-    return [*about_child(facts), *health_appointments_missed(facts)]
+def neglect_records(facts: PupilFacts, *, transferred: bool = False) -> list[ConcernFact]:
+    """The child's own concerns and the health appointments they were not brought to; with
+    `transferred`, also the concerns in a file received from the child's previous school."""
+    return [*about_child(facts, transferred=transferred), *health_appointments_missed(facts)]
 
 
 def seen_days(facts: PupilFacts) -> set[date]:

@@ -17,6 +17,7 @@ from patterns.detectors._common import (
     showing,
     since,
     span,
+    transferred,
 )
 from patterns.facts import DecisionFact, DecisionKind, PupilFacts
 from patterns.indicators import group
@@ -173,7 +174,8 @@ REFERRAL_WORDS = {
 
 
 def _all_decisions(facts: PupilFacts) -> list[DecisionFact]:
-    """The child's decisions over all time: the recent ones and the history (no expiry)."""
+    """The child's decisions over all time: the recent ones and the history (no expiry), which
+    holds the decisions in a child protection file received from the child's previous school."""
     unique = {d.id: d for d in [*facts.history, *facts.decisions]}
     return _in_order(tuple(unique.values()))
 
@@ -195,7 +197,7 @@ class ReferralClosedAgainSettings:
     )
 
 
-@detector(slug="referral-closed-again", version=1, settings=ReferralClosedAgainSettings)
+@detector(slug="referral-closed-again", version=2, settings=ReferralClosedAgainSettings)
 def referral_closed_again(
     facts: PupilFacts, *, as_of: date, config: ReferralClosedAgainSettings
 ) -> list[Raised]:
@@ -207,7 +209,9 @@ def referral_closed_again(
     each referral is treated as new (national-reviews.md §2 [V SCIE]; neglect-indicators.md §5
     [V]).
 
-    Evidence: the referrals and the closures between them, with their dates.
+    Evidence: the referrals and the closures between them, with their dates. Referrals and
+    closures in a child protection file received from the child's previous school count, and the
+    words say which school made them: a history is not started again at a new school.
 
     Does not mean: that any closure was wrong. It asks the DSL to read the referrals as one
     history, tell the agency about the earlier ones, and escalate if the pattern repeats.
@@ -222,11 +226,16 @@ def referral_closed_again(
         return []
     between = [c for c in closures if c.decided_at < again[-1].decided_at]
     kinds = sorted({REFERRAL_WORDS[r.kind] for r in referrals})
+    moved = " and ".join(
+        words
+        for words in (transferred(referrals, "referral"), transferred(between, "closure"))
+        if words
+    )
     detail = (
         f"{plural(len(referrals), 'referral')} ({', '.join(kinds)}) since "
         f"{local_date(referrals[0].decided_at):%-d %b %Y}, with "
         f"{plural(len(between), 'closure')} between them; the latest on "
-        f"{local_date(referrals[-1].decided_at):%-d %b %Y}."
+        f"{local_date(referrals[-1].decided_at):%-d %b %Y}" + (f" ({moved})." if moved else ".")
     )
     evidence = [decision_ref(d) for d in [*referrals, *between]]
     return [about_pupil(facts, Severity.REVIEW, detail, evidence)]
@@ -249,7 +258,7 @@ class PriorHistorySettings:
     )
 
 
-@detector(slug="prior-history", version=1, settings=PriorHistorySettings)
+@detector(slug="prior-history", version=2, settings=PriorHistorySettings)
 def prior_history(facts: PupilFacts, *, as_of: date, config: PriorHistorySettings) -> list[Raised]:
     """New welfare concerns about a child referred before (to children's social care, early help
     or the police), however long ago and whether or not the case was closed.
@@ -260,7 +269,9 @@ def prior_history(facts: PupilFacts, *, as_of: date, config: PriorHistorySetting
     (national-reviews.md §2 [V SCIE]; neglect-indicators.md §5 [V]).
 
     Evidence: the earlier referrals and the closures of their cases, and the new concerns since,
-    with their dates.
+    with their dates. A referral in a child protection file received from the child's previous
+    school counts as referred before, and the words say which school made it (information lost
+    at a move is history not joined up); the new concerns are this school's own.
 
     Does not mean: that the new concerns are as serious as the old ones. It asks the DSL to read
     them with the history, and to share the history with anyone now involved.
@@ -280,9 +291,11 @@ def prior_history(facts: PupilFacts, *, as_of: date, config: PriorHistorySetting
         return []
     before = [d for d in referrals if d.decided_at < new[0].occurred_at]
     closed = [d for d in closures if d.decided_at < new[0].occurred_at]
+    moved = transferred(before, "referral")
     detail = (
         f"{plural(len(before), 'referral')} on record (the first "
-        f"{local_date(before[0].decided_at):%-d %b %Y})"
+        f"{local_date(before[0].decided_at):%-d %b %Y}"
+        + (f"; {moved})" if moved else ")")
         + (f", {plural(len(closed), 'closure')}" if closed else "")
         + f"; {plural(len(new), 'new concern')} {span(new)}."
     )

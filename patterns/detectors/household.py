@@ -8,14 +8,16 @@ from datetime import date
 
 from patterns.detectors._common import (
     CAIRN_DEFAULT,
+    about_child,
     about_pupil,
     concern_ref,
     local_date,
+    own,
     plural,
     showing,
     since,
 )
-from patterns.facts import HouseholdFactorFact, HouseholdFacts, Part, PupilFacts
+from patterns.facts import HouseholdFactorFact, HouseholdFacts, PupilFacts
 from patterns.indicators import group
 from patterns.registry import EvidenceRef, Raised, Severity, SubjectKind, detector, setting
 
@@ -115,7 +117,7 @@ def _trio_parts(
             if f.indicator in indicators and local_date(f.noted_at) >= start
         ]
         for child in children:
-            refs.extend(concern_ref(c) for c in showing(child.concerns, indicators, start))
+            refs.extend(concern_ref(c) for c in showing(own(child.concerns), indicators, start))
         if refs:
             found[name] = refs
     return found
@@ -193,9 +195,7 @@ def household_children(
     start = since(as_of, config.window_days)
     with_concerns = {}
     for child in facts.children:
-        concerns = showing(
-            (c for c in child.concerns if c.part is Part.SUBJECT), config.indicators, start
-        )
+        concerns = showing(about_child(child), config.indicators, start)
         if concerns:
             with_concerns[child.pupil_id] = (child, concerns)
     distinct = {c.id for _, concerns in with_concerns.values() for c in concerns}

@@ -19,6 +19,7 @@ from patterns.detectors._common import (
     showing,
     since,
     span,
+    transferred,
 )
 from patterns.facts import ActionKind, DecisionKind, PupilFacts
 from patterns.indicators import group
@@ -65,7 +66,7 @@ class CumulativeNeglectSettings:
     )
 
 
-@detector(slug="cumulative-neglect", version=2, settings=CumulativeNeglectSettings)
+@detector(slug="cumulative-neglect", version=3, settings=CumulativeNeglectSettings)
 def cumulative_neglect(
     facts: PupilFacts, *, as_of: date, config: CumulativeNeglectSettings
 ) -> list[Raised]:
@@ -80,13 +81,15 @@ def cumulative_neglect(
     dental needs, supervision, late collection, missed medical appointments ...), with their
     dates and how many adults wrote them, any health appointment the parents' engagement record
     shows missed or cancelled, and the days the register marked the child late when lateness is
-    persistent.
+    persistent. Concerns in a child protection file received from the child's previous school
+    count when they fall in the same weeks, and the words say which school recorded them: the
+    history is not lost at the move (national-reviews.md §1, 19% "previously known" [V SecEd]).
 
     Does not mean: that the child is neglected. It asks the DSL to read these concerns together
     and to consider other categories too (neglect-indicators.md §5 rule 5).
     """
     start = since(as_of, config.window_days)
-    signs = showing(neglect_records(facts), config.indicators, start)
+    signs = showing(neglect_records(facts, transferred=True), config.indicators, start)
     late = sorted(d.day for d in facts.attendance if d.late > 0 and d.day >= start)
     persistent_lateness = config.late_days > 0 and len(late) >= config.late_days
     count = len(signs) + (1 if persistent_lateness else 0)
@@ -99,6 +102,9 @@ def cumulative_neglect(
         f"{plural(len(signs), 'concern')} showing signs of neglect ({', '.join(kinds)}) "
         f"{span(signs)}, from {plural(len(adults), 'adult')}"
     )
+    moved = transferred(signs, "concern")
+    if moved:
+        detail += f" ({moved})"
     evidence = [concern_ref(c) for c in signs]
     if persistent_lateness:
         detail += f"; marked late on {plural(len(late), 'day')} in the same weeks"
@@ -125,7 +131,7 @@ class NeglectWithOtherAbuseSettings:
     )
 
 
-@detector(slug="neglect-with-other-abuse", version=1, settings=NeglectWithOtherAbuseSettings)
+@detector(slug="neglect-with-other-abuse", version=2, settings=NeglectWithOtherAbuseSettings)
 def neglect_with_other_abuse(
     facts: PupilFacts, *, as_of: date, config: NeglectWithOtherAbuseSettings
 ) -> list[Raised]:
@@ -136,21 +142,24 @@ def neglect_with_other_abuse(
     prompt review of the other categories (neglect-indicators.md §5 rule 5).
 
     Evidence: the concerns showing neglect and those showing physical, sexual or emotional abuse
-    or exploitation, with their dates.
+    or exploitation, with their dates; concerns in a child protection file received from the
+    child's previous school count within the same months, named as transferred from that school.
 
     Does not mean: that either has been established. It asks the DSL to consider the concerns as
     one picture rather than as separate episodes.
     """
     start = since(as_of, config.window_days)
-    concerns = about_child(facts)
+    concerns = about_child(facts, transferred=True)
     neglect = showing(concerns, config.neglect, start)
     other = showing(concerns, config.other, start)
     if not neglect or not other:
         return []
     kinds = sorted({i for c in other for i in c.indicators & config.other})
+    moved = transferred({*neglect, *other}, "concern")
     detail = (
         f"{plural(len(neglect), 'concern')} about neglect {span(neglect)} and "
-        f"{plural(len(other), 'concern')} about {', '.join(kinds)} {span(other)}."
+        f"{plural(len(other), 'concern')} about {', '.join(kinds)} {span(other)}"
+        + (f" ({moved})." if moved else ".")
     )
     evidence = [concern_ref(c) for c in [*neglect, *other]]
     return [about_pupil(facts, Severity.REVIEW, detail, evidence)]
@@ -316,7 +325,7 @@ class PersistentNeglectSettings:
     )
 
 
-@detector(slug="persistent-neglect", version=2, settings=PersistentNeglectSettings)
+@detector(slug="persistent-neglect", version=3, settings=PersistentNeglectSettings)
 def persistent_neglect(
     facts: PupilFacts, *, as_of: date, config: PersistentNeglectSettings
 ) -> list[Raised]:
@@ -330,13 +339,15 @@ def persistent_neglect(
 
     Evidence: the concerns showing signs of neglect over the months (unmet health needs and
     missed medical appointments among them, and health appointments the parents' engagement
-    record shows missed), with their dates, the signs and how many adults recorded them.
+    record shows missed), with their dates, the signs and how many adults recorded them. Concerns
+    in a child protection file received from the child's previous school count within the same
+    months, and the words say which school recorded them.
 
     Does not mean: that the child is neglected. It asks the DSL to read the months together, as
     one story, rather than each concern as it came.
     """
     start = since(as_of, config.window_days)
-    signs = showing(neglect_records(facts), config.indicators, start)
+    signs = showing(neglect_records(facts, transferred=True), config.indicators, start)
     if not signs:
         return []
     dates = sorted({local_date(c.occurred_at) for c in signs})
@@ -345,9 +356,10 @@ def persistent_neglect(
     kinds = sorted({i for c in signs for i in c.indicators & config.indicators})
     adults = {c.author_id for c in signs}
     severity = Severity.REVIEW if len(dates) >= config.review_at_dates else Severity.CONSIDER
+    moved = transferred(signs, "concern")
     detail = (
         f"{plural(len(signs), 'concern')} showing signs of neglect ({', '.join(kinds)}) on "
         f"{plural(len(dates), 'day')} {span(signs)}, over {(dates[-1] - dates[0]).days} days, "
-        f"from {plural(len(adults), 'adult')}."
+        f"from {plural(len(adults), 'adult')}" + (f" ({moved})." if moved else ".")
     )
     return [about_pupil(facts, severity, detail, map(concern_ref, signs))]

@@ -150,7 +150,7 @@ def test_run_stamps_findings_with_detector_version_and_school():
     [raised] = [r for r in result.raised if r.detector == "cumulative-neglect"]
     assert (raised.detector, raised.version, raised.school_ids) == (
         "cumulative-neglect",
-        2,
+        3,
         frozenset({"s1"}),
     )
     assert result.pupil_ids == {"p1"}

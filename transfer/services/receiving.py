@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditAction
+from background.signals import announce_records_changed
 from pupils.access import children_within_reach
 from pupils.models import Pupil
 from schools.models import Membership, School
@@ -269,6 +270,9 @@ def _write(
             "matched_by": matched_by,
         },
     )
+    # The file's concerns and decisions are facts for the detectors (transfer.facts): the
+    # child's findings are refreshed with the history, in the same transaction as the import.
+    announce_records_changed(pupil_ids=[pupil.pk])
     return received
 
 
