@@ -268,11 +268,15 @@ def test_concerns_and_decisions_read_as_the_file_says(pupil, school):
     parts = facts_for(pupils=_pupil_facts(pupil, school), window=_window())[str(pupil.pk)]
 
     first, witness = parts.concerns
-    assert (first.id, first.part, first.categories) == (str(subject.pk), Part.SUBJECT, {"neglect"})
+    assert (first.id, first.part, first.categories) == (
+        str(subject.pk),
+        Part.SUBJECT,
+        frozenset({"neglect"}),
+    )
     assert first.transferred_from == "Northfield Primary"
     assert first.recorded_at == received.imported_at
     assert first.author_id == "transferred:Northfield Primary:A. Teacher"
-    assert (witness.part, witness.categories) == (Part.WITNESS, {"physical"})
+    assert (witness.part, witness.categories) == (Part.WITNESS, frozenset({"physical"}))
     assert witness.author_id == "transferred:Northfield Primary:not named"
     assert [(d.kind, d.closes_case) for d in parts.history] == [
         (DecisionKind.REFERRAL, False),
