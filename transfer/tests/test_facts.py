@@ -323,3 +323,26 @@ def test_a_child_with_no_transferred_records_here_gets_nothing():
     school = SchoolFactory()
     EnrolmentFactory(pupil=other, school=school)
     assert facts_for(pupils=_pupil_facts(other, school), window=_window()) == {}
+
+
+def test_an_evidence_row_names_only_what_it_can_find(pupil, school, dsl, trust_lead_no_reason):
+    from transfer.evidence import UNNAMED, evidence_row
+
+    received = _received(school, pupil)
+    record = _record(received, kind="concern", title="Concern", days_ago=3)
+    record.summary = "Came in hungry. " * 20
+    record.save(update_fields=["summary"])
+    finding = Finding(pupil_id=pupil.pk)
+    other = Finding(pupil_id=PupilFactory().pk)
+
+    row = evidence_row(viewer=dsl, finding=finding, ref=str(record.pk))
+    assert row.label == "Concern, transferred from Northfield Primary"
+    assert row.url is not None
+    assert row.excerpt.endswith("…")
+    assert len(row.excerpt) <= 161
+    # A fact from a file names no record; nor does a record about another child.
+    assert evidence_row(viewer=dsl, finding=finding, ref="x1").label == UNNAMED
+    assert evidence_row(viewer=dsl, finding=other, ref=str(record.pk)).label == UNNAMED
+    # A trust lead the trust lets read children's records must first say why.
+    held = evidence_row(viewer=trust_lead_no_reason, finding=finding, ref=str(record.pk))
+    assert (held.label, held.url, held.excerpt) == (row.label, None, "")
