@@ -425,7 +425,8 @@ class PupilFacts:
       neglect-indicators.md §3 [U]); None when not recorded.
     - `household_ids`: the households the child belongs to.
     - the child's records: concerns, decisions, actions, attendance days, roll periods, voice
-      entries and cadences.
+      entries and cadences. `concerns` also holds the concerns of a child protection file the
+      child's school received from their previous school (`ConcernFact.transferred_from`).
     - `factors`: the factors the safeguarding team recorded as known for this child's family
       (domestic abuse, parental mental ill-health, substance misuse: `HouseholdFactorFact` with
       an empty `household_id`), so that detectors about the family run for a child whom no
