@@ -36,7 +36,7 @@ from casework.models import (
 )
 from concerns.models import ConcernPupil, Decision, Outcome
 from pupils.models import Pupil
-from pupils.selectors import SocialCareLine
+from pupils.selectors import SocialCareLine, read_once
 from schools.models import Membership
 
 
@@ -244,7 +244,7 @@ def casework_for(
             contacts = contacts.select_related("referral__concern")
         work.contacts = _contact_rows(contacts, brief=brief)
     if "plans" in held:
-        work.plans = list(mine(Plan).select_related("ending"))
+        work.plans = _plans_seen(viewer=viewer, pupil=pupil, brief=brief)
     if "meetings" in held:
         meetings = mine(Meeting)
         work.meetings = list(meetings if brief else meetings.prefetch_related("reports"))
@@ -305,6 +305,25 @@ def _referral_on_a_concern(pupil: Pupil, *, after: date | None) -> str | None:
     return f"Referred to children's social care on {on:%-d %b %Y}: no outcome recorded yet"
 
 
+def _plans_seen(*, viewer: Membership, pupil: Pupil, brief: bool) -> list[Plan]:
+    """`casework_for`'s plans. For the front sheet's panel as a school's safeguarding team: the
+    school's own plans (`visible`), from the child's plans the social-care line has read for
+    the same page."""
+    if brief and viewer.role in CASEWORK_RECORDERS:
+        return [p for p in _plans_of(pupil) if p.school_id == viewer.school_id]
+    plans = visible(Plan, viewer=viewer).filter(pupil=pupil).select_related("ending")
+    return list(plans if brief else plans.select_related("recorded_by__user"))
+
+
+def _plans_of(pupil: Pupil) -> list[Plan]:
+    """The child's plans at every school, newest first, each with its ending: read once for
+    the front sheet's social-care line and its casework panel (`pupils.selectors.read_once`)."""
+    return read_once(
+        ("casework.plans", pupil.pk),
+        lambda: list(Plan.objects.filter(pupil=pupil).select_related("ending")),
+    )
+
+
 def social_care_status(pupil: Pupil) -> SocialCareLine | None:
     """The child's social-care status from the plans and children's social care's answers
     recorded in Cairn, or None where there are none (the front sheet then shows the MIS's).
@@ -316,7 +335,7 @@ def social_care_status(pupil: Pupil) -> SocialCareLine | None:
     is named beside the status; it is not children's social care. It reads the child's plans at
     every school: the status is a fact about the child, as the MIS status is.
     """
-    plans = list(Plan.objects.filter(pupil=pupil).select_related("ending"))
+    plans = _plans_of(pupil)
     # Past plans stay visible beside the status ("Child protection plan, Mar 2021 – Jan 2022").
     history = tuple(
         f"{p.label}, {month_span(p.started_on, _ended_on(p))}"

@@ -101,16 +101,20 @@ def _record_flags_from_pupils(pupil_ids: Sequence[UUID]) -> dict[UUID, list[str]
     for pupil_id, status, looked_after in Pupil.objects.filter(pk__in=pupil_ids).values_list(
         "pk", "social_care_status", "looked_after"
     ):
-        found = []
-        if status == SocialCareStatus.OPEN:
-            found.append("Open to children's social care")
-        elif status == SocialCareStatus.PREVIOUSLY_KNOWN:
-            found.append("Previously known to children's social care")
-        if looked_after:
-            found.append("Looked after")
-        if found:
+        if found := _status_flags(status, looked_after):
             flags[pupil_id] = found
     return flags
+
+
+def _status_flags(status: str, looked_after: bool) -> list[str]:
+    found = []
+    if status == SocialCareStatus.OPEN:
+        found.append("Open to children's social care")
+    elif status == SocialCareStatus.PREVIOUSLY_KNOWN:
+        found.append("Previously known to children's social care")
+    if looked_after:
+        found.append("Looked after")
+    return found
 
 
 @cache
@@ -183,7 +187,16 @@ def sibling_links(
         .filter(pk__in=list(schools_of))
         .values_list("pk", flat=True)
     )
-    flags = pupil_record_flags(list(schools_of))
+    # As `pupil_record_flags`, with the pupils app's own flags from the pupils in hand.
+    flags: dict[UUID, list[str]] = {}
+    for sibling in siblings:
+        if sibling.pk in schools_of and (
+            found := _status_flags(sibling.social_care_status, sibling.looked_after)
+        ):
+            flags[sibling.pk] = found
+    for source in _flag_sources()[1:]:
+        for pupil_id, labels in source(list(schools_of)).items():
+            flags.setdefault(pupil_id, []).extend(labels)
     school_ids = {s.pk for schools in schools_of.values() for s in schools}
     contacts: dict[UUID, list[DslContact]] = {}
     for membership in (
