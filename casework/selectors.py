@@ -7,13 +7,15 @@ school's team sees their school's records and a trust lead those of the trust's 
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 from uuid import UUID
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from casework.access import visible
+from casework.access import CASEWORK_RECORDERS, visible
 from casework.models import (
     SOCIAL_CARE_PLANS,
     Agency,
@@ -34,7 +36,7 @@ from casework.models import (
 )
 from concerns.models import ConcernPupil, Decision, Outcome
 from pupils.models import Pupil
-from pupils.selectors import SocialCareLine
+from pupils.selectors import SocialCareLine, read_once
 from schools.models import Membership
 
 
@@ -178,12 +180,43 @@ _KINDS: dict[str, type[Any]] = {
 def kinds_held(*, viewer: Membership, pupil: Pupil) -> set[str]:
     """The kinds of casework record (`Casework`'s fields) the viewer may read about the child,
     in one query: most children have none, and then nothing more is read."""
+    if viewer.role in CASEWORK_RECORDERS and viewer.school_id is not None:
+        return _kinds_at_school(school_id=viewer.school_id, pupil_id=pupil.pk)
     held = {
         f"has_{name}": Exists(visible(model, viewer=viewer).filter(pupil_id=OuterRef("pk")))
         for name, model in _KINDS.items()
     }
     row = Pupil.objects.filter(pk=pupil.pk).values(**held).first() or {}
     return {name for name in _KINDS if row.get(f"has_{name}")}
+
+
+@cache
+def _kinds_sql(vendor: str) -> str:
+    """One row, one column per kind of casework: true where the school holds a record of that
+    kind about the child (`vendor`: the database it is written for). Written once: built by
+    the ORM for each page, the same nine `EXISTS` cost a tenth of the front sheet's time
+    (docs/performance.md). Only table and column names from the models are put in the text;
+    the values are parameters."""
+    quote = connection.ops.quote_name
+    assert connection.vendor == vendor
+    exists = [
+        f"EXISTS(SELECT 1 FROM {quote(model._meta.db_table)} WHERE "  # noqa: S608
+        f"{quote(model._meta.get_field('school').column)} = %s AND "
+        f"{quote(model._meta.get_field('pupil').column)} = %s)"
+        for model in _KINDS.values()
+    ]
+    return "SELECT " + ", ".join(exists)
+
+
+def _kinds_at_school(*, school_id: UUID, pupil_id: UUID) -> set[str]:
+    """`kinds_held` for the safeguarding team of a school (`visible`: the school's own records),
+    the front sheet's usual reader."""
+    school = Pupil._meta.pk.get_db_prep_value(school_id, connection)
+    pupil = Pupil._meta.pk.get_db_prep_value(pupil_id, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_kinds_sql(connection.vendor), [school, pupil] * len(_KINDS))
+        row = cursor.fetchone()
+    return {name for name, found in zip(_KINDS, row, strict=True) if found}
 
 
 def casework_for(
@@ -211,7 +244,7 @@ def casework_for(
             contacts = contacts.select_related("referral__concern")
         work.contacts = _contact_rows(contacts, brief=brief)
     if "plans" in held:
-        work.plans = list(mine(Plan).select_related("ending"))
+        work.plans = _plans_seen(viewer=viewer, pupil=pupil, brief=brief)
     if "meetings" in held:
         meetings = mine(Meeting)
         work.meetings = list(meetings if brief else meetings.prefetch_related("reports"))
@@ -272,6 +305,25 @@ def _referral_on_a_concern(pupil: Pupil, *, after: date | None) -> str | None:
     return f"Referred to children's social care on {on:%-d %b %Y}: no outcome recorded yet"
 
 
+def _plans_seen(*, viewer: Membership, pupil: Pupil, brief: bool) -> list[Plan]:
+    """`casework_for`'s plans. For the front sheet's panel as a school's safeguarding team: the
+    school's own plans (`visible`), from the child's plans the social-care line has read for
+    the same page."""
+    if brief and viewer.role in CASEWORK_RECORDERS:
+        return [p for p in _plans_of(pupil) if p.school_id == viewer.school_id]
+    plans = visible(Plan, viewer=viewer).filter(pupil=pupil).select_related("ending")
+    return list(plans if brief else plans.select_related("recorded_by__user"))
+
+
+def _plans_of(pupil: Pupil) -> list[Plan]:
+    """The child's plans at every school, newest first, each with its ending: read once for
+    the front sheet's social-care line and its casework panel (`pupils.selectors.read_once`)."""
+    return read_once(
+        ("casework.plans", pupil.pk),
+        lambda: list(Plan.objects.filter(pupil=pupil).select_related("ending")),
+    )
+
+
 def social_care_status(pupil: Pupil) -> SocialCareLine | None:
     """The child's social-care status from the plans and children's social care's answers
     recorded in Cairn, or None where there are none (the front sheet then shows the MIS's).
@@ -283,7 +335,7 @@ def social_care_status(pupil: Pupil) -> SocialCareLine | None:
     is named beside the status; it is not children's social care. It reads the child's plans at
     every school: the status is a fact about the child, as the MIS status is.
     """
-    plans = list(Plan.objects.filter(pupil=pupil).select_related("ending"))
+    plans = _plans_of(pupil)
     # Past plans stay visible beside the status ("Child protection plan, Mar 2021 – Jan 2022").
     history = tuple(
         f"{p.label}, {month_span(p.started_on, _ended_on(p))}"

@@ -82,7 +82,12 @@ def detail(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
         pupil_id=pupil.pk,
         request=request,
     )
-    sheet = selectors.front_sheet(viewer=viewer, pupil=pupil)
+    # Reads the page's parts share are made once: the voice check-in and findings (panel and
+    # glance line), the child's plans (the social-care line and the casework panel).
+    with selectors.one_page():
+        sheet = selectors.front_sheet(viewer=viewer, pupil=pupil)
+        panels = selectors.front_sheet_panels(viewer=viewer, pupil=pupil)
+        glance = selectors.front_sheet_glance(viewer=viewer, pupil=pupil)
     for sibling in sheet.siblings:
         if not sibling.can_open:
             audit.record(
@@ -92,9 +97,6 @@ def detail(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
                 request=request,
                 details={"shown_on": str(pupil.pk), "has_records": sibling.has_records},
             )
-    with selectors.one_page():  # the voice check-in and findings are read once for both
-        panels = selectors.front_sheet_panels(viewer=viewer, pupil=pupil)
-        glance = selectors.front_sheet_glance(viewer=viewer, pupil=pupil)
     return render(
         request,
         "pupils/detail.html",

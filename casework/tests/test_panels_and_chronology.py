@@ -8,12 +8,13 @@ import pytest
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from analytics.engine import compute
 from analytics.periods import term_containing
 from analytics.tables import Policy, school_tables
 from casework import services
-from casework.models import PlanEnding, PlanEndReason, ResponseKind
+from casework.models import PlanEnding, PlanEndReason, PlanKind, ResponseKind
 from casework.panels import front_sheet_panel, inbox_panel
 from casework.selectors import casework_for, kinds_held, social_care_status
 from casework.tests.factories import (
@@ -186,6 +187,43 @@ def test_only_the_kinds_the_child_has_are_read(dsl, pupil):
     assert [p.pk for p in work.plans] == [plan.pk]
     assert [n.pk for n in work.notes] == [note.pk]
     assert sorted(work.record_ids()) == sorted([str(plan.pk), str(note.pk)])
+
+
+def test_the_kinds_a_school_holds_are_its_own_of_each_kind(dsl, other_school_dsl, pupil):
+    """`kinds_held` for a school's safeguarding team is one plain query (not the ORM's): it
+    finds each kind of record, and only the viewer's school's."""
+    assert kinds_held(viewer=dsl, pupil=pupil) == set()
+    MeetingFactory(pupil=pupil, recorded_by=other_school_dsl)
+    assert kinds_held(viewer=dsl, pupil=pupil) == set()
+    assert kinds_held(viewer=other_school_dsl, pupil=pupil) == {"meetings"}
+    AgencyContactFactory(pupil=pupil, recorded_by=dsl)
+    AgreedAbsenceFactory(pupil=pupil, recorded_by=dsl)
+    EscalationStageFactory(
+        escalation__response__contact__pupil=pupil, escalation__response__contact__recorded_by=dsl
+    )
+    PlanFactory(pupil=pupil, recorded_by=dsl)
+    DayNoteFactory(pupil=pupil, recorded_by=dsl)
+    with CaptureQueriesContext(connection) as queries:
+        held = kinds_held(viewer=dsl, pupil=pupil)
+    assert held == {"contacts", "absences", "escalations", "plans", "notes"}
+    assert len(queries.captured_queries) == 1
+    assert kinds_held(viewer=other_school_dsl, pupil=pupil) == {"meetings"}
+
+
+def test_the_front_sheet_reads_the_childs_plans_once(client_for, dsl, other_school_dsl, pupil):
+    """The social-care line (every school's plans) and the casework panel (the school's own)
+    share one read of the child's plans."""
+    PlanFactory(pupil=pupil, recorded_by=dsl, kind=PlanKind.CHILD_IN_NEED)
+    PlanFactory(pupil=pupil, recorded_by=other_school_dsl, kind=PlanKind.LOOKED_AFTER)
+    with CaptureQueriesContext(connection) as queries:
+        page = client_for(dsl).get(reverse("pupils:detail", args=[pupil.pk])).content.decode()
+    plan_reads = [
+        q for q in queries.captured_queries if q["sql"].startswith('SELECT "casework_plan"')
+    ]
+    assert len(plan_reads) == 1
+    plans_now = page.split('id="plans-now">', 1)[1].split("</dd>", 1)[0]
+    assert "Child in need plan" in plans_now
+    assert "Looked after" not in plans_now
 
 
 def test_the_panel_reads_only_what_it_shows(dsl, pupil):

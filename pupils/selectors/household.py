@@ -101,16 +101,20 @@ def _record_flags_from_pupils(pupil_ids: Sequence[UUID]) -> dict[UUID, list[str]
     for pupil_id, status, looked_after in Pupil.objects.filter(pk__in=pupil_ids).values_list(
         "pk", "social_care_status", "looked_after"
     ):
-        found = []
-        if status == SocialCareStatus.OPEN:
-            found.append("Open to children's social care")
-        elif status == SocialCareStatus.PREVIOUSLY_KNOWN:
-            found.append("Previously known to children's social care")
-        if looked_after:
-            found.append("Looked after")
-        if found:
+        if found := _status_flags(status, looked_after):
             flags[pupil_id] = found
     return flags
+
+
+def _status_flags(status: str, looked_after: bool) -> list[str]:
+    found = []
+    if status == SocialCareStatus.OPEN:
+        found.append("Open to children's social care")
+    elif status == SocialCareStatus.PREVIOUSLY_KNOWN:
+        found.append("Previously known to children's social care")
+    if looked_after:
+        found.append("Looked after")
+    return found
 
 
 @cache
@@ -146,7 +150,6 @@ def siblings_across_trust(
     `household` is the pupil's current household where the caller has already read it (the
     front sheet does); left as True, it is read here.
     """
-    trust_id = viewer.trust_id or (viewer.school.trust_id if viewer.school else None)
     siblings = (
         household_members_for(pupil)
         if isinstance(household, bool)
@@ -154,12 +157,21 @@ def siblings_across_trust(
     )
     if not siblings:
         return []
-    today = timezone.localdate()
     enrolments = (
         Enrolment.objects.filter(pupil__in=siblings)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
         .select_related("school")
     )
+    return sibling_links(viewer=viewer, siblings=siblings, enrolments=enrolments)
+
+
+def sibling_links(
+    *, viewer: Membership, siblings: Sequence[Pupil], enrolments: Iterable[Enrolment]
+) -> list[SiblingLink]:
+    """`siblings_across_trust` from what its caller has read: the brothers and sisters in the
+    order shown, and their enrolments (current or ending today or later, newest first, each
+    with its school) at any school; only the schools in the viewer's scope are kept."""
+    trust_id = viewer.trust_id or (viewer.school.trust_id if viewer.school else None)
     schools_of: dict[UUID, list[Any]] = {}
     for enrolment in enrolments:
         school = enrolment.school
@@ -168,12 +180,23 @@ def siblings_across_trust(
         )
         if in_scope:
             schools_of.setdefault(enrolment.pupil_id, []).append(school)
+    if not schools_of:
+        return []
     visible = set(
         pupils_visible_to(viewer=viewer)
         .filter(pk__in=list(schools_of))
         .values_list("pk", flat=True)
     )
-    flags = pupil_record_flags(list(schools_of))
+    # As `pupil_record_flags`, with the pupils app's own flags from the pupils in hand.
+    flags: dict[UUID, list[str]] = {}
+    for sibling in siblings:
+        if sibling.pk in schools_of and (
+            found := _status_flags(sibling.social_care_status, sibling.looked_after)
+        ):
+            flags[sibling.pk] = found
+    for source in _flag_sources()[1:]:
+        for pupil_id, labels in source(list(schools_of)).items():
+            flags.setdefault(pupil_id, []).extend(labels)
     school_ids = {s.pk for schools in schools_of.values() for s in schools}
     contacts: dict[UUID, list[DslContact]] = {}
     for membership in (
@@ -251,6 +274,33 @@ def household_history(
     counts over the window. The same adult or move seen through two children counts once.
     `members`: the household's members with their pupils, where the caller has read them."""
     pupil_ids = [p.pk for p in pupils]
+    addresses = (
+        PupilAddress.objects.filter(pupil_id__in=pupil_ids)
+        .select_related("address")
+        .order_by("from_date")
+    )
+    relationships = Relationship.objects.filter(
+        pupil_id__in=pupil_ids, kind__in=ADULT_KINDS
+    ).select_related("person")
+    if household is not None and members is None:
+        members = list(household.members.select_related("pupil"))
+    return history_from(
+        addresses=addresses,
+        relationships=relationships,
+        members=members if household is not None else None,
+    )
+
+
+def history_from(
+    *,
+    addresses: Iterable[PupilAddress],
+    relationships: Iterable[Relationship],
+    members: Sequence[HouseholdMember] | None,
+) -> HouseholdHistory:
+    """`household_history` from rows its caller has read: the children's addresses, oldest
+    first, each with its address; their relationships (only the adults' are counted), each
+    with its person, in the model's order; and the household's members with their pupils
+    (None where there is no household)."""
     history = HouseholdHistory(window_start=change_window_start())
     seen: set[tuple[str, date, str]] = set()
 
@@ -262,8 +312,7 @@ def household_history(
         return True
 
     first_address: dict[UUID, date] = {}
-    addresses = PupilAddress.objects.filter(pupil_id__in=pupil_ids).select_related("address")
-    for row in addresses.order_by("from_date"):
+    for row in addresses:
         first_address.setdefault(row.pupil_id, row.from_date)
         if row.from_date == first_address[row.pupil_id]:
             continue
@@ -272,10 +321,9 @@ def household_history(
             and row.from_date >= history.window_start
         ):
             history.moves += 1
-    relationships = Relationship.objects.filter(
-        pupil_id__in=pupil_ids, kind__in=ADULT_KINDS
-    ).select_related("person")
     for rel in relationships:
+        if rel.kind not in ADULT_KINDS:
+            continue
         person = rel.person
         key = f"{person.forename.lower()}|{person.surname.lower()}"
         label = f"{person.forename} {person.surname} ({rel.get_kind_display().lower()})"
@@ -304,9 +352,7 @@ def household_history(
                 key,
                 f"{person.forename} {person.surname}: parental responsibility recorded",
             )
-    if household is not None:
-        if members is None:
-            members = list(household.members.select_related("pupil"))
+    if members is not None:
         for member in members:
             add(
                 member.joined_on,

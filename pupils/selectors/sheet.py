@@ -5,11 +5,15 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.conf import settings
+from django.db.models import Q, Subquery
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from pupils.models import (
+    SIBLING_KINDS,
     Enrolment,
     Household,
+    HouseholdMember,
     Pupil,
     PupilAddress,
     PupilStatus,
@@ -19,9 +23,8 @@ from pupils.models import (
 from pupils.selectors.household import (
     HouseholdHistory,
     SiblingLink,
-    current_household,
-    household_history,
-    siblings_across_trust,
+    history_from,
+    sibling_links,
 )
 from schools.models import Membership
 
@@ -73,16 +76,62 @@ class FrontSheet:
 def front_sheet(*, viewer: Membership, pupil: Pupil) -> FrontSheet:
     """What the DSL needs on one page: who holds parental responsibility, whom to call, which
     professionals are involved, statuses with dates, schools, household and siblings.
-    CP file front sheet contents: Cairn domain reference, records-and-access.md §2 [P]."""
-    current = list(
-        Relationship.objects.filter(pupil=pupil, valid_to__isnull=True).select_related(
-            "person", "person__address"
+    CP file front sheet contents: Cairn domain reference, records-and-access.md §2 [P].
+
+    Each table is read once for every part of the page: the household's members with the
+    household (one query), then the relationships and the addresses of the children of the
+    household (for the child's own tables, the household's history and the brothers and
+    sisters), and the enrolments of the child and of the brothers and sisters together."""
+    # The household the child lives in now (the earliest joined, as `current_household`), and
+    # its members past and present with their pupils.
+    home = (
+        HouseholdMember.objects.filter(pupil=pupil, left_on__isnull=True)
+        .order_by("joined_on")
+        .values("household_id")[:1]
+    )
+    rows = list(
+        HouseholdMember.objects.filter(household_id=Subquery(home)).select_related(
+            "pupil", "household"
         )
     )
-    household = current_household(pupil)
-    # The household's members, past and present, read once for the history and the siblings.
-    rows = list(household.members.select_related("pupil")) if household is not None else []
-    members = [m.pupil for m in rows] if household is not None else [pupil]
+    household = rows[0].household if rows else None
+    pupil_ids = {m.pupil_id for m in rows} | {pupil.pk}
+    # In the model's order (then by id, so that ties come out the same on both databases).
+    relationships = list(
+        Relationship.objects.filter(pupil_id__in=pupil_ids)
+        .select_related("person", "person__address")
+        .order_by("contact_priority", "-valid_from", "pk")
+    )
+    addresses = list(
+        PupilAddress.objects.filter(pupil_id__in=pupil_ids)
+        .select_related("address")
+        .order_by("from_date", "pk")
+    )
+    current = [r for r in relationships if r.pupil_id == pupil.pk and r.valid_to is None]
+    # Brothers and sisters: the household's other children now, and children recorded as the
+    # child's (half-)siblings who are pupils in Cairn.
+    sibling_ids = {m.pupil_id for m in rows if m.left_on is None}
+    sibling_ids.update(
+        r.person.pupil_id
+        for r in current
+        if r.kind in SIBLING_KINDS and r.person.pupil_id is not None
+    )
+    sibling_ids.discard(pupil.pk)
+    today = timezone.localdate()
+    enrolments: list[Enrolment] = []
+    sibling_enrolments: list[Enrolment] = []
+    for enrolment in Enrolment.objects.filter(
+        Q(pupil=pupil)
+        | Q(pupil_id__in=sibling_ids) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
+    ).select_related("school", "pupil"):
+        if enrolment.pupil_id == pupil.pk:
+            enrolments.append(enrolment)
+        else:
+            sibling_enrolments.append(enrolment)
+    siblings = sorted(
+        {e.pupil_id: e.pupil for e in sibling_enrolments}.values(),
+        key=lambda p: (p.date_of_birth, p.legal_surname, p.legal_forename, str(p.pk)),
+    )
     return FrontSheet(
         pupil=pupil,
         social_care=social_care_line(pupil),
@@ -96,14 +145,16 @@ def front_sheet(*, viewer: Membership, pupil: Pupil) -> FrontSheet:
             r for r in current if r.lives_with_pupil and r.kind != RelationshipKind.PROFESSIONAL
         ],
         statuses=list(pupil.statuses.order_by("ended_on", "-started_on")),
-        enrolments=list(pupil.enrolments.select_related("school")),
+        enrolments=enrolments,
         former_upns=list(pupil.former_upns.values_list("upn", flat=True)),
-        current_address=pupil.addresses.filter(to_date__isnull=True)
-        .select_related("address")
-        .first(),
-        household=household,
-        history=household_history(pupils=members, household=household, members=rows),
-        siblings=siblings_across_trust(
-            viewer=viewer, pupil=pupil, household=household, members=rows
+        current_address=next(
+            (a for a in addresses if a.pupil_id == pupil.pk and a.to_date is None), None
         ),
+        household=household,
+        history=history_from(
+            addresses=addresses,
+            relationships=relationships,
+            members=rows if household is not None else None,
+        ),
+        siblings=sibling_links(viewer=viewer, siblings=siblings, enrolments=sibling_enrolments),
     )
