@@ -2,6 +2,7 @@
 
     python -m bench.pages --db sqlite --fresh       # make bench-pages runs both databases
     python -m bench.pages --db postgresql
+    python -m bench.pages --db sqlite --only 'concerns:record|pupils:detail'   # some pages only
 
 The demo trust (`seed_demo`), served as the recording benchmark serves it (bench/recording.py):
 gunicorn with `config/gunicorn.py` and one `run_worker` beside it. The pages are found, not
@@ -323,7 +324,7 @@ def _write(
                     },
                 )
             )
-    path = write_results(f"pages-{args.db}", rows)
+    path = write_results(f"pages-{args.db}" + ("-only" if args.only else ""), rows)
     data = path.read_text()
     payload = json.loads(data)
     payload["health"] = health
@@ -343,9 +344,7 @@ def _write(
     )
 
 
-def main() -> None:
-    from bench.recording import _django, _fresh, _manage
-
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql"], required=True)
     parser.add_argument("--database-url")
@@ -354,7 +353,19 @@ def main() -> None:
     parser.add_argument("--many", type=int, default=20, help="requests per page from 20 clients")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--max-seconds", type=float, default=4.0, help="per page and phase")
-    args = parser.parse_args()
+    parser.add_argument(
+        "--only",
+        help="measure only the URL patterns whose name matches this regular expression "
+        "(e.g. 'concerns:record|pupils:detail'); the results file is then pages-<db>-only",
+    )
+    return parser.parse_args()
+
+
+def main() -> None:
+    from bench.recording import _django, _fresh, _manage
+
+    args = _arguments()
+    only = re.compile(args.only) if args.only else None
     url = args.database_url or (
         f"sqlite:///{SQLITE_DEFAULT}" if args.db == "sqlite" else PG_DEFAULT
     )
@@ -402,6 +413,8 @@ def main() -> None:
             )
             health.append({"when": "start", "one": one, "many": many})
             for entry in sorted(found.values(), key=lambda e: e.route.route):
+                if only is not None and not only.search(entry.route.name or ""):
+                    continue
                 reason = skipped_reason(entry)
                 if reason:
                     skipped.append((entry.route.route, entry.route.name, reason))
