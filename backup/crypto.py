@@ -143,7 +143,8 @@ class EncryptingWriter:
         salt = secrets.token_bytes(16)
         self._prefix = secrets.token_bytes(7)
         costs = _costs(secret)
-        self._key, check_key = _derive(secret, salt, *costs)
+        key, check_key = _derive(secret, salt, *costs)
+        self._aead = AESGCM(key)
         head = _HEADER.pack(MAGIC, *costs, salt, self._prefix, chunk_size)
         self._header = head + hmac.new(check_key, head, hashlib.sha256).digest()
         out.write(self._header)
@@ -155,25 +156,41 @@ class EncryptingWriter:
     def writable(self) -> bool:
         return True
 
-    def _emit(self, data: bytes, *, last: bool) -> None:
+    def _emit(self, data: bytes | bytearray | memoryview, *, last: bool) -> None:
         nonce = self._prefix + struct.pack(">IB", self._index, 1 if last else 0)
-        self._out.write(gcm_encrypt(self._key, nonce, data, self._header))
+        self._out.write(self._aead.encrypt(nonce, data, self._header))
         self._index += 1
 
-    def write(self, data: bytes) -> int:
+    def tell(self) -> int:
+        """The plaintext written so far (tarfile asks, to know where the archive stands)."""
+        return self.plaintext_bytes
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        """Encrypt whole chunks as they fill. A chunk is encrypted straight from `data` where it
+        lies within it, and gathered in the buffer only where it spans two writes, so each byte
+        is copied at most once before it is encrypted. At least one byte is always kept back:
+        the last chunk must be written by close()."""
         if self._closed:
             raise ValueError("write to a closed archive")
-        self._buffer += data
-        self.plaintext_bytes += len(data)
-        # Keep at least one byte back: the last chunk must be written by close().
-        if len(self._buffer) > self._chunk_size:
+        size = self._chunk_size
+        with memoryview(data) as view:  # released even if a signal stops us here
+            length = len(view)
+            self.plaintext_bytes += length
             at = 0
-            with memoryview(self._buffer) as view:  # released even if a signal stops us here
-                while len(self._buffer) - at > self._chunk_size:
-                    self._emit(bytes(view[at : at + self._chunk_size]), last=False)
-                    at += self._chunk_size
-            del self._buffer[:at]
-        return len(data)
+            if self._buffer:
+                wanted = size - len(self._buffer)
+                if length <= wanted:
+                    self._buffer += view
+                    return length
+                self._buffer += view[:wanted]
+                self._emit(self._buffer, last=False)
+                self._buffer.clear()
+                at = wanted
+            while length - at > size:
+                self._emit(view[at : at + size], last=False)
+                at += size
+            self._buffer += view[at:]
+        return length
 
     def flush(self) -> None:
         self._out.flush()
@@ -260,12 +277,17 @@ def archive_is_complete(source: BinaryIO, secret: bytes) -> None:
 
 class DecryptingReader:
     """A read-only file object over an encrypted archive. Each chunk is authenticated before any
-    of it is returned; ArchiveError is raised at the first chunk that fails."""
+    of it is returned; ArchiveError is raised at the first chunk that fails.
+
+    It tells its place and seeks forward (tarfile reads an archive's headers through them), and
+    `read1` hands out the decrypted chunk in place, without copying it: every byte is still
+    authenticated before it is seen, and the archive is still read once, front to back."""
 
     def __init__(self, source: BinaryIO, secret: bytes) -> None:
         self._chunks = _chunks(source, secret)
         self._chunk = b""
         self._at = 0
+        self._offset = 0  # where the current chunk starts in the plaintext
         self._done = False
         # Reading the header checks the key at once, before the caller writes anything.
         self._next()
@@ -273,11 +295,44 @@ class DecryptingReader:
     def readable(self) -> bool:
         return True
 
+    def seekable(self) -> bool:
+        return False
+
     def _next(self) -> None:
+        self._offset += len(self._chunk)
         try:
             self._chunk, self._at = next(self._chunks), 0
         except StopIteration:
             self._chunk, self._at, self._done = b"", 0, True
+
+    def tell(self) -> int:
+        return self._offset + self._at
+
+    def seek(self, position: int, whence: int = os.SEEK_SET) -> int:
+        """Move forward to `position`, reading (and authenticating) what lies between; the
+        archive is a stream, so going back is refused."""
+        if whence != os.SEEK_SET or position < self.tell():
+            raise ArchiveError("the archive is read front to back: it cannot seek backwards")
+        while self.tell() < position:
+            if self._at >= len(self._chunk):
+                if self._done:
+                    break
+                self._next()
+                continue
+            self._at = min(len(self._chunk), self._at + position - self.tell())
+        return self.tell()
+
+    def read1(self, size: int) -> memoryview:
+        """Up to `size` bytes (at least one, unless the archive has ended) from the current
+        chunk, as a view of it: no copy is made."""
+        while self._at >= len(self._chunk):
+            if self._done:
+                return memoryview(b"")
+            self._next()
+        end = min(len(self._chunk), self._at + size)
+        view = memoryview(self._chunk)[self._at : end]
+        self._at = end
+        return view
 
     def read(self, size: int = -1) -> bytes:
         parts = []
