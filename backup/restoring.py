@@ -138,6 +138,10 @@ def _restore_sqlite(database_file: Path) -> None:
             switched = str(target.execute("PRAGMA journal_mode=DELETE").fetchone()[0]) == "delete"
         except sqlite3.OperationalError:
             switched = False  # another connection holds the database: copy through the WAL
+    if switched:
+        # A rollback journal is safe against a power cut only with full syncs (this connection
+        # is closed after the copy; the next one is set up as settings say).
+        target.execute("PRAGMA synchronous=FULL")
     source = sqlite3.connect(database_file)
     try:
         source.backup(target)
