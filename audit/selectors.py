@@ -1,12 +1,14 @@
 """Reading the audit trail: verifying the chain, and a child's access log."""
 
 import re
+from collections import namedtuple
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet
+from django.db.models.functions import Cast
 
 from audit.bounds import quoted
 from audit.models import AuditEvent
@@ -32,35 +34,84 @@ class ChainReport:
         return self.first_break is None
 
 
-# The fields a seal covers, and the seal.
-_SEALED_FIELDS = (
-    "seq",
-    "at",
-    "actor_id",
-    "actor_label",
-    "role",
-    "school_id",
-    "action",
-    "target_type",
-    "target_id",
-    "pupil_id",
-    "ip_address",
-    "user_agent",
-    "reason",
-    "details",
-    "prev_seal",
-    "seal",
+# The fields a seal covers, and the seal: a named row of them.
+_Sealed = namedtuple(
+    "_Sealed",
+    [
+        "seq",
+        "at",
+        "actor_id",
+        "actor_label",
+        "role",
+        "school_id",
+        "action",
+        "target_type",
+        "target_id",
+        "pupil_id",
+        "ip_address",
+        "user_agent",
+        "reason",
+        "details",
+        "prev_seal",
+        "seal",
+    ],
 )
+_SEALED_FIELDS = _Sealed._fields
+
+
+# The sealed fields that hold a UUID, and a seal's form of it (str(UUID(...))) as text: 32 hex
+# digits as SQLite stores it, or with its hyphens as PostgreSQL writes it.
+_UUID_FIELDS = ("actor_id", "school_id", "pupil_id")
+_STORED_HEX = re.compile(r"[0-9a-f]{32}")
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _uuid_text(stored: str | None) -> str | None:
+    """str(UUID(stored)), the text a seal covers, mostly without making the UUID: the stored
+    hex is given its hyphens by slicing. Anything in another form goes through UUID as Django's
+    own conversion would; what is not a UUID at all is left as it is (its seal will not match,
+    and the event is reported)."""
+    if stored is None:
+        return None
+    if _STORED_HEX.fullmatch(stored):
+        h = stored
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    if _CANONICAL_UUID.fullmatch(stored):
+        return stored
+    try:
+        return str(UUID(stored))
+    except ValueError:
+        return stored
 
 
 def _events_in_order(batch_size: int) -> Iterator[Any]:
     """Every event in order, as a named row of its sealed fields: building a model instance per
-    event took most of the time of verifying a long trail (a restore verifies the whole trail)."""
-    yield from (
+    event took most of the time of verifying a long trail (a restore verifies the whole trail).
+    The UUID fields are read as text and given in a seal's form: making a UUID object for each
+    of them, only for the seal to turn it back into text, was a third of the remaining time."""
+    as_text = {f"{name}_text": Cast(name, output_field=CharField()) for name in _UUID_FIELDS}
+    columns = [f"{name}_text" if name in _UUID_FIELDS else name for name in _SEALED_FIELDS]
+    at_uuid = [columns.index(f"{name}_text") for name in _UUID_FIELDS]
+    # Few people act and there are few schools: their text is worked out once each.
+    known: dict[str, str | None] = {}
+    rows = (
         AuditEvent.objects.order_by("seq")
-        .values_list(*_SEALED_FIELDS, named=True)
+        .annotate(**as_text)
+        .values_list(*columns)
         .iterator(chunk_size=batch_size)
     )
+    for row in rows:
+        values = list(row)
+        actor, school, pupil = at_uuid
+        for at in (actor, school):
+            stored = values[at]
+            if stored is not None:
+                text = known.get(stored)
+                if text is None:
+                    text = known[stored] = _uuid_text(stored)
+                values[at] = text
+        values[pupil] = _uuid_text(values[pupil])
+        yield _Sealed._make(values)
 
 
 def _describe(event: Any) -> str:

@@ -143,11 +143,16 @@ class EncryptingWriter:
         salt = secrets.token_bytes(16)
         self._prefix = secrets.token_bytes(7)
         costs = _costs(secret)
-        self._key, check_key = _derive(secret, salt, *costs)
+        key, check_key = _derive(secret, salt, *costs)
+        self._aead = AESGCM(key)
         head = _HEADER.pack(MAGIC, *costs, salt, self._prefix, chunk_size)
         self._header = head + hmac.new(check_key, head, hashlib.sha256).digest()
         out.write(self._header)
-        self._buffer = bytearray()
+        # The chunk being gathered and the sealed chunk: allocated once and reused, since a
+        # new megabyte for each chunk costs the kernel's work of handing out fresh pages.
+        self._plain = bytearray(chunk_size)
+        self._filled = 0
+        self._sealed = bytearray(chunk_size + TAG_SIZE)
         self._index = 0
         self._closed = False
         self.plaintext_bytes = 0
@@ -155,33 +160,54 @@ class EncryptingWriter:
     def writable(self) -> bool:
         return True
 
-    def _emit(self, data: bytes, *, last: bool) -> None:
+    def _emit(self, data: memoryview, *, last: bool) -> None:
         nonce = self._prefix + struct.pack(">IB", self._index, 1 if last else 0)
-        self._out.write(gcm_encrypt(self._key, nonce, data, self._header))
+        with memoryview(self._sealed)[: len(data) + TAG_SIZE] as sealed:
+            self._aead.encrypt_into(nonce, data, self._header, sealed)
+            self._out.write(sealed)
         self._index += 1
 
-    def write(self, data: bytes) -> int:
+    def tell(self) -> int:
+        """The plaintext written so far (tarfile asks, to know where the archive stands)."""
+        return self.plaintext_bytes
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        """Encrypt whole chunks as they fill. A chunk is encrypted straight from `data` where it
+        lies within it, and gathered only where it spans two writes, so each byte is copied at
+        most once before it is encrypted. At least one byte is always kept back: the last chunk
+        must be written by close()."""
         if self._closed:
             raise ValueError("write to a closed archive")
-        self._buffer += data
-        self.plaintext_bytes += len(data)
-        # Keep at least one byte back: the last chunk must be written by close().
-        if len(self._buffer) > self._chunk_size:
+        size = self._chunk_size
+        with memoryview(data) as view, memoryview(self._plain) as plain:
+            length = len(view)
+            self.plaintext_bytes += length
             at = 0
-            with memoryview(self._buffer) as view:  # released even if a signal stops us here
-                while len(self._buffer) - at > self._chunk_size:
-                    self._emit(bytes(view[at : at + self._chunk_size]), last=False)
-                    at += self._chunk_size
-            del self._buffer[:at]
-        return len(data)
+            if self._filled:
+                wanted = size - self._filled
+                if length <= wanted:
+                    plain[self._filled : self._filled + length] = view
+                    self._filled += length
+                    return length
+                plain[self._filled :] = view[:wanted]
+                self._emit(plain, last=False)
+                self._filled = 0
+                at = wanted
+            while length - at > size:
+                self._emit(view[at : at + size], last=False)
+                at += size
+            self._filled = length - at
+            plain[: self._filled] = view[at:]
+        return length
 
     def flush(self) -> None:
         self._out.flush()
 
     def close(self) -> None:
         if not self._closed:
-            self._emit(bytes(self._buffer), last=True)
-            self._buffer.clear()
+            with memoryview(self._plain) as plain:
+                self._emit(plain[: self._filled], last=True)
+            self._filled = 0
             self._closed = True
             self._out.flush()
 
@@ -208,17 +234,44 @@ def _open_header(source: BinaryIO, secret: bytes) -> tuple[bytes, bytes, bytes, 
     return header, key, prefix, chunk_size
 
 
-def _chunks(source: BinaryIO, secret: bytes) -> Iterator[bytes]:
+def _fill(source: BinaryIO, buffer: bytearray) -> int:
+    """Read into `buffer` until it is full or the source ends; how many bytes were read."""
+    have = 0
+    with memoryview(buffer) as view:
+        while have < len(buffer):
+            got = source.readinto(view[have:])  # type: ignore[attr-defined]
+            if not got:
+                break
+            have += got
+    return have
+
+
+def _chunks(source: BinaryIO, secret: bytes) -> Iterator[memoryview]:
+    """Each chunk's plaintext, authenticated, as a view of one buffer that the next chunk
+    overwrites (the caller is done with a chunk before it asks for the next). Each sealed
+    chunk is read into one of two buffers, the one after it into the other: whether a chunk is
+    the last is known before it is checked."""
     header, key, prefix, chunk_size = _open_header(source, secret)
+    aead = AESGCM(key)
     sealed_size = chunk_size + TAG_SIZE
+    plain = bytearray(chunk_size)
+    current, following = bytearray(sealed_size), bytearray(sealed_size)
+    have = _fill(source, current)
     index = 0
-    current = source.read(sealed_size)
     while True:
-        following = source.read(sealed_size) if len(current) == sealed_size else b""
-        last = not following
+        more = _fill(source, following) if have == sealed_size else 0
+        last = more == 0
         nonce = prefix + struct.pack(">IB", index, 1 if last else 0)
         try:
-            yield gcm_decrypt(key, nonce, current, header)
+            if have < TAG_SIZE:
+                raise ArchiveError("a chunk is shorter than its authentication tag")
+            size = have - TAG_SIZE
+            try:
+                aead.decrypt_into(
+                    nonce, memoryview(current)[:have], header, memoryview(plain)[:size]
+                )
+            except InvalidTag as error:
+                raise ArchiveError("a chunk failed its authentication check") from error
         except ArchiveError as error:
             if last:
                 raise ArchiveError(
@@ -229,9 +282,11 @@ def _chunks(source: BinaryIO, secret: bytes) -> Iterator[bytes]:
             raise ArchiveError(
                 f"the archive is damaged: part {index + 1} fails its check (a changed byte)"
             ) from error
+        yield memoryview(plain)[:size]
         if last:
             return
-        current = following
+        current, following = following, current
+        have = more
         index += 1
 
 
@@ -260,12 +315,17 @@ def archive_is_complete(source: BinaryIO, secret: bytes) -> None:
 
 class DecryptingReader:
     """A read-only file object over an encrypted archive. Each chunk is authenticated before any
-    of it is returned; ArchiveError is raised at the first chunk that fails."""
+    of it is returned; ArchiveError is raised at the first chunk that fails.
+
+    It tells its place and seeks forward (tarfile reads an archive's headers through them), and
+    `read1` hands out the decrypted chunk in place, without copying it: every byte is still
+    authenticated before it is seen, and the archive is still read once, front to back."""
 
     def __init__(self, source: BinaryIO, secret: bytes) -> None:
         self._chunks = _chunks(source, secret)
-        self._chunk = b""
+        self._chunk: bytes | memoryview = b""
         self._at = 0
+        self._offset = 0  # where the current chunk starts in the plaintext
         self._done = False
         # Reading the header checks the key at once, before the caller writes anything.
         self._next()
@@ -273,11 +333,44 @@ class DecryptingReader:
     def readable(self) -> bool:
         return True
 
+    def seekable(self) -> bool:
+        return False
+
     def _next(self) -> None:
+        self._offset += len(self._chunk)
         try:
             self._chunk, self._at = next(self._chunks), 0
         except StopIteration:
             self._chunk, self._at, self._done = b"", 0, True
+
+    def tell(self) -> int:
+        return self._offset + self._at
+
+    def seek(self, position: int, whence: int = os.SEEK_SET) -> int:
+        """Move forward to `position`, reading (and authenticating) what lies between; the
+        archive is a stream, so going back is refused."""
+        if whence != os.SEEK_SET or position < self.tell():
+            raise ArchiveError("the archive is read front to back: it cannot seek backwards")
+        while self.tell() < position:
+            if self._at >= len(self._chunk):
+                if self._done:
+                    break
+                self._next()
+                continue
+            self._at = min(len(self._chunk), self._at + position - self.tell())
+        return self.tell()
+
+    def read1(self, size: int) -> memoryview:
+        """Up to `size` bytes (at least one, unless the archive has ended) from the current
+        chunk, as a view of it: no copy is made, and the view is good until the next read."""
+        while self._at >= len(self._chunk):
+            if self._done:
+                return memoryview(b"")
+            self._next()
+        end = min(len(self._chunk), self._at + size)
+        view = memoryview(self._chunk)[self._at : end]
+        self._at = end
+        return view
 
     def read(self, size: int = -1) -> bytes:
         parts = []
@@ -289,7 +382,7 @@ class DecryptingReader:
                 self._next()
                 continue
             end = len(self._chunk) if size < 0 else min(len(self._chunk), self._at + wanted)
-            parts.append(self._chunk[self._at : end])
+            parts.append(bytes(self._chunk[self._at : end]))  # the next chunk overwrites it
             wanted -= end - self._at
             self._at = end
         return b"".join(parts)

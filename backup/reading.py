@@ -3,7 +3,7 @@
 import contextlib
 import hashlib
 import tarfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
@@ -25,6 +25,22 @@ def _safe_member(name: str) -> PurePosixPath:
     return path
 
 
+# Regular files as Cairn writes them (tarfile's "0" and the old "\0"); not sparse or contiguous.
+_PLAIN_FILE = frozenset({tarfile.REGTYPE, tarfile.AREGTYPE})
+
+
+def _contents(reader: DecryptingReader, member: tarfile.TarInfo) -> Iterator[memoryview]:
+    """A member's contents, in pieces that are views of the decrypted chunks."""
+    reader.seek(member.offset_data)
+    left = member.size
+    while left:
+        block = reader.read1(min(left, COPY_BLOCK))
+        if not block:
+            raise tarfile.ReadError(f"{member.name} ends early: unexpected end of data")
+        left -= len(block)
+        yield block
+
+
 def archive_read(
     source: BinaryIO,
     *,
@@ -39,17 +55,16 @@ def archive_read(
     manifest_data: bytes | None = None
     try:
         reader = DecryptingReader(source, secret)
-        with tarfile.open(  # type: ignore[call-overload]
-            fileobj=reader, mode="r|", bufsize=COPY_BLOCK
-        ) as tar:
+        # tarfile reads the headers (mode "r:", through the reader's tell and forward seek); each
+        # member's contents are taken straight from the decrypted chunks (_contents) rather than
+        # through tarfile's stream buffer and file object, which copied every byte three times.
+        with tarfile.open(fileobj=reader, mode="r:") as tar:  # type: ignore[call-overload]
             for member in tar:
                 path = _safe_member(member.name)
-                if not member.isfile():
+                if not member.isfile() or member.type not in _PLAIN_FILE:
                     raise BackupError(f"The archive holds {member.name!r}, which is not a file.")
-                extracted = tar.extractfile(member)
-                assert extracted is not None
                 if member.name == MANIFEST:
-                    manifest_data = extracted.read()
+                    manifest_data = b"".join(bytes(block) for block in _contents(reader, member))
                     continue
                 digest = hashlib.sha256()
                 size = 0
@@ -59,12 +74,16 @@ def archive_read(
                         target = extract(path)
                         target.parent.mkdir(parents=True, exist_ok=True)
                         out = stack.enter_context(target.open("xb"))
-                    while block := extracted.read(COPY_BLOCK):
+                    for block in _contents(reader, member):
                         digest.update(block)
                         size += len(block)
                         if out is not None:
                             out.write(block)
                 seen[member.name] = {"sha256": digest.hexdigest(), "size": size}
+        # Read to the end, so the last chunk (flagged last, at its place) is authenticated too:
+        # what follows the tar's end marker is padding, but an archive cut short must not open.
+        while reader.read1(COPY_BLOCK):
+            pass
     except ArchiveError as error:
         raise BackupError(f"The archive cannot be used: {error}.") from error
     except (tarfile.TarError, EOFError) as error:

@@ -120,11 +120,33 @@ def _check_restorable(manifest: Manifest, *, replace: bool) -> None:
 
 
 def _restore_sqlite(database_file: Path) -> None:
+    """Copy the checked database into the database Django is connected to with SQLite's backup
+    API (never a file copy: another process may have the database open).
+
+    Into a database in WAL mode the copy writes every page twice: into the WAL, then into the
+    database when the WAL is checkpointed. So the copy is made in rollback-journal mode (still
+    one transaction: an interrupted copy rolls back to what the database held) and the database
+    is switched back to its own mode afterwards. If another connection has the database open the
+    mode cannot be changed, and the copy goes through the WAL as before."""
     connection.close()
     connection.ensure_connection()
+    target = connection.connection
+    mode = str(target.execute("PRAGMA journal_mode").fetchone()[0])
+    switched = False
+    if mode.lower() == "wal":
+        try:
+            switched = str(target.execute("PRAGMA journal_mode=DELETE").fetchone()[0]) == "delete"
+        except sqlite3.OperationalError:
+            switched = False  # another connection holds the database: copy through the WAL
+    if switched:
+        # A rollback journal is safe against a power cut only with full syncs (this connection
+        # is closed after the copy; the next one is set up as settings say).
+        target.execute("PRAGMA synchronous=FULL")
     source = sqlite3.connect(database_file)
     try:
-        source.backup(connection.connection)
+        source.backup(target)
+        if switched:
+            target.execute(f"PRAGMA journal_mode={mode}")
     finally:
         source.close()
         connection.close()

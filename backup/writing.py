@@ -104,11 +104,13 @@ def backup_create(dest: Path, *, secret: bytes, work_dir: Path | None = None) ->
             fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as raw:
                 writer = EncryptingWriter(raw, secret)
+                # Mode "w" rather than the stream mode "w|": the bytes are the same, but the
+                # stream mode gathers everything in a buffer of its own and re-slices it, three
+                # more copies of every byte on its way to the cipher. The writer tells tarfile
+                # where it stands (tell); nothing seeks.
                 with tarfile.open(  # type: ignore[call-overload]
-                    fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT, bufsize=COPY_BLOCK
+                    fileobj=writer, mode="w", format=tarfile.PAX_FORMAT, copybufsize=COPY_BLOCK
                 ) as tar:
-                    # Whole blocks from file to stream to cipher: no re-slicing of small pieces.
-                    tar.copybufsize = COPY_BLOCK
                     _add(tar, database_file, manifest.database_member, manifest.files)
                     database_file.unlink()
                     for prefix, root in folder_roots().items():

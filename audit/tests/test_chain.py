@@ -106,3 +106,30 @@ def test_record_outside_a_transaction_gets_its_own(dsl):
     assert event.role == "dsl"
     assert event.school_id == dsl.school_id
     assert event.actor_label == "dsl@oakfield.example"
+
+
+def test_the_uuid_text_checked_is_the_uuids_own_in_every_stored_form():
+    """The verification reads the UUID fields as text and gives them the form a seal covers,
+    str(UUID(...)), mostly by slicing: every form a UUID can be stored in gives that text."""
+    from uuid import uuid4
+
+    from audit.selectors import _uuid_text
+
+    for value in (uuid4() for _ in range(50)):
+        forms = (value.hex, str(value), value.hex.upper(), f"{{{value}}}", f"urn:uuid:{value}")
+        for stored in forms:
+            assert _uuid_text(stored) == str(value)
+    assert _uuid_text(None) is None
+    assert _uuid_text("not a uuid") == "not a uuid"  # its seal will not match: reported
+
+
+def test_an_event_whose_child_was_changed_is_reported(five_events):
+    """A changed child (pupil_id) is caught through the text the verification reads."""
+    from uuid import uuid4
+
+    other = uuid4()
+    stored = other.hex if connection.vendor == "sqlite" else str(other)
+    _tamper("UPDATE audit_auditevent SET pupil_id = %s WHERE seq = 3", [stored])
+    report = audit_chain_verify()
+    assert report.first_break is not None
+    assert (report.first_break.kind, report.first_break.seq) == ("edited", 3)

@@ -9,6 +9,7 @@ with attachments): enough to fill every kind of record these tests compare.
 """
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -213,6 +214,17 @@ def test_a_restore_brings_back_every_row_every_file_and_the_audit_chain(
     assert result.returncode == 0, result.stderr
     assert "The audit trail verifies" in result.stdout
     assert "every table's rows match the manifest" in result.stdout
+    if target.vendor == "sqlite":
+        # Copied in rollback-journal mode (each page written once), then set back to WAL.
+        restored_db = sqlite3.connect(target.sqlite_path)
+        restored_db.create_function(
+            "REGEXP", 2, lambda p, s: s is not None and bool(re.search(p, s))
+        )
+        try:
+            assert restored_db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+            assert restored_db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        finally:
+            restored_db.close()
     source, restored = _source_rows(tmp_path), target.rows()
     assert set(restored) == set(source)
     for table, rows in source.items():

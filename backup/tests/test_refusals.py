@@ -242,3 +242,98 @@ def test_the_completeness_check_catches_a_short_or_changed_end(tmp_path, key_fil
     key_file_create(other)
     with pytest.raises(WrongKeyError):
         archive_is_complete(io.BytesIO(whole), key_file_read(other))
+
+
+def _whole_archive(tmp_path: Path, key_file: Path) -> Path:
+    """A small archive whose contents match its manifest (a database copy and one file)."""
+    import hashlib
+
+    database, attachment = b"not really a database", b"%PDF-1.4 a synthetic letter"
+    files = {
+        archive.SQLITE_MEMBER: {"sha256": hashlib.sha256(database).hexdigest(), "size": 21},
+        "media/letter.pdf": {"sha256": hashlib.sha256(attachment).hexdigest(), "size": 27},
+    }
+    return _sealed(
+        tmp_path,
+        key_file,
+        {
+            archive.SQLITE_MEMBER: database,
+            "media/letter.pdf": attachment,
+            archive.MANIFEST: _manifest(files=files),
+        },
+    )
+
+
+def test_an_archive_cut_after_the_end_of_its_contents_is_still_refused(tmp_path, key_file):
+    """The tar ends (two empty blocks) well before the archive does (padding to 10 KiB): a copy
+    cut short in the padding has everything the restore needs, but not its last part, so it is
+    refused like any other cut copy."""
+    import io
+
+    path = _whole_archive(tmp_path, key_file)
+    with path.open("rb") as source:
+        archive.archive_read(source, secret=key_file_read(key_file))  # whole: it opens
+    whole = path.read_bytes()
+    sealed = 4096 + 16
+    assert len(whole) == HEADER_SIZE + 3 * sealed - 2048  # two full chunks and a half one
+    for cut in (whole[: HEADER_SIZE + sealed], whole[: HEADER_SIZE + 2 * sealed]):
+        with pytest.raises(archive.BackupError, match="damaged or incomplete"):
+            archive.archive_read(io.BytesIO(cut), secret=key_file_read(key_file))
+
+
+def test_a_member_that_is_not_a_plain_file_is_refused(tmp_path, key_file):
+    import io
+    import tarfile
+
+    path = tmp_path / "odd.cairn"
+    with path.open("wb") as raw:
+        writer = EncryptingWriter(raw, key_file_read(key_file), chunk_size=4096)
+        with tarfile.open(fileobj=writer, mode="w") as tar:  # type: ignore[call-overload]
+            info = tarfile.TarInfo("media/contiguous")
+            info.type = tarfile.CONTTYPE  # read as a file by tarfile, never written by Cairn
+            info.size = 3
+            tar.addfile(info, io.BytesIO(b"abc"))
+        writer.close()
+    with pytest.raises(CommandError, match="which is not a file"):
+        call_command("restore", str(path), key_file=str(key_file), check_only=True)
+
+
+def test_the_writer_seals_the_same_chunks_however_it_is_written_to(key_file):
+    """Whole chunks are sealed straight from what is written, and only a chunk that spans two
+    writes is gathered: the chunks, and what reads back, do not depend on the sizes written."""
+    import io
+    import os
+    import random
+
+    secret = key_file_read(key_file)
+    chunk = 1024
+    data = os.urandom(9 * chunk + 100)
+    rng = random.Random(15)
+    for start in ([len(data)], [1] * 50 + [len(data)], [chunk] * 10, [chunk + 1, 0, chunk - 1]):
+        sizes = start + [rng.randint(1, 3 * chunk) for _ in range(20)]
+        out = io.BytesIO()
+        writer = EncryptingWriter(out, secret, chunk_size=chunk)
+        at = 0
+        for size in sizes:
+            piece = data[at : at + size]
+            writer.write(piece if size % 2 else bytearray(piece))
+            at += len(piece)
+        writer.close()
+        assert writer.tell() == len(data)
+        assert len(out.getvalue()) == HEADER_SIZE + 9 * (chunk + 16) + 100 + 16  # and the last
+        reader = DecryptingReader(io.BytesIO(out.getvalue()), secret)
+        assert reader.read(10) + bytes(reader.read1(5000)) + reader.read() == data
+
+
+def test_the_reader_goes_forward_only(key_file):
+    import io
+
+    secret = key_file_read(key_file)
+    reader = DecryptingReader(io.BytesIO(_encrypted(secret, b"0123456789" * 300, 1024)), secret)
+    assert reader.seek(2500) == 2500
+    assert reader.read(4) == b"0123"
+    assert reader.tell() == 2504
+    with pytest.raises(ArchiveError, match="cannot seek backwards"):
+        reader.seek(100)
+    assert reader.seek(10_000) == 3000  # past the end: at the end
+    assert reader.read() == b""
