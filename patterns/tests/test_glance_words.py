@@ -12,6 +12,7 @@ from factors.models import KnownFactor
 from patterns import glance, selectors
 from patterns.forms import _code_list, _shown
 from patterns.models import FindingSubject
+from patterns.selectors import evidence, households
 from patterns.tests.factories import FindingFactory
 from pupils.tests.factories import HouseholdFactory, HouseholdMemberFactory, PupilFactory
 from voice.tests.factories import voice_entry
@@ -60,7 +61,7 @@ def test_every_kind_of_record_gives_its_authors_role_and_its_own_words(school, d
         recorded_by=dsl,
         recorded_at=now,
     )
-    words = selectors._record_words
+    words = evidence._record_words
     assert words("concern", str(concern.pk)) == ("Member of staff", "No coat again.")
     role, text = words("decision", str(decision.pk))
     assert role == "Designated safeguarding lead"
@@ -78,18 +79,18 @@ def test_every_kind_of_record_gives_its_authors_role_and_its_own_words(school, d
     assert words("factor:known", missing) == ("", "")
     assert words("attendance", str(pupil.pk)) == ("", "")
     assert words("concern", "from-a-file") == ("", "")
-    assert selectors._excerpt("word " * 60).endswith("…")
-    assert len(selectors._excerpt("word " * 60)) <= selectors.EXCERPT_LENGTH + 1
-    assert selectors._role(None) == ""
+    assert evidence._excerpt("word " * 60).endswith("…")
+    assert len(evidence._excerpt("word " * 60)) <= evidence.EXCERPT_LENGTH + 1
+    assert evidence._role(None) == ""
 
 
 def test_evidence_labels_and_dates_read_as_words():
-    assert selectors._evidence_label("concern") == "Concern"
-    assert selectors._evidence_label("factor:3B").startswith("Household factor: ")
-    assert "3B" not in selectors._evidence_label("factor:3B")
-    assert selectors._evidence_label("some_kind") == "Some kind"
-    assert selectors._as_date("2025-01-13") == timezone.datetime(2025, 1, 13).date()
-    assert selectors._as_date("last week") is None
+    assert evidence._evidence_label("concern") == "Concern"
+    assert evidence._evidence_label("factor:3B").startswith("Household factor: ")
+    assert "3B" not in evidence._evidence_label("factor:3B")
+    assert evidence._evidence_label("some_kind") == "Some kind"
+    assert evidence._as_date("2025-01-13") == timezone.datetime(2025, 1, 13).date()
+    assert evidence._as_date("last week") is None
 
 
 def test_households_are_named_by_their_children(school, dsl, pupil):
@@ -103,8 +104,8 @@ def test_households_are_named_by_their_children(school, dsl, pupil):
     assert " and " in labels[str(home.pk)]
     assert labels[str(empty.pk)] == "a household"
     assert "not-an-id" not in labels
-    assert selectors._names(["Ava"]) == "Ava"
-    assert selectors._names(["A", "B", "C"]) == "A, B and C"
+    assert households._names(["Ava"]) == "Ava"
+    assert households._names(["A", "B", "C"]) == "A, B and C"
     # A finding about the household shows on each child's summary, and in the list's flags.
     FindingFactory(
         school=school,
