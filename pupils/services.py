@@ -3,16 +3,16 @@
 `actor` None means the command line or an import run by the system; the audit trail says so.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
-from itertools import chain, combinations
+from itertools import chain, combinations, groupby
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.utils import timezone
@@ -60,61 +60,58 @@ def _pairs(groups: Iterable[list[UUID]]) -> set[tuple[UUID, UUID]]:
 Evidence = dict[tuple[UUID, UUID], tuple[SuggestionReason, str]]
 
 
+def _groups[K](rows: Iterable[tuple[K, UUID]]) -> Iterator[tuple[K, list[UUID]]]:
+    """(key, children) for rows of (key, child) that arrive sorted by key."""
+    for key, members in groupby(rows, key=itemgetter(0)):
+        yield key, [pupil_id for _key, pupil_id in members]
+
+
 def _address_evidence(in_scope: QuerySet[Pupil, Any]) -> Iterator[Evidence]:
-    """Pairs of children whose current addresses match (same postcode and first line)."""
-    shared_keys = list(
+    """Pairs of children whose current addresses match (same postcode and first line).
+
+    One read, sorted by address, grouped as it streams in: each address's children arrive
+    together, so nothing is counted first and read again by key."""
+    rows = (
         PupilAddress.objects.filter(to_date__isnull=True, pupil__in=in_scope)
-        .values("address__match_key")
-        .annotate(n=Count("pupil", distinct=True))
-        .filter(n__gt=1)
-        .values_list("address__match_key", flat=True)
+        .order_by("address__match_key")
+        .values_list("address__match_key", "pupil_id")
+        .iterator(chunk_size=5000)
     )
-    for keys in _chunks(shared_keys, 5000):
-        evidence: Evidence = {}
-        by_address: dict[str, list[UUID]] = defaultdict(list)
-        for pupil_id, key in PupilAddress.objects.filter(
-            to_date__isnull=True, pupil__in=in_scope, address__match_key__in=keys
-        ).values_list("pupil_id", "address__match_key"):
-            by_address[key].append(pupil_id)
-        for key, members in by_address.items():
+    evidence: Evidence = {}
+    for key, members in _groups(rows):
+        if len(members) > 1:
             text = f"Same current address ({key.split('|')[0]})"
             for pair in _pairs([members]):
                 evidence[pair] = (SuggestionReason.SHARED_ADDRESS, text)
-        yield evidence
+    yield evidence
 
 
 def _contact_evidence(in_scope: QuerySet[Pupil, Any]) -> Iterator[Evidence]:
     """Pairs of children who list one person with parental responsibility: the same name and
-    the same phone number or email."""
+    the same phone number or email. One sorted read for each, grouped as it streams in."""
     pr = Relationship.objects.filter(
         valid_to__isnull=True, parental_responsibility=True, pupil__in=in_scope
     ).annotate(fore=Lower("person__forename"), sur=Lower("person__surname"))
     for contact_field in ("person__phone_key", "person__email"):
         how = "phone number" if contact_field.endswith("phone_key") else "email"
-        shared = list(
+        rows = (
             pr.exclude(**{contact_field: ""})
-            .values_list("fore", "sur", contact_field)
-            .annotate(n=Count("pupil", distinct=True))
-            .filter(n__gt=1)
-            .values_list("fore", "sur", contact_field)
+            .order_by("fore", "sur", contact_field)
+            .values_list("fore", "sur", contact_field, "pupil_id")
+            .iterator(chunk_size=5000)
         )
-        for rows in _chunks(shared, 5000):
-            evidence: Evidence = {}
-            wanted = set(rows)
-            groups: dict[tuple[str, str, str], list[UUID]] = defaultdict(list)
-            for fore, sur, value, pupil_id in pr.filter(
-                **{f"{contact_field}__in": [w[2] for w in wanted]}
-            ).values_list("fore", "sur", contact_field, "pupil_id"):
-                if (fore, sur, value) in wanted:
-                    groups[(fore, sur, value)].append(pupil_id)
-            for (fore, sur, _value), members in groups.items():
-                text = (
-                    f"Both list {fore.title()} {sur.title()} with parental responsibility "
-                    f"(same name and {how})"
-                )
-                for pair in _pairs([members]):
-                    evidence.setdefault(pair, (SuggestionReason.SHARED_PR_CONTACT, text))
-            yield evidence
+        evidence: Evidence = {}
+        keyed = (((fore, sur, value), pupil_id) for fore, sur, value, pupil_id in rows)
+        for (fore, sur, _value), members in _groups(keyed):
+            if len(members) < 2:
+                continue
+            text = (
+                f"Both list {fore.title()} {sur.title()} with parental responsibility "
+                f"(same name and {how})"
+            )
+            for pair in _pairs([members]):
+                evidence.setdefault(pair, (SuggestionReason.SHARED_PR_CONTACT, text))
+        yield evidence
 
 
 def _propose(evidence: Evidence) -> int:
