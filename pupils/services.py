@@ -5,15 +5,14 @@
 
 from collections.abc import Iterable, Iterator
 from datetime import date
-from itertools import chain, combinations, groupby
-from operator import itemgetter
+from itertools import chain, combinations
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Count, Q, QuerySet, StringAgg, TextField, Value
+from django.db.models.functions import Cast, Lower
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -60,56 +59,58 @@ def _pairs(groups: Iterable[list[UUID]]) -> set[tuple[UUID, UUID]]:
 Evidence = dict[tuple[UUID, UUID], tuple[SuggestionReason, str]]
 
 
-def _groups[K](rows: Iterable[tuple[K, UUID]]) -> Iterator[tuple[K, list[UUID]]]:
-    """(key, children) for rows of (key, child) that arrive sorted by key."""
-    for key, members in groupby(rows, key=itemgetter(0)):
-        yield key, [pupil_id for _key, pupil_id in members]
+def _members(ids: str) -> list[UUID]:
+    """The children of one shared key, from the database's comma-separated list of keys."""
+    return [UUID(pupil_id) for pupil_id in ids.split(",")]
+
+
+def _children_of_each() -> StringAgg:
+    return StringAgg(Cast("pupil_id", TextField()), Value(","), distinct=True)
 
 
 def _address_evidence(in_scope: QuerySet[Pupil, Any]) -> Iterator[Evidence]:
     """Pairs of children whose current addresses match (same postcode and first line).
 
-    One read, sorted by address, grouped as it streams in: each address's children arrive
-    together, so nothing is counted first and read again by key."""
-    rows = (
+    One read: the database groups the current addresses and lists the children of each address
+    two or more children share."""
+    shared = (
         PupilAddress.objects.filter(to_date__isnull=True, pupil__in=in_scope)
-        .order_by("address__match_key")
-        .values_list("address__match_key", "pupil_id")
-        .iterator(chunk_size=5000)
+        .values("address__match_key")
+        .annotate(n=Count("pupil", distinct=True), children=_children_of_each())
+        .filter(n__gt=1)
+        .values_list("address__match_key", "children")
     )
     evidence: Evidence = {}
-    for key, members in _groups(rows):
-        if len(members) > 1:
-            text = f"Same current address ({key.split('|')[0]})"
-            for pair in _pairs([members]):
-                evidence[pair] = (SuggestionReason.SHARED_ADDRESS, text)
+    for key, children in shared:
+        text = f"Same current address ({key.split('|')[0]})"
+        for pair in _pairs([_members(children)]):
+            evidence[pair] = (SuggestionReason.SHARED_ADDRESS, text)
     yield evidence
 
 
 def _contact_evidence(in_scope: QuerySet[Pupil, Any]) -> Iterator[Evidence]:
     """Pairs of children who list one person with parental responsibility: the same name and
-    the same phone number or email. One sorted read for each, grouped as it streams in."""
+    the same phone number or email. One read for each, grouped by the database, which lists
+    the children of each name and number (or email) shared."""
     pr = Relationship.objects.filter(
         valid_to__isnull=True, parental_responsibility=True, pupil__in=in_scope
     ).annotate(fore=Lower("person__forename"), sur=Lower("person__surname"))
     for contact_field in ("person__phone_key", "person__email"):
         how = "phone number" if contact_field.endswith("phone_key") else "email"
-        rows = (
+        shared = (
             pr.exclude(**{contact_field: ""})
-            .order_by("fore", "sur", contact_field)
-            .values_list("fore", "sur", contact_field, "pupil_id")
-            .iterator(chunk_size=5000)
+            .values_list("fore", "sur", contact_field)
+            .annotate(n=Count("pupil", distinct=True), children=_children_of_each())
+            .filter(n__gt=1)
+            .values_list("fore", "sur", "children")
         )
         evidence: Evidence = {}
-        keyed = (((fore, sur, value), pupil_id) for fore, sur, value, pupil_id in rows)
-        for (fore, sur, _value), members in _groups(keyed):
-            if len(members) < 2:
-                continue
+        for fore, sur, children in shared:
             text = (
                 f"Both list {fore.title()} {sur.title()} with parental responsibility "
                 f"(same name and {how})"
             )
-            for pair in _pairs([members]):
+            for pair in _pairs([_members(children)]):
                 evidence.setdefault(pair, (SuggestionReason.SHARED_PR_CONTACT, text))
         yield evidence
 
