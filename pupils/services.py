@@ -59,6 +59,10 @@ def _pairs(groups: Iterable[list[UUID]]) -> set[tuple[UUID, UUID]]:
 Evidence = dict[tuple[UUID, UUID], tuple[SuggestionReason, str]]
 
 
+# Pairs proposed at a time: the suggestions for a whole trust are never held at once.
+EVIDENCE_BATCH = 2000
+
+
 def _members(ids: str) -> list[UUID]:
     """The children of one shared key, from the database's comma-separated list of keys."""
     return [UUID(pupil_id) for pupil_id in ids.split(",")]
@@ -85,6 +89,9 @@ def _address_evidence(in_scope: QuerySet[Pupil, Any]) -> Iterator[Evidence]:
         text = f"Same current address ({key.split('|')[0]})"
         for pair in _pairs([_members(children)]):
             evidence[pair] = (SuggestionReason.SHARED_ADDRESS, text)
+        if len(evidence) >= EVIDENCE_BATCH:
+            yield evidence
+            evidence = {}
     yield evidence
 
 
@@ -112,6 +119,9 @@ def _contact_evidence(in_scope: QuerySet[Pupil, Any]) -> Iterator[Evidence]:
             )
             for pair in _pairs([_members(children)]):
                 evidence.setdefault(pair, (SuggestionReason.SHARED_PR_CONTACT, text))
+            if len(evidence) >= EVIDENCE_BATCH:
+                yield evidence
+                evidence = {}
         yield evidence
 
 

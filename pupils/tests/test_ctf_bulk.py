@@ -13,6 +13,7 @@ from django.db.models import Count
 from audit.models import AuditEvent
 from audit.selectors import audit_chain_verify
 from bench.ctf import write_ctf
+from pupils import services as pupils_services
 from pupils.importers.apply import import_file
 from pupils.importers.apply.run import CHUNK_SIZE, SQLITE_IMPORT_CACHE_KIB
 from pupils.models import (
@@ -207,3 +208,13 @@ def test_sqlite_works_with_a_larger_page_cache_during_the_import_only(files):
         )
     assert during == {-SQLITE_IMPORT_CACHE_KIB}
     assert _sqlite_cache_size() == before
+
+
+def test_household_suggestions_proposed_a_few_pairs_at_a_time_are_the_same(files, monkeypatch):
+    monkeypatch.setattr(pupils_services, "EVIDENCE_BATCH", 7)
+    school = SchoolFactory(la_code="998", establishment_number="4321")
+    _import(files[0], school)
+    assert HouseholdSuggestion.objects.count() == ADDED["suggestions"]
+    pairs = HouseholdSuggestion.objects.values_list("pupil_a_id", "pupil_b_id")
+    assert all(str(a) < str(b) for a, b in pairs)
+    assert AuditEvent.objects.filter(action="household_suggestions_made").count() == 1
