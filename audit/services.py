@@ -281,7 +281,9 @@ def _event(
         # A reason given to open this child's record (schools.reasons) goes with every read.
         reason = getattr(actor, "access_reasons", {}).get(str(pupil_id), "")
     info = RequestInfo.from_request(request)
-    event = AuditEvent(
+    # Built as the fast insert builds rows (no model constructor); `record` saves it as usual.
+    event = rows.new(
+        AuditEvent,
         seq=seq,
         at=at or timezone.now(),
         actor_id=person.pk if person is not None else None,

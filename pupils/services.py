@@ -3,7 +3,6 @@
 `actor` None means the command line or an import run by the system; the audit trail says so.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import chain, combinations
@@ -12,8 +11,8 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Count, Q, QuerySet, StringAgg, TextField, Value
+from django.db.models.functions import Cast, Lower
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -60,61 +59,70 @@ def _pairs(groups: Iterable[list[UUID]]) -> set[tuple[UUID, UUID]]:
 Evidence = dict[tuple[UUID, UUID], tuple[SuggestionReason, str]]
 
 
+# Pairs proposed at a time: the suggestions for a whole trust are never held at once.
+EVIDENCE_BATCH = 2000
+
+
+def _members(ids: str) -> list[UUID]:
+    """The children of one shared key, from the database's comma-separated list of keys."""
+    return [UUID(pupil_id) for pupil_id in ids.split(",")]
+
+
+def _children_of_each() -> StringAgg:
+    return StringAgg(Cast("pupil_id", TextField()), Value(","), distinct=True)
+
+
 def _address_evidence(in_scope: QuerySet[Pupil, Any]) -> Iterator[Evidence]:
-    """Pairs of children whose current addresses match (same postcode and first line)."""
-    shared_keys = list(
+    """Pairs of children whose current addresses match (same postcode and first line).
+
+    One read: the database groups the current addresses and lists the children of each address
+    two or more children share."""
+    shared = (
         PupilAddress.objects.filter(to_date__isnull=True, pupil__in=in_scope)
         .values("address__match_key")
-        .annotate(n=Count("pupil", distinct=True))
+        .annotate(n=Count("pupil", distinct=True), children=_children_of_each())
         .filter(n__gt=1)
-        .values_list("address__match_key", flat=True)
+        .values_list("address__match_key", "children")
     )
-    for keys in _chunks(shared_keys, 5000):
-        evidence: Evidence = {}
-        by_address: dict[str, list[UUID]] = defaultdict(list)
-        for pupil_id, key in PupilAddress.objects.filter(
-            to_date__isnull=True, pupil__in=in_scope, address__match_key__in=keys
-        ).values_list("pupil_id", "address__match_key"):
-            by_address[key].append(pupil_id)
-        for key, members in by_address.items():
-            text = f"Same current address ({key.split('|')[0]})"
-            for pair in _pairs([members]):
-                evidence[pair] = (SuggestionReason.SHARED_ADDRESS, text)
-        yield evidence
+    evidence: Evidence = {}
+    for key, children in shared:
+        text = f"Same current address ({key.split('|')[0]})"
+        for pair in _pairs([_members(children)]):
+            evidence[pair] = (SuggestionReason.SHARED_ADDRESS, text)
+        if len(evidence) >= EVIDENCE_BATCH:
+            yield evidence
+            evidence = {}
+    yield evidence
 
 
 def _contact_evidence(in_scope: QuerySet[Pupil, Any]) -> Iterator[Evidence]:
     """Pairs of children who list one person with parental responsibility: the same name and
-    the same phone number or email."""
+    the same phone number or email. One read for each, grouped by the database, which lists
+    the children of each name and number (or email) shared."""
     pr = Relationship.objects.filter(
         valid_to__isnull=True, parental_responsibility=True, pupil__in=in_scope
     ).annotate(fore=Lower("person__forename"), sur=Lower("person__surname"))
     for contact_field in ("person__phone_key", "person__email"):
         how = "phone number" if contact_field.endswith("phone_key") else "email"
-        shared = list(
+        shared = (
             pr.exclude(**{contact_field: ""})
             .values_list("fore", "sur", contact_field)
-            .annotate(n=Count("pupil", distinct=True))
+            .annotate(n=Count("pupil", distinct=True), children=_children_of_each())
             .filter(n__gt=1)
-            .values_list("fore", "sur", contact_field)
+            .values_list("fore", "sur", "children")
         )
-        for rows in _chunks(shared, 5000):
-            evidence: Evidence = {}
-            wanted = set(rows)
-            groups: dict[tuple[str, str, str], list[UUID]] = defaultdict(list)
-            for fore, sur, value, pupil_id in pr.filter(
-                **{f"{contact_field}__in": [w[2] for w in wanted]}
-            ).values_list("fore", "sur", contact_field, "pupil_id"):
-                if (fore, sur, value) in wanted:
-                    groups[(fore, sur, value)].append(pupil_id)
-            for (fore, sur, _value), members in groups.items():
-                text = (
-                    f"Both list {fore.title()} {sur.title()} with parental responsibility "
-                    f"(same name and {how})"
-                )
-                for pair in _pairs([members]):
-                    evidence.setdefault(pair, (SuggestionReason.SHARED_PR_CONTACT, text))
-            yield evidence
+        evidence: Evidence = {}
+        for fore, sur, children in shared:
+            text = (
+                f"Both list {fore.title()} {sur.title()} with parental responsibility "
+                f"(same name and {how})"
+            )
+            for pair in _pairs([_members(children)]):
+                evidence.setdefault(pair, (SuggestionReason.SHARED_PR_CONTACT, text))
+            if len(evidence) >= EVIDENCE_BATCH:
+                yield evidence
+                evidence = {}
+        yield evidence
 
 
 def _propose(evidence: Evidence) -> int:

@@ -1,10 +1,12 @@
 """`audit.rows`: new rows built without the model constructor and inserted in one statement
 per batch, read back as the ORM would have written them."""
 
+from uuid import RFC_4122, UUID
+
 import pytest
 
 from audit import rows
-from pupils.models import Enrolment, Pupil
+from pupils.models import Address, Enrolment, Person, Pupil
 from pupils.tests.factories import PupilFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,3 +34,32 @@ def test_new_fills_defaults_and_foreign_keys_and_insert_writes_them(school):
 def test_new_refuses_a_name_that_is_not_a_field():
     with pytest.raises(TypeError, match="no field 'nickname'"):
         rows.new(Pupil, nickname="x")
+
+
+def test_new_keys_are_random_version_4_uuids_like_uuid4():
+    keys = [rows._uuid4() for _ in range(2000)]
+    assert len(set(keys)) == len(keys)
+    for key in keys[:50]:
+        assert isinstance(key, UUID)
+        assert key.version == 4
+        assert key.variant == RFC_4122
+        assert UUID(str(key)) == key
+        assert hash(UUID(str(key))) == hash(key)
+    # The version and variant bits are all that is fixed: the rest varies.
+    assert len({key.int >> 80 for key in keys}) > 1900
+
+
+def test_new_and_insert_write_json_fields_as_the_orm_does(school):
+    person = rows.new(
+        Person,
+        school=school,
+        forename="Ann",
+        surname="Example",
+        phones=[{"type": "M", "number": "07700 900123"}],
+    )
+    address = rows.new(Address, lines=["Flat 2", "1 Mill Road"], match_key="ZZ1|1 MILL ROAD")
+    rows.insert(Person, [person])
+    rows.insert(Address, [address])
+    assert Person.objects.get(pk=person.pk).phones == [{"type": "M", "number": "07700 900123"}]
+    assert Address.objects.get(pk=address.pk).lines == ["Flat 2", "1 Mill Road"]
+    assert Person.objects.filter(phones__0__number="07700 900123").exists()

@@ -138,11 +138,11 @@ class CtfReader:
         root_seen = False
         pupil_parent: ET.Element | None = None
         for event, element in iter_events(self._stream):  # type: ignore[arg-type]
-            name = local_name(element.tag)
             if event == "start":
-                if name is not element.tag:
-                    element.tag = name
                 depth += 1
+                name = element.tag
+                if "}" in name:
+                    element.tag = name = local_name(name)
                 if depth == 1:
                     if name not in _ROOTS:
                         raise ImportFileError(
@@ -153,6 +153,8 @@ class CtfReader:
                     pupil_parent = element
                 continue
             depth -= 1
+            # The tag was made local at the element's start.
+            name = element.tag
             if name == "Header" and depth == 1:
                 self.header = self._header(element)
             elif name == "Pupil" and pupil_parent is not None and depth == 2:

@@ -13,7 +13,7 @@ for every element; on a 50,000-pupil file that cost more than everything else th
 """
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 from xml.parsers import expat
 
@@ -89,23 +89,27 @@ def _escape(text: str) -> str:
     return text
 
 
-def _write(element: ET.Element, parts: list[str], depth: int) -> bool:
+def _write(element: ET.Element, append: Callable[[str], None], depth: int) -> bool:
     tag = element.tag
     if element.attrib or depth > _DEEPEST or not isinstance(tag, str) or tag[:1] == "{":
         return False
     text = element.text
-    if text or len(element):
-        parts.append(f"<{tag}>")
-        if text:
-            parts.append(_escape(text))
+    if text and ("&" in text or "<" in text or ">" in text):
+        text = _escape(text)
+    if len(element):
+        append(f"<{tag}>{text}" if text else f"<{tag}>")
         for child in element:
-            if not _write(child, parts, depth + 1):
+            if not _write(child, append, depth + 1):
                 return False
-        parts.append(f"</{tag}>")
+        append(f"</{tag}>")
+    elif text:
+        # Most of a CTF: an element holding only text, written in one piece.
+        append(f"<{tag}>{text}</{tag}>")
     else:
-        parts.append(f"<{tag} />")
-    if element.tail:
-        parts.append(_escape(element.tail))
+        append(f"<{tag} />")
+    tail = element.tail
+    if tail:
+        append(_escape(tail))
     return True
 
 
@@ -113,6 +117,6 @@ def element_xml(element: ET.Element) -> str:
     """`ET.tostring(element, encoding="unicode")`, the same text, written directly for the
     elements a CTF holds (no attributes or namespaces; those go through ElementTree)."""
     parts: list[str] = []
-    if _write(element, parts, 0):
+    if _write(element, parts.append, 0):
         return "".join(parts)
     return ET.tostring(element, encoding="unicode")
