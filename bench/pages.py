@@ -324,7 +324,8 @@ def _write(
                     },
                 )
             )
-    path = write_results(f"pages-{args.db}" + ("-only" if args.only else ""), rows)
+    name = f"pages-{args.db}" + ("-only" if args.only else "")
+    path = write_results(name, rows)
     data = path.read_text()
     payload = json.loads(data)
     payload["health"] = health
@@ -332,10 +333,10 @@ def _write(
     payload["seconds"] = round(time.monotonic() - started, 1)
     text = json.dumps(payload, indent=2) + "\n"
     path.write_text(text)
-    (RESULTS / f"pages-{args.db}-latest.json").write_text(text)
+    (RESULTS / f"{name}-latest.json").write_text(text)
     table = markdown(args.db, measured, health, skipped, args.clients)
     path.with_suffix(".md").write_text(table)
-    (RESULTS / f"pages-{args.db}-latest.md").write_text(table)
+    (RESULTS / f"{name}-latest.md").write_text(table)
     print(table)
     print(
         f"{len(measured)} pages measured, {len(skipped)} not, in {payload['seconds']:,.0f} s "
