@@ -55,7 +55,7 @@ _PARTS: dict[str, Part] = {
 }
 # The decision outcomes as the detectors' decision kinds. A referral to children's social care
 # is the referral whose outcome the school chases (records-and-access.md §2).
-_KINDS: dict[str, DecisionKind] = {
+DECISION_KINDS: dict[str, DecisionKind] = {
     Outcome.NO_FURTHER_ACTION: DecisionKind.NFA,
     Outcome.MONITOR: DecisionKind.MONITOR,
     Outcome.EARLY_HELP: DecisionKind.EARLY_HELP,
@@ -233,7 +233,7 @@ def _casework(
                     id=str(r["id"]),
                     pupil_id=pid,
                     case_id=str(r["concern_id"]),
-                    kind=_KINDS.get(r["outcome"], DecisionKind.OTHER),
+                    kind=DECISION_KINDS.get(r["outcome"], DecisionKind.OTHER),
                     decided_at=r["decided_at"],
                     recorded_at=r["written_at"],
                     author_id=str(r["decided_by_id"] or ""),
@@ -294,7 +294,7 @@ def _history(pupil_ids: list[str], window: FactWindow) -> dict[str, list[Decisio
                 id=str(did),
                 pupil_id=str(pupil_id),
                 case_id=str(cid),
-                kind=_KINDS.get(outcome, DecisionKind.OTHER),
+                kind=DECISION_KINDS.get(outcome, DecisionKind.OTHER),
                 decided_at=decided_at,
                 recorded_at=written_at,
                 concern_ids=frozenset({str(cid)}),

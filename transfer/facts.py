@@ -43,6 +43,7 @@ from functools import cache
 from typing import Any
 from uuid import UUID
 
+from concerns.facts import DECISION_KINDS
 from concerns.models import ConcernPupil, Decision, Outcome
 from concerns.models import Part as ConcernPart
 from concerns.words import categories as category_words
@@ -64,17 +65,10 @@ _PARTS = {
     "Concern (another child involved)": Part.OTHER,
     "Concern (as a witness)": Part.WITNESS,
 }
-# The decision names the concerns app writes, as the detectors' decision kinds (the same reading
-# as concerns.facts: a referral to children's social care is the referral).
+# The decision names the concerns app writes, as the detectors' decision kinds: the concerns
+# app's own reading of each outcome (`concerns.facts.DECISION_KINDS`), keyed by its name.
 _DECISIONS: dict[str, DecisionKind] = {
-    str(Outcome.NO_FURTHER_ACTION.label): DecisionKind.NFA,
-    str(Outcome.MONITOR.label): DecisionKind.MONITOR,
-    str(Outcome.EARLY_HELP.label): DecisionKind.EARLY_HELP,
-    str(Outcome.SOCIAL_CARE.label): DecisionKind.REFERRAL,
-    str(Outcome.POLICE.label): DecisionKind.POLICE,
-    str(Outcome.LADO.label): DecisionKind.LADO,
-    str(Outcome.PREVENT.label): DecisionKind.PREVENT,
-    str(Outcome.OTHER_AGENCY.label): DecisionKind.OTHER,
+    str(Outcome(outcome).label): kind for outcome, kind in DECISION_KINDS.items()
 }
 # A decision's title: its name, then a reference and a mark that it changed an earlier one.
 _DECISION_TITLE = re.compile(r"^(?P<name>.*?)(?: \(ref\. .*\))?(?: — changed decision)?$")
