@@ -113,7 +113,7 @@ class ConcernForm(forms.Form):
     )
     marks_json = forms.CharField(required=False, widget=forms.HiddenInput)
     # One key per concern being typed (kept in its draft): see `Concern.form_key`.
-    form_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    form_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     attachments = MultipleFileField(
         required=False,
         label="Attach files (optional)",
@@ -140,6 +140,14 @@ class ConcernForm(forms.Form):
         self.fields["occurred_time"].initial = now.strftime("%H:%M")
         if not self.initial.get("form_key"):
             self.initial = {**self.initial, "form_key": str(uuid.uuid4())}
+
+    def clean_form_key(self) -> uuid.UUID | None:
+        """The form's key, or None when it is missing or not one the page gave: the person never
+        sees this field, so a bad key is dropped rather than shown to them as a problem."""
+        try:
+            return uuid.UUID(self.cleaned_data.get("form_key") or "")
+        except ValueError:
+            return None
 
     def clean_marks_json(self) -> list[MarkInput]:
         raw = self.cleaned_data.get("marks_json") or ""

@@ -178,6 +178,16 @@ def test_the_same_form_submitted_twice_records_one_concern(teacher, pupil):
     assert _events(AuditAction.CONCERN_RECORDED).count() == 1
 
 
+def test_a_key_the_page_did_not_give_is_dropped_not_shown(teacher, pupil):
+    """The key is a hidden field: a malformed one is no problem for the person to read; the
+    concern is recorded without a key."""
+    client = signed_in_client(teacher)
+    categories_ensure(school=teacher.school)
+    response = client.post(RECORD, _submission(pupil, "not-a-key"))
+    assert response.status_code == 302
+    assert Concern.objects.get(recorded_by=teacher).form_key is None
+
+
 def test_a_restored_draft_keeps_the_key_of_the_concern_being_typed(teacher, pupil):
     client = signed_in_client(teacher)
     key = _form_key(client.get(RECORD).content.decode())
