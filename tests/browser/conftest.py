@@ -63,19 +63,47 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 AXE_PATH = Path(settings.BASE_DIR) / "static_build" / "vendor" / "axe.min.js"
 
 
-def assert_accessible(page: Any) -> None:
-    """Run axe-core (WCAG 2.0–2.2 A and AA rules) on the page and fail on any violation.
+# What Chromium says when a script runs while the page is being replaced by the next one: a click
+# that follows a link returns before the new document has loaded, so the old document may be gone.
+_NAVIGATION_RACE = (
+    "Execution context was destroyed",
+    "reading 'appendChild'",
+    "axe is not defined",
+    "Cannot find context",
+    "frame was detached",
+)
 
-    axe is loaded from the app's own static files, so the page's strict CSP stays in force.
-    """
-    assert AXE_PATH.exists(), "axe-core is missing: run `make assets`"
+
+def _run_axe(page: Any) -> Any:
+    page.wait_for_load_state("load")
+    page.wait_for_function("document.readyState === 'complete' && document.head !== null")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(url=f"{settings.STATIC_URL}vendor/axe.min.js")
-    result = page.evaluate(
+    return page.evaluate(
         """async () => await axe.run(document, {
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}
         })"""
     )
+
+
+def assert_accessible(page: Any) -> None:
+    """Run axe-core (WCAG 2.0–2.2 A and AA rules) on the page and fail on any violation.
+
+    axe is loaded from the app's own static files, so the page's strict CSP stays in force. The
+    check waits for the page to finish loading first; if a navigation still under way replaces the
+    document while axe is being loaded, it waits for the new page and checks that one instead.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    assert AXE_PATH.exists(), "axe-core is missing: run `make assets`"
+    for attempt in range(3):
+        try:
+            result = _run_axe(page)
+            break
+        except PlaywrightError as error:
+            if attempt == 2 or not any(sign in str(error) for sign in _NAVIGATION_RACE):
+                raise
+            page.wait_for_timeout(250)
     violations = [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
         for v in result["violations"]

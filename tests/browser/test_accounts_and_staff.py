@@ -45,6 +45,7 @@ def test_teacher_enrols_an_authenticator(page: Page, live_server, teacher):
     expect(page.get_by_text("Set up", exact=True)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Change your password").click()
+    expect(page.get_by_role("heading", level=1, name="Change your password")).to_be_visible()
     assert_accessible(page)
 
 
@@ -74,6 +75,7 @@ def test_admin_invites_staff_and_changes_settings(page: Page, live_server, schoo
     assert_accessible(page)
 
     page.get_by_role("link", name=re.compile("Change.*role")).first.click()
+    expect(page.get_by_role("heading", level=1, name="Change role")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="School settings").click()

@@ -136,6 +136,7 @@ def test_dsl_sees_who_is_not_heard_from_and_sets_check_ins(
     assert_accessible(page)
 
     page.get_by_role("link", name="Set status and check-ins").click()
+    expect(page.get_by_role("heading", level=1, name="Status and check-ins")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Child in need").check()
     page.get_by_label("Days between check-ins (optional)").fill("7")
