@@ -251,6 +251,18 @@ def _fresh_analytics_copy():
     store.reset()
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_front_sheets():
+    """Each test starts with no front sheet kept from another (pupils/sheet_cache.py): a test's
+    records, audit trail included, are rolled back after it, so the next may reach the same
+    audit event number with other records."""
+    from pupils import sheet_cache
+
+    sheet_cache.forget_all()
+    yield
+    sheet_cache.forget_all()
+
+
 # -- The URL access table's size, printed at the end of every run (tests/test_url_access.py) ----
 
 _ACCESS_TABLE_TESTS = {

@@ -158,6 +158,53 @@ class AuditAction(models.TextChoices):
     RECORD_DESTROYED = "record_destroyed", "Child's record destroyed (tombstone kept)"
 
 
+# The events that record a read (a page opened, a list searched, a file downloaded) or a sign-in,
+# and change nothing any page shows. Every other action is a write: `latest_change` (the front
+# sheet's cache key, ADR 23) is the newest event not in this list, so an action missing from it
+# only costs the cache a miss, never shows a stale page.
+READ_ACTIONS: tuple[str, ...] = tuple(
+    sorted(
+        {
+            AuditAction.SIGNED_IN,
+            AuditAction.SIGNED_OUT,
+            AuditAction.SIGN_IN_FAILED,
+            AuditAction.SESSION_TIMED_OUT,
+            AuditAction.TWO_FACTOR_FAILED,
+            AuditAction.MEMBERSHIP_SELECTED,
+            AuditAction.ACCESS_LOG_VIEWED,
+            AuditAction.ACCESS_REASON_GIVEN,
+            AuditAction.PUPIL_VIEWED,
+            AuditAction.SIBLING_SHOWN_ACROSS_SCHOOLS,
+            AuditAction.CHILDREN_LISTED,
+            AuditAction.RECORD_FORM_OPENED,
+            AuditAction.HOUSEHOLD_VIEWED,
+            AuditAction.VOICE_ENTRY_VIEWED,
+            AuditAction.VOICE_ENTRIES_LISTED,
+            AuditAction.VOICE_ATTACHMENT_VIEWED,
+            AuditAction.FINDING_VIEWED,
+            AuditAction.CHILD_FINDINGS_VIEWED,
+            AuditAction.ATTENDANCE_VIEWED,
+            AuditAction.ATTENDANCE_COHORT_VIEWED,
+            AuditAction.CONCERN_VIEWED,
+            AuditAction.ATTACHMENT_DOWNLOADED,
+            AuditAction.ALLEGATION_REGISTER_VIEWED,
+            AuditAction.CONCERNS_SEARCHED,
+            AuditAction.CHRONOLOGY_VIEWED,
+            AuditAction.CHRONOLOGY_EXPORTED,
+            AuditAction.HISTORY_EXPORTED,
+            AuditAction.ANALYTICS_VIEWED,
+            AuditAction.ANALYTICS_EXPORTED,
+            AuditAction.GOVERNORS_REPORT_EXPORTED,
+            AuditAction.FACTORS_VIEWED,
+            AuditAction.CASEWORK_VIEWED,
+            AuditAction.TRANSFER_VIEWED,
+            AuditAction.TRANSFERRED_ATTACHMENT_OPENED,
+            AuditAction.RETENTION_VIEWED,
+        }
+    )
+)
+
+
 class AuditEvent(models.Model):
     """One thing that happened, sealed and chained to the event before it.
 
@@ -195,6 +242,10 @@ class AuditEvent(models.Model):
         ordering = ["seq"]
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["pupil_id", "at"], name="audit_pupil_at"),
+            # The newest write in one step however many reads came after it (`latest_change`).
+            models.Index(
+                fields=["seq"], name="audit_write_seq", condition=~models.Q(action__in=READ_ACTIONS)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from django.db.models import CharField, QuerySet
 from django.db.models.functions import Cast
 
 from audit.bounds import quoted
-from audit.models import AuditEvent
+from audit.models import READ_ACTIONS, AuditEvent
 from audit.services import GENESIS_SEAL, compute_seal
 
 
@@ -244,3 +244,17 @@ def audit_anchor_problem(anchor: Anchor) -> str | None:
 def access_log_for_pupil(*, pupil_id: UUID) -> QuerySet[AuditEvent]:
     """Every event about one child, newest first: who looked, and when."""
     return AuditEvent.objects.filter(pupil_id=pupil_id).select_related("actor").order_by("-seq")
+
+
+def latest_change() -> tuple[int, str]:
+    """The number and seal of the newest event that is not a read (`READ_ACTIONS`): it moves
+    with every write Cairn makes, since every write records an event in its own transaction, and
+    the seal tells apart two trails that reached the same number (a restore, a test's rollback).
+    One step down an index however many reads follow it. (0, "") before the first write."""
+    newest = (
+        AuditEvent.objects.exclude(action__in=READ_ACTIONS)
+        .order_by("-seq")
+        .values_list("seq", "seal")
+        .first()
+    )
+    return newest if newest is not None else (0, "")

@@ -388,6 +388,8 @@ CAIRN_YEAR_GROUPS_FILE = env_str("CAIRN_YEAR_GROUPS_FILE", "")
 CAIRN_HOUSEHOLD_CHANGE_WINDOW_DAYS = env_int("CAIRN_HOUSEHOLD_CHANGE_WINDOW_DAYS", 730, minimum=1)
 # More children than this at one address or with one contact is not proposed as a household.
 CAIRN_HOUSEHOLD_SUGGESTION_MAX_GROUP = env_int("CAIRN_HOUSEHOLD_SUGGESTION_MAX_GROUP", 8, minimum=2)
+# Front sheet bodies kept per process while no write lands (pupils/sheet_cache.py, ADR 23); 0: none.
+CAIRN_FRONT_SHEET_CACHE = env_int("CAIRN_FRONT_SHEET_CACHE", 200)
 # Functions `(*, viewer, pupil) -> pupils.selectors.Panel | None`: sections of the front sheet.
 PUPIL_FRONT_SHEET_PANELS: list[str] = [
     "chronology.panels.front_sheet_panel",

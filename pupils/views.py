@@ -32,6 +32,7 @@ from pupils.importers.csv import available_mappings
 from pupils.importers.records import ImportFileError
 from pupils.models import ImportBatch, ImportKind, ImportStatus
 from pupils.services import household_suggestion_decide
+from pupils.sheet_cache import front_sheet_body
 from schools.http import CairnRequest, role_required
 from schools.models import Role
 from schools.reasons import remember_reason
@@ -72,7 +73,9 @@ def search(request: CairnRequest) -> HttpResponse:
 @role_required(_CHILD_READERS)
 def detail(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
     """The front sheet. Opening it is audited; so is showing another school's child as a
-    sibling with records (that child's access log says which school saw it)."""
+    sibling with records (that child's access log says which school saw it). The body may be
+    one kept from an earlier request while nothing has been written since (ADR 23); the gate
+    and the audit events are every request's own."""
     viewer = request.membership
     pupil = access_pupil(viewer=viewer, pupil_id=pupil_id)
     audit.record(
@@ -82,26 +85,16 @@ def detail(request: CairnRequest, pupil_id: UUID) -> HttpResponse:
         pupil_id=pupil.pk,
         request=request,
     )
-    # Reads the page's parts share are made once: the voice check-in and findings (panel and
-    # glance line), the child's plans (the social-care line and the casework panel).
-    with selectors.one_page():
-        sheet = selectors.front_sheet(viewer=viewer, pupil=pupil)
-        panels = selectors.front_sheet_panels(viewer=viewer, pupil=pupil)
-        glance = selectors.front_sheet_glance(viewer=viewer, pupil=pupil)
-    for sibling in sheet.siblings:
-        if not sibling.can_open:
-            audit.record(
-                actor=viewer,
-                action=AuditAction.SIBLING_SHOWN_ACROSS_SCHOOLS,
-                pupil_id=sibling.pupil_id,
-                request=request,
-                details={"shown_on": str(pupil.pk), "has_records": sibling.has_records},
-            )
-    return render(
-        request,
-        "pupils/detail.html",
-        {"pupil": pupil, "sheet": sheet, "panels": panels, "glance": glance},
-    )
+    body = front_sheet_body(request=request, viewer=viewer, pupil=pupil)
+    for sibling_id, has_records in body.shown_across_schools:
+        audit.record(
+            actor=viewer,
+            action=AuditAction.SIBLING_SHOWN_ACROSS_SCHOOLS,
+            pupil_id=sibling_id,
+            request=request,
+            details={"shown_on": str(pupil.pk), "has_records": has_records},
+        )
+    return render(request, "pupils/detail.html", {"pupil": pupil, "body": body.html})
 
 
 @require_GET

@@ -9,6 +9,7 @@ from django.urls import reverse
 from concerns.flags import concern_flags
 from concerns.models import Concern, ConcernPupil
 from conftest import with_access_reason
+from pupils import sheet_cache
 from pupils.selectors import one_page, read_once
 from pupils.tests.factories import (
     EnrolmentFactory,
@@ -60,6 +61,9 @@ def test_concern_flags_say_only_that_records_exist(dsl, pupil):
 
 
 def _front_sheet_sql(client, pupil) -> list[str]:
+    """The statements of a front sheet rendered afresh (nothing kept from an earlier view, as
+    after a write: pupils/sheet_cache.py), the costlier case the budgets guard."""
+    sheet_cache.forget_all()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("pupils:detail", args=[pupil.pk]))
     assert response.status_code == 200
