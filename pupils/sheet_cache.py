@@ -116,12 +116,17 @@ def front_sheet_body(*, request: HttpRequest, viewer: Membership, pupil: Pupil) 
     size: int = settings.CAIRN_FRONT_SHEET_CACHE
     if size <= 0:
         return render_body(request=request, viewer=viewer, pupil=pupil)
-    minute = timezone.now().strftime("%Y-%m-%dT%H:%M")
-    generation: Generation = (minute, *latest_change())
+    generation: Generation = (this_minute(), *latest_change())
     key = (pupil.pk, viewer.pk, viewer.role, viewer.school_id)
     return _cache.get_or_build(
         key, generation, lambda: render_body(request=request, viewer=viewer, pupil=pupil), size=size
     )
+
+
+def this_minute() -> str:
+    """The current minute (UTC), the finest step in which anything a front sheet says moves
+    with time alone ("5 minutes ago"; an action overdue from today)."""
+    return timezone.now().strftime("%Y-%m-%dT%H:%M")
 
 
 def render_body(*, request: HttpRequest, viewer: Membership, pupil: Pupil) -> SheetBody:
