@@ -235,3 +235,17 @@ def test_only_the_newest_generation_is_kept_and_at_most_its_size():
     cache.get_or_build("z", new, body("z1"), size=2)
     assert cache.get_or_build("x", new, body("x4"), size=2).html == "x4"  # x was dropped
     assert built == ["x1", "x3", "y1", "y2", "z1", "x4"]
+
+
+def test_the_newest_write_is_read_down_its_own_index(dsl, pupil):
+    from audit.selectors import _latest_change_sql
+
+    audit.record(actor=dsl, action=AuditAction.PUPIL_VIEWED, pupil_id=pupil.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"EXPLAIN QUERY PLAN {_latest_change_sql()}"
+            if connection.vendor == "sqlite"
+            else f"EXPLAIN {_latest_change_sql()}"
+        )
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "audit_write_seq" in plan
