@@ -200,6 +200,19 @@ READ_ACTIONS: tuple[str, ...] = tuple(
             AuditAction.TRANSFER_VIEWED,
             AuditAction.TRANSFERRED_ATTACHMENT_OPENED,
             AuditAction.RETENTION_VIEWED,
+            AuditAction.MEETING_REPORT_OPENED,
+            AuditAction.TRANSFER_BUNDLE_DOWNLOADED,
+            AuditAction.TRANSFER_RECEIPT_DOWNLOADED,
+            AuditAction.TRAINING_REGISTER_VIEWED,
+            AuditAction.TRAINING_RECORD_VIEWED,
+            AuditAction.TRAINING_EVIDENCE_OPENED,
+            AuditAction.LOW_LEVEL_REGISTER_VIEWED,
+            AuditAction.LOW_LEVEL_ADULT_VIEWED,
+            AuditAction.SUPERVISION_VIEWED,
+            AuditAction.SUPERVISION_LISTED,
+            AuditAction.REFLECTIVE_REVIEWS_VIEWED,
+            AuditAction.PRACTICE_REVIEWS_VIEWED,
+            AuditAction.WENT_WELL_VIEWED,
         }
     )
 )
