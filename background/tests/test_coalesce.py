@@ -39,7 +39,7 @@ def test_the_calls_queued_behind_are_claimed_in_one_update_each_keeping_their_hi
 
 
 def test_no_more_than_the_limit_is_claimed_and_the_rest_stay_queued():
-    running, *queued = _queued(5)
+    running, *_ = _queued(5)
     running.claim("worker-b")
     claimed = queued_alike_claim(TaskContext(task_result=running.task_result), limit=3)
     assert len(claimed) == 3
