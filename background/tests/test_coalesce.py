@@ -23,7 +23,7 @@ def test_the_calls_queued_behind_are_claimed_in_one_update_each_keeping_their_hi
     running.claim("worker-b")
     # One of them went back in the queue when its first worker died (background/worker.py).
     DBTaskResult.objects.filter(pk=queued[0].pk).update(worker_ids=["worker-a"])
-    context = TaskContext(task_result=running.task_result)
+    context: TaskContext[Any, Any] = TaskContext(task_result=running.task_result)
     with CaptureQueriesContext(connection) as queries:
         claimed = queued_alike_claim(context, limit=10)
     updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
