@@ -32,9 +32,25 @@ def queued_alike_claim(
             .select_for_update(skip_locked=True)[:limit]
         )
         claimed = list(queued)
-        for row in claimed:
-            row.claim(worker_id)
+        _claim_all(claimed, worker_id=worker_id)
     return claimed
+
+
+def _claim_all(rows: list[DBTaskResult[Any, Any]], *, worker_id: str) -> None:
+    """Mark the rows RUNNING under `worker_id`, as the backend's `claim` does one row at a time,
+    in one UPDATE for the rows with the same workers before it (nearly always all of them: a
+    row goes back in the queue only when its worker died). The rows are locked by the caller."""
+    now = timezone.now()
+    by_history: dict[tuple[str, ...], list[DBTaskResult[Any, Any]]] = {}
+    for row in rows:
+        by_history.setdefault(tuple(row.worker_ids), []).append(row)
+    for history, alike in by_history.items():
+        worker_ids = [*history, worker_id]
+        DBTaskResult.objects.filter(pk__in=[row.pk for row in alike]).update(
+            status=TaskResultStatus.RUNNING, started_at=now, worker_ids=worker_ids
+        )
+        for row in alike:
+            row.status, row.started_at, row.worker_ids = TaskResultStatus.RUNNING, now, worker_ids
 
 
 def queued_alike_done(

@@ -2,6 +2,7 @@
 
 import logging
 import uuid
+from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
@@ -16,16 +17,26 @@ logger = logging.getLogger(__name__)
 BATCH = 100
 
 
-def _message(concern_id: str) -> EmailMessage | None:
-    """The e-mail to the DSL team members alerted to this concern. No child details: only a link
-    behind sign-in."""
-    alerts = Alert.objects.filter(concern_id=uuid.UUID(concern_id)).select_related(
-        "recipient__user"
+def _messages(concern_ids: list[str]) -> list[EmailMessage]:
+    """The e-mails to the DSL team members alerted to these concerns, one for each concern that
+    has someone to tell, read in one query. No child details: only a link behind sign-in."""
+    alerts: dict[str, list[tuple[str, bool]]] = defaultdict(list)
+    rows = Alert.objects.filter(concern_id__in=[uuid.UUID(c) for c in concern_ids]).values_list(
+        "concern_id", "recipient__user__email", "urgent"
     )
-    emails = sorted({a.recipient.user.email for a in alerts if a.recipient.user.email})
+    for concern_id, email, urgent in rows:
+        alerts[str(concern_id)].append((email, urgent))
+    found = (_message(c, alerts[str(uuid.UUID(c))]) for c in concern_ids)
+    return [m for m in found if m is not None]
+
+
+def _message(concern_id: str, alerts: list[tuple[str, bool]]) -> EmailMessage | None:
+    """The e-mail about one concern to the people alerted to it (their address, and whether
+    their alert is urgent)."""
+    emails = sorted({email for email, _ in alerts if email})
     if not emails:
         return None
-    urgent = any(a.urgent for a in alerts)
+    urgent = any(u for _, u in alerts)
     link = settings.CAIRN_BASE_URL.rstrip("/") + reverse("concerns:detail", args=[concern_id])
     return EmailMessage(
         subject="Cairn: a new concern" + (" (marked urgent)" if urgent else ""),
@@ -46,7 +57,7 @@ def dsl_team_alert_email(context: TaskContext[Any, Any], concern_id: str) -> int
     (One `send_messages` call is one connection, as `send_mass_mail` does.)"""
     claimed = queued_alike_claim(context, limit=BATCH)
     concern_ids = [concern_id, *(row.args_kwargs["kwargs"]["concern_id"] for row in claimed)]
-    messages = [m for m in (_message(c) for c in concern_ids) if m is not None]
+    messages = _messages(concern_ids)
     try:
         if messages:
             mailers.default.send_messages(messages)

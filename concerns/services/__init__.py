@@ -21,6 +21,7 @@ from concerns.services.concerns import (
     concern_amend,
     concern_pupil_ids,
     concern_record,
+    concern_record_in_transaction,
     concern_viewed,
 )
 from concerns.services.decisions import (
@@ -60,6 +61,7 @@ __all__ = [
     "concern_amend",
     "concern_pupil_ids",
     "concern_record",
+    "concern_record_in_transaction",
     "concern_submit",
     "concern_viewed",
     "decision_record",

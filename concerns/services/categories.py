@@ -20,10 +20,21 @@ CATEGORIES_CSV = Path(__file__).resolve().parent.parent / "data" / "categories.c
 # -- Categories -------------------------------------------------------------------------------
 
 
+# The schools this process has seen with categories committed: a school's list is never
+# removed (categories are retired, not deleted), so each process asks once per school rather
+# than on every concern form.
+_SCHOOLS_WITH_CATEGORIES: set[uuid.UUID] = set()
+
+
 def categories_ensure(*, school: School) -> None:
     """Give `school` the seeded category list (KCSIE categories and specific issues) if it has
     none yet. Idempotent; the school may then rename, add or retire categories as data."""
+    if school.pk in _SCHOOLS_WITH_CATEGORIES:
+        return
     if Category.objects.filter(school=school).exists():
+        # Outside a transaction the rows seen are committed, so they cannot be rolled back.
+        if not transaction.get_connection().in_atomic_block:
+            _SCHOOLS_WITH_CATEGORIES.add(school.pk)
         return
     with CATEGORIES_CSV.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))

@@ -93,11 +93,21 @@ def audit_per_child(
         )
 
 
-@transaction.atomic
 def concern_record(
     *, actor: Membership, data: ConcernInput, request: HttpRequest | None = None
 ) -> Concern:
     """Record a concern about one or more children, alert the DSL team, and audit it."""
+    with transaction.atomic():
+        return concern_record_in_transaction(actor=actor, data=data, request=request)
+
+
+def concern_record_in_transaction(
+    *, actor: Membership, data: ConcernInput, request: HttpRequest | None = None
+) -> Concern:
+    """`concern_record` for a caller already in its own transaction (`concern_submit`), without
+    a savepoint of its own: an error rolls back the caller's whole transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("concern_record_in_transaction needs its caller's transaction")
     if actor.school is None:
         raise ValidationError("Only members of a school's staff record concerns.")
     if not data.children:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from audit import services as audit
 from audit.models import AuditAction
 from concerns.models import Concern, ConcernDraft
-from concerns.services.concerns import ConcernInput, concern_record
+from concerns.services.concerns import ConcernInput, concern_record_in_transaction
 from pupils.models import Pupil
 from schools.models import Membership
 
@@ -138,7 +138,8 @@ def concern_submit(
         return Concern.objects.get(form_key=key)
     if used_by is not None:
         data = replace(data, form_key=None)  # another author's key: never theirs to reuse
-    concern = concern_record(actor=actor, data=data, request=request)
+    # In this transaction, without a savepoint: a refused concern rolls all of it back.
+    concern = concern_record_in_transaction(actor=actor, data=data, request=request)
     draft = ConcernDraft.objects.filter(author=actor).first()
     if draft is not None:
         draft_delete(actor=actor, draft=draft, why="submitted as a concern", request=request)

@@ -4,8 +4,9 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit import services as audit_services
@@ -39,6 +40,37 @@ def test_categories_are_seeded_once_from_the_data_file(school):
     assert neglect.signs
     assert neglect.what_to_do
     assert Category.objects.filter(school=school).count() == len(codes)
+
+
+def test_categories_seen_inside_a_transaction_are_asked_for_again(school):
+    services.categories_ensure(school=school)  # made, and seen, inside the test's transaction
+    with CaptureQueriesContext(connection) as queries:
+        services.categories_ensure(school=school)
+    assert len(queries.captured_queries) == 1  # they could still be rolled back
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_school_seen_with_committed_categories_is_not_asked_about_again(school):
+    services.categories_ensure(school=school)  # made (committed: no transaction around it)
+    services.categories_ensure(school=school)  # seen, and remembered by this process
+    with CaptureQueriesContext(connection) as queries:
+        services.categories_ensure(school=school)
+    assert queries.captured_queries == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_concern_is_written_in_its_callers_transaction_or_not_at_all(teacher, pupil):
+    data = services.ConcernInput(
+        children=[services.ChildPart(pupil=pupil, part=Part.SUBJECT)],
+        occurred_at=timezone.now() - timedelta(hours=1),
+        facts="Came in without a coat.",
+    )
+    with pytest.raises(RuntimeError, match="caller's transaction"):
+        services.concern_record_in_transaction(actor=teacher, data=data)
+    assert not Concern.objects.exists()
+    with transaction.atomic():
+        services.concern_record_in_transaction(actor=teacher, data=data)
+    assert Concern.objects.count() == 1
 
 
 def test_amendments_are_versions_and_the_first_stays(teacher, dsl, pupil):
