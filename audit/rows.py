@@ -14,12 +14,12 @@ with a UUID key (`supported`) may be referred to afterwards. Their keys are time
 """
 
 import os
-import time
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from functools import cache
 from operator import itemgetter
+from time import time_ns
 from typing import Any
 from uuid import UUID, SafeUUID
 
@@ -93,7 +93,7 @@ def _uuid7() -> UUID:
     still cannot be guessed: 74 random bits (ADR 23)."""
     key = UUID.__new__(UUID)
     random = int.from_bytes(os.urandom(10)) & _RANDOM_80
-    number = (time.time_ns() // 1_000_000) << 80 | random
+    number = (time_ns() // 1_000_000) << 80 | random
     object.__setattr__(key, "int", number & _VERSION_MASK | _VERSION_7)
     object.__setattr__(key, "is_safe", SafeUUID.unknown)
     return key

@@ -50,7 +50,7 @@ def test_new_keys_are_version_7_uuids_in_time_order_with_74_random_bits(monkeypa
     assert len({(key.int >> 64) & 0xFFF for key in keys}) > 1000
     # A key made in a later millisecond sorts after, as a number and as text (SQLite's column).
     now = [1_764_770_000_000_000_000]
-    monkeypatch.setattr(rows.time, "time_ns", lambda: now[0])
+    monkeypatch.setattr(rows, "time_ns", lambda: now[0])
     first = rows._uuid7()
     now[0] += 1_000_000
     second = rows._uuid7()

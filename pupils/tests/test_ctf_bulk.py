@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.db.models import Count
 
+from audit import rows
 from audit.models import AuditEvent
 from audit.selectors import audit_chain_verify
 from bench.ctf import write_ctf
@@ -218,3 +219,32 @@ def test_household_suggestions_proposed_a_few_pairs_at_a_time_are_the_same(files
     pairs = HouseholdSuggestion.objects.values_list("pupil_a_id", "pupil_b_id")
     assert all(str(a) < str(b) for a, b in pairs)
     assert AuditEvent.objects.filter(action="household_suggestions_made").count() == 1
+
+
+def test_an_imports_rows_have_time_ordered_keys_after_those_already_there(
+    files, tmp_path, monkeypatch
+):
+    # ADR 23: a chunk's rows go to the end of every index keyed by them, not all over it.
+    clock = [1_764_000_000_000_000_000]
+    monkeypatch.setattr(rows, "time_ns", lambda: clock[0])
+    school = SchoolFactory(la_code="998", establishment_number="4321")
+    _import(files[0], school)
+    earlier = set(Pupil.objects.values_list("pk", flat=True))
+    clock[0] += 1_000_000  # a millisecond later
+    other = write_ctf(
+        tmp_path / "9984322_CTF.xml",
+        pupils=50,
+        seed=9,
+        la_code="998",
+        establishment_number="4322",
+        version="25.0",
+    )
+    _import(other, SchoolFactory(la_code="998", establishment_number="4322"))
+    later = set(Pupil.objects.values_list("pk", flat=True)) - earlier
+
+    for model in (Pupil, Address, Enrolment, PupilStatus, PupilAddress, Person, Relationship):
+        assert {key.version for key in model.objects.values_list("pk", flat=True)} == {7}
+    assert len(earlier) == PUPILS
+    assert len(later) == 50
+    assert max(earlier) < min(later)
+    assert max(str(key) for key in earlier) < min(str(key) for key in later)
