@@ -7,7 +7,6 @@ changes one of them."""
 from datetime import date
 
 import pytest
-from django.db import connection
 from django.db.models import Count
 
 from audit import rows
@@ -16,7 +15,7 @@ from audit.selectors import audit_chain_verify
 from bench.ctf import write_ctf
 from pupils import services as pupils_services
 from pupils.importers.apply import import_file
-from pupils.importers.apply.run import CHUNK_SIZE, SQLITE_IMPORT_CACHE_KIB
+from pupils.importers.apply.run import CHUNK_SIZE
 from pupils.models import (
     Address,
     Enrolment,
@@ -182,33 +181,6 @@ def test_each_added_child_is_audited_with_its_own_record(files):
     raw = PupilSourceRecord.objects.select_related("pupil").order_by("pupil__upn").first()
     assert raw is not None
     assert raw.raw.startswith("<Pupil><UPN>" + raw.pupil.upn + "</UPN>")
-
-
-def _sqlite_cache_size():
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        return cursor.fetchone()[0]
-
-
-def test_sqlite_works_with_a_larger_page_cache_during_the_import_only(files):
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's page cache")
-    school = SchoolFactory(la_code="998", establishment_number="4321")
-    before = _sqlite_cache_size()
-    during = set()
-    with files[0].open("rb") as stream:
-        import_file(
-            kind=ImportKind.CTF,
-            stream=stream,
-            file_name=files[0].name,
-            school=school,
-            actor=None,
-            dry_run=False,
-            today=TODAY,
-            on_outcome=lambda _outcome: during.add(_sqlite_cache_size()),
-        )
-    assert during == {-SQLITE_IMPORT_CACHE_KIB}
-    assert _sqlite_cache_size() == before
 
 
 def test_household_suggestions_proposed_a_few_pairs_at_a_time_are_the_same(files, monkeypatch):
