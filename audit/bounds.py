@@ -133,6 +133,10 @@ def neutralise_bidi(text: str) -> str:
 def name_problem(value: str) -> str | None:
     """Why `value` cannot be a person's name, or None. Control characters (tabs, line breaks,
     nulls) and bidirectional controls are refused; everything else a name may hold is allowed."""
+    if value.isascii() and value.isprintable():
+        # Most names: no ASCII character is a bidirectional or format control, and the only
+        # ASCII control characters (category Cc) are the ones `isprintable` refuses.
+        return None
     for character in value:
         if character in BIDI_REORDERING or character in BIDI_MARKS:
             return (

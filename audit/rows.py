@@ -9,7 +9,8 @@ values written are the ones `bulk_create` would write (`Field.get_db_prep_save`,
 conversion done directly for plain text, numbers, dates and UUIDs), and `auto_now`/
 `auto_now_add` times are set as it sets them. Nothing is read back: a row whose primary key
 the database numbers (an auto field) is inserted without it and is not told it, so only models
-with a UUID key (`supported`) may be referred to afterwards.
+with a UUID key (`supported`) may be referred to afterwards. Their keys are time-ordered
+(`_uuid7`), so that one batch's rows sit together in every index.
 """
 
 import os
@@ -18,6 +19,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from functools import cache
 from operator import itemgetter
+from time import time_ns
 from typing import Any
 from uuid import UUID, SafeUUID
 
@@ -57,15 +59,15 @@ def _template(
 ) -> tuple[dict[str, Any], list[tuple[str, Callable[[], Any]]], dict[str, str]]:
     """A new row's starting values: each concrete field's attribute with its default (the
     same object for every row, as `Field.get_default` gives it), the attributes whose default is
-    a callable (called per row; `uuid.uuid4` is replaced by `_uuid4`, which makes the same kind
-    of key faster), and the attribute behind each foreign key's name."""
+    a callable (called per row; `uuid.uuid4` is replaced by `_uuid7`, a time-ordered key), and
+    the attribute behind each foreign key's name."""
     static: dict[str, Any] = {}
     calls: list[tuple[str, Callable[[], Any]]] = []
     relations = {}
     for field in model._meta.concrete_fields:
         if field.has_default() and callable(field.default):
             default = field.default
-            calls.append((field.attname, _uuid4 if default is uuid.uuid4 else default))
+            calls.append((field.attname, _uuid7 if default is uuid.uuid4 else default))
             static[field.attname] = None
         else:
             static[field.attname] = field.get_default()
@@ -74,16 +76,25 @@ def _template(
     return static, calls, relations
 
 
-_VERSION_4 = (0x4000 << 64) | (0x8000 << 48)
+_VERSION_7 = (0x7000 << 64) | (0x8000 << 48)
 _VERSION_MASK = ~((0xF000 << 64) | (0xC000 << 48))
+_RANDOM_80 = (1 << 80) - 1
 
 
-def _uuid4() -> UUID:
-    """`uuid.uuid4()`: 122 random bits from the operating system with the version (4) and
-    variant (RFC 4122) bits set, built from the number directly. The general constructor
-    checks its arguments at a cost that showed up in imports of 50,000 children."""
+def _uuid7() -> UUID:
+    """A version-7 key (RFC 9562): the time in milliseconds, then 74 random bits from the
+    operating system (the version and variant bits set), built from the number directly.
+
+    Time-ordered rather than wholly random (`uuid.uuid4`) because the rows of one batch are
+    then neighbours in every index keyed by them (their own key, and the foreign keys of the
+    rows that refer to them). With random keys an import of 50,000 children touched pages all
+    over two dozen indexes in every chunk, and once those indexes outgrew the database's cache
+    the import slowed with every chunk (docs/performance.md, "Session 8: CTF import"). The key
+    still cannot be guessed: 74 random bits (ADR 23)."""
     key = UUID.__new__(UUID)
-    object.__setattr__(key, "int", int.from_bytes(os.urandom(16)) & _VERSION_MASK | _VERSION_4)
+    random = int.from_bytes(os.urandom(10)) & _RANDOM_80
+    number = (time_ns() // 1_000_000) << 80 | random
+    object.__setattr__(key, "int", number & _VERSION_MASK | _VERSION_7)
     object.__setattr__(key, "is_safe", SafeUUID.unknown)
     return key
 

@@ -36,17 +36,33 @@ def test_new_refuses_a_name_that_is_not_a_field():
         rows.new(Pupil, nickname="x")
 
 
-def test_new_keys_are_random_version_4_uuids_like_uuid4():
-    keys = [rows._uuid4() for _ in range(2000)]
+def test_new_keys_are_version_7_uuids_in_time_order_with_74_random_bits(monkeypatch):
+    keys = [rows._uuid7() for _ in range(2000)]
     assert len(set(keys)) == len(keys)
     for key in keys[:50]:
         assert isinstance(key, UUID)
-        assert key.version == 4
+        assert key.version == 7
         assert key.variant == RFC_4122
         assert UUID(str(key)) == key
         assert hash(UUID(str(key))) == hash(key)
-    # The version and variant bits are all that is fixed: the rest varies.
-    assert len({key.int >> 80 for key in keys}) > 1900
+    # Below the millisecond and the version and variant bits, every bit varies.
+    assert len({key.int & ((1 << 62) - 1) for key in keys}) == len(keys)
+    assert len({(key.int >> 64) & 0xFFF for key in keys}) > 1000
+    # A key made in a later millisecond sorts after, as a number and as text (SQLite's column).
+    now = [1_764_770_000_000_000_000]
+    monkeypatch.setattr(rows, "time_ns", lambda: now[0])
+    first = rows._uuid7()
+    now[0] += 1_000_000
+    second = rows._uuid7()
+    assert first < second
+    assert first.hex < second.hex
+    assert str(first) < str(second)
+    assert first.int >> 80 == 1_764_770_000_000
+
+
+def test_new_gives_each_row_a_time_ordered_key(school):
+    pupil = rows.new(Pupil, upn="A", legal_forename="Ann", legal_surname="Example")
+    assert pupil.pk.version == 7
 
 
 def test_new_and_insert_write_json_fields_as_the_orm_does(school):

@@ -7,15 +7,15 @@ changes one of them."""
 from datetime import date
 
 import pytest
-from django.db import connection
 from django.db.models import Count
 
+from audit import rows
 from audit.models import AuditEvent
 from audit.selectors import audit_chain_verify
 from bench.ctf import write_ctf
 from pupils import services as pupils_services
 from pupils.importers.apply import import_file
-from pupils.importers.apply.run import CHUNK_SIZE, SQLITE_IMPORT_CACHE_KIB
+from pupils.importers.apply.run import CHUNK_SIZE
 from pupils.models import (
     Address,
     Enrolment,
@@ -183,33 +183,6 @@ def test_each_added_child_is_audited_with_its_own_record(files):
     assert raw.raw.startswith("<Pupil><UPN>" + raw.pupil.upn + "</UPN>")
 
 
-def _sqlite_cache_size():
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        return cursor.fetchone()[0]
-
-
-def test_sqlite_works_with_a_larger_page_cache_during_the_import_only(files):
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's page cache")
-    school = SchoolFactory(la_code="998", establishment_number="4321")
-    before = _sqlite_cache_size()
-    during = set()
-    with files[0].open("rb") as stream:
-        import_file(
-            kind=ImportKind.CTF,
-            stream=stream,
-            file_name=files[0].name,
-            school=school,
-            actor=None,
-            dry_run=False,
-            today=TODAY,
-            on_outcome=lambda _outcome: during.add(_sqlite_cache_size()),
-        )
-    assert during == {-SQLITE_IMPORT_CACHE_KIB}
-    assert _sqlite_cache_size() == before
-
-
 def test_household_suggestions_proposed_a_few_pairs_at_a_time_are_the_same(files, monkeypatch):
     monkeypatch.setattr(pupils_services, "EVIDENCE_BATCH", 7)
     school = SchoolFactory(la_code="998", establishment_number="4321")
@@ -218,3 +191,32 @@ def test_household_suggestions_proposed_a_few_pairs_at_a_time_are_the_same(files
     pairs = HouseholdSuggestion.objects.values_list("pupil_a_id", "pupil_b_id")
     assert all(str(a) < str(b) for a, b in pairs)
     assert AuditEvent.objects.filter(action="household_suggestions_made").count() == 1
+
+
+def test_an_imports_rows_have_time_ordered_keys_after_those_already_there(
+    files, tmp_path, monkeypatch
+):
+    # ADR 23: a chunk's rows go to the end of every index keyed by them, not all over it.
+    clock = [1_764_000_000_000_000_000]
+    monkeypatch.setattr(rows, "time_ns", lambda: clock[0])
+    school = SchoolFactory(la_code="998", establishment_number="4321")
+    _import(files[0], school)
+    earlier = set(Pupil.objects.values_list("pk", flat=True))
+    clock[0] += 1_000_000  # a millisecond later
+    other = write_ctf(
+        tmp_path / "9984322_CTF.xml",
+        pupils=50,
+        seed=9,
+        la_code="998",
+        establishment_number="4322",
+        version="25.0",
+    )
+    _import(other, SchoolFactory(la_code="998", establishment_number="4322"))
+    later = set(Pupil.objects.values_list("pk", flat=True)) - earlier
+
+    for model in (Pupil, Address, Enrolment, PupilStatus, PupilAddress, Person, Relationship):
+        assert {key.version for key in model.objects.values_list("pk", flat=True)} == {7}
+    assert len(earlier) == PUPILS
+    assert len(later) == 50
+    assert max(earlier) < min(later)
+    assert max(str(key) for key in earlier) < min(str(key) for key in later)

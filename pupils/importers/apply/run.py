@@ -2,13 +2,13 @@
 result and the audit of it."""
 
 import hashlib
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit import services as audit
@@ -24,11 +24,6 @@ from schools.models import Membership, School
 SAMPLE_SIZE = 500
 # Pupils read, matched and written together: one lookup per chunk, one insert per table.
 CHUNK_SIZE = 400
-# SQLite's page cache while a file is imported, in KiB (its default is 2,000 KiB). An import adds
-# rows to indexes keyed by random UUIDs, touching pages all over them; with the default cache a
-# 50,000-pupil file spent a third of its database time reading pages back (48 s against 35 s
-# with this cache). Bounded, so memory still does not grow with the file; restored afterwards.
-SQLITE_IMPORT_CACHE_KIB = 16 * 1024
 
 
 @dataclass
@@ -105,7 +100,7 @@ def import_file(
     sha256, size = file_sha256(stream)
     result = ImportResult(file_name=file_name, kind=str(kind), dry_run=dry_run)
     try:
-        with _import_cache(), transaction.atomic():
+        with transaction.atomic():
             _run(
                 kind=kind,
                 stream=stream,
@@ -174,24 +169,6 @@ def import_file(
             )
         raise
     return result
-
-
-@contextmanager
-def _import_cache() -> Iterator[None]:
-    """A larger SQLite page cache for the import's connection while it runs (see
-    SQLITE_IMPORT_CACHE_KIB); nothing on other databases."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA cache_size = {-SQLITE_IMPORT_CACHE_KIB:d}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {before:d}")
 
 
 def _counts(result: ImportResult) -> dict[str, int]:
