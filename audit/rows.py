@@ -90,7 +90,7 @@ def _uuid7() -> UUID:
     rows that refer to them). With random keys an import of 50,000 children touched pages all
     over two dozen indexes in every chunk, and once those indexes outgrew the database's cache
     the import slowed with every chunk (docs/performance.md, "Session 8: CTF import"). The key
-    still cannot be guessed: 74 random bits (ADR 23)."""
+    still cannot be guessed: 74 random bits (ADR 24)."""
     key = UUID.__new__(UUID)
     random = int.from_bytes(os.urandom(10)) & _RANDOM_80
     number = (time_ns() // 1_000_000) << 80 | random

@@ -196,7 +196,7 @@ def test_household_suggestions_proposed_a_few_pairs_at_a_time_are_the_same(files
 def test_an_imports_rows_have_time_ordered_keys_after_those_already_there(
     files, tmp_path, monkeypatch
 ):
-    # ADR 23: a chunk's rows go to the end of every index keyed by them, not all over it.
+    # ADR 24: a chunk's rows go to the end of every index keyed by them, not all over it.
     clock = [1_764_000_000_000_000_000]
     monkeypatch.setattr(rows, "time_ns", lambda: clock[0])
     school = SchoolFactory(la_code="998", establishment_number="4321")
