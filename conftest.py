@@ -27,6 +27,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_gathering_wait(settings):
+    """Tests run tasks one after another in one process; the worker's gathering wait between
+    runs of a task is tested on its own (background/tests/test_coalesce.py)."""
+    settings.CAIRN_TASKS_GATHER_SECONDS = 0
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """On PostgreSQL the audit table refuses TRUNCATE (audit migration 0003), and Django's test
     runner empties tables with TRUNCATE between transactional tests. The runner connects as a

@@ -5,24 +5,56 @@ second), the first to start claims the others, does their work together in one g
 them done naming itself. The claimed calls are RUNNING under the same worker until then, so if
 the worker dies they go back in the queue with it (background/worker.py). Only the database
 backend has rows to claim; under any other backend each call runs on its own.
+
+Gathering (ADR 0026): a run costs a fixed part whatever the number of calls it takes along (a
+findings refresh reads about forty tables' worth of facts for its children, however few), so a
+worker that starts a new run the moment the last one ends, under a steady stream of calls, pays
+that part again for every three or four. A worker that ran a task less than
+`CAIRN_TASKS_GATHER_SECONDS` ago therefore waits until that much time has passed since the run
+began before it claims the calls queued behind it: under a stream, each run takes along what
+arrived in the meantime, and the machine's cores go to the people recording. A call arriving
+after a pause (a school day's pace) finds the last run long past and is run at once.
 """
 
+import threading
+import time
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.tasks import TaskContext, TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+# When this process last began a run of each task (time.monotonic), for gathering.
+_RUN_BEGAN: dict[str, float] = {}
+_RUN_BEGAN_LOCK = threading.Lock()
+
+
+def _gathering_wait(task_path: str) -> float:
+    """Wait, if this process began a run of the task less than the gathering time ago, until
+    that time has passed since then; note this run's beginning. Returns the seconds waited."""
+    gather = float(settings.CAIRN_TASKS_GATHER_SECONDS)
+    with _RUN_BEGAN_LOCK:
+        last = _RUN_BEGAN.get(task_path)
+    wait = 0.0 if last is None else max(0.0, last + gather - time.monotonic())
+    if wait:
+        time.sleep(wait)
+    with _RUN_BEGAN_LOCK:
+        _RUN_BEGAN[task_path] = time.monotonic()
+    return wait
+
 
 def queued_alike_claim(
     context: TaskContext[Any, Any], *, limit: int
 ) -> list[DBTaskResult[Any, Any]]:
-    """Claim up to `limit` READY calls of the running task, for the running task's worker."""
+    """Claim up to `limit` READY calls of the running task, for the running task's worker, after
+    the gathering wait (above)."""
     result = context.task_result
     if not isinstance(result.task.get_backend(), DatabaseBackend) or not result.worker_ids:
         return []
+    _gathering_wait(result.task.module_path)
     worker_id = result.worker_ids[-1]
     with transaction.atomic():
         queued = (

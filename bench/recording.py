@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from bench import cpu
 from bench.common import ROOT, Row, median, percentile, write_results
 from bench.server import LoadResult, load, running_server, server_env
 
@@ -120,8 +121,10 @@ def _posts(cookie: str, count: int, seed: int) -> list[tuple[str, str, bytes, di
             "child_words": "There wasn't any breakfast.",
             "categories": neglect,
             "csrfmiddlewaretoken": CSRF,
-            # The form's own key, as the page gives each concern being typed (`Concern.form_key`).
-            "form_key": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            # The form's own key, as the page gives each concern being typed (`Concern.form_key`):
+            # new in every run, or a run over the same database would send only repeats, which
+            # the page answers without writing anything.
+            "form_key": str(uuid.uuid4()),
         }
         posts.append(("POST", "/concerns/new/", urlencode(fields).encode(), headers))
     return posts
@@ -153,8 +156,8 @@ def _drain(since: Any, timeout: float = 600.0) -> list[float]:
 
 
 def _phase(
-    host: str, posts: list[Any], clients: int, requests: int
-) -> tuple[LoadResult, LoadResult, list[float]]:
+    host: str, posts: list[Any], clients: int, requests: int, database: str | None
+) -> tuple[LoadResult, LoadResult, list[float], dict[str, float]]:
     from django.utils import timezone
 
     def health(i: int) -> tuple[str, str, bytes | None, dict[str, str]]:
@@ -162,12 +165,17 @@ def _phase(
 
     reference = load(host, health, clients=clients, requests=requests)
     since = timezone.now()
+    before = cpu.snapshot(database)
     recorded = load(
         host, lambda i: posts[i], clients=clients, requests=requests, expect=302, max_seconds=600
     )
     if recorded.errors:
         raise RuntimeError(f"{len(recorded.errors)} errors, e.g. {recorded.errors[:3]}")
-    return reference, recorded, _drain(since)
+    refreshed = _drain(since)
+    # CPU a concern, by process, over the recording and the draining of the queue it left.
+    used = cpu.spent(before, cpu.snapshot(database))
+    per_concern = {kind: round(seconds * 1000 / requests, 1) for kind, seconds in used.items()}
+    return reference, recorded, refreshed, per_concern
 
 
 def _paced(host: str, posts: list[Any], every: float) -> tuple[list[float], list[float]]:
@@ -213,6 +221,7 @@ def main() -> None:
     else:
         _manage(code_dir, url, "migrate", "--verbosity", "0")
     _django(url)
+    database = url.rsplit("/", 1)[1] if args.db == "postgresql" else None
     from bench.suite import signed_in_cookie
 
     cookie = signed_in_cookie(TEACHER)
@@ -233,7 +242,9 @@ def main() -> None:
             _drain(since=time.strftime("2000-01-01T00:00:00Z"))  # whatever seeding queued
             for clients, requests, seed in ((1, args.one, 1), (args.clients, args.many, 2)):
                 posts = _posts(cookie, requests, seed + (10 if args.label == "after" else 0))
-                reference, recorded, refresh = _phase(server.host, posts, clients, requests)
+                reference, recorded, refresh, cpu_ms = _phase(
+                    server.host, posts, clients, requests, database
+                )
                 scale = "demo trust, 600 pupils"
                 rows.append(
                     Row(
@@ -252,9 +263,11 @@ def main() -> None:
                             "reference_p95": reference.p95,
                             "worker": has_worker,
                             "workers": len(workers),
+                            "cpu_ms_per_concern": cpu_ms,
                         },
                     )
                 )
+                print(f"CPU ms a concern, {clients} client(s): {cpu_ms}", file=sys.stderr)
                 if refresh:
                     rows.append(
                         Row(
