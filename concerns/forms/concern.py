@@ -4,6 +4,7 @@ import json
 import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any, cast
 
 from django import forms
@@ -31,6 +32,24 @@ EXTRA_CHILDREN = 2
 
 
 _MAX_MARKS = 30
+
+
+class _RollOptions:
+    """The children a person may record about, as options for the three child pickers: read
+    from the database once, when the first picker is drawn (never for a posted form that is
+    saved), however many pickers show them. A posted child is still checked against the
+    roll's query by each field."""
+
+    def __init__(self, pupils: QuerySet[Pupil], field: PupilChoiceField) -> None:
+        self._pupils = pupils
+        self._field = field
+        self._options: list[tuple[str, str]] | None = None
+
+    def options(self, empty_label: str) -> list[tuple[str, str]]:
+        if self._options is None:
+            label = self._field.label_from_instance
+            self._options = [(str(pupil.pk), label(pupil)) for pupil in self._pupils]
+        return [("", empty_label), *self._options]
 
 
 class ConcernForm(forms.Form):
@@ -132,8 +151,11 @@ class ConcernForm(forms.Form):
         self, *args: Any, pupils: QuerySet[Pupil], categories: QuerySet[Category], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        roll = _RollOptions(pupils, cast(PupilChoiceField, self.fields["child_1"]))
         for name in ("child_1", "child_2", "child_3"):
-            self.fields[name].queryset = pupils  # type: ignore[attr-defined]
+            field = cast(PupilChoiceField, self.fields[name])
+            field.queryset = pupils  # what a posted child is checked against
+            field.choices = partial(roll.options, str(field.empty_label))
         self.fields["categories"].queryset = categories  # type: ignore[attr-defined]
         now = timezone.localtime()
         self.fields["occurred_on"].initial = now.date().isoformat()  # type="date" wants ISO

@@ -70,6 +70,24 @@ class TestRecording:
         assert "[V" not in body
         assert pupil.display_name in body
 
+    def test_the_three_child_pickers_read_the_roll_once(self, client_for, teacher, pupil):
+        other = enrolled_pupil(school=teacher.school, legal_forename="Ada", legal_surname="Zed")
+        client = client_for(teacher)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("concerns:record"))
+        body = response.content.decode()
+        roll_reads = [
+            q
+            for q in queries.captured_queries
+            if 'ORDER BY "pupils_pupil"."legal_surname"' in q["sql"]
+        ]
+        assert len(roll_reads) == 1
+        # Each picker lists every child on the roll, after its own first option.
+        for first in ("Choose a child", "No other child"):
+            assert f'<option value="">{first}</option>' in body
+        assert body.count(f'<option value="{other.pk}">') == 3
+        assert body.count(f'<option value="{pupil.pk}">') == 3
+
     def test_teacher_records_a_concern_with_a_mark_and_the_team_is_alerted(
         self, client_for, teacher, pupil, request
     ):

@@ -58,6 +58,23 @@ class _Grouped(forms.Form):
     on = DateInputField(label="On", name="The day", help_text="For example, 27 3 2026")
 
 
+class _Hostile(forms.Form):
+    who = forms.ChoiceField(choices=[("", "Choose"), ('a"b', "<script>x</script> & Co")])
+
+
+def test_option_values_and_labels_are_escaped():
+    html = govuk_field(_Hostile(data={"who": 'a"b'})["who"])
+    assert '<option value="a&quot;b" selected>&lt;script&gt;x&lt;/script&gt; &amp; Co</option>' in (
+        html
+    )
+    assert "<script>" not in html
+
+
+def test_an_empty_select_selects_nothing():
+    html = govuk_field(_Hostile()["who"])
+    assert "selected" not in html
+
+
 def test_grouped_choices_become_option_groups():
     html = govuk_field(_Grouped(data={"fruit": "c"})["fruit"])
     assert '<optgroup label="Stone fruit">' in html
