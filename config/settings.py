@@ -122,6 +122,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A statement a connection sends again and again (each request's session, user and
+    # membership reads, a concern's inserts, the audit chain's head) is parsed and planned once
+    # per connection after this many uses: parameters bound by the server and psycopg's
+    # prepared statements (ADR 27). 0 turns it off, for a connection pooler in transaction mode
+    # that cannot keep prepared statements.
+    _PREPARE_AFTER = env_int("CAIRN_PG_PREPARE_AFTER", 5, minimum=0)
+    if _PREPARE_AFTER:
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=_PREPARE_AFTER
+        )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
