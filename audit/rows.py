@@ -43,7 +43,6 @@ from django.db.models import (
 from django.db.models.base import ModelState
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
-from psycopg.copy import Copy, FileWriter
 
 # Fields whose value is written as it is (the ORM's preparation returns it unchanged).
 _AS_IS = {
@@ -307,6 +306,9 @@ quick_handoffs = QuickHandoffs()
 def _copy_data(values: list[tuple[Any, ...]]) -> bytes:
     """The COPY text of `values`, formatted by the driver exactly as `cursor.copy` formats it
     (psycopg's `FileWriter`), without sending it."""
+    # Imported here: a process on SQLite never loads the driver (about 8 MB of its memory).
+    from psycopg.copy import Copy, FileWriter
+
     buffer = io.BytesIO()
     with (
         connection.connection.cursor() as cursor,
