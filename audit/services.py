@@ -227,16 +227,18 @@ class Entry:
     school_id: UUID | None = None
 
 
-def record_many(entries: list[Entry]) -> int:
+def record_many(entries: list[Entry], *, copier: rows.CopyThread | None = None) -> int:
     """Append `entries` to the trail in order, in the caller's transaction: exactly the events
     (numbers, seals, links) that calling `record` for each in turn would write, with one lock,
     one read of the last event and one insert per few hundred. For imports, which audit every
-    child they write. Returns how many were appended."""
+    child they write. With a `copier` the events go with the copier's next batch (the caller
+    waits for its batch in flight first: the last event is read here). Returns how many were
+    appended."""
     if not entries:
         return 0
     if not connection.in_atomic_block:
         with transaction.atomic():
-            return record_many(entries)
+            return record_many(entries, copier=copier)
     seq, prev_seal = _chain_head()
     events = []
     for entry in entries:
@@ -256,7 +258,7 @@ def record_many(entries: list[Entry]) -> int:
         )
         events.append(event)
         seq, prev_seal = seq + 1, event.seal
-    rows.insert(AuditEvent, events)
+    rows.insert(AuditEvent, events, copier=copier)
     return len(events)
 
 

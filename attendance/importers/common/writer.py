@@ -2,9 +2,7 @@
 database on a background thread (all-or-nothing, idempotent; docs/import-attendance.md)."""
 
 import contextlib
-import sys
 import tempfile
-import threading
 import uuid
 from collections import deque
 from collections.abc import Iterable
@@ -22,6 +20,7 @@ from django.utils import timezone
 from attendance.codes import NO_MARK, SESSIONS_PER_WEEK, code_table
 from attendance.importers.common.rolls import WeekRecord
 from attendance.models import AttendanceAmendment, AttendanceImport, AttendanceWeek, ColumnarState
+from audit.rows import quick_handoffs
 
 
 @dataclass
@@ -65,42 +64,6 @@ def _merge_late(old: str, new: str, new_marks: str) -> str:
         n if m != NO_MARK else o for o, n, m in zip(old_values, new_values, new_marks, strict=True)
     ]
     return "" if not any(merged) else ",".join(merged)
-
-
-class _QuickHandoffs:
-    """While a COPY writer thread runs, the interpreter hands the GIL between threads every
-    0.2 ms instead of every 5 ms.
-
-    The writer sends each batch to PostgreSQL in 128 KB pieces (psycopg's chunk), waiting for
-    the socket between pieces with the GIL released; to send the next piece it must take the
-    GIL back from the parsing thread, which by default gives it up only every 5 ms. The server
-    then sat idle for most of each wait: on a 40,000-pupil year the writer was busy for 22.6 s
-    with the default and 17.2 s with 0.2 ms (ADR 7, "Bulk writes"). The setting is the
-    process's, so it is lowered while any import in the process is writing and restored when
-    the last one ends; other threads meanwhile only switch more often."""
-
-    INTERVAL = 0.0002
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._writers = 0
-        self._previous = sys.getswitchinterval()
-
-    def enter(self) -> None:
-        with self._lock:
-            if self._writers == 0:
-                self._previous = sys.getswitchinterval()
-                sys.setswitchinterval(min(self._previous, self.INTERVAL))
-            self._writers += 1
-
-    def leave(self) -> None:
-        with self._lock:
-            self._writers -= 1
-            if self._writers == 0:
-                sys.setswitchinterval(self._previous)
-
-
-_quick_handoffs = _QuickHandoffs()
 
 
 class WeekWriter:
@@ -183,7 +146,7 @@ class WeekWriter:
 
     def _executor(self) -> ThreadPoolExecutor:
         if self._copier is None:
-            _quick_handoffs.enter()
+            quick_handoffs.enter()
             self._copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cairn-copy")
         return self._copier
 
@@ -253,7 +216,7 @@ class WeekWriter:
                 self._copier.shutdown(wait=True)
             finally:
                 self._copier = None
-                _quick_handoffs.leave()
+                quick_handoffs.leave()
 
     def cleanup(self) -> None:
         """Let any COPY in flight end (its error no longer matters), then drop the tee files."""

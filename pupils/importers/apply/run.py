@@ -1,19 +1,21 @@
 """Reading one pupil file and applying it in one transaction: the batch, its chunks, the
 result and the audit of it."""
 
+import contextlib
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from audit import rows as fast_rows
 from audit import services as audit
 from audit.models import AuditAction
-from pupils.importers.apply.plan import Outcome
+from pupils.importers.apply.plan import INSERT_ORDER, Outcome
 from pupils.importers.apply.writer import _ConflictError, _Writer
 from pupils.importers.csv import CsvReader, Mapping
 from pupils.importers.ctf import CtfReader
@@ -233,29 +235,42 @@ def _run(  # noqa: PLR0912 — reading, writing and reporting one file, in order
         source = RecordSource.CSV
     writer: _Writer | None = None
     chunk: list[PupilRecord] = []
-    for record in reader.records():
-        if writer is None:
-            if isinstance(reader, CtfReader) and reader.header is not None:
-                _check_destination(reader, school)
-                if reader.header.file_date is not None:
-                    effective = min(reader.header.file_date, today)
-            writer = _Writer(
-                school=school,
-                actor=actor,
-                source=source,
-                kind=kind,
-                file_name=file_name,
-                effective=effective,
-            )
-        if reader.problems:
-            # Keep reading to report every problem, but write nothing more.
-            continue
-        chunk.append(record)
-        if len(chunk) >= CHUNK_SIZE:
-            _apply_chunk(writer, chunk, reader, result, on_outcome)
-            chunk = []
-    if writer is not None and chunk and not reader.problems:
-        _apply_chunk(writer, chunk, reader, result, on_outcome)
+    # PostgreSQL: each chunk's new rows are copied on a writer thread while the next chunk is
+    # read (ADR 25); SQLite works in this process, so there is nothing to overlap.
+    copier = fast_rows.CopyThread() if connection.vendor == "postgresql" else None
+    try:
+        with _foreign_keys_checked_per_statement():
+            for record in reader.records():
+                if writer is None:
+                    if isinstance(reader, CtfReader) and reader.header is not None:
+                        _check_destination(reader, school)
+                        if reader.header.file_date is not None:
+                            effective = min(reader.header.file_date, today)
+                    writer = _Writer(
+                        school=school,
+                        actor=actor,
+                        source=source,
+                        kind=kind,
+                        file_name=file_name,
+                        effective=effective,
+                        copier=copier,
+                    )
+                if reader.problems:
+                    # Keep reading to report every problem, but write nothing more.
+                    continue
+                chunk.append(record)
+                if len(chunk) >= CHUNK_SIZE:
+                    _apply_chunk(writer, chunk, reader, result, on_outcome)
+                    chunk = []
+            if writer is not None and chunk and not reader.problems:
+                _apply_chunk(writer, chunk, reader, result, on_outcome)
+            _stored(copier, reader)
+    finally:
+        if copier is not None:
+            # Normally stored already; when the import is failing for another reason, its
+            # error is the one to report, once the thread has let go of the connection.
+            with contextlib.suppress(Exception):
+                copier.close()
     seen = writer.applied if writer is not None else set()
     if isinstance(reader, CsvReader):
         result.ignored_columns = reader.ignored_columns
@@ -281,6 +296,8 @@ def _apply_chunk(
     result: ImportResult,
     on_outcome: Callable[[Outcome], None] | None,
 ) -> None:
+    if not _stored(writer.copier, reader):
+        return
     writer.prefetch(chunk)
     for record in chunk:
         # A new child's rows wait for `flush`; a known child's changes are written now, each
@@ -304,13 +321,57 @@ def _apply_chunk(
             on_outcome(outcome)
     if reader.problems:
         return
+    what = f"{chunk[0].location} to {chunk[-1].location}"
     try:
         with transaction.atomic():
             writer.flush()
     except IntegrityError as error:
-        reader.problems.add(
-            f"{chunk[0].location} to {chunk[-1].location}: the database refused them ({error})."
+        reader.problems.add(f"{what}: the database refused them ({error}).")
+        return
+    if writer.copier is not None:
+        writer.copier.send(what=what)
+
+
+def _stored(copier: fast_rows.CopyThread | None, reader: CtfReader | CsvReader) -> bool:
+    """Wait until the chunk the writer thread is copying is stored (before anything else uses
+    the connection); the database's refusal of it becomes the file's problem, as a refusal of
+    a chunk written here does."""
+    if copier is None:
+        return True
+    what = copier.sending
+    try:
+        copier.wait()
+    except IntegrityError as error:
+        reader.problems.add(f"{what}: the database refused them ({error}).")
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def _foreign_keys_checked_per_statement() -> Iterator[None]:
+    """PostgreSQL: while the file is written, the pupil tables' foreign keys are checked as
+    each statement (each chunk's COPY) ends, rather than all at commit.
+
+    The same constraints, in the same transaction: a row whose key points nowhere is refused
+    just the same, only sooner. At commit the checks ran in series with everything else (about
+    12 a child, 4.8 s of 50,000 children); a chunk's now run on the server while the writer
+    thread waits for its COPY and the import reads the next chunk (ADR 25). They are deferred
+    again (as Django creates them) before anything else in the transaction."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    tables = [model._meta.db_table for model in INSERT_ORDER]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT string_agg(quote_ident(conname), ', ') FROM pg_constraint WHERE contype = 'f' "
+            "AND condeferrable AND condeferred AND conrelid = ANY(%s::regclass[])",
+            [tables],
         )
+        (names,) = cursor.fetchone() or ("",)
+        cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")
 
 
 def _check_destination(reader: CtfReader, school: School) -> None:

@@ -71,8 +71,11 @@ class _Writer:
         kind: ImportKind,
         file_name: str,
         effective: date,
+        copier: fast_rows.CopyThread | None = None,
     ) -> None:
         self.school = school
+        # PostgreSQL: new children's rows are copied on a writer thread (`run`; ADR 25).
+        self.copier = copier
         self.actor = actor
         self.source = source
         self.kind = kind
@@ -103,18 +106,16 @@ class _Writer:
         return self._match(record) is None
 
     def flush(self) -> None:
-        """Insert the rows queued for new children, then append every queued audit event."""
+        """Insert the rows queued for new children, then append every queued audit event
+        (with a copier: build their COPYs, sent by the copier's next `send`). A former UPN's
+        key is numbered by the database and not read back: no row refers to one."""
         now = timezone.now()
         for model in INSERT_ORDER:
             rows = self._pending[model]
-            if not rows:
-                continue
-            if fast_rows.supported(model):
-                fast_rows.insert(model, rows, now=now)
-            else:
-                model._default_manager.bulk_create(rows, batch_size=500)
-            self._pending[model] = []
-        audit.record_many(self._events)
+            if rows:
+                fast_rows.insert(model, rows, now=now, copier=self.copier)
+                self._pending[model] = []
+        audit.record_many(self._events, copier=self.copier)
         self._events = []
 
     def _insert(self, row: Model) -> None:
