@@ -124,17 +124,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Each thread keeps its connection for a minute, as on PostgreSQL: opening one and reading the
     # schema cost about 3 ms of CPU on every request. A restore copies into the live database
     # with SQLite's backup API (backup/restoring.py), which open connections see.
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A statement a connection sends again and again (each request's session, user and
-    # membership reads, a concern's inserts, the audit chain's head) is parsed and planned once
-    # per connection after this many uses: parameters bound by the server and psycopg's
-    # prepared statements (ADR 27). 0 turns it off, for a connection pooler in transaction mode
-    # that cannot keep prepared statements.
-    _PREPARE_AFTER = env_int("CAIRN_PG_PREPARE_AFTER", 5, minimum=0)
-    if _PREPARE_AFTER:
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            server_side_binding=True, prepare_threshold=_PREPARE_AFTER
-        )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
