@@ -7,19 +7,25 @@
 The database is the demo trust (`seed_demo`: about 600 pupils), created by the code under test
 (`--fresh`) or migrated forward by it. gunicorn serves `--code-dir`; when that code has the
 background worker (`background/`), `run_worker` runs beside it, as in `make demo` and in
-production. A member of staff records neglect concerns about children at Brookside, first from one
-client, then from 20 at once, each phase beside GET /health/ measured the same way just before.
+production. Staff record neglect concerns about children at Brookside, first one member of staff
+from one client, then 20 at once, each at a computer of their own (`--staff`: the demo's teacher
+and synthetic colleagues made for the benchmark; with `--staff 1` all 20 clients sign in as the
+one teacher, as before session 9, and their submissions queue behind that person's lock, which
+keeps one person's drafts and submissions in order), each phase beside GET /health/ measured the
+same way just before. CPU a concern is counted by process from /proc (`bench/cpu.py`).
 After each phase the queue is left to drain, and each refresh's enqueue-to-stored time is read from
 its task row (`finished_at - enqueued_at`; a refresh taken along by another is stored when that one
 is). Before the change the refresh ran inside the POST, so it is part of the POST's own time.
 """
 
 import argparse
+import itertools
 import os
 import random
 import string
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from datetime import timedelta
@@ -84,9 +90,53 @@ def _django(url: str) -> None:
     django.setup()
 
 
-def _posts(cookie: str, count: int, seed: int) -> list[tuple[str, str, bytes, dict[str, str]]]:
+class _Staffroom:
+    """Sign-ins for the load's clients: each client (a thread of `bench.server.load`) is one
+    member of staff, given the next sign-in on its first request, as twenty people at twenty
+    computers would be. With fewer sign-ins than clients they are shared in turn."""
+
+    def __init__(self, cookies: list[str]) -> None:
+        self.cookies = cookies
+        self._local = threading.local()
+        self._given = itertools.count()
+        self._lock = threading.Lock()
+
+    def cookie(self) -> str:
+        if not hasattr(self._local, "cookie"):
+            with self._lock:
+                self._local.cookie = self.cookies[next(self._given) % len(self.cookies)]
+        return str(self._local.cookie)
+
+    def signed_in(self, post: tuple[str, str, bytes, dict[str, str]]) -> Any:
+        method, path, body, headers = post
+        return method, path, body, {**headers, "Cookie": f"{self.cookie()}; csrftoken={CSRF}"}
+
+
+def _staff_cookies(count: int) -> list[str]:
+    """Session cookies for `count` members of staff at Brookside: the demo's teacher and, for
+    more, synthetic colleagues made for the benchmark ("Bench Colleague 02", ...)."""
+    from accounts.models import User
+    from bench.suite import signed_in_cookie
+    from schools.models import Membership, Role
+
+    teacher = Membership.objects.get(user__email=TEACHER, is_active=True)
+    emails = [TEACHER]
+    for n in range(2, count + 1):
+        email = f"bench-colleague-{n:02d}@brookside.example"
+        user = User.objects.filter(email=email).first() or User.objects.create_user(
+            email=email, password=None, full_name=f"Bench Colleague {n:02d}"
+        )
+        Membership.objects.get_or_create(
+            user=user, school=teacher.school, role=Role.STAFF, defaults={"is_active": True}
+        )
+        emails.append(email)
+    return [signed_in_cookie(email) for email in emails]
+
+
+def _posts(count: int, seed: int) -> list[tuple[str, str, bytes, dict[str, str]]]:
     """`count` POSTs recording a neglect concern, each about a child at Brookside picked at
-    random (so the refreshes are for different children, as in a real staffroom)."""
+    random (so the refreshes are for different children, as in a real staffroom); the sign-in
+    is added by the client that sends it (`_Staffroom`)."""
     from django.utils import timezone
 
     from concerns.models import Category
@@ -105,7 +155,6 @@ def _posts(cookie: str, count: int, seed: int) -> list[tuple[str, str, bytes, di
     moment = timezone.localtime() - timedelta(hours=1)
     headers = {
         "Host": "127.0.0.1",
-        "Cookie": f"{cookie}; csrftoken={CSRF}",
         "Content-Type": "application/x-www-form-urlencoded",
         "Referer": "http://127.0.0.1/concerns/new/",
     }
@@ -156,7 +205,13 @@ def _drain(since: Any, timeout: float = 600.0) -> list[float]:
 
 
 def _phase(
-    host: str, posts: list[Any], clients: int, requests: int, database: str | None
+    host: str,
+    posts: list[Any],
+    staffroom: _Staffroom,
+    *,
+    clients: int,
+    requests: int,
+    database: str | None,
 ) -> tuple[LoadResult, LoadResult, list[float], dict[str, float]]:
     from django.utils import timezone
 
@@ -167,7 +222,12 @@ def _phase(
     since = timezone.now()
     before = cpu.snapshot(database)
     recorded = load(
-        host, lambda i: posts[i], clients=clients, requests=requests, expect=302, max_seconds=600
+        host,
+        lambda i: staffroom.signed_in(posts[i]),
+        clients=clients,
+        requests=requests,
+        expect=302,
+        max_seconds=600,
     )
     if recorded.errors:
         raise RuntimeError(f"{len(recorded.errors)} errors, e.g. {recorded.errors[:3]}")
@@ -207,6 +267,13 @@ def main() -> None:
     parser.add_argument("--one", type=int, default=100, help="requests from one client")
     parser.add_argument("--many", type=int, default=400, help="requests from 20 clients")
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument(
+        "--staff",
+        type=int,
+        default=20,
+        help="members of staff recording, one a client (1: every client signs in as the demo's "
+        "teacher, as the benchmark did before session 9)",
+    )
     parser.add_argument("--paced", type=int, default=20, help="concerns one a second")
     parser.add_argument(
         "--workers", type=int, default=1, help="run_worker processes beside the web server"
@@ -222,9 +289,7 @@ def main() -> None:
         _manage(code_dir, url, "migrate", "--verbosity", "0")
     _django(url)
     database = url.rsplit("/", 1)[1] if args.db == "postgresql" else None
-    from bench.suite import signed_in_cookie
-
-    cookie = signed_in_cookie(TEACHER)
+    cookies = _staff_cookies(args.staff)
     has_worker = (code_dir / "background" / "management" / "commands" / "run_worker.py").exists()
     workers: list[subprocess.Popen[bytes]] = []
     rows: list[Row] = []
@@ -241,9 +306,14 @@ def main() -> None:
         try:
             _drain(since=time.strftime("2000-01-01T00:00:00Z"))  # whatever seeding queued
             for clients, requests, seed in ((1, args.one, 1), (args.clients, args.many, 2)):
-                posts = _posts(cookie, requests, seed + (10 if args.label == "after" else 0))
+                posts = _posts(requests, seed + (10 if args.label == "after" else 0))
                 reference, recorded, refresh, cpu_ms = _phase(
-                    server.host, posts, clients, requests, database
+                    server.host,
+                    posts,
+                    _Staffroom(cookies),
+                    clients=clients,
+                    requests=requests,
+                    database=database,
                 )
                 scale = "demo trust, 600 pupils"
                 rows.append(
@@ -283,7 +353,11 @@ def main() -> None:
                         )
                     )
                 print(rows[-1].line() if not refresh else rows[-2].line(), file=sys.stderr)
-            posts = _posts(cookie, args.paced, 3 + (10 if args.label == "after" else 0))
+            staffroom = _Staffroom(cookies[:1])
+            posts = [
+                staffroom.signed_in(p)
+                for p in _posts(args.paced, 3 + (10 if args.label == "after" else 0))
+            ]
             latencies, refresh = _paced(server.host, posts, every=1.0)
             if refresh:
                 rows.append(
