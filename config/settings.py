@@ -466,7 +466,7 @@ CAIRN_WORKER_MAX_ATTEMPTS = env_int("CAIRN_WORKER_MAX_ATTEMPTS", 3, minimum=1)
 # A worker that ran a task less than this many seconds ago waits until that long after the run
 # began before taking along the calls queued behind it (background/coalesce.py, ADR 0026): under
 # a stream of concerns each findings refresh or alert run takes more of them along. 0: never wait.
-CAIRN_TASKS_GATHER_SECONDS = env_float("CAIRN_TASKS_GATHER_SECONDS", 0.5, minimum=0.0)
+CAIRN_TASKS_GATHER_SECONDS = env_float("CAIRN_TASKS_GATHER_SECONDS", 0.25, minimum=0.0)
 # The findings refresh takes the other children queued for refreshing with it, up to this many.
 CAIRN_PATTERNS_REFRESH_BATCH = env_int("CAIRN_PATTERNS_REFRESH_BATCH", 200, minimum=1)
 # Finished task rows (ids and timings, never a child's details) are kept this long.
