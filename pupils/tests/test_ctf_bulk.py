@@ -58,9 +58,10 @@ def files(tmp_path):
     return one(7), one(8)
 
 
-def _import(path, school):
+def ctf_file_import(path, school):
+    """Import the CTF at `path` for `school` as a command would (no person; dated TODAY)."""
     with path.open("rb") as stream:
-        result = import_file(
+        return import_file(
             kind=ImportKind.CTF,
             stream=stream,
             file_name=path.name,
@@ -69,6 +70,10 @@ def _import(path, school):
             dry_run=False,
             today=TODAY,
         )
+
+
+def _import(path, school):
+    result = ctf_file_import(path, school)
     return result.added, result.changed, result.unchanged
 
 

@@ -3,7 +3,6 @@ chunk is read, with the pupil tables' foreign keys checked as each COPY ends. Th
 all or nothing: a chunk the database refuses, whether written here or on the thread, leaves
 nothing of the file, the refusal names the chunk, and the trail's chain stays whole."""
 
-from datetime import date
 from uuid import uuid4
 
 import pytest
@@ -13,25 +12,23 @@ from audit import rows
 from audit.models import AuditAction, AuditEvent
 from audit.selectors import audit_chain_verify
 from bench.ctf import write_ctf
-from pupils.importers.apply import import_file
 from pupils.importers.apply.run import CHUNK_SIZE
 from pupils.importers.apply.writer import _Writer
 from pupils.importers.records import ImportFileError
 from pupils.models import (
     FormerUPN,
     ImportBatch,
-    ImportKind,
     ImportStatus,
     Person,
     Pupil,
     Relationship,
 )
+from pupils.tests.test_ctf_bulk import ctf_file_import
 from schools.tests.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db
 
 PUPILS = 900  # three chunks: the second is refused while the first is stored
-TODAY = date(2025, 10, 1)
 only_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite writes in this process, without a thread"
 )
@@ -57,19 +54,6 @@ def ctf(tmp_path):
 @pytest.fixture
 def school():
     return SchoolFactory(la_code="998", establishment_number="4321")
-
-
-def _import(path, school):
-    with path.open("rb") as stream:
-        return import_file(
-            kind=ImportKind.CTF,
-            stream=stream,
-            file_name=path.name,
-            school=school,
-            actor=None,
-            dry_run=False,
-            today=TODAY,
-        )
 
 
 def _nothing_written():
@@ -100,7 +84,7 @@ def test_a_chunk_refused_midway_leaves_nothing_of_the_file(ctf, school, monkeypa
 
     monkeypatch.setattr(_Writer, "_create", clashing)
     with pytest.raises(ImportFileError) as refused:
-        _import(ctf, school)
+        ctf_file_import(ctf, school)
     (problem,) = refused.value.problems
     assert problem.startswith(
         f"<Pupil> {CHUNK_SIZE + 1} (UPN {first[CHUNK_SIZE]}) to <Pupil> {2 * CHUNK_SIZE} "
@@ -135,7 +119,7 @@ def test_a_row_whose_key_points_nowhere_is_refused_with_its_chunk(ctf, school, m
     monkeypatch.setattr(_Writer, "_add_relationship", dangling)
     monkeypatch.setattr(_Writer, "apply", remember)
     with pytest.raises(ImportFileError) as refused:
-        _import(ctf, school)
+        ctf_file_import(ctf, school)
     (problem,) = refused.value.problems
     assert problem.startswith(f"<Pupil> {CHUNK_SIZE + 1} ")
     assert "pupils_relationship" in problem
@@ -158,7 +142,7 @@ def test_an_error_on_the_writer_thread_rolls_back_the_whole_file(ctf, school, mo
 
     monkeypatch.setattr(rows.CopyThread, "send", garbled)
     with pytest.raises(DatabaseError) as failed:
-        _import(ctf, school)
+        ctf_file_import(ctf, school)
     assert "extra data" in str(failed.value)
     assert len(sent) == 2  # the import stopped at the next chunk
     _nothing_written()
@@ -166,7 +150,7 @@ def test_an_error_on_the_writer_thread_rolls_back_the_whole_file(ctf, school, mo
 
 @only_postgresql
 def test_the_foreign_keys_are_deferred_again_once_the_file_is_written(ctf, school):
-    _import(ctf, school)
+    ctf_file_import(ctf, school)
     assert Pupil.objects.count() == PUPILS
     with transaction.atomic(), connection.cursor() as cursor:
         # Deferred, as Django made the key: a former UPN of no child is refused at commit, not
